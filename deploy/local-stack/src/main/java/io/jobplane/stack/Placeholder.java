@@ -1,0 +1,1 @@
+package io.jobplane.stack; final class Placeholder {}

@@ -1,0 +1,78 @@
+package io.jobplane.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/**
+ * The one serde for everything on jobplane topics: structured-mode CloudEvents as JSON text,
+ * payload fields in snake_case. Unknown fields are ignored so producers can add fields.
+ */
+public final class EventCodec {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
+
+    private EventCodec() {
+    }
+
+    /** Serialises an envelope to the JSON text carried as the Kafka record value. */
+    public static String encode(CloudEvent event) {
+        try {
+            return MAPPER.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("event cannot be serialised: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a Kafka record value as an envelope.
+     *
+     * @throws MalformedEventException when the text is not a CloudEvent of spec version 1.0
+     */
+    public static CloudEvent decode(String json) {
+        if (json == null || json.isBlank()) {
+            throw new MalformedEventException("empty record value");
+        }
+        CloudEvent event;
+        try {
+            event = MAPPER.readValue(json, CloudEvent.class);
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new MalformedEventException("not a CloudEvent: " + rootMessage(e));
+        }
+        if (!CloudEvent.SPEC_VERSION.equals(event.specversion())) {
+            throw new MalformedEventException("unsupported specversion " + event.specversion());
+        }
+        if (event.data() == null || event.data().isNull()) {
+            throw new MalformedEventException("event " + event.id() + " has no data");
+        }
+        return event;
+    }
+
+    static JsonNode toTree(Object payload) {
+        return MAPPER.valueToTree(payload);
+    }
+
+    static <T> T fromTree(JsonNode data, Class<T> type) {
+        try {
+            return MAPPER.treeToValue(data, type);
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new MalformedEventException("data is not a " + type.getSimpleName() + ": " + rootMessage(e));
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        if (e instanceof JsonProcessingException jpe) {
+            return jpe.getOriginalMessage();
+        }
+        return e.getMessage();
+    }
+}
