@@ -1,0 +1,214 @@
+package io.jobplane.stack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * A real single-node Apache Kafka broker in KRaft mode, run as its own JVM from the broker
+ * classpath that the {@code kafka-broker} module resolved from Maven Central.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    /** The jobplane topics and their partition counts. */
+    public static final Map<String, Integer> TOPICS = Map.of(
+            "jobplane.commands", 12,
+            "jobplane.run-events", 12,
+            "jobplane.catalog-changes", 3,
+            "jobplane.policy-changes", 3,
+            "jobplane.dead-letter", 1);
+
+    private static final String CLASSPATH_RESOURCE = "/io/jobplane/stack/kafka-broker.classpath";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path dataDir;
+    private final int port;
+    private final int controllerPort;
+    private final Path logFile;
+    private final boolean detached;
+    private ProcessHandle process;
+
+    private KafkaBroker(Path dataDir, int port, int controllerPort, Path logFile, boolean detached) {
+        this.dataDir = dataDir.toAbsolutePath();
+        this.port = port;
+        this.controllerPort = controllerPort;
+        this.logFile = logFile.toAbsolutePath();
+        this.detached = detached;
+    }
+
+    /** Starts a broker owned by this JVM (tests); data in {@code dataDir} survives a restart. */
+    public static KafkaBroker start(Path dataDir, int port, int controllerPort, Path logFile) {
+        return start(dataDir, port, controllerPort, logFile, false);
+    }
+
+    /** Starts a broker; a detached one outlives this JVM (the local stack). */
+    public static KafkaBroker start(Path dataDir, int port, int controllerPort, Path logFile, boolean detached) {
+        KafkaBroker broker = new KafkaBroker(dataDir, port, controllerPort, logFile, detached);
+        broker.launch();
+        return broker;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Stops the broker politely (controlled shutdown), forcing it after 30 s. */
+    public void stop() {
+        if (process != null) {
+            Processes.stop(process, Duration.ofSeconds(30));
+        }
+    }
+
+    /** Kills the broker at once, as a crash would. */
+    public void kill() {
+        if (process != null) {
+            Processes.kill(process);
+        }
+    }
+
+    /** Stops and starts again on the same data and ports. */
+    public KafkaBroker restart() {
+        stop();
+        launch();
+        return this;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void launch() {
+        try {
+            Files.createDirectories(dataDir);
+            Path config = writeConfig();
+            String classpath = brokerClasspath();
+            if (!Files.exists(dataDir.resolve("logs/meta.properties"))) {
+                Processes.run(List.of(Processes.javaBinary(), "-cp", classpath, "kafka.tools.StorageTool", "format",
+                        "-t", clusterId(), "-c", config.toString()), Duration.ofSeconds(60));
+            }
+            Process started = Processes.start(List.of(Processes.javaBinary(), "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
+                    "-Dlog4j2.formatMsgNoLookups=true", "-cp", classpath, "kafka.Kafka", config.toString()),
+                    logFile, detached);
+            process = started.toHandle();
+            Processes.await("Kafka broker on port " + port, READY_TIMEOUT, this::answers, this::isAlive, logFile);
+            createTopics();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare Kafka data dir " + dataDir, e);
+        }
+    }
+
+    private Path writeConfig() throws IOException {
+        Properties p = new Properties();
+        p.setProperty("process.roles", "broker,controller");
+        p.setProperty("node.id", "1");
+        p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.setProperty("controller.listener.names", "CONTROLLER");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        p.setProperty("log.dirs", dataDir.resolve("logs").toString());
+        p.setProperty("num.partitions", "3");
+        p.setProperty("offsets.topic.replication.factor", "1");
+        p.setProperty("offsets.topic.num.partitions", "10");
+        p.setProperty("transaction.state.log.replication.factor", "1");
+        p.setProperty("transaction.state.log.min.isr", "1");
+        p.setProperty("share.coordinator.state.topic.replication.factor", "1");
+        p.setProperty("share.coordinator.state.topic.min.isr", "1");
+        p.setProperty("group.initial.rebalance.delay.ms", "0");
+        p.setProperty("auto.create.topics.enable", "true");
+        Path config = dataDir.resolve("server.properties");
+        try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+            p.store(out, "written by jobplane local-stack; regenerated at every start");
+        }
+        return config;
+    }
+
+    private String clusterId() throws IOException {
+        Path idFile = dataDir.resolve("cluster.id");
+        if (Files.exists(idFile)) {
+            return Files.readString(idFile).trim();
+        }
+        // A KRaft cluster id is a base64url-encoded UUID of 22 characters.
+        UUID uuid = UUID.randomUUID();
+        byte[] raw = java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
+                .putLong(uuid.getLeastSignificantBits()).array();
+        String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        Files.writeString(idFile, id);
+        return id;
+    }
+
+    private boolean answers() {
+        if (!Ports.listening(port)) {
+            return false;
+        }
+        try (Admin admin = admin()) {
+            admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private void createTopics() {
+        try (Admin admin = admin()) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = TOPICS.entrySet().stream()
+                    .filter(t -> !existing.contains(t.getKey()))
+                    .map(t -> new NewTopic(t.getKey(), t.getValue(), (short) 1))
+                    .toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new StackException("cannot create the jobplane topics: " + e.getMessage(), e);
+        }
+    }
+
+    private Admin admin() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        return Admin.create(p);
+    }
+
+    private static String brokerClasspath() {
+        try (InputStream in = KafkaBroker.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
+            if (in == null) {
+                throw new StackException("the Kafka broker classpath is missing; build the deploy/kafka-broker module "
+                        + "(./mvnw install -DskipTests)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,1 +1,0 @@
-package io.jobplane.stack; final class Placeholder {}

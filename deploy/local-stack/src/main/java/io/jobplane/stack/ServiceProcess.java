@@ -1,0 +1,122 @@
+package io.jobplane.stack;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** One packaged Quarkus service ({@code target/quarkus-app/quarkus-run.jar}) running as its own JVM. */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final int httpPort;
+    private final Path logFile;
+    private final ProcessHandle process;
+
+    private ServiceProcess(String name, int httpPort, Path logFile, ProcessHandle process) {
+        this.name = name;
+        this.httpPort = httpPort;
+        this.logFile = logFile;
+        this.process = process;
+    }
+
+    /** Starts the service, owned by this JVM. */
+    public static ServiceProcess start(String name, Path quarkusRunJar, int httpPort, Map<String, String> systemProperties,
+            Path logFile) {
+        return start(name, quarkusRunJar, httpPort, systemProperties, logFile, false);
+    }
+
+    /** Starts the service; a detached one outlives this JVM (the local stack). */
+    public static ServiceProcess start(String name, Path quarkusRunJar, int httpPort, Map<String, String> systemProperties,
+            Path logFile, boolean detached) {
+        if (!Files.isRegularFile(quarkusRunJar)) {
+            throw new StackException(name + " is not built (" + quarkusRunJar + " is missing): run ./mvnw install -DskipTests");
+        }
+        List<String> command = new ArrayList<>(List.of(Processes.javaBinary(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"));
+        Map<String, String> props = new TreeMap<>(systemProperties);
+        props.put("quarkus.http.port", String.valueOf(httpPort));
+        props.putIfAbsent("quarkus.http.host", "127.0.0.1");
+        props.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-jar");
+        command.add(quarkusRunJar.toAbsolutePath().toString());
+        Process started = Processes.start(command, logFile, detached);
+        return new ServiceProcess(name, httpPort, logFile.toAbsolutePath(), started.toHandle());
+    }
+
+    /** A handle on a service some earlier command started (from its recorded pid). */
+    public static ServiceProcess attach(String name, long pid, int httpPort, Path logFile) {
+        return new ServiceProcess(name, httpPort, logFile, ProcessHandle.of(pid).orElse(null));
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200; fails with the log's tail otherwise. */
+    public ServiceProcess awaitHealthy(Duration timeout) {
+        Processes.await(name + " on port " + httpPort, timeout, this::isHealthy, this::isAlive, logFile);
+        return this;
+    }
+
+    /** True when the readiness check answers 200 now. */
+    public boolean isHealthy() {
+        try {
+            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGTERM, so Quarkus shuts down gracefully; SIGKILL after 20 s. */
+    public void stop() {
+        if (process != null) {
+            Processes.stop(process, Duration.ofSeconds(20));
+        }
+    }
+
+    /** SIGKILL: the process dies as in a crash, with no chance to clean up. */
+    public void kill() {
+        if (process != null) {
+            Processes.kill(process);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,38 @@
+package io.jobplane.api.outbox;
+
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.jobplane.events.CloudEvent;
+import io.jobplane.events.EventCodec;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Appends events to the outbox inside the caller's transaction. Nothing here talks to Kafka:
+ * {@link OutboxRelay} does, after the transaction has committed.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    private final OutboxRelay relay;
+
+    public Outbox(OutboxRelay relay) {
+        this.relay = relay;
+    }
+
+    /** Must run inside a transaction; the record becomes visible to the relay when it commits. */
+    public Uni<Void> append(String topic, CloudEvent event) {
+        OutboxEntity row = new OutboxEntity();
+        row.topic = topic;
+        row.messageKey = event.subject();
+        row.payload = EventCodec.encode(event);
+        row.createdAt = Instant.now();
+        return row.persist().replaceWithVoid();
+    }
+
+    /** Tells the relay new rows have committed, so they go out now rather than at the next poll. */
+    public void committed() {
+        relay.nudge();
+    }
+}

@@ -1,0 +1,128 @@
+package io.jobplane.api.outbox;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import io.jobplane.api.config.OutboxConfig;
+import io.jobplane.events.CloudEvent;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Moves committed outbox rows to Kafka. A batch is read, published, and deleted in one database
+ * transaction that only ends after Kafka acknowledged every record: a broker outage rolls the
+ * transaction back and the rows wait for the next attempt, so an acknowledged launch is never lost.
+ * A transaction-scoped advisory lock lets one replica relay at a time, which keeps each run's
+ * records in the order they were written.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    /** Arbitrary, fixed: identifies the relay's advisory lock among all of the database's. */
+    private static final long RELAY_LOCK = 0x6a6f62706c616e65L;
+
+    private final Pool pool;
+    private final MutinyEmitter<String> emitter;
+    private final Vertx vertx;
+    private final OutboxConfig config;
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean pending = new AtomicBoolean();
+    private volatile long timerId = -1;
+
+    public OutboxRelay(Pool pool, @Channel("outbox") MutinyEmitter<String> emitter, Vertx vertx, OutboxConfig config) {
+        this.pool = pool;
+        this.emitter = emitter;
+        this.vertx = vertx;
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent event) {
+        timerId = vertx.setPeriodic(config.pollInterval().toMillis(), id -> nudge());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+    }
+
+    /** Drains now, or right after the drain in progress. */
+    public void nudge() {
+        if (!draining.compareAndSet(false, true)) {
+            pending.set(true);
+            return;
+        }
+        pending.set(false);
+        drainBatch().subscribe().with(
+                relayed -> {
+                    draining.set(false);
+                    if (relayed >= config.batchSize() || pending.get()) {
+                        nudge();
+                    }
+                },
+                failure -> {
+                    draining.set(false);
+                    LOG.warnf("outbox relay failed, rows stay queued for the next attempt: %s", failure.getMessage());
+                });
+    }
+
+    private Uni<Integer> drainBatch() {
+        return pool.withTransaction(connection -> lock(connection)
+                .chain(locked -> locked ? relayBatch(connection) : Uni.createFrom().item(0)));
+    }
+
+    private Uni<Boolean> lock(SqlConnection connection) {
+        return connection.preparedQuery("select pg_try_advisory_xact_lock($1)").execute(Tuple.of(RELAY_LOCK))
+                .map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
+    private Uni<Integer> relayBatch(SqlConnection connection) {
+        return connection.preparedQuery("select id, topic, message_key, payload from api.outbox order by id limit $1")
+                .execute(Tuple.of(config.batchSize()))
+                .chain(rows -> {
+                    List<Long> ids = new ArrayList<>();
+                    List<Uni<Void>> sends = new ArrayList<>();
+                    for (Row row : rows) {
+                        ids.add(row.getLong("id"));
+                        sends.add(publish(row.getString("topic"), row.getString("message_key"), row.getString("payload")));
+                    }
+                    if (ids.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    return Uni.join().all(sends).andFailFast()
+                            .chain(() -> connection.preparedQuery("delete from api.outbox where id = any($1)")
+                                    .execute(Tuple.of(ids.toArray(new Long[0]))))
+                            .map(deleted -> ids.size());
+                });
+    }
+
+    private Uni<Void> publish(String topic, String key, String payload) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("content-type", CloudEvent.CONTENT_TYPE.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(topic)
+                .withKey(key)
+                .withHeaders(headers)
+                .build();
+        return emitter.sendMessage(Message.of(payload).addMetadata(metadata));
+    }
+}

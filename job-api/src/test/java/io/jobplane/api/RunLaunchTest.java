@@ -1,0 +1,139 @@
+package io.jobplane.api;
+
+import static io.jobplane.api.ApiTestSupport.as;
+import static io.jobplane.api.ApiTestSupport.postgresConnection;
+import static io.jobplane.api.ApiTestSupport.readAll;
+import static io.jobplane.api.ApiTestSupport.uniqueWorkspace;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import io.jobplane.events.CloudEvent;
+import io.jobplane.events.EventCodec;
+import io.jobplane.events.EventTypes;
+import io.jobplane.events.Topics;
+import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.events.payload.RunQueued;
+import io.jobplane.stack.JobplaneTestResource;
+import io.jobplane.stack.TestInfrastructure;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
+class RunLaunchTest {
+
+    private static final String CANARY = "canary-7f3a9c-secret";
+
+    @Test
+    void launchIsQueuedAtOnceAndItsCommandReachesKafkaWithTheSecretSealed() {
+        String ws = uniqueWorkspace();
+        String jobId = createJob(ws, "nightly", CANARY);
+
+        String runId = as(ws, "operator").post("/api/v1/workspaces/{ws}/jobs/{job}/runs", ws, jobId)
+                .then().statusCode(202)
+                .body("status", equalTo("QUEUED"))
+                .header("Location", containsString("/runs/"))
+                .extract().path("run_id");
+
+        as(ws, "viewer").get("/api/v1/workspaces/{ws}/runs/{run}", ws, runId)
+                .then().statusCode(200).body("status", equalTo("QUEUED")).body("job_id", equalTo(jobId));
+
+        ConsumerRecord<String, String> command = await().atMost(Duration.ofSeconds(30))
+                .until(() -> findByKey(Topics.COMMANDS, runId), r -> r != null);
+        assertFalse(command.value().contains(CANARY), "the password must travel sealed");
+        CloudEvent event = EventCodec.decode(command.value());
+        assertEquals(EventTypes.LAUNCH, event.type());
+        LaunchCommand launch = event.dataAs(LaunchCommand.class);
+        assertEquals(jobId, launch.jobId());
+        assertEquals(1, launch.tasks().size());
+        assertEquals("test-1", launch.destination().password().keyId());
+        assertEquals(CANARY, TestInfrastructure.shared().keyring().open(launch.destination().password()));
+        assertEquals("application/cloudevents+json",
+                new String(command.headers().lastHeader("content-type").value()));
+
+        ConsumerRecord<String, String> queued = await().atMost(Duration.ofSeconds(30))
+                .until(() -> findByKey(Topics.RUN_EVENTS, runId), r -> r != null);
+        RunQueued payload = EventCodec.decode(queued.value()).dataAs(RunQueued.class);
+        assertEquals(ws, payload.workspace());
+        assertEquals("nightly", payload.jobName());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> outboxRows(runId) == 0);
+    }
+
+    @Test
+    void theSameIdempotencyKeyMakesOneRunNotTwo() throws Exception {
+        String ws = uniqueWorkspace();
+        String jobId = createJob(ws, "idem", "pw");
+        String first = as(ws, "operator").header("Idempotency-Key", "retry-42")
+                .post("/api/v1/workspaces/{ws}/jobs/{job}/runs", ws, jobId)
+                .then().statusCode(202).header("Idempotent-Replayed", "false").extract().path("run_id");
+        String second = as(ws, "operator").header("Idempotency-Key", "retry-42")
+                .post("/api/v1/workspaces/{ws}/jobs/{job}/runs", ws, jobId)
+                .then().statusCode(202).header("Idempotent-Replayed", "true").extract().path("run_id");
+        String other = as(ws, "operator").header("Idempotency-Key", "retry-43")
+                .post("/api/v1/workspaces/{ws}/jobs/{job}/runs", ws, jobId)
+                .then().statusCode(202).extract().path("run_id");
+
+        assertEquals(first, second);
+        assertTrue(!first.equals(other));
+        assertEquals(2, count("select count(*) from api.run where workspace = '" + ws + "'"));
+    }
+
+    @Test
+    void connectionReadsNeverCarryThePassword() {
+        String ws = uniqueWorkspace();
+        String id = as(ws, "editor").body(postgresConnection("warehouse", CANARY))
+                .post("/api/v1/workspaces/{ws}/connections", ws)
+                .then().statusCode(201)
+                .body(not(containsString(CANARY)))
+                .body("password", nullValue())
+                .body("password_set", equalTo(true))
+                .extract().path("connection_id");
+        as(ws, "viewer").get("/api/v1/workspaces/{ws}/connections/{id}", ws, id)
+                .then().statusCode(200).body(not(containsString(CANARY))).body("name", equalTo("warehouse"));
+        as(ws, "viewer").get("/api/v1/workspaces/{ws}/connections", ws)
+                .then().statusCode(200).body(not(containsString(CANARY))).body("size()", equalTo(1));
+    }
+
+    static String createJob(String ws, String name, String password) {
+        String connectionId = as(ws, "editor").body(postgresConnection(name + "-db", password))
+                .post("/api/v1/workspaces/{ws}/connections", ws)
+                .then().statusCode(201).extract().path("connection_id");
+        return as(ws, "editor").body(Map.of("name", name, "type", "TABLE_TO_TABLE",
+                "destination_connection_id", connectionId,
+                "tasks", List.of(Map.of("query", "select 1"))))
+                .post("/api/v1/workspaces/{ws}/jobs", ws)
+                .then().statusCode(201).extract().path("job_id");
+    }
+
+    private static ConsumerRecord<String, String> findByKey(String topic, String key) {
+        return readAll(topic, Duration.ofSeconds(5)).stream().filter(r -> key.equals(r.key())).findFirst().orElse(null);
+    }
+
+    private static long outboxRows(String runId) throws Exception {
+        return count("select count(*) from api.outbox where message_key = '" + runId + "'");
+    }
+
+    static long count(String sql) throws Exception {
+        var pg = TestInfrastructure.shared().postgres();
+        try (var c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+                var rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.jobplane.systemtest;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.jobplane.stack.DevTokens;
+import io.jobplane.stack.Platform;
+import io.jobplane.stack.Ports;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * The walking skeleton end to end: the four services as real processes on a real Kafka broker
+ * and PostgreSQL, driven only through the public REST API.
+ */
+class WalkingSkeletonIT {
+
+    private static final String WS = "acme";
+    private static final String CANARY = "canary-e2e-4b1d-secret";
+    private static Platform platform;
+    private static String targetDb;
+
+    @BeforeAll
+    static void startPlatform() throws Exception {
+        Path root = Path.of(System.getProperty("jobplane.root", "..")).toAbsolutePath().normalize();
+        Path state = Files.createDirectories(root.resolve("system-tests/target/e2e-" + UUID.randomUUID()));
+        platform = Platform.start(Platform.Settings.builder()
+                .root(root)
+                .stateDir(state)
+                .kafkaPort(Ports.free()).kafkaControllerPort(Ports.free()).postgresPort(Ports.free())
+                .apiPort(Ports.free()).workerPort(Ports.free()).harvesterPort(Ports.free()).policyPort(Ports.free())
+                .durable(false)
+                .build());
+        targetDb = "target_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        platform.postgres().createDatabase(targetDb);
+    }
+
+    @AfterAll
+    static void stopPlatform() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    void aGoodSqlJobRunsToSuccessAndItsEffectIsInTheDatabase() throws Exception {
+        String connectionId = createConnection("warehouse");
+        String jobId = createJob("load-customers", connectionId, List.of(
+                "create table customers (id int primary key, name text)",
+                "insert into customers values (1, 'Ada'), (2, 'Grace'), (3, 'Edsger')"));
+
+        String runId = launch(jobId);
+        ValidatableResponse done = awaitTerminal(runId);
+
+        done.body("status", equalTo("SUCCESS"))
+                .body("started_at", notNullValue())
+                .body("finished_at", notNullValue())
+                .body("duration_ms", notNullValue())
+                .body("tasks", hasSize(2))
+                .body("tasks[0].status", equalTo("SUCCESS"))
+                .body("tasks[1].status", equalTo("SUCCESS"))
+                .body("tasks[1].rows_affected", equalTo(3));
+        assertEquals(List.of("Ada", "Grace", "Edsger"), names("select name from customers order by id"));
+    }
+
+    @Test
+    void aFailingSqlEndsFailedWithTheDatabaseErrorOnTheTask() throws Exception {
+        String connectionId = createConnection("broken");
+        String jobId = createJob("bad-insert", connectionId, List.of(
+                "insert into no_such_table values (1)",
+                "create table never_created (id int)"));
+
+        String runId = launch(jobId);
+        awaitTerminal(runId)
+                .body("status", equalTo("FAILED"))
+                .body("tasks[0].status", equalTo("FAILED"))
+                .body("tasks[0].error_message", containsString("relation \"no_such_table\" does not exist"))
+                .body("tasks[1].status", equalTo("SKIPPED"));
+        assertTrue(names("select table_name from information_schema.tables where table_name = 'never_created'").isEmpty());
+    }
+
+    @Test
+    void requestsWithoutAValidTokenAreRefused() {
+        given().get(platform.apiUrl() + "/api/v1/workspaces/{ws}/jobs", WS)
+                .then().statusCode(401).body("error_code", equalTo("UNAUTHENTICATED"));
+        String forged = DevTokens.builder(freshKey()).subject("mallory").workspace(WS, "admin")
+                .expiresAt(Instant.now().plusSeconds(600)).sign();
+        given().auth().oauth2(forged).get(platform.apiUrl() + "/api/v1/workspaces/{ws}/jobs", WS)
+                .then().statusCode(401);
+    }
+
+    @Test
+    void everyServiceIsHealthyAndNoSecretLeaksIntoTheLogs() throws Exception {
+        createConnection("leak-check");
+        for (String url : List.of(platform.api().baseUrl(), platform.harvester().baseUrl(), platform.policy().baseUrl(),
+                platform.workers().get(0).baseUrl())) {
+            given().get(url + "/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        }
+        try (Stream<Path> logs = Files.walk(platform.logDir())) {
+            for (Path log : logs.filter(Files::isRegularFile).toList()) {
+                assertFalse(Files.readString(log).contains(CANARY), "secret found in " + log.getFileName());
+            }
+        }
+    }
+
+    private static java.security.PrivateKey freshKey() {
+        try {
+            var generator = java.security.KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair().getPrivate();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static RequestSpecification api() {
+        return given().baseUri(platform.apiUrl())
+                .auth().oauth2(platform.mintToken("e2e", Map.of(WS, "admin")))
+                .contentType(ContentType.JSON);
+    }
+
+    private static String createConnection(String name) {
+        var pg = platform.postgres();
+        String jdbcUrl = pg.jdbcUrl().substring(0, pg.jdbcUrl().lastIndexOf('/') + 1) + targetDb;
+        return api().body(Map.of("name", name, "type", "postgresql", "jdbc_url", jdbcUrl,
+                        "username", pg.username(), "password", CANARY))
+                .post("/api/v1/workspaces/{ws}/connections", WS)
+                .then().statusCode(201).body(org.hamcrest.Matchers.not(containsString(CANARY)))
+                .extract().path("connection_id");
+    }
+
+    private static String createJob(String name, String connectionId, List<String> queries) {
+        return api().body(Map.of("name", name, "type", "TABLE_TO_TABLE", "destination_connection_id", connectionId,
+                        "tasks", queries.stream().map(q -> Map.of("query", q)).toList()))
+                .post("/api/v1/workspaces/{ws}/jobs", WS)
+                .then().statusCode(201).extract().path("job_id");
+    }
+
+    private static String launch(String jobId) {
+        String runId = api().post("/api/v1/workspaces/{ws}/jobs/{job}/runs", WS, jobId)
+                .then().statusCode(202).extract().path("run_id");
+        // Right after the 202 the run is already visible, at least as QUEUED.
+        api().get("/api/v1/workspaces/{ws}/runs/{run}", WS, runId).then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.oneOf("QUEUED", "RUNNING", "SUCCESS", "FAILED"));
+        return runId;
+    }
+
+    private static ValidatableResponse awaitTerminal(String runId) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            String status = api().get("/api/v1/workspaces/{ws}/runs/{run}", WS, runId).then().statusCode(200)
+                    .extract().path("status");
+            return List.of("SUCCESS", "FAILED", "STOPPED").contains(status);
+        });
+        return api().get("/api/v1/workspaces/{ws}/runs/{run}", WS, runId).then().statusCode(200);
+    }
+
+    private static List<String> names(String sql) throws Exception {
+        var pg = platform.postgres();
+        String jdbcUrl = pg.jdbcUrl().substring(0, pg.jdbcUrl().lastIndexOf('/') + 1) + targetDb;
+        try (Connection c = DriverManager.getConnection(jdbcUrl, pg.username(), pg.password());
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            List<String> out = new java.util.ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        }
+    }
+}
