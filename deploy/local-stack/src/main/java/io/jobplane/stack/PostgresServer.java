@@ -64,6 +64,17 @@ public final class PostgresServer implements AutoCloseable {
         return server;
     }
 
+    /** A handle on a private cluster some earlier command started in {@code dataDir}; nothing is started. */
+    public static PostgresServer attach(Path dataDir, int port, Path logFile) {
+        return new PostgresServer("127.0.0.1", port, DATABASE, USER, "", dataDir.toAbsolutePath(),
+                logFile.toAbsolutePath(), true);
+    }
+
+    /** True when the server accepts a connection now. */
+    public boolean accepting() {
+        return accepts();
+    }
+
     /** Wraps an existing server given as {@code postgresql://USER[:PASSWORD]@HOST[:PORT]/DB}; nothing is started. */
     public static PostgresServer external(String url) {
         URI uri;

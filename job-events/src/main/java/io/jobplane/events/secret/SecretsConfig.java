@@ -1,4 +1,4 @@
-package io.jobplane.api.config;
+package io.jobplane.events.secret;
 
 import java.util.Map;
 

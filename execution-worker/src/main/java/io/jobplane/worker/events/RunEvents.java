@@ -1,0 +1,72 @@
+package io.jobplane.worker.events;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import io.jobplane.events.CloudEvent;
+import io.jobplane.events.EventCodec;
+import io.jobplane.events.EventTypes;
+import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.events.payload.RunFinished;
+import io.jobplane.events.payload.RunStarted;
+import io.jobplane.events.payload.RunStatus;
+import io.jobplane.events.payload.TaskFinished;
+import io.jobplane.events.payload.TaskSpec;
+import io.jobplane.events.payload.TaskStarted;
+import io.jobplane.events.payload.TaskStatus;
+import io.jobplane.worker.config.WorkerConfig;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/** Emits a run's lifecycle to {@code jobplane.run-events}, keyed by run id so the events stay in order. */
+@ApplicationScoped
+public class RunEvents {
+
+    private final Emitter<String> emitter;
+    private final String workerId;
+    private final String source;
+
+    public RunEvents(@Channel("run-events") Emitter<String> emitter, WorkerConfig config) {
+        this.emitter = emitter;
+        this.workerId = config.workerId();
+        this.source = "/jobplane/execution-worker/" + workerId;
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
+    public void runStarted(LaunchCommand run) {
+        send(EventTypes.RUN_STARTED, run.runId(),
+                new RunStarted(run.runId(), run.attempt(), run.workspace(), run.jobId(), workerId, Instant.now()));
+    }
+
+    public void runFinished(LaunchCommand run, RunStatus status, String error) {
+        send(EventTypes.RUN_FINISHED, run.runId(),
+                new RunFinished(run.runId(), run.attempt(), run.workspace(), run.jobId(), status, error, Instant.now()));
+    }
+
+    public void taskStarted(LaunchCommand run, TaskSpec task) {
+        send(EventTypes.TASK_STARTED, run.runId(), new TaskStarted(run.runId(), run.attempt(), run.workspace(),
+                task.taskId(), task.index(), Instant.now()));
+    }
+
+    public void taskFinished(LaunchCommand run, TaskSpec task, TaskStatus status, Long rows, String error) {
+        send(EventTypes.TASK_FINISHED, run.runId(), new TaskFinished(run.runId(), run.attempt(), run.workspace(),
+                task.taskId(), task.index(), status, rows, error, Instant.now()));
+    }
+
+    private void send(String type, String runId, Object payload) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("content-type", CloudEvent.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+        String json = EventCodec.encode(CloudEvent.of(source, type, runId, payload));
+        emitter.send(Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(runId).withHeaders(headers).build()));
+    }
+}
