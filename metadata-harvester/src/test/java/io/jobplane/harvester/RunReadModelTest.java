@@ -1,0 +1,144 @@
+package io.jobplane.harvester;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.jobplane.events.CloudEvent;
+import io.jobplane.events.EventCodec;
+import io.jobplane.events.EventTypes;
+import io.jobplane.events.Topics;
+import io.jobplane.events.payload.RunFinished;
+import io.jobplane.events.payload.RunQueued;
+import io.jobplane.events.payload.RunStarted;
+import io.jobplane.events.payload.RunStatus;
+import io.jobplane.events.payload.TaskFinished;
+import io.jobplane.events.payload.TaskStarted;
+import io.jobplane.events.payload.TaskStatus;
+import io.jobplane.stack.JobplaneTestResource;
+import io.jobplane.stack.TestInfrastructure;
+import io.jobplane.stack.TopicRecorder;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
+class RunReadModelTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+    private static TopicRecorder deadLetters;
+
+    @BeforeAll
+    static void record() {
+        deadLetters = TopicRecorder.record(TestInfrastructure.shared().kafka().bootstrapServers(), Topics.DEAD_LETTER);
+    }
+
+    @AfterAll
+    static void stop() {
+        deadLetters.close();
+    }
+
+    @Test
+    void duplicatedAndReorderedEventsGiveTheSameRowsAsOrderedOnes() throws Exception {
+        String ordered = UUID.randomUUID().toString();
+        String shuffled = UUID.randomUUID().toString();
+        lifecycle(ordered).forEach(e -> publish(ordered, e));
+        List<Object> mixed = new ArrayList<>(lifecycle(shuffled));
+        mixed.addAll(lifecycle(shuffled).subList(0, 3));
+        Collections.shuffle(mixed, new Random(42));
+        mixed.forEach(e -> publish(shuffled, e));
+
+        String expected = "FAILED|1|2026-11-20T10:00:00Z|2026-11-20T10:00:01Z|2026-11-20T10:00:05Z|w1|task 1 failed: boom"
+                + "|task-a:0:SUCCESS:7:null|task-b:1:FAILED:null:boom|task-c:2:SKIPPED:null:null";
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(expected, snapshot(ordered)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(expected, snapshot(shuffled)));
+    }
+
+    @Test
+    void aPoisonEventIsDeadLetteredAndTheNextOneIsApplied() throws Exception {
+        String poisonKey = "poison-" + UUID.randomUUID();
+        TopicRecorder.send(TestInfrastructure.shared().kafka().bootstrapServers(), Topics.RUN_EVENTS, poisonKey,
+                "{\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"/t\",\"type\":\"jobplane.run.finished\",\"data\":{\"run_id\":null}}");
+        String runId = UUID.randomUUID().toString();
+        publish(runId, new RunQueued(runId, 1, "ws", "job", "job", "manual", List.of(), T0));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> snapshot(runId).startsWith("QUEUED|"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !deadLetters.values(poisonKey).isEmpty());
+    }
+
+    private static List<Object> lifecycle(String runId) {
+        Instant t1 = T0.plus(1, ChronoUnit.SECONDS);
+        return List.of(
+                new RunQueued(runId, 1, "ws", "job-1", "nightly", "manual",
+                        List.of(new RunQueued.TaskRef("task-a", 0), new RunQueued.TaskRef("task-b", 1),
+                                new RunQueued.TaskRef("task-c", 2)), T0),
+                new RunStarted(runId, 1, "ws", "job-1", "w1", t1),
+                new TaskStarted(runId, 1, "ws", "task-a", 0, t1),
+                new TaskFinished(runId, 1, "ws", "task-a", 0, TaskStatus.SUCCESS, 7L, null, t1.plusSeconds(1)),
+                new TaskStarted(runId, 1, "ws", "task-b", 1, t1.plusSeconds(1)),
+                new TaskFinished(runId, 1, "ws", "task-b", 1, TaskStatus.FAILED, null, "boom", t1.plusSeconds(2)),
+                new RunFinished(runId, 1, "ws", "job-1", RunStatus.FAILED, "task 1 failed: boom", T0.plusSeconds(5)));
+    }
+
+    private static void publish(String runId, Object payload) {
+        String type = payload instanceof RunQueued ? EventTypes.RUN_QUEUED
+                : payload instanceof RunStarted ? EventTypes.RUN_STARTED
+                : payload instanceof RunFinished ? EventTypes.RUN_FINISHED
+                : payload instanceof TaskStarted ? EventTypes.TASK_STARTED
+                : EventTypes.TASK_FINISHED;
+        TopicRecorder.send(TestInfrastructure.shared().kafka().bootstrapServers(), Topics.RUN_EVENTS, runId,
+                EventCodec.encode(CloudEvent.of("/test", type, runId, payload)));
+    }
+
+    /** The run and its tasks as one comparable line. */
+    private static String snapshot(String runId) throws Exception {
+        var pg = TestInfrastructure.shared().postgres();
+        StringBuilder out = new StringBuilder();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password())) {
+            try (var st = c.prepareStatement("select status, attempt, queued_at, started_at, finished_at, worker_id, "
+                    + "error_message from runs.run where run_id = ?")) {
+                st.setString(1, runId);
+                try (ResultSet rs = st.executeQuery()) {
+                    if (!rs.next()) {
+                        return "";
+                    }
+                    out.append(rs.getString(1)).append('|').append(rs.getInt(2)).append('|')
+                            .append(instant(rs, 3)).append('|').append(instant(rs, 4)).append('|')
+                            .append(instant(rs, 5)).append('|').append(rs.getString(6)).append('|').append(rs.getString(7));
+                }
+            }
+            try (var st = c.prepareStatement("select task_id, task_index, status, rows_affected, error_message "
+                    + "from runs.task_run where run_id = ? order by task_index")) {
+                st.setString(1, runId);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.append('|').append(rs.getString(1)).append(':').append(rs.getInt(2)).append(':')
+                                .append(rs.getString(3)).append(':').append(rs.getObject(4)).append(':')
+                                .append(rs.getString(5));
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static String instant(ResultSet rs, int column) throws Exception {
+        var ts = rs.getObject(column, java.time.OffsetDateTime.class);
+        return ts == null ? "null" : ts.toInstant().toString();
+    }
+}
