@@ -159,7 +159,7 @@ class CommandExecutionTest {
     }
 
     private static void send(String type, String runId, Object payload) {
-        TopicRecorder.send(TestInfrastructure.shared().kafka().bootstrapServers(), Topics.COMMANDS, runId,
+        TopicRecorder.sendEvent(TestInfrastructure.shared().kafka().bootstrapServers(), Topics.COMMANDS, runId,
                 EventCodec.encode(CloudEvent.of("/test", type, runId, payload)));
     }
 

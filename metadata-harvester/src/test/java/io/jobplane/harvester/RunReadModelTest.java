@@ -101,7 +101,7 @@ class RunReadModelTest {
                 : payload instanceof RunFinished ? EventTypes.RUN_FINISHED
                 : payload instanceof TaskStarted ? EventTypes.TASK_STARTED
                 : EventTypes.TASK_FINISHED;
-        TopicRecorder.send(TestInfrastructure.shared().kafka().bootstrapServers(), Topics.RUN_EVENTS, runId,
+        TopicRecorder.sendEvent(TestInfrastructure.shared().kafka().bootstrapServers(), Topics.RUN_EVENTS, runId,
                 EventCodec.encode(CloudEvent.of("/test", type, runId, payload)));
     }
 

@@ -60,7 +60,7 @@ class PolicyMigratorTest {
             long before = listener.received();
             String key = "p-" + UUID.randomUUID();
             TopicRecorder.send(bootstrap, Topics.POLICY_CHANGES, key, "garbage");
-            TopicRecorder.send(bootstrap, Topics.POLICY_CHANGES, key,
+            TopicRecorder.sendEvent(bootstrap, Topics.POLICY_CHANGES, key,
                     EventCodec.encode(CloudEvent.of("/test", "jobplane.policy.grant-added", key, java.util.Map.of("a", 1))));
             await().atMost(Duration.ofSeconds(30)).until(() -> listener.received() == before + 1);
             await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters.values(key).contains("garbage"));

@@ -68,15 +68,28 @@ public final class TopicRecorder implements AutoCloseable {
         return records.stream().filter(filter).toList();
     }
 
+    /** Sends one structured-mode CloudEvent the way jobplane's producers do, with its content-type header. */
+    public static void sendEvent(String bootstrapServers, String topic, String key, String cloudEventJson) {
+        send(bootstrapServers, topic, key, cloudEventJson, "application/cloudevents+json");
+    }
+
     /** Sends one record and waits for the broker's acknowledgement. */
     public static void send(String bootstrapServers, String topic, String key, String value) {
+        send(bootstrapServers, topic, key, value, null);
+    }
+
+    private static void send(String bootstrapServers, String topic, String key, String value, String contentType) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+            ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
+            if (contentType != null) {
+                record.headers().add("content-type", contentType.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            producer.send(record).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new StackException("cannot send to " + topic + ": " + e.getMessage(), e);
         }
