@@ -115,10 +115,24 @@ final class LocalStack {
             }
             long pid = Long.parseLong(Files.readString(file).trim());
             return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(h -> h.info().commandLine().map(c -> c.contains(commandMarker)).orElse(true));
+                    .filter(h -> commandLine(h).map(c -> c.contains(commandMarker)).orElse(true));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
+    }
+
+    /** The full command line; /proc has it whole where ProcessHandle.Info may cut a long classpath short. */
+    private static Optional<String> commandLine(ProcessHandle h) {
+        Path proc = Path.of("/proc", Long.toString(h.pid()), "cmdline");
+        try {
+            if (Files.isReadable(proc)) {
+                return Optional.of(new String(Files.readAllBytes(proc), java.nio.charset.StandardCharsets.UTF_8)
+                        .replace('\0', ' '));
+            }
+        } catch (IOException e) {
+            // Fall back to what the JDK can tell.
+        }
+        return h.info().commandLine();
     }
 
     private static int port(String env, int fallback) {
