@@ -168,8 +168,11 @@ public final class PostgresServer implements AutoCloseable {
         if (dataDir == null || !Files.exists(dataDir.resolve("postmaster.pid"))) {
             return;
         }
+        Optional<ProcessHandle> postmaster = Processes.handle(pid());
         Processes.run(asServerUser(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "60",
                 "stop")), Duration.ofSeconds(90));
+        // pg_ctl returns once the pid file is gone; the postmaster may still be exiting.
+        postmaster.ifPresent(p -> Processes.stop(p, Duration.ofSeconds(30)));
     }
 
     @Override

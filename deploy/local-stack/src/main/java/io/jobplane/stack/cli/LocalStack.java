@@ -28,7 +28,9 @@ final class LocalStack {
     LocalStack() {
         String home = System.getenv("JOBPLANE_HOME");
         this.root = Path.of(home == null || home.isBlank() ? "." : home).toAbsolutePath().normalize();
-        this.state = root.resolve(".jobplane");
+        String stateDir = System.getenv("JOBPLANE_STATE_DIR");
+        this.state = stateDir == null || stateDir.isBlank() ? root.resolve(".jobplane")
+                : Path.of(stateDir).toAbsolutePath().normalize();
     }
 
     /** One component of the stack, as {@code status} lists it. */
