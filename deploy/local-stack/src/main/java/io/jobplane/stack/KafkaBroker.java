@@ -22,7 +22,7 @@ import org.apache.kafka.clients.admin.NewTopic;
  * A real single-node Apache Kafka broker in KRaft mode, run as its own JVM from the broker
  * classpath that the {@code kafka-broker} module resolved from Maven Central.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker extends ManagedProcess {
 
     /** The jobplane topics and their partition counts. */
     public static final Map<String, Integer> TOPICS = Map.of(
@@ -40,9 +40,9 @@ public final class KafkaBroker implements AutoCloseable {
     private final int controllerPort;
     private final Path logFile;
     private final boolean detached;
-    private ProcessHandle process;
 
     private KafkaBroker(Path dataDir, int port, int controllerPort, Path logFile, boolean detached) {
+        super(Duration.ofSeconds(30));
         this.dataDir = dataDir.toAbsolutePath();
         this.port = port;
         this.controllerPort = controllerPort;
@@ -70,38 +70,11 @@ public final class KafkaBroker implements AutoCloseable {
         return port;
     }
 
-    public long pid() {
-        return process == null ? -1 : process.pid();
-    }
-
-    public boolean isAlive() {
-        return process != null && process.isAlive();
-    }
-
-    /** Stops the broker politely (controlled shutdown), forcing it after 30 s. */
-    public void stop() {
-        if (process != null) {
-            Processes.stop(process, Duration.ofSeconds(30));
-        }
-    }
-
-    /** Kills the broker at once, as a crash would. */
-    public void kill() {
-        if (process != null) {
-            Processes.kill(process);
-        }
-    }
-
     /** Stops and starts again on the same data and ports. */
     public KafkaBroker restart() {
         stop();
         launch();
         return this;
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 
     private void launch() {
@@ -116,7 +89,7 @@ public final class KafkaBroker implements AutoCloseable {
             Process started = Processes.start(List.of(Processes.javaBinary(), "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
                     "-Dlog4j2.formatMsgNoLookups=true", "-cp", classpath, "kafka.Kafka", config.toString()),
                     logFile, detached);
-            process = started.toHandle();
+            attach(started.toHandle());
             Processes.await("Kafka broker on port " + port, READY_TIMEOUT, this::answers, this::isAlive, logFile);
             createTopics();
         } catch (IOException e) {

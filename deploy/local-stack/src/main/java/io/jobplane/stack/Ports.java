@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Loopback ports: free ones for tests, and whether something listens on one. */
 public final class Ports {
@@ -13,14 +15,23 @@ public final class Ports {
     private Ports() {
     }
 
-    /** A TCP port on 127.0.0.1 that nothing listens on right now. */
+    /** Ports handed out by this JVM: the OS may offer a just-closed port again before anyone binds it. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    /** A TCP port on 127.0.0.1 that nothing listens on right now and this JVM has not handed out before. */
     public static int free() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                socket.setReuseAddress(true);
+                int port = socket.getLocalPort();
+                if (HANDED_OUT.add(port)) {
+                    return port;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free loopback port", e);
+            }
         }
+        throw new IllegalStateException("no fresh free loopback port after 100 attempts");
     }
 
     /** True when a server accepts connections on 127.0.0.1:port. */

@@ -13,20 +13,20 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** One packaged Quarkus service ({@code target/quarkus-app/quarkus-run.jar}) running as its own JVM. */
-public final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess extends ManagedProcess {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final int httpPort;
     private final Path logFile;
-    private final ProcessHandle process;
 
     private ServiceProcess(String name, int httpPort, Path logFile, ProcessHandle process) {
+        super(Duration.ofSeconds(20));
         this.name = name;
         this.httpPort = httpPort;
         this.logFile = logFile;
-        this.process = process;
+        attach(process);
     }
 
     /** Starts the service, owned by this JVM. */
@@ -91,32 +91,5 @@ public final class ServiceProcess implements AutoCloseable {
 
     public Path logFile() {
         return logFile;
-    }
-
-    public long pid() {
-        return process == null ? -1 : process.pid();
-    }
-
-    public boolean isAlive() {
-        return process != null && process.isAlive();
-    }
-
-    /** SIGTERM, so Quarkus shuts down gracefully; SIGKILL after 20 s. */
-    public void stop() {
-        if (process != null) {
-            Processes.stop(process, Duration.ofSeconds(20));
-        }
-    }
-
-    /** SIGKILL: the process dies as in a crash, with no chance to clean up. */
-    public void kill() {
-        if (process != null) {
-            Processes.kill(process);
-        }
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 }

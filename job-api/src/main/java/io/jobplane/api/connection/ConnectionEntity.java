@@ -1,29 +1,20 @@
 package io.jobplane.api.connection;
 
-import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 
-import org.hibernate.annotations.UuidGenerator;
-
+import io.jobplane.api.workspace.WorkspaceObject;
 import io.jobplane.events.payload.SealedValue;
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.smallrye.mutiny.Uni;
 
 /** A connection to a system tasks run against. The password is stored sealed, never in clear. */
 @Entity
 @Table(name = "connection")
-public class ConnectionEntity extends PanacheEntityBase {
+public class ConnectionEntity extends WorkspaceObject {
 
-    @Id
-    @UuidGenerator(style = UuidGenerator.Style.VERSION_7)
-    public UUID id;
-    public String workspace;
     public String name;
     public String type;
     public String host;
@@ -37,14 +28,6 @@ public class ConnectionEntity extends PanacheEntityBase {
     public String passwordKeyId;
     @Column(name = "password_ciphertext")
     public String passwordCiphertext;
-    @Column(name = "created_at")
-    public Instant createdAt;
-    @Column(name = "updated_at")
-    public Instant updatedAt;
-    @Column(name = "created_by")
-    public String createdBy;
-    @Version
-    public int version;
 
     /** The sealed password, or null when the connection has none. */
     public SealedValue sealedPassword() {

@@ -1,6 +1,5 @@
 package io.jobplane.api.connection;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -59,7 +58,7 @@ public class ConnectionService {
 
     private ConnectionEntity toEntity(Caller caller, ConnectionRequest request) {
         ConnectionEntity e = new ConnectionEntity();
-        e.workspace = caller.workspace();
+        e.createdBy(caller.workspace(), caller.subject());
         e.name = request.name();
         e.type = request.type().wire();
         e.host = request.host();
@@ -70,10 +69,6 @@ public class ConnectionService {
         if (request.password() != null && !request.password().isEmpty()) {
             e.sealedPassword(keyring.seal(request.password()));
         }
-        Instant now = Instant.now();
-        e.createdAt = now;
-        e.updatedAt = now;
-        e.createdBy = caller.subject();
         return e;
     }
 }

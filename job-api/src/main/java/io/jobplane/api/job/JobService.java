@@ -1,6 +1,5 @@
 package io.jobplane.api.job;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -47,15 +46,12 @@ public class JobService {
 
     private Uni<JobView> persist(Caller caller, JobRequest request) {
         JobEntity job = new JobEntity();
-        job.workspace = caller.workspace();
+        job.createdBy(caller.workspace(), caller.subject());
         job.name = request.name();
         job.type = request.type();
         job.destinationConnectionId = request.destinationConnectionId();
         job.continueOnError = Boolean.TRUE.equals(request.continueOnError());
         job.status = "ACTIVE";
-        job.createdAt = Instant.now();
-        job.updatedAt = job.createdAt;
-        job.createdBy = caller.subject();
         return job.<JobEntity>persist()
                 .chain(saved -> {
                     List<TaskEntity> tasks = new ArrayList<>();
