@@ -7,11 +7,15 @@ import java.util.UUID;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -20,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.jobplane.api.security.Role;
 import io.jobplane.api.security.WorkspaceGuard;
+import io.jobplane.api.workspace.Versions;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
@@ -56,9 +61,27 @@ public class ConnectionResource {
 
     @GET
     @Path("/{connection_id}")
-    @Operation(summary = "Get one connection")
-    public Uni<ConnectionView> get(@PathParam("workspace") String workspace,
-            @PathParam("connection_id") UUID connectionId) {
-        return connections.get(guard.require(workspace, Role.VIEWER), connectionId);
+    @Operation(summary = "Get one connection; the ETag is its version")
+    public Uni<Response> get(@PathParam("workspace") String workspace, @PathParam("connection_id") UUID connectionId) {
+        return connections.get(guard.require(workspace, Role.VIEWER), connectionId)
+                .map(view -> Response.ok(view).tag(Versions.etag(view.version())).build());
+    }
+
+    @PUT
+    @Path("/{connection_id}")
+    @Operation(summary = "Change a connection; fields left out, and an empty password, keep their value")
+    public Uni<Response> update(@PathParam("workspace") String workspace, @PathParam("connection_id") UUID connectionId,
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, @Valid @NotNull ConnectionUpdate change) {
+        return connections.update(guard.require(workspace, Role.EDITOR), connectionId, change, ifMatch)
+                .map(view -> Response.ok(view).tag(Versions.etag(view.version())).build());
+    }
+
+    @DELETE
+    @Path("/{connection_id}")
+    @Operation(summary = "Delete a connection no job uses")
+    public Uni<Response> delete(@PathParam("workspace") String workspace, @PathParam("connection_id") UUID connectionId,
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+        return connections.delete(guard.require(workspace, Role.EDITOR), connectionId, ifMatch)
+                .map(ignored -> Response.noContent().build());
     }
 }

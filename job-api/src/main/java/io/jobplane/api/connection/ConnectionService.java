@@ -1,11 +1,18 @@
 package io.jobplane.api.connection;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
+import io.jobplane.api.audit.Audit;
 import io.jobplane.api.error.ApiException;
+import io.jobplane.api.job.JobEntity;
+import io.jobplane.api.workspace.Versions;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.jobplane.api.security.Caller;
 import io.jobplane.events.secret.SecretKeyring;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -17,9 +24,11 @@ import io.smallrye.mutiny.Uni;
 public class ConnectionService {
 
     private final SecretKeyring keyring;
+    private final Audit audit;
 
-    public ConnectionService(SecretKeyring keyring) {
+    public ConnectionService(SecretKeyring keyring, Audit audit) {
         this.keyring = keyring;
+        this.audit = audit;
     }
 
     @WithTransaction
@@ -27,6 +36,8 @@ public class ConnectionService {
         ConnectionEntity entity = toEntity(caller, request);
         return ensureNameFree(caller.workspace(), request.name())
                 .chain(() -> entity.<ConnectionEntity>persist())
+                .call(saved -> audit.record(caller, "connection.created", "connection", saved.id,
+                        Map.of("name", saved.name, "type", saved.type, "jdbc_url", saved.jdbcUrl)))
                 .map(ConnectionView::of);
     }
 
@@ -42,6 +53,70 @@ public class ConnectionService {
         return ConnectionEntity.findInWorkspace(caller.workspace(), id)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("connection", id))
                 .map(ConnectionView::of);
+    }
+
+    @WithTransaction
+    public Uni<ConnectionView> update(Caller caller, UUID id, ConnectionUpdate change, String ifMatch) {
+        return ConnectionEntity.<ConnectionEntity>find("workspace = ?1 and id = ?2", caller.workspace(), id)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
+                .onItem().ifNull().failWith(() -> ApiException.notFound("connection", id))
+                .invoke(c -> Versions.requireMatch(ifMatch, c))
+                .call(c -> change.name() == null || change.name().equals(c.name) ? Uni.createFrom().voidItem()
+                        : ensureNameFree(caller.workspace(), change.name()))
+                .call(c -> audit.record(caller, "connection.updated", "connection", c.id, apply(c, change)))
+                .call(c -> Panache.getSession().chain(s -> s.flush()))
+                .map(ConnectionView::of);
+    }
+
+    @WithTransaction
+    public Uni<Void> delete(Caller caller, UUID id, String ifMatch) {
+        return ConnectionEntity.findInWorkspace(caller.workspace(), id)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("connection", id))
+                .invoke(c -> Versions.requireMatch(ifMatch, c))
+                .call(c -> JobEntity.count("destinationConnectionId", c.id).invoke(jobs -> {
+                    if (jobs > 0) {
+                        throw ApiException.conflict("CONNECTION_IN_USE",
+                                "Connection '" + c.name + "' is used by " + jobs + " job(s)",
+                                "Point those jobs at another connection or delete them first.");
+                    }
+                }))
+                .call(c -> audit.record(caller, "connection.deleted", "connection", c.id, Map.of("name", c.name)))
+                .call(c -> c.delete())
+                .replaceWithVoid();
+    }
+
+    /** Applies the change; returns what changed, with the password only as "(changed)". */
+    private Map<String, Object> apply(ConnectionEntity c, ConnectionUpdate change) {
+        Map<String, Object> changed = new LinkedHashMap<>();
+        if (change.name() != null && !change.name().equals(c.name)) {
+            c.name = change.name();
+            changed.put("name", c.name);
+        }
+        boolean addressChanged = change.jdbcUrl() != null || change.host() != null || change.port() != null
+                || change.database() != null;
+        if (addressChanged) {
+            ConnectionRequest address = new ConnectionRequest(c.name, ConnectionType.fromWire(c.type),
+                    change.jdbcUrl(), change.host() != null ? change.host() : c.host,
+                    change.port() != null ? change.port() : c.port,
+                    change.database() != null ? change.database() : c.databaseName, null, null);
+            c.jdbcUrl = JdbcUrls.forPostgres(address);
+            c.host = address.host();
+            c.port = address.port();
+            c.databaseName = address.database();
+            changed.put("jdbc_url", c.jdbcUrl);
+        }
+        if (change.username() != null && !change.username().equals(c.username)) {
+            c.username = change.username();
+            changed.put("username", c.username);
+        }
+        if (change.password() != null && !change.password().isEmpty()) {
+            c.sealedPassword(keyring.seal(change.password()));
+            changed.put("password", Audit.SECRET_CHANGED);
+        }
+        if (!changed.isEmpty()) {
+            c.updatedAt = java.time.Instant.now();
+        }
+        return changed;
     }
 
     private Uni<Void> ensureNameFree(String workspace, String name) {

@@ -93,6 +93,13 @@ public class ErrorMappers {
                 "Send a well-formed JSON document with Content-Type: application/json.", headers);
     }
 
+    /** Two writers raced on one object and this one lost: the same answer as a failed If-Match. */
+    @ServerExceptionMapper({ org.hibernate.StaleStateException.class, jakarta.persistence.OptimisticLockException.class })
+    public Response lostUpdate(RuntimeException e, HttpHeaders headers) {
+        return respond(Status.PRECONDITION_FAILED, "VERSION_MISMATCH", "The object was changed by someone else meanwhile",
+                "GET it again, re-apply your change, and send it again (with If-Match).", headers);
+    }
+
     @ServerExceptionMapper
     public Response unauthenticated(AuthenticationFailedException e, HttpHeaders headers) {
         return unauthorizedResponse(headers);

@@ -8,6 +8,9 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
 import io.jobplane.api.workspace.WorkspaceObject;
 import io.smallrye.mutiny.Uni;
 
@@ -23,7 +26,11 @@ public class JobEntity extends WorkspaceObject {
     public UUID destinationConnectionId;
     @Column(name = "continue_on_error")
     public boolean continueOnError;
-    public String status;
+    @Enumerated(EnumType.STRING)
+    public JobStatus status;
+    public String description;
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    public String[] labels = new String[0];
 
     public static Uni<JobEntity> findInWorkspace(String workspace, UUID id) {
         return find("workspace = ?1 and id = ?2", workspace, id).firstResult();

@@ -12,11 +12,19 @@ import jakarta.validation.constraints.Size;
 
 /** A job as a client creates it, with its tasks in execution order. */
 public record JobRequest(
-        @NotBlank @Size(max = 255) @Pattern(regexp = "[A-Za-z0-9_.-]+", message = "may contain letters, digits, '_', '.', '-'") String name,
+        @NotBlank @Size(max = 255) @Pattern(regexp = NAME, message = NAME_RULE) String name,
         @NotNull JobType type,
         @NotNull UUID destinationConnectionId,
         Boolean continueOnError,
+        JobStatus status,
+        @Size(max = 4000) String description,
+        @Size(max = 50) List<@NotNull @Pattern(regexp = LABEL, message = LABEL_RULE) String> labels,
         @NotEmpty @Size(max = 1000) List<@Valid @NotNull TaskRequest> tasks) {
+
+    static final String NAME = "[A-Za-z0-9_.-]+";
+    static final String NAME_RULE = "may contain letters, digits, '_', '.', '-'";
+    static final String LABEL = "[a-z0-9]([a-z0-9_.-]{0,61}[a-z0-9])?";
+    static final String LABEL_RULE = "must be 1 to 63 lower-case letters, digits, '_', '.', '-', starting and ending alphanumeric";
 
     /** One task: a SQL statement run on the destination connection. */
     public record TaskRequest(@NotBlank @Size(max = 1_000_000) String query, Boolean isActive) {

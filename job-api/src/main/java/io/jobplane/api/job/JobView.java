@@ -12,7 +12,9 @@ public record JobView(
         JobType type,
         UUID destinationConnectionId,
         boolean continueOnError,
-        String status,
+        JobStatus status,
+        String description,
+        List<String> labels,
         List<TaskView> tasks,
         Instant createdAt,
         Instant updatedAt,
@@ -27,6 +29,11 @@ public record JobView(
 
     static JobView of(JobEntity j, List<TaskEntity> tasks) {
         return new JobView(j.id, j.workspace, j.name, j.type, j.destinationConnectionId, j.continueOnError, j.status,
+                j.description, j.labels == null ? List.of() : List.of(j.labels),
                 tasks.stream().map(TaskView::of).toList(), j.createdAt, j.updatedAt, j.version);
+    }
+
+    /** One page of a job listing; {@code next_cursor} fetches the next, absent on the last page. */
+    public record Page(List<JobView> jobs, String nextCursor) {
     }
 }

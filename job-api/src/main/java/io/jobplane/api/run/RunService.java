@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.Response.Status;
 import io.jobplane.api.connection.ConnectionEntity;
 import io.jobplane.api.error.ApiException;
 import io.jobplane.api.job.JobEntity;
+import io.jobplane.api.job.JobStatus;
 import io.jobplane.api.job.TaskEntity;
 import io.jobplane.api.outbox.Outbox;
 import io.jobplane.api.security.Caller;
@@ -112,7 +113,7 @@ public class RunService {
     }
 
     private static void requireActive(JobEntity job) {
-        if (!"ACTIVE".equals(job.status)) {
+        if (job.status != JobStatus.ACTIVE) {
             throw ApiException.conflict("JOB_NOT_ACTIVE",
                     "Job '" + job.name + "' is " + job.status + " and cannot be launched",
                     "Set the job's status to ACTIVE first.");

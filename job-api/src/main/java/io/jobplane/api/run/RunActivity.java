@@ -1,0 +1,55 @@
+package io.jobplane.api.run;
+
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+
+/**
+ * Whether a job or a task is running now, from the launch records and the run read model: a run
+ * is active from its launch until the read model shows it ended.
+ */
+@ApplicationScoped
+public class RunActivity {
+
+    private static final String ACTIVE_RUNS = """
+            select count(*) from api.run r
+             where r.job_id = $1
+               and not exists (select 1 from runs.run rr
+                                where rr.run_id = r.id::text and rr.status in ('SUCCESS', 'FAILED', 'STOPPED'))""";
+    /** Before the harvester has created its schema, every launched run counts as active. */
+    private static final String LAUNCHED_RUNS = "select count(*) from api.run r where r.job_id = $1";
+    private static final String RUNNING_TASK = """
+            select count(*) from runs.task_run t join runs.run r on r.run_id = t.run_id
+             where t.task_id = $1 and t.status = 'RUNNING' and r.status in ('QUEUED', 'RUNNING', 'CANCELLING')""";
+
+    private final Pool pool;
+
+    public RunActivity(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Boolean> jobIsRunning(UUID jobId) {
+        return count(ACTIVE_RUNS, jobId)
+                .onFailure(RunActivity::readModelMissing).recoverWithUni(() -> count(LAUNCHED_RUNS, jobId))
+                .map(n -> n > 0);
+    }
+
+    public Uni<Boolean> taskIsRunning(UUID taskId) {
+        return pool.preparedQuery(RUNNING_TASK).execute(Tuple.of(taskId.toString()))
+                .map(rows -> rows.iterator().next().getLong(0) > 0)
+                .onFailure(RunActivity::readModelMissing).recoverWithItem(false);
+    }
+
+    private Uni<Long> count(String sql, UUID jobId) {
+        return pool.preparedQuery(sql).execute(Tuple.of(jobId)).map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    static boolean readModelMissing(Throwable failure) {
+        return failure instanceof PgException pg && "42P01".equals(pg.getSqlState());
+    }
+}
