@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
@@ -26,9 +27,11 @@ import io.jobplane.events.payload.ConnectionSpec;
 import io.jobplane.events.payload.LaunchCommand;
 import io.jobplane.events.payload.RunFinished;
 import io.jobplane.events.payload.RunStatus;
+import io.jobplane.events.payload.SealedValue;
 import io.jobplane.events.payload.TaskFinished;
 import io.jobplane.events.payload.TaskSpec;
 import io.jobplane.events.payload.TaskStatus;
+import io.jobplane.events.secret.SecretKeyring;
 import io.jobplane.stack.JobplaneTestResource;
 import io.jobplane.stack.TestInfrastructure;
 import io.jobplane.stack.TopicRecorder;
@@ -81,6 +84,8 @@ class CommandExecutionTest {
 
         RunFinished finished = awaitFinished(runId);
         assertEquals(RunStatus.FAILED, finished.status());
+        assertTrue(finished.errorMessage().contains("task-0") && finished.errorMessage().contains("no_such_table"),
+                finished.errorMessage());
         List<TaskFinished> tasks = tasksOf(runId);
         assertEquals(TaskStatus.FAILED, tasks.get(0).status());
         assertTrue(tasks.get(0).errorMessage().contains("relation \"no_such_table\" does not exist"),
@@ -92,7 +97,11 @@ class CommandExecutionTest {
     @Test
     void continueOnErrorRunsTheNextTaskButStillFailsTheRun() throws Exception {
         String table = "after_" + shortId();
-        String runId = launch(true, "select * from no_such_table", "create table " + table + " (id int)");
+        // No password at all: the test cluster trusts local connections.
+        LaunchCommand launch = command(true, DB, null, List.of("select * from no_such_table",
+                "create table " + table + " (id int)"));
+        send(EventTypes.LAUNCH, launch.runId(), launch);
+        String runId = launch.runId();
 
         assertEquals(RunStatus.FAILED, awaitFinished(runId).status());
         assertEquals(List.of(TaskStatus.FAILED, TaskStatus.SUCCESS), tasksOf(runId).stream().map(TaskFinished::status).toList());
@@ -124,6 +133,21 @@ class CommandExecutionTest {
     }
 
     @Test
+    void anUnreachableDestinationFailsTheRunWithTheDriverMessageAndNeverThePassword() {
+        String password = "pw-" + shortId();
+        LaunchCommand launch = command(false, "no_such_db_" + shortId(), keyring().seal(password),
+                List.of("select 1", "select 2"));
+        send(EventTypes.LAUNCH, launch.runId(), launch);
+
+        RunFinished finished = awaitFinished(launch.runId());
+        assertEquals(RunStatus.FAILED, finished.status());
+        assertTrue(finished.errorMessage().contains("does not exist"), finished.errorMessage());
+        assertEquals(List.of(TaskStatus.SKIPPED, TaskStatus.SKIPPED),
+                tasksOf(launch.runId()).stream().map(TaskFinished::status).toList());
+        assertTrue(runEvents.values(launch.runId()).stream().noneMatch(v -> v.contains(password)));
+    }
+
+    @Test
     void aRedeliveredLaunchDoesNotRunTheSameAttemptAgain() throws Exception {
         String table = "once_" + shortId();
         LaunchCommand launch = command(false, List.of("create table " + table + " (id int)",
@@ -146,10 +170,15 @@ class CommandExecutionTest {
     }
 
     private static LaunchCommand command(boolean continueOnError, List<String> queries) {
+        return command(continueOnError, DB, keyring().seal("unused-with-trust-auth"), queries);
+    }
+
+    private static LaunchCommand command(boolean continueOnError, String database, SealedValue password,
+            List<String> queries) {
         TestInfrastructure infra = TestInfrastructure.shared();
         String runId = UUID.randomUUID().toString();
-        ConnectionSpec destination = new ConnectionSpec("c1", "postgresql", infra.postgres().jdbcUrl(DB),
-                infra.postgres().username(), infra.keyring().seal("unused-with-trust-auth"));
+        ConnectionSpec destination = new ConnectionSpec("c1", "postgresql", infra.postgres().jdbcUrl(database),
+                infra.postgres().username(), password);
         List<TaskSpec> tasks = new ArrayList<>();
         for (int i = 0; i < queries.size(); i++) {
             tasks.add(new TaskSpec("task-" + i, i, queries.get(i)));
@@ -194,6 +223,11 @@ class CommandExecutionTest {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    private static SecretKeyring keyring() {
+        return new SecretKeyring(TestInfrastructure.SECRET_KEY_ID,
+                Map.of(TestInfrastructure.SECRET_KEY_ID, TestInfrastructure.secretKeyBase64()));
     }
 
     private static String shortId() {

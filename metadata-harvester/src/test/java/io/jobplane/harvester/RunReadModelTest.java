@@ -70,15 +70,44 @@ class RunReadModelTest {
     }
 
     @Test
-    void aPoisonEventIsDeadLetteredAndTheNextOneIsApplied() throws Exception {
-        String poisonKey = "poison-" + UUID.randomUUID();
-        TopicRecorder.send(TestInfrastructure.shared().kafka().bootstrapServers(), Topics.RUN_EVENTS, poisonKey,
+    void anOlderAttemptArrivingLateChangesNothingOfTheNewerOne() throws Exception {
+        String runId = UUID.randomUUID().toString();
+        List<RunQueued.TaskRef> tasks = List.of(new RunQueued.TaskRef("task-a", 0));
+        Instant t2 = T0.plusSeconds(60);
+        List.of(new RunQueued(runId, 1, "ws", "job-1", "nightly", "manual", tasks, T0),
+                new RunStarted(runId, 1, "ws", "job-1", "w1", T0.plusSeconds(1)),
+                new TaskStarted(runId, 1, "ws", "task-a", 0, T0.plusSeconds(1)),
+                new RunQueued(runId, 2, "ws", "job-1", "nightly", "retry", tasks, t2),
+                new RunStarted(runId, 2, "ws", "job-1", "w2", t2.plusSeconds(1)),
+                new TaskStarted(runId, 2, "ws", "task-a", 0, t2.plusSeconds(1)),
+                new TaskFinished(runId, 2, "ws", "task-a", 0, TaskStatus.SUCCESS, 3L, null, t2.plusSeconds(2)),
+                new RunFinished(runId, 2, "ws", "job-1", RunStatus.SUCCESS, null, t2.plusSeconds(3)),
+                // The first attempt's worker reports late, after the retry has ended.
+                new TaskFinished(runId, 1, "ws", "task-a", 0, TaskStatus.FAILED, 9L, "boom", T0.plusSeconds(5)),
+                new RunFinished(runId, 1, "ws", "job-1", RunStatus.FAILED, "task 0 failed: boom", T0.plusSeconds(6)),
+                // A run's events share a partition and are applied in order: once this one shows, all have been.
+                new TaskFinished(runId, 2, "ws", "sentinel", 1, TaskStatus.SKIPPED, null, null, null))
+                .forEach(e -> publish(runId, e));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> snapshot(runId).contains("sentinel"));
+        assertEquals("SUCCESS|2|2026-11-20T10:00:00Z|2026-11-20T10:01:01Z|2026-11-20T10:01:03Z|w2|null"
+                + "|task-a:0:SUCCESS:3:null|sentinel:1:SKIPPED:null:null", snapshot(runId));
+    }
+
+    @Test
+    void poisonEventsAreDeadLetteredAndTheNextOneIsApplied() throws Exception {
+        String bootstrap = TestInfrastructure.shared().kafka().bootstrapServers();
+        String unreadable = "poison-" + UUID.randomUUID();
+        String incomplete = "poison-" + UUID.randomUUID();
+        TopicRecorder.send(bootstrap, Topics.RUN_EVENTS, unreadable, "{not json");
+        TopicRecorder.send(bootstrap, Topics.RUN_EVENTS, incomplete,
                 "{\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"/t\",\"type\":\"jobplane.run.finished\",\"data\":{\"run_id\":null}}");
         String runId = UUID.randomUUID().toString();
         publish(runId, new RunQueued(runId, 1, "ws", "job", "job", "manual", List.of(), T0));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> snapshot(runId).startsWith("QUEUED|"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> !deadLetters.values(poisonKey).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters.values(unreadable).contains("{not json"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !deadLetters.values(incomplete).isEmpty());
     }
 
     private static List<Object> lifecycle(String runId) {

@@ -78,22 +78,34 @@ public final class KafkaBroker extends ManagedProcess {
     }
 
     private void launch() {
+        // Another broker on our port would answer the readiness check in place of ours.
+        for (int taken : List.of(port, controllerPort)) {
+            if (Ports.listening(taken)) {
+                throw new StackException("cannot start Kafka: port " + taken + " is already taken by another program");
+            }
+        }
         try {
             Files.createDirectories(dataDir);
             Path config = writeConfig();
             String classpath = brokerClasspath();
             if (!Files.exists(dataDir.resolve("logs/meta.properties"))) {
                 Processes.run(List.of(Processes.javaBinary(), "-cp", classpath, "kafka.tools.StorageTool", "format",
-                        "-t", clusterId(), "-c", config.toString()), Duration.ofSeconds(60));
+                        "--cluster-id=" + clusterId(), "--config=" + config), Duration.ofSeconds(60));
             }
             Process started = Processes.start(List.of(Processes.javaBinary(), "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
                     "-Dlog4j2.formatMsgNoLookups=true", "-cp", classpath, "kafka.Kafka", config.toString()),
                     logFile, detached);
             attach(started.toHandle());
-            Processes.await("Kafka broker on port " + port, READY_TIMEOUT, this::answers, this::isAlive, logFile);
-            createTopics();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare Kafka data dir " + dataDir, e);
+        }
+        try {
+            Processes.await("Kafka broker on port " + port, READY_TIMEOUT, this::answers, this::isAlive, logFile);
+            createTopics();
+        } catch (RuntimeException e) {
+            // A broker that never became usable must not linger holding the ports and the data dir.
+            kill();
+            throw e;
         }
     }
 
@@ -129,11 +141,15 @@ public final class KafkaBroker extends ManagedProcess {
         if (Files.exists(idFile)) {
             return Files.readString(idFile).trim();
         }
-        // A KRaft cluster id is a base64url-encoded UUID of 22 characters.
-        UUID uuid = UUID.randomUUID();
-        byte[] raw = java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
-                .putLong(uuid.getLeastSignificantBits()).array();
-        String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        // A KRaft cluster id is a base64url-encoded UUID of 22 characters. Like Kafka's own
+        // generator, avoid a leading '-', which the storage tool would read as an option.
+        String id;
+        do {
+            UUID uuid = UUID.randomUUID();
+            byte[] raw = java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
+                    .putLong(uuid.getLeastSignificantBits()).array();
+            id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        } while (id.startsWith("-"));
         Files.writeString(idFile, id);
         return id;
     }

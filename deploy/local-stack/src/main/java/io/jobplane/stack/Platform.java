@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * The whole platform on this machine: a Kafka broker, PostgreSQL, and the four services as
@@ -46,12 +45,26 @@ public final class Platform implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // Kafka and PostgreSQL start side by side; whichever came up is stopped again if the other failed.
         CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> KafkaBroker.start(
-                state.resolve("data/kafka"), s.kafkaPort(), s.kafkaControllerPort(), state.resolve("logs/kafka.log")));
-        PostgresServer postgres = s.externalDbUrl() != null ? PostgresServer.external(s.externalDbUrl())
+                state.resolve("data/kafka"), s.kafkaPort(), s.kafkaControllerPort(), state.resolve("logs/kafka.log")),
+                Processes.OWN_THREAD);
+        CompletableFuture<PostgresServer> postgres = CompletableFuture.supplyAsync(() -> s.externalDbUrl() != null
+                ? PostgresServer.external(s.externalDbUrl())
                 : PostgresServer.start(state.resolve("data/postgres"), s.postgresPort(), s.durable(),
-                        state.resolve("logs/postgres.log"));
-        Platform platform = new Platform(s, join(kafka), postgres, DevKeys.ensure(state.resolve("keys")));
+                        state.resolve("logs/postgres.log")), Processes.OWN_THREAD);
+        CompletableFuture.allOf(kafka, postgres).exceptionally(e -> null).join();
+        if (kafka.isCompletedExceptionally() || postgres.isCompletedExceptionally()) {
+            if (!kafka.isCompletedExceptionally()) {
+                kafka.join().stop();
+            }
+            if (!postgres.isCompletedExceptionally()) {
+                postgres.join().stop();
+            }
+            Processes.join(kafka);
+            Processes.join(postgres);
+        }
+        Platform platform = new Platform(s, kafka.join(), postgres.join(), DevKeys.ensure(state.resolve("keys")));
         try {
             platform.startServices();
             return platform;
@@ -100,9 +113,9 @@ public final class Platform implements AutoCloseable {
 
     private static void awaitAll(List<ServiceProcess> starting) {
         List<CompletableFuture<ServiceProcess>> waits = starting.stream()
-                .map(p -> CompletableFuture.supplyAsync(() -> p.awaitHealthy(HEALTHY_TIMEOUT)))
+                .map(p -> CompletableFuture.supplyAsync(() -> p.awaitHealthy(HEALTHY_TIMEOUT), Processes.OWN_THREAD))
                 .toList();
-        waits.forEach(Platform::join);
+        waits.forEach(Processes::join);
     }
 
     public KafkaBroker kafka() {
@@ -153,7 +166,7 @@ public final class Platform implements AutoCloseable {
         synchronized (services) {
             all = new ArrayList<>(services);
         }
-        all.stream().map(p -> CompletableFuture.runAsync(p::stop)).toList().forEach(CompletableFuture::join);
+        all.stream().map(p -> CompletableFuture.runAsync(p::stop, Processes.OWN_THREAD)).toList().forEach(CompletableFuture::join);
         if (kafka != null) {
             kafka.stop();
         }
@@ -162,16 +175,6 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw e;
-        }
-    }
 
     /** Where and how the platform runs. */
     public record Settings(Path root, Path stateDir, int kafkaPort, int kafkaControllerPort, int postgresPort,

@@ -8,12 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -169,10 +172,26 @@ public final class PostgresServer implements AutoCloseable {
             return;
         }
         Optional<ProcessHandle> postmaster = Processes.handle(pid());
+        if (postmaster.isEmpty()) {
+            // Killed or crashed: only a stale pid file is left, which the next start clears up.
+            return;
+        }
         Processes.run(asServerUser(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "60",
                 "stop")), Duration.ofSeconds(90));
         // pg_ctl returns once the pid file is gone; the postmaster may still be exiting.
         postmaster.ifPresent(p -> Processes.stop(p, Duration.ofSeconds(30)));
+    }
+
+    /**
+     * Stops a private cluster at once, without a shutdown checkpoint, as a crash would: the next
+     * start replays the write-ahead log. No-op for an external server.
+     */
+    public void kill() {
+        if (dataDir == null || Processes.handle(pid()).isEmpty()) {
+            return;
+        }
+        Processes.run(asServerUser(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-m", "immediate", "-w", "-t", "60",
+                "stop")), Duration.ofSeconds(90));
     }
 
     @Override
@@ -194,9 +213,19 @@ public final class PostgresServer implements AutoCloseable {
                 Processes.run(asServerUser(List.of(bin("initdb"), "-D", dataDir.toString(), "-U", USER,
                         "--auth=trust", "-E", "UTF8", "--no-instructions")), Duration.ofSeconds(120));
             }
-            if (Processes.handle(pid()).isEmpty() || !accepts()) {
-                Processes.run(asServerUser(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-l", logFile.toString(),
-                        "-w", "-t", "60", "-o", serverOptions(), "start")), Duration.ofSeconds(90));
+            boolean ours = Processes.handle(pid()).isPresent();
+            if (!ours && Ports.listening(port)) {
+                // Connecting would reach that other server, and ours could not bind anyway.
+                throw new StackException("cannot start PostgreSQL: port " + port + " is already taken by another program");
+            }
+            if (!ours || !accepts()) {
+                try {
+                    Processes.run(asServerUser(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-l", logFile.toString(),
+                            "-w", "-t", "60", "-o", serverOptions(), "start")), Duration.ofSeconds(90));
+                } catch (StackException e) {
+                    throw new StackException(e.getMessage() + "\nLast lines of " + logFile + ":\n"
+                            + Processes.tail(logFile, 30), e);
+                }
             }
             Processes.await("PostgreSQL on port " + port, Duration.ofSeconds(60), this::accepts,
                     () -> Processes.handle(pid()).isPresent(), logFile);
@@ -223,18 +252,48 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    /** initdb refuses root: the cluster belongs to the postgres OS user, who must reach its files. */
+    /**
+     * initdb and postgres refuse to run as root, so the cluster belongs to the postgres OS user, who
+     * must own its files and be able to reach them through every parent folder.
+     */
     private void handOverToServerUser() throws IOException {
-        Processes.run(List.of("chown", "-R", OS_USER + ":" + OS_USER, dataDir.toString(), logFile.toString()),
-                Duration.ofSeconds(30));
-        Files.setPosixFilePermissions(dataDir, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-                PosixFilePermission.OWNER_EXECUTE));
-        for (Path p = dataDir.getParent(); p != null; p = p.getParent()) {
+        try {
+            dataDir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(OS_USER);
+        } catch (UserPrincipalNotFoundException e) {
+            throw new StackException("running as root, PostgreSQL needs an OS user '" + OS_USER + "' to own its files "
+                    + "(the Debian package postgresql creates it; or run as a normal user)");
+        }
+        if (!OS_USER.equals(Files.getOwner(dataDir).getName())) {
+            Processes.run(List.of("chown", "-R", OS_USER + ":" + OS_USER, dataDir.toString()), Duration.ofSeconds(120));
+        }
+        Processes.run(List.of("chown", OS_USER + ":" + OS_USER, logFile.toString()), Duration.ofSeconds(30));
+        // PostgreSQL refuses a data directory that others can read.
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+        makeTraversable(dataDir.getParent());
+        makeTraversable(logFile.getParent());
+    }
+
+    /**
+     * Lets the postgres user pass through the folders above {@code dir}. Scratch folders (under the
+     * temp dir, or under the working dir like {@code target/}) get the missing search bit; any other
+     * folder is the user's to decide on, so we stop with a message instead of changing it.
+     */
+    private static void makeTraversable(Path dir) throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+        Path cwd = Path.of("").toAbsolutePath().normalize();
+        for (Path p = dir.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-            if (!perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                throw new StackException("the postgres user cannot reach " + dataDir + " because " + p
-                        + " is not searchable by others (chmod o+x " + p + "), or choose another data folder");
+            if (perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                continue;
             }
+            boolean scratch = (p.startsWith(tmp) && !p.equals(tmp)) || (p.startsWith(cwd) && !p.equals(cwd));
+            if (!scratch) {
+                throw new StackException("the postgres user cannot reach " + dir + " because " + p
+                        + " is not searchable by others: run chmod o+x " + p + ", or choose a data folder elsewhere");
+            }
+            perms = EnumSet.copyOf(perms);
+            perms.add(PosixFilePermission.OTHERS_EXECUTE);
+            Files.setPosixFilePermissions(p, perms);
         }
     }
 
@@ -248,14 +307,18 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private static String bin(String tool) {
-        return binDir().map(d -> d.resolve(tool).toString()).orElse(tool);
+        return binDir().resolve(tool).toString();
     }
 
-    /** JOBPLANE_PG_BIN, else the newest /usr/lib/postgresql/N/bin, else the PATH. */
-    static Optional<Path> binDir() {
+    /** JOBPLANE_PG_BIN, else the newest /usr/lib/postgresql/N/bin, else the PATH; fails saying what to install. */
+    static Path binDir() {
         String configured = System.getenv("JOBPLANE_PG_BIN");
         if (configured != null && !configured.isBlank()) {
-            return Optional.of(Path.of(configured));
+            Path dir = Path.of(configured);
+            if (!Files.isExecutable(dir.resolve("initdb")) || !Files.isExecutable(dir.resolve("pg_ctl"))) {
+                throw new StackException("JOBPLANE_PG_BIN=" + configured + " has no initdb and pg_ctl");
+            }
+            return dir;
         }
         Path debian = Path.of("/usr/lib/postgresql");
         if (Files.isDirectory(debian)) {
@@ -264,7 +327,7 @@ public final class PostgresServer implements AutoCloseable {
                         .filter(v -> Files.isExecutable(v.resolve("bin/initdb")))
                         .max(Comparator.comparingInt(v -> parseVersion(v.getFileName().toString())));
                 if (newest.isPresent()) {
-                    return Optional.of(newest.get().resolve("bin"));
+                    return newest.get().resolve("bin");
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -272,7 +335,7 @@ public final class PostgresServer implements AutoCloseable {
         }
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "initdb"))) {
-                return Optional.of(Path.of(dir));
+                return Path.of(dir);
             }
         }
         throw new StackException("PostgreSQL server binaries (initdb, pg_ctl) not found: install them "

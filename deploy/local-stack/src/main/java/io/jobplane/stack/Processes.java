@@ -8,11 +8,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** Starting, waiting for and stopping the operating-system processes of the stack. */
-final class Processes {
+public final class Processes {
+
+    /**
+     * Runs each task on a thread of its own. Waiting for a process is blocking work; on the common
+     * pool a few such waits would queue behind each other and stretch every timeout.
+     */
+    static final Executor OWN_THREAD = task -> {
+        Thread thread = new Thread(task, "jobplane-stack-wait");
+        thread.setDaemon(true);
+        thread.start();
+    };
 
     private Processes() {
     }
@@ -39,17 +52,26 @@ final class Processes {
         }
     }
 
-    /** Runs a command to completion and returns its output; fails with that output on a non-zero exit. */
+    /**
+     * Runs a command to completion and returns its output; fails with that output on a non-zero exit.
+     * The output goes to a scratch file, not a pipe, so a child that keeps the pipe open (a server a
+     * tool forks) cannot make the timeout ineffective.
+     */
     static String run(List<String> command, Duration timeout) {
+        Path output = null;
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
+            output = Files.createTempFile("jobplane-cmd-", ".out");
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new StackException(String.join(" ", command) + " did not finish within " + timeout);
+                throw new StackException(String.join(" ", command) + " did not finish within " + timeout.toSeconds()
+                        + " s:\n" + Files.readString(output, StandardCharsets.UTF_8));
             }
-            String text = new String(out, StandardCharsets.UTF_8);
+            String text = Files.readString(output, StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
                 throw new StackException(String.join(" ", command) + " failed (exit " + p.exitValue() + "):\n" + text);
             }
@@ -59,6 +81,14 @@ final class Processes {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StackException("interrupted while running " + command.get(0), e);
+        } finally {
+            if (output != null) {
+                try {
+                    Files.deleteIfExists(output);
+                } catch (IOException ignored) {
+                    // A leftover scratch file in the temp folder is harmless.
+                }
+            }
         }
     }
 
@@ -118,6 +148,19 @@ final class Processes {
         return pid <= 0 ? Optional.empty() : ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
     }
 
+    /** The full command line, or "" when unknown; /proc has it whole where ProcessHandle.Info may cut it short. */
+    static String commandLine(ProcessHandle handle) {
+        Path proc = Path.of("/proc", Long.toString(handle.pid()), "cmdline");
+        try {
+            if (Files.isReadable(proc)) {
+                return new String(Files.readAllBytes(proc), StandardCharsets.UTF_8).replace('\0', ' ');
+            }
+        } catch (IOException e) {
+            // Fall back to what the JDK can tell.
+        }
+        return handle.info().commandLine().orElse("");
+    }
+
     static String tail(Path file, int lines) {
         try {
             List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -127,11 +170,28 @@ final class Processes {
         }
     }
 
+    /** True when this JVM runs with user id 0, whatever the account is called. */
     static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name"));
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
     }
 
     static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Waits for a future and rethrows its failure as it was thrown, not wrapped. */
+    public static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
     }
 }

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Stream;
 
 import io.jobplane.events.secret.SecretKeyring;
 
@@ -19,13 +23,21 @@ public final class TestInfrastructure {
     /** Key id of the test keyring's sealing key. */
     public static final String SECRET_KEY_ID = "test-1";
 
-    private static TestInfrastructure shared;
+    private static final Path ROOT = Path.of("target", "jobplane-test-infra");
+    /** Pid of the test JVM that owns a run's folder; a run whose owner is gone is cleaned up by the next. */
+    private static final String OWNER_FILE = "owner.pid";
+    private static final String KAFKA_PID_FILE = "kafka.pid";
 
+    private static TestInfrastructure shared;
+    private static RuntimeException startFailure;
+
+    private final Path dir;
     private final KafkaBroker kafka;
     private final PostgresServer postgres;
     private final DevKeys keys;
 
-    private TestInfrastructure(KafkaBroker kafka, PostgresServer postgres, DevKeys keys) {
+    private TestInfrastructure(Path dir, KafkaBroker kafka, PostgresServer postgres, DevKeys keys) {
+        this.dir = dir;
         this.kafka = kafka;
         this.postgres = postgres;
         this.keys = keys;
@@ -33,8 +45,18 @@ public final class TestInfrastructure {
 
     /** The JVM's infrastructure, started on first use. */
     public static synchronized TestInfrastructure shared() {
+        if (startFailure != null) {
+            // Every test class asks again; fail at once instead of waiting out the same timeout each time.
+            throw new StackException("the test infrastructure failed to start: " + startFailure.getMessage(), startFailure);
+        }
         if (shared == null) {
-            shared = startFresh();
+            try {
+                reapAbandoned(ROOT.toAbsolutePath());
+                shared = startFresh();
+            } catch (RuntimeException e) {
+                startFailure = e;
+                throw e;
+            }
             TestInfrastructure started = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "jobplane-test-infra-stop"));
         }
@@ -42,18 +64,85 @@ public final class TestInfrastructure {
     }
 
     private static TestInfrastructure startFresh() {
-        Path dir = Path.of("target", "jobplane-test-infra", UUID.randomUUID().toString().substring(0, 8))
-                .toAbsolutePath();
+        Path dir = ROOT.resolve(UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
         try {
             Files.createDirectories(dir);
+            Files.writeString(dir.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> KafkaBroker.start(dir.resolve("kafka"),
-                Ports.free(), Ports.free(), dir.resolve("kafka.log")));
-        PostgresServer postgres = PostgresServer.start(dir.resolve("postgres"), Ports.free(), false,
-                dir.resolve("postgres.log"));
-        return new TestInfrastructure(kafka.join(), postgres, DevKeys.ensure(dir.resolve("keys")));
+        CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> {
+            KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"), Ports.free(), Ports.free(), dir.resolve("kafka.log"));
+            writeQuietly(dir.resolve(KAFKA_PID_FILE), Long.toString(broker.pid()));
+            return broker;
+        }, Processes.OWN_THREAD);
+        PostgresServer postgres;
+        try {
+            postgres = PostgresServer.start(dir.resolve("postgres"), Ports.free(), false, dir.resolve("postgres.log"));
+        } catch (RuntimeException e) {
+            // Do not leave a broker behind that no shutdown hook knows about.
+            kafka.handle((broker, error) -> {
+                if (broker != null) {
+                    broker.stop();
+                }
+                return null;
+            }).join();
+            throw e;
+        }
+        KafkaBroker broker;
+        try {
+            broker = kafka.join();
+        } catch (CompletionException e) {
+            postgres.stop();
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+        return new TestInfrastructure(dir, broker, postgres, DevKeys.ensure(dir.resolve("keys")));
+    }
+
+    /**
+     * Stops the broker and PostgreSQL of earlier test JVMs that died without running their shutdown
+     * hook (killed by a timeout, say), so they do not pile up holding memory and ports.
+     */
+    static void reapAbandoned(Path root) {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (Stream<Path> runs = Files.list(root)) {
+            for (Path run : runs.filter(Files::isDirectory).toList()) {
+                long owner = readPid(run.resolve(OWNER_FILE));
+                if (owner <= 0 || ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                Processes.handle(readPid(run.resolve(KAFKA_PID_FILE)))
+                        .filter(h -> Processes.commandLine(h).contains(run.resolve("kafka").toString()))
+                        .ifPresent(h -> Processes.stop(h, Duration.ofSeconds(30)));
+                if (Files.exists(run.resolve("postgres/postmaster.pid"))) {
+                    PostgresServer.attach(run.resolve("postgres"), 0, run.resolve("postgres.log")).stop();
+                }
+                deleteRecursively(run.resolve("kafka"));
+                deleteRecursively(run.resolve("postgres"));
+                Files.deleteIfExists(run.resolve(OWNER_FILE));
+            }
+        } catch (IOException | RuntimeException e) {
+            // Leftovers are a nuisance, not a reason to fail this run.
+            System.err.println("jobplane test infrastructure: could not clean up an earlier run: " + e.getMessage());
+        }
+    }
+
+    private static long readPid(Path file) {
+        try {
+            return Files.exists(file) ? Long.parseLong(Files.readString(file).trim()) : -1;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static void writeQuietly(Path file, String content) {
+        try {
+            Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public KafkaBroker kafka() {
@@ -97,6 +186,21 @@ public final class TestInfrastructure {
             kafka.stop();
         } finally {
             postgres.stop();
+        }
+        // The logs stay for a look after a failed run; the data (a few dozen MB per run) goes.
+        deleteRecursively(dir.resolve("kafka"));
+        deleteRecursively(dir.resolve("postgres"));
+        deleteRecursively(dir.resolve(OWNER_FILE));
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // Best effort at JVM exit; mvn clean removes the rest.
         }
     }
 }

@@ -36,6 +36,11 @@ class KafkaBrokerTest {
                 await().atMost(Duration.ofSeconds(30)).until(() -> recorder.values("k1").contains("before-restart"));
                 assertEquals(List.of("before-restart"), recorder.values("k1"));
             }
+
+            broker.kill();
+
+            assertFalse(broker.isAlive(), "kill() ends the broker at once");
+            assertFalse(Ports.listening(Integer.parseInt(broker.bootstrapServers().split(":")[1])));
         }
     }
 }

@@ -5,20 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PostgresServerTest {
 
+    // A private temp folder (mode 700): as root, the cluster belongs to the postgres user, who must reach it.
+    @TempDir
+    Path dir;
+
     @Test
     void aDurableClusterKeepsItsDataAcrossStopAndStart() throws Exception {
-        // Not a @TempDir: as root the cluster belongs to the postgres user, who must reach the folder.
-        Path dir = Files.createDirectories(Path.of("target", "pg-test-" + System.nanoTime()).toAbsolutePath());
         int port = Ports.free();
         PostgresServer server = PostgresServer.start(dir.resolve("data"), port, true, dir.resolve("pg.log"));
         try {
@@ -34,6 +36,17 @@ class PostgresServerTest {
                     ResultSet rs = c.createStatement().executeQuery("select v from kept")) {
                 assertTrue(rs.next());
                 assertEquals("still here", rs.getString(1));
+            }
+
+            // A crash (no shutdown checkpoint) loses nothing committed: the next start replays the WAL.
+            execute(server, "insert into kept values ('after crash')");
+            server.kill();
+            assertFalse(server.isAlive());
+            server = PostgresServer.start(dir.resolve("data"), port, true, dir.resolve("pg.log"));
+            try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.username(), server.password());
+                    ResultSet rs = c.createStatement().executeQuery("select count(*) from kept")) {
+                assertTrue(rs.next());
+                assertEquals(2, rs.getInt(1));
             }
         } finally {
             server.stop();

@@ -1,5 +1,7 @@
 package io.jobplane.worker.config;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -20,8 +22,8 @@ public interface WorkerConfig {
         return id().orElseGet(() -> {
             String host;
             try {
-                host = java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.net.UnknownHostException e) {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
                 host = "worker";
             }
             return host + "-" + ProcessHandle.current().pid();

@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.jobplane.events.CloudEvent;
@@ -22,17 +21,23 @@ import io.jobplane.events.payload.TaskSpec;
 import io.jobplane.events.payload.TaskStarted;
 import io.jobplane.events.payload.TaskStatus;
 import io.jobplane.worker.config.WorkerConfig;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
-/** Emits a run's lifecycle to {@code jobplane.run-events}, keyed by run id so the events stay in order. */
+/**
+ * Emits a run's lifecycle to {@code jobplane.run-events}, keyed by run id so the events stay in order.
+ * Each send waits for the broker's acknowledgement: callers are run threads, never the event loop,
+ * so a task starts only once its start is on record, and a slow broker slows the runs down instead
+ * of overflowing a buffer.
+ */
 @ApplicationScoped
 public class RunEvents {
 
-    private final Emitter<String> emitter;
+    private final MutinyEmitter<String> emitter;
     private final String workerId;
     private final String source;
 
-    public RunEvents(@Channel("run-events") Emitter<String> emitter, WorkerConfig config) {
+    public RunEvents(@Channel("run-events") MutinyEmitter<String> emitter, WorkerConfig config) {
         this.emitter = emitter;
         this.workerId = config.workerId();
         this.source = "/jobplane/execution-worker/" + workerId;
@@ -66,7 +71,7 @@ public class RunEvents {
         RecordHeaders headers = new RecordHeaders();
         headers.add("content-type", CloudEvent.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
         String json = EventCodec.encode(CloudEvent.of(source, type, runId, payload));
-        emitter.send(Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+        emitter.sendMessageAndAwait(Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(runId).withHeaders(headers).build()));
     }
 }

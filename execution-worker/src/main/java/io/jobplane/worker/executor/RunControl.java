@@ -3,6 +3,8 @@ package io.jobplane.worker.executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.jboss.logging.Logger;
+
 import io.jobplane.worker.events.RunEvents;
 
 /**
@@ -11,11 +13,15 @@ import io.jobplane.worker.events.RunEvents;
  */
 public final class RunControl {
 
+    private static final Logger LOG = Logger.getLogger(RunControl.class);
+
+    private final String runId;
     private final RunEvents events;
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final AtomicReference<Interrupter> interrupter = new AtomicReference<>();
 
-    public RunControl(RunEvents events) {
+    public RunControl(String runId, RunEvents events) {
+        this.runId = runId;
         this.events = events;
     }
 
@@ -41,6 +47,17 @@ public final class RunControl {
     }
 
     /**
+     * Interrupts the work in progress again if the run is cancelled. A first interrupt can land
+     * after the work registered but before it really started (a JDBC driver ignores a cancel for a
+     * statement that is not executing yet); repeating it until the work ends closes that gap.
+     */
+    public void interruptAgain() {
+        if (cancelled.get()) {
+            fire(interrupter.get());
+        }
+    }
+
+    /**
      * Registers how to interrupt the work that starts now; null when it has ended. If the run was
      * cancelled in between, the interrupter fires at once, so no cancel slips through the gap.
      */
@@ -51,15 +68,14 @@ public final class RunControl {
         }
     }
 
-    private static void fire(Interrupter action) {
+    private void fire(Interrupter action) {
         if (action == null) {
             return;
         }
         try {
             action.interrupt();
         } catch (Exception e) {
-            org.jboss.logging.Logger.getLogger(RunControl.class).warnf("could not interrupt the running task: %s",
-                    e.getMessage());
+            LOG.warnf("run %s: could not interrupt the running task: %s", runId, e.getMessage());
         }
     }
 }

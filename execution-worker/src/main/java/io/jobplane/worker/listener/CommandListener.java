@@ -12,6 +12,7 @@ import io.jobplane.events.MalformedEventException;
 import io.jobplane.events.payload.CancelCommand;
 import io.jobplane.events.payload.LaunchCommand;
 import io.jobplane.worker.service.RunDispatcher;
+import io.smallrye.common.annotation.Blocking;
 
 /**
  * Reads {@code jobplane.commands}. Handing a run to the dispatcher is quick, so the record is
@@ -29,24 +30,33 @@ public class CommandListener {
         this.dispatcher = dispatcher;
     }
 
+    // Blocking (ordered, on a worker thread): a cancel opens a connection to the database to stop the statement.
     @Incoming("commands")
+    @Blocking
     public void onCommand(String value) {
         CloudEvent event = EventCodec.decode(value);
         switch (event.type()) {
             case EventTypes.LAUNCH -> dispatcher.accept(validLaunch(event.dataAs(LaunchCommand.class)));
-            case EventTypes.CANCEL -> {
-                CancelCommand cancel = event.dataAs(CancelCommand.class);
-                if (!dispatcher.cancel(cancel.runId())) {
-                    LOG.debugf("cancel for run %s, which this worker does not hold", cancel.runId());
-                }
-            }
+            case EventTypes.CANCEL -> cancel(event.dataAs(CancelCommand.class));
             default -> throw new MalformedEventException("unknown command type " + event.type());
+        }
+    }
+
+    private void cancel(CancelCommand cancel) {
+        if (cancel.runId() == null) {
+            throw new MalformedEventException("cancel command lacks run_id");
+        }
+        if (!dispatcher.cancel(cancel.runId())) {
+            LOG.debugf("run %s: cancel ignored, this worker does not hold the run", cancel.runId());
         }
     }
 
     private static LaunchCommand validLaunch(LaunchCommand launch) {
         if (launch.runId() == null || launch.tasks() == null || launch.jobType() == null) {
             throw new MalformedEventException("launch command lacks run_id, job_type or tasks");
+        }
+        if (launch.tasks().stream().anyMatch(t -> t == null || t.taskId() == null)) {
+            throw new MalformedEventException("launch command for run " + launch.runId() + " has a task without task_id");
         }
         return launch;
     }

@@ -1,11 +1,19 @@
 package io.jobplane.worker.service;
 
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +23,8 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 import io.jobplane.events.payload.LaunchCommand;
-import io.jobplane.events.payload.RunStatus;
+import io.jobplane.events.payload.TaskSpec;
+import io.jobplane.events.payload.TaskStatus;
 import io.jobplane.worker.config.WorkerConfig;
 import io.jobplane.worker.events.RunEvents;
 import io.jobplane.worker.executor.JobExecutor;
@@ -30,39 +39,41 @@ import io.jobplane.worker.executor.RunOutcome;
 public class RunDispatcher {
 
     private static final Logger LOG = Logger.getLogger(RunDispatcher.class);
+    /** How many (run id, attempt) pairs are remembered to recognise a redelivered launch. */
+    private static final int REMEMBERED_LAUNCHES = 100_000;
+    private static final long CANCEL_REPEAT_MILLIS = 500;
 
     private final RunEvents events;
     private final Instance<JobExecutor> executors;
     private final ExecutorService pool;
+    private final ScheduledExecutorService cancelRepeater;
     private final Map<String, RunControl> active = new ConcurrentHashMap<>();
-    /** (run id, attempt) pairs this worker already accepted: a redelivered command is not run twice. */
-    private final Map<String, Boolean> accepted = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+    private final Map<String, ScheduledFuture<?>> repeatingCancels = new ConcurrentHashMap<>();
+    private final Set<String> accepted = Collections.newSetFromMap(Collections.synchronizedMap(
+            new LinkedHashMap<>(1024, 0.75f, false) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                    return size() > 100_000;
+                    return size() > REMEMBERED_LAUNCHES;
                 }
-            });
+            }));
 
     public RunDispatcher(RunEvents events, Instance<JobExecutor> executors, WorkerConfig config) {
         this.events = events;
         this.executors = executors;
-        this.pool = Executors.newFixedThreadPool(config.maxConcurrentRuns(), r -> {
-            Thread t = new Thread(r, "run-executor");
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = Executors.newFixedThreadPool(config.maxConcurrentRuns(), daemonThreads("run-executor-"));
+        this.cancelRepeater = Executors.newSingleThreadScheduledExecutor(daemonThreads("run-cancel-"));
     }
 
     /** Queues the run for execution; false when this worker already accepted that attempt. */
     public boolean accept(LaunchCommand run) {
-        if (accepted.putIfAbsent(run.runId() + "#" + run.attempt(), Boolean.TRUE) != null) {
+        if (!accepted.add(run.runId() + "#" + run.attempt())) {
             LOG.infof("run %s attempt %d was already accepted here; ignoring the redelivery", run.runId(), run.attempt());
             return false;
         }
-        RunControl control = new RunControl(events);
+        RunControl control = new RunControl(run.runId(), events);
         active.put(run.runId(), control);
         pool.execute(() -> execute(run, control));
+        LOG.debugf("run %s attempt %d accepted", run.runId(), run.attempt());
         return true;
     }
 
@@ -74,6 +85,12 @@ public class RunDispatcher {
         }
         LOG.infof("run %s: cancel requested", runId);
         control.cancel();
+        repeatingCancels.computeIfAbsent(runId, id -> cancelRepeater.scheduleWithFixedDelay(control::interruptAgain,
+                CANCEL_REPEAT_MILLIS, CANCEL_REPEAT_MILLIS, TimeUnit.MILLISECONDS));
+        if (!active.containsKey(runId)) {
+            // The run ended while the repetition was being set up; nothing will stop it otherwise.
+            stopRepeating(runId);
+        }
         return true;
     }
 
@@ -81,36 +98,71 @@ public class RunDispatcher {
         MDC.put("run_id", run.runId());
         try {
             if (control.isCancelled()) {
-                finish(run, RunOutcome.stopped(), control);
+                skipAll(run);
+                finish(run, RunOutcome.stopped());
                 return;
             }
             events.runStarted(run);
             Optional<JobExecutor> executor = executorFor(run.jobType());
-            RunOutcome outcome = executor.isPresent() ? executor.get().execute(run, control)
-                    : RunOutcome.failed("this worker has no executor for job type " + run.jobType());
-            finish(run, outcome, control);
+            if (executor.isEmpty()) {
+                skipAll(run);
+                finish(run, RunOutcome.failed("this worker has no executor for job type " + run.jobType()));
+                return;
+            }
+            finish(run, executor.get().execute(run, control));
         } catch (RuntimeException e) {
             LOG.errorf(e, "run %s failed unexpectedly", run.runId());
-            finish(run, RunOutcome.failed("worker error: " + e.getMessage()), control);
+            finishQuietly(run, RunOutcome.failed("worker error: " + e.getMessage()));
         } finally {
             active.remove(run.runId());
+            stopRepeating(run.runId());
             MDC.remove("run_id");
         }
     }
 
-    private void finish(LaunchCommand run, RunOutcome outcome, RunControl control) {
-        RunStatus status = control.isCancelled() ? RunStatus.STOPPED : outcome.status();
-        String error = status == RunStatus.STOPPED ? RunOutcome.stopped().errorMessage() : outcome.errorMessage();
-        events.runFinished(run, status, error);
-        LOG.infof("run %s finished %s", run.runId(), status);
+    private void skipAll(LaunchCommand run) {
+        run.tasks().stream()
+                .sorted(Comparator.comparingInt(TaskSpec::index))
+                .forEach(t -> events.taskFinished(run, t, TaskStatus.SKIPPED, null, null));
+    }
+
+    private void finish(LaunchCommand run, RunOutcome outcome) {
+        events.runFinished(run, outcome.status(), outcome.errorMessage());
+        LOG.infof("run %s finished %s", run.runId(), outcome.status());
+    }
+
+    /** Last resort after an unexpected error, which may be the event channel itself failing. */
+    private void finishQuietly(LaunchCommand run, RunOutcome outcome) {
+        try {
+            finish(run, outcome);
+        } catch (RuntimeException e) {
+            LOG.errorf("run %s: could not report its end: %s", run.runId(), e.getMessage());
+        }
+    }
+
+    private void stopRepeating(String runId) {
+        ScheduledFuture<?> repeating = repeatingCancels.remove(runId);
+        if (repeating != null) {
+            repeating.cancel(false);
+        }
     }
 
     private Optional<JobExecutor> executorFor(String jobType) {
         return executors.stream().filter(e -> e.jobTypes().contains(jobType)).findFirst();
     }
 
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     @PreDestroy
     void shutdown() {
+        cancelRepeater.shutdownNow();
         pool.shutdown();
         try {
             pool.awaitTermination(10, TimeUnit.SECONDS);

@@ -42,11 +42,15 @@ public class RunEventListener {
 
     @Incoming("run-events")
     public Uni<Void> onEvent(String value) {
-        CloudEvent event = EventCodec.decode(value);
+        // Decoding inside the pipeline turns an unreadable record into a failed Uni, i.e. a nack.
+        return Uni.createFrom().item(() -> EventCodec.decode(value)).chain(this::applyInTransaction);
+    }
+
+    private Uni<Void> applyInTransaction(CloudEvent event) {
         return pool.withTransaction(connection -> apply(connection, event))
                 .onFailure(failure -> !isPoison(failure))
-                .invoke(failure -> LOG.warnf("run event %s for run %s not applied yet, retrying: %s", event.id(),
-                        event.subject(), failure.getMessage()))
+                .invoke(failure -> LOG.warnf("run %s: event %s not applied yet, retrying: %s", event.subject(),
+                        event.id(), failure.getMessage()))
                 .onFailure(failure -> !isPoison(failure))
                 .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).indefinitely();
     }

@@ -24,6 +24,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class RunReadModel {
 
+    /**
+     * The run's identity (job, name, trigger, first queue time) only fills in. Its progress follows
+     * the latest attempt: a newer attempt starts over, an older one changes nothing, and the same
+     * attempt only moves the status forward and fills fields that are still empty.
+     */
     private static final String UPSERT_RUN = """
             insert into runs.run as r (run_id, workspace, job_id, job_name, attempt, status, trigger, queued_at,
                                        started_at, finished_at, error_message, worker_id, updated_at)
@@ -39,32 +44,45 @@ public class RunReadModel {
                                     when runs.status_rank(excluded.status) > runs.status_rank(r.status) then excluded.status
                                     else r.status end,
                 started_at    = case when excluded.attempt > r.attempt then excluded.started_at
+                                     when excluded.attempt < r.attempt then r.started_at
                                      else coalesce(r.started_at, excluded.started_at) end,
                 finished_at   = case when excluded.attempt > r.attempt then excluded.finished_at
+                                     when excluded.attempt < r.attempt then r.finished_at
                                      else coalesce(r.finished_at, excluded.finished_at) end,
                 error_message = case when excluded.attempt > r.attempt then excluded.error_message
+                                     when excluded.attempt < r.attempt then r.error_message
                                      else coalesce(r.error_message, excluded.error_message) end,
-                worker_id     = case when excluded.attempt >= r.attempt then coalesce(excluded.worker_id, r.worker_id)
-                                     else r.worker_id end,
+                worker_id     = case when excluded.attempt > r.attempt then excluded.worker_id
+                                     when excluded.attempt < r.attempt then r.worker_id
+                                     else coalesce(r.worker_id, excluded.worker_id) end,
                 attempt       = greatest(r.attempt, excluded.attempt),
                 updated_at    = now()""";
 
+    /**
+     * A newer attempt replaces the task's row; an older one changes nothing; the same attempt only
+     * moves the status forward and fills fields that are still empty.
+     */
     private static final String UPSERT_TASK = """
             insert into runs.task_run as t (run_id, task_id, task_index, attempt, status, rows_affected, error_message,
                                             started_at, finished_at)
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             on conflict (run_id, task_id) do update set
+                task_index    = excluded.task_index,
                 status        = case
                                     when excluded.attempt > t.attempt then excluded.status
-                                    when excluded.attempt < t.attempt then t.status
                                     when runs.task_status_rank(excluded.status) > runs.task_status_rank(t.status)
                                         then excluded.status
                                     else t.status end,
-                rows_affected = coalesce(excluded.rows_affected, t.rows_affected),
-                error_message = coalesce(t.error_message, excluded.error_message),
-                started_at    = coalesce(t.started_at, excluded.started_at),
-                finished_at   = coalesce(t.finished_at, excluded.finished_at),
-                attempt       = greatest(t.attempt, excluded.attempt)""";
+                rows_affected = case when excluded.attempt > t.attempt then excluded.rows_affected
+                                     else coalesce(t.rows_affected, excluded.rows_affected) end,
+                error_message = case when excluded.attempt > t.attempt then excluded.error_message
+                                     else coalesce(t.error_message, excluded.error_message) end,
+                started_at    = case when excluded.attempt > t.attempt then excluded.started_at
+                                     else coalesce(t.started_at, excluded.started_at) end,
+                finished_at   = case when excluded.attempt > t.attempt then excluded.finished_at
+                                     else coalesce(t.finished_at, excluded.finished_at) end,
+                attempt       = excluded.attempt
+            where excluded.attempt >= t.attempt""";
 
     /**
      * Once a run has ended, its tasks that never reported an end did not run to one. Applied after

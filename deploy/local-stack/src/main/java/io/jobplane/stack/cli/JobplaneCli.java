@@ -1,5 +1,6 @@
 package io.jobplane.stack.cli;
 
+import io.jobplane.stack.StackException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,26 +9,39 @@ import picocli.CommandLine.Command;
         description = "Runs the whole jobplane platform on this machine: a real Kafka broker, PostgreSQL and the four services.",
         subcommands = { UpCommand.class, DownCommand.class, StatusCommand.class, TokenCommand.class, LogsCommand.class },
         footer = { "", "Environment:",
-                "  JOBPLANE_HOME     project folder (set by ./jobplane)",
-                "  JOBPLANE_STATE_DIR  data, logs, keys, pids (default $JOBPLANE_HOME/.jobplane)",
-                "  JOBPLANE_DB_URL   use this PostgreSQL instead of a private one:",
-                "                    postgresql://USER:PASSWORD@HOST:PORT/DB",
-                "  JOBPLANE_PG_BIN   folder of the PostgreSQL server binaries",
-                "  Ports: JOBPLANE_KAFKA_PORT (19092), JOBPLANE_KAFKA_CONTROLLER_PORT (19093),",
-                "  JOBPLANE_PG_PORT (15432), JOBPLANE_API_PORT (8080), JOBPLANE_WORKER_PORT (8081),",
-                "  JOBPLANE_HARVESTER_PORT (8082), JOBPLANE_POLICY_PORT (8083)" })
+                "  JOBPLANE_HOME       project folder (set by ./jobplane)",
+                "  JOBPLANE_STATE_DIR  data, logs, keys, pids (default JOBPLANE_HOME/.jobplane)",
+                "  JOBPLANE_DB_URL     use this PostgreSQL instead of a private one,",
+                "                      as postgresql://USER:PASSWORD@HOST:PORT/DB",
+                "  JOBPLANE_PG_BIN     folder of the PostgreSQL server binaries (initdb, pg_ctl)",
+                "",
+                "Ports, all on 127.0.0.1 (variable, default, component):",
+                "  " + LocalStack.KAFKA_PORT_ENV + "             19092  Kafka broker",
+                "  " + LocalStack.KAFKA_CONTROLLER_PORT_ENV + "  19093  Kafka KRaft controller",
+                "  " + LocalStack.PG_PORT_ENV + "                15432  PostgreSQL",
+                "  " + LocalStack.API_PORT_ENV + "                8080  job-api",
+                "  " + LocalStack.WORKER_PORT_ENV + "             8081  execution-worker (replica n>1: +10+n)",
+                "  " + LocalStack.HARVESTER_PORT_ENV + "          8082  metadata-harvester",
+                "  " + LocalStack.POLICY_PORT_ENV + "             8083  policy-migrator", "" })
 public class JobplaneCli implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new JobplaneCli())
+        System.exit(run(args));
+    }
+
+    /** Runs one command line and returns its exit code (usage errors 2, failures 1). */
+    static int run(String... args) {
+        return new CommandLine(new JobplaneCli())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("jobplane: " + e.getMessage());
+                    // Our own failures carry a message meant for people (with a log tail); anything else is a bug.
+                    cmd.getErr().println("jobplane: " + (e instanceof StackException || e instanceof IllegalArgumentException
+                            ? e.getMessage() : e.toString()));
                     return 1;
                 })
-                .execute(args));
+                .execute(args);
     }
 
     @Override

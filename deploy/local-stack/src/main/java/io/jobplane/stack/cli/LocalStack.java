@@ -2,6 +2,7 @@ package io.jobplane.stack.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,11 +19,22 @@ import io.jobplane.stack.Service;
  */
 final class LocalStack {
 
+    static final String KAFKA = "kafka";
+    static final String POSTGRESQL = "postgresql";
+    static final String JOB_API = "job-api";
+
+    /** Environment variables that move a port, with their defaults; also listed by --help. */
+    static final String KAFKA_PORT_ENV = "JOBPLANE_KAFKA_PORT";
+    static final String KAFKA_CONTROLLER_PORT_ENV = "JOBPLANE_KAFKA_CONTROLLER_PORT";
+    static final String PG_PORT_ENV = "JOBPLANE_PG_PORT";
+    static final String API_PORT_ENV = "JOBPLANE_API_PORT";
+    static final String WORKER_PORT_ENV = "JOBPLANE_WORKER_PORT";
+    static final String HARVESTER_PORT_ENV = "JOBPLANE_HARVESTER_PORT";
+    static final String POLICY_PORT_ENV = "JOBPLANE_POLICY_PORT";
+
     final Path root;
     final Path state;
-    final int kafkaPort = port("JOBPLANE_KAFKA_PORT", 19092);
-    final int kafkaControllerPort = port("JOBPLANE_KAFKA_CONTROLLER_PORT", 19093);
-    final int postgresPort = port("JOBPLANE_PG_PORT", 15432);
+    final int kafkaControllerPort = configuredPort(KAFKA_CONTROLLER_PORT_ENV, 19093);
     final String externalDbUrl = blankToNull(System.getenv("JOBPLANE_DB_URL"));
 
     LocalStack() {
@@ -33,24 +45,45 @@ final class LocalStack {
                 : Path.of(stateDir).toAbsolutePath().normalize();
     }
 
-    /** One component of the stack, as {@code status} lists it. */
+    /**
+     * One component of the stack as {@code status} lists it. {@code port} is the port a running
+     * instance recorded at its start, else the configured one.
+     */
     record Component(String name, int port, Optional<Service> service) {
+
+        /** A word that the command line of our process contains, so a recycled pid is not mistaken for it. */
+        String marker(LocalStack stack) {
+            return service.map(s -> s.jar(stack.root).toString())
+                    .orElse(name.equals(KAFKA) ? stack.kafkaDir().toString() : stack.postgresDir().toString());
+        }
     }
 
     List<Component> components(int workers) {
         List<Component> all = new ArrayList<>();
-        all.add(new Component("kafka", kafkaPort, Optional.empty()));
-        all.add(new Component("postgresql", postgresPort, Optional.empty()));
-        all.add(new Component("job-api", port("JOBPLANE_API_PORT", 8080), Optional.of(Service.JOB_API)));
-        int workerPort = port("JOBPLANE_WORKER_PORT", 8081);
+        all.add(component(KAFKA, configuredPort(KAFKA_PORT_ENV, 19092), null));
+        all.add(component(POSTGRESQL, externalDbUrl != null ? PostgresServer.external(externalDbUrl).port()
+                : configuredPort(PG_PORT_ENV, 15432), null));
+        all.add(component(JOB_API, configuredPort(API_PORT_ENV, 8080), Service.JOB_API));
+        int workerPort = configuredPort(WORKER_PORT_ENV, 8081);
         for (int i = 1; i <= workers; i++) {
-            all.add(new Component(workerName(i), i == 1 ? workerPort : workerPort + 10 + i,
-                    Optional.of(Service.EXECUTION_WORKER)));
+            // Further replicas sit above the fixed ports so they never collide with the other services.
+            all.add(component(workerName(i), i == 1 ? workerPort : workerPort + 10 + i, Service.EXECUTION_WORKER));
         }
-        all.add(new Component("metadata-harvester", port("JOBPLANE_HARVESTER_PORT", 8082),
-                Optional.of(Service.METADATA_HARVESTER)));
-        all.add(new Component("policy-migrator", port("JOBPLANE_POLICY_PORT", 8083), Optional.of(Service.POLICY_MIGRATOR)));
+        all.add(component("metadata-harvester", configuredPort(HARVESTER_PORT_ENV, 8082), Service.METADATA_HARVESTER));
+        all.add(component("policy-migrator", configuredPort(POLICY_PORT_ENV, 8083), Service.POLICY_MIGRATOR));
         return all;
+    }
+
+    Component component(String name) {
+        return components(Math.max(1, recordedWorkers())).stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no component named " + name));
+    }
+
+    private Component component(String name, int configured, Service service) {
+        Component draft = new Component(name, configured, Optional.ofNullable(service));
+        // While our process runs, its recorded port wins: env vars may differ from those 'up' saw.
+        int port = process(draft).flatMap(p -> recordedPort(name)).orElse(configured);
+        return new Component(name, port, draft.service());
     }
 
     /** Workers recorded by the last {@code up}; at least one. */
@@ -82,42 +115,64 @@ final class LocalStack {
         return state.resolve("data/postgres");
     }
 
+    String apiUrl() {
+        return "http://127.0.0.1:" + component(JOB_API).port();
+    }
+
+    /** The configured database: the external one, or a handle on the private cluster (started or not). */
     PostgresServer postgres() {
         return externalDbUrl != null ? PostgresServer.external(externalDbUrl)
-                : PostgresServer.attach(postgresDir(), postgresPort, logFile("postgresql"));
+                : PostgresServer.attach(postgresDir(), component(POSTGRESQL).port(), logFile(POSTGRESQL));
     }
 
     Path pidFile(String component) {
         return state.resolve("run").resolve(component + ".pid");
     }
 
-    void recordPid(String component, long pid) {
+    private Path portFile(String component) {
+        return state.resolve("run").resolve(component + ".port");
+    }
+
+    /** Records a component {@code up} started: its pid and the port it listens on. */
+    void record(String component, long pid, int port) {
         try {
             Files.createDirectories(pidFile(component).getParent());
             Files.writeString(pidFile(component), Long.toString(pid));
+            Files.writeString(portFile(component), Integer.toString(port));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    void forgetPid(String component) {
+    void forget(String component) {
         try {
             Files.deleteIfExists(pidFile(component));
+            Files.deleteIfExists(portFile(component));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private Optional<Integer> recordedPort(String component) {
+        try {
+            Path file = portFile(component);
+            return Files.exists(file) ? Optional.of(Integer.parseInt(Files.readString(file).trim())) : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
         }
     }
 
     /** The live process recorded for a component, if it still runs and is still ours. */
-    Optional<ProcessHandle> process(String component, String commandMarker) {
+    Optional<ProcessHandle> process(Component component) {
         try {
-            Path file = pidFile(component);
+            Path file = pidFile(component.name());
             if (!Files.exists(file)) {
                 return Optional.empty();
             }
             long pid = Long.parseLong(Files.readString(file).trim());
+            String marker = component.marker(this);
             return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(h -> commandLine(h).map(c -> c.contains(commandMarker)).orElse(true));
+                    .filter(h -> commandLine(h).map(c -> c.contains(marker)).orElse(true));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -128,8 +183,7 @@ final class LocalStack {
         Path proc = Path.of("/proc", Long.toString(h.pid()), "cmdline");
         try {
             if (Files.isReadable(proc)) {
-                return Optional.of(new String(Files.readAllBytes(proc), java.nio.charset.StandardCharsets.UTF_8)
-                        .replace('\0', ' '));
+                return Optional.of(new String(Files.readAllBytes(proc), StandardCharsets.UTF_8).replace('\0', ' '));
             }
         } catch (IOException e) {
             // Fall back to what the JDK can tell.
@@ -137,15 +191,19 @@ final class LocalStack {
         return h.info().commandLine();
     }
 
-    private static int port(String env, int fallback) {
+    private static int configuredPort(String env, int fallback) {
         String value = System.getenv(env);
         if (value == null || value.isBlank()) {
             return fallback;
         }
         try {
-            return Integer.parseInt(value.trim());
+            int port = Integer.parseInt(value.trim());
+            if (port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(env + " must be a port number, got '" + value + "'");
+            throw new IllegalArgumentException(env + " must be a port number (1-65535), got '" + value + "'");
         }
     }
 

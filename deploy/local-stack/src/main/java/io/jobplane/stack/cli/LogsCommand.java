@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** Prints the end of one component's log. */
-@Command(name = "logs", description = "Print the last lines of a component's log (kafka, postgresql, job-api, ...).")
+@Command(name = "logs", mixinStandardHelpOptions = true, description = "Print the last lines of a component's log (kafka, postgresql, job-api, ...).")
 class LogsCommand implements java.util.concurrent.Callable<Integer> {
 
     @Parameters(index = "0", description = "component name, as 'status' lists it")

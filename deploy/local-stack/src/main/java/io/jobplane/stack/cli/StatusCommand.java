@@ -1,6 +1,7 @@
 package io.jobplane.stack.cli;
 
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 import io.jobplane.stack.Ports;
 import io.jobplane.stack.PostgresServer;
@@ -8,13 +9,16 @@ import io.jobplane.stack.ServiceProcess;
 import picocli.CommandLine.Command;
 
 /** Shows each component with its port, pid and health. */
-@Command(name = "status", description = "Show each component, its port, pid and health (exit 0 when all are UP, 3 otherwise).")
-class StatusCommand implements java.util.concurrent.Callable<Integer> {
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show each component, its port, pid and health (exit 0 when all are UP, 3 otherwise).")
+class StatusCommand implements Callable<Integer> {
+
+    /** Exit code when any component is not up, as for an init script's status. */
+    static final int NOT_ALL_UP = 3;
 
     @Override
     public Integer call() {
         LocalStack stack = new LocalStack();
-        return print(stack, stack.recordedWorkers()) ? 0 : 3;
+        return print(stack, stack.recordedWorkers()) ? 0 : NOT_ALL_UP;
     }
 
     /** Prints the table; true when every component is up. */
@@ -26,11 +30,9 @@ class StatusCommand implements java.util.concurrent.Callable<Integer> {
             allUp &= h.state.equals("UP");
             System.out.printf("%-20s %-7s %-9s %s%n", c.name(), c.port(), h.pid < 0 ? "-" : Long.toString(h.pid), h.state);
         }
-        PostgresServer postgres = stack.postgres();
-        int apiPort = stack.components(1).stream().filter(c -> c.name().equals("job-api")).findFirst().orElseThrow().port();
         System.out.println();
-        System.out.println("database  " + postgres.displayUrl());
-        System.out.println("API       http://127.0.0.1:" + apiPort);
+        System.out.println("database  " + stack.postgres().displayUrl());
+        System.out.println("API       " + stack.apiUrl());
         return allUp;
     }
 
@@ -38,19 +40,17 @@ class StatusCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private static Health health(LocalStack stack, LocalStack.Component c) {
-        if (c.name().equals("postgresql")) {
+        if (c.name().equals(LocalStack.POSTGRESQL)) {
             PostgresServer pg = stack.postgres();
             if (pg.isExternal()) {
                 return new Health(-1, pg.accepting() ? "UP" : "DOWN");
             }
-            long pid = pg.pid();
-            if (Optional.of(pid).filter(p -> p > 0).flatMap(ProcessHandle::of).isEmpty()) {
+            if (!pg.isAlive()) {
                 return new Health(-1, "NOT RUNNING");
             }
-            return new Health(pid, pg.accepting() ? "UP" : "DOWN");
+            return new Health(pg.pid(), pg.accepting() ? "UP" : "DOWN");
         }
-        String marker = c.service().map(s -> s.module() + "/target/quarkus-app/quarkus-run.jar").orElse("kafka.Kafka");
-        Optional<ProcessHandle> process = stack.process(c.name(), marker);
+        Optional<ProcessHandle> process = stack.process(c);
         if (process.isEmpty()) {
             return new Health(-1, "NOT RUNNING");
         }

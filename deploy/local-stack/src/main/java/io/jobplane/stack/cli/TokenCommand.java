@@ -11,7 +11,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Prints a dev JWT signed with the local platform's key. */
-@Command(name = "token", description = "Print a signed dev JWT for one workspace and role.")
+@Command(name = "token", mixinStandardHelpOptions = true, description = "Print a signed dev JWT for one workspace and role.")
 class TokenCommand implements Runnable {
 
     @Spec
@@ -50,6 +50,9 @@ class TokenCommand implements Runnable {
             throw new ParameterException(spec.commandLine(), "--ttl takes a number and a unit: 30m, 24h, 7d");
         }
         long n = Long.parseLong(m.group(1));
+        if (n == 0) {
+            throw new ParameterException(spec.commandLine(), "--ttl must be longer than zero");
+        }
         return switch (m.group(2)) {
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);

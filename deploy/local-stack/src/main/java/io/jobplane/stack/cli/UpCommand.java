@@ -7,116 +7,170 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 import io.jobplane.stack.DevKeys;
 import io.jobplane.stack.DevTokens;
 import io.jobplane.stack.KafkaBroker;
 import io.jobplane.stack.Ports;
 import io.jobplane.stack.PostgresServer;
+import io.jobplane.stack.Processes;
 import io.jobplane.stack.ServiceProcess;
 import io.jobplane.stack.StackException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Starts whatever part of the platform is not running yet and waits until all of it is healthy. */
-@Command(name = "up", description = "Start Kafka, PostgreSQL and the four services (only what is not running yet).")
+@Command(name = "up", mixinStandardHelpOptions = true, description = {
+        "Start Kafka, PostgreSQL and the four services, only what is not running yet, and wait until all are healthy.",
+        "Processes keep running after this command ends; stop them with 'down'." },
+        footer = { "", "Ports and other settings come from environment variables: see 'jobplane --help'.", "" })
 class UpCommand implements Runnable {
 
     static final String DEMO_DATABASE = "demo";
     private static final Duration HEALTHY_TIMEOUT = Duration.ofSeconds(180);
+    /** Waiting is blocking work: one thread per wait, so no wait queues behind another. */
+    private static final Executor OWN_THREAD = task -> {
+        Thread thread = new Thread(task, "jobplane-up");
+        thread.setDaemon(true);
+        thread.start();
+    };
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--workers", defaultValue = "1", description = "execution-worker replicas (default ${DEFAULT-VALUE})")
     int workers;
 
     @Override
     public void run() {
+        if (workers < 1 || workers > 16) {
+            throw new ParameterException(spec.commandLine(), "--workers takes a number from 1 to 16");
+        }
         long started = System.nanoTime();
         LocalStack stack = new LocalStack();
         DevKeys keys = stack.keys();
-        ensureKafka(stack);
-        PostgresServer postgres = ensurePostgres(stack);
-        postgres.createDatabase(DEMO_DATABASE);
+        requireFreePorts(stack);
+        // Kafka and PostgreSQL start side by side: the broker takes a few seconds, the database about one.
+        CompletableFuture<String> kafka = CompletableFuture.supplyAsync(() -> ensureKafka(stack), OWN_THREAD);
+        CompletableFuture<PostgresServer> postgresStart = CompletableFuture.supplyAsync(() -> ensurePostgres(stack),
+                OWN_THREAD);
+        String bootstrapServers = Processes.join(kafka);
+        PostgresServer postgres = Processes.join(postgresStart);
+        if (!postgres.isExternal()) {
+            postgres.createDatabase(DEMO_DATABASE);
+        }
+
         List<ServiceProcess> services = new ArrayList<>();
         for (LocalStack.Component c : stack.components(workers)) {
-            c.service().ifPresent(service -> services.add(ensureService(stack, c, postgres, keys)));
+            if (c.service().isPresent()) {
+                services.add(ensureService(stack, c, bootstrapServers, postgres, keys));
+            }
         }
         services.stream()
-                .map(s -> CompletableFuture.runAsync(() -> s.awaitHealthy(HEALTHY_TIMEOUT)))
+                .map(s -> CompletableFuture.runAsync(() -> s.awaitHealthy(HEALTHY_TIMEOUT), OWN_THREAD))
                 .toList()
-                .forEach(CompletableFuture::join);
-        long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+                .forEach(Processes::join);
+        long seconds = Math.round(Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0);
         System.out.println();
         new StatusCommand().print(stack, workers);
         printNextSteps(stack, postgres, keys, seconds);
     }
 
-    private void ensureKafka(LocalStack stack) {
-        Optional<ProcessHandle> running = stack.process("kafka", "kafka.Kafka");
-        if (running.isPresent() && Ports.listening(stack.kafkaPort)) {
-            System.out.println("kafka              already running (pid " + running.get().pid() + ")");
-            return;
+    /** Starts the broker unless ours already runs; returns its bootstrap servers. */
+    private static String ensureKafka(LocalStack stack) {
+        LocalStack.Component c = stack.component(LocalStack.KAFKA);
+        Optional<ProcessHandle> running = stack.process(c);
+        if (running.isPresent() && Ports.listening(c.port())) {
+            say("%-18s already running (pid %d)", c.name(), running.get().pid());
+            return "127.0.0.1:" + c.port();
         }
-        requireFree("Kafka", stack.kafkaPort);
-        System.out.println("kafka              starting on 127.0.0.1:" + stack.kafkaPort);
-        KafkaBroker broker = KafkaBroker.start(stack.kafkaDir(), stack.kafkaPort, stack.kafkaControllerPort,
-                stack.logFile("kafka"), true);
-        stack.recordPid("kafka", broker.pid());
+        requireFree("Kafka", c.port(), LocalStack.KAFKA_PORT_ENV);
+        requireFree("the Kafka controller", stack.kafkaControllerPort, LocalStack.KAFKA_CONTROLLER_PORT_ENV);
+        say("%-18s starting on 127.0.0.1:%d", c.name(), c.port());
+        KafkaBroker broker = KafkaBroker.start(stack.kafkaDir(), c.port(), stack.kafkaControllerPort,
+                stack.logFile(c.name()), true);
+        stack.record(c.name(), broker.pid(), c.port());
+        return broker.bootstrapServers();
     }
 
-    private PostgresServer ensurePostgres(LocalStack stack) {
+    private static PostgresServer ensurePostgres(LocalStack stack) {
         if (stack.externalDbUrl != null) {
             PostgresServer external = PostgresServer.external(stack.externalDbUrl);
             if (!external.accepting()) {
                 throw new StackException("the PostgreSQL at " + external.displayUrl() + " (JOBPLANE_DB_URL) does not answer");
             }
-            System.out.println("postgresql         using " + external.displayUrl());
+            say("%-18s using %s", LocalStack.POSTGRESQL, external.displayUrl());
             return external;
         }
+        LocalStack.Component c = stack.component(LocalStack.POSTGRESQL);
         PostgresServer attached = stack.postgres();
+        // The postmaster's own pid file is the truth here, even if ours was lost.
         if (attached.isAlive() && attached.accepting()) {
-            System.out.println("postgresql         already running (pid " + attached.pid() + ")");
+            say("%-18s already running (pid %d)", c.name(), attached.pid());
+            stack.record(c.name(), attached.pid(), c.port());
             return attached;
         }
-        requireFree("PostgreSQL", stack.postgresPort);
-        System.out.println("postgresql         starting on 127.0.0.1:" + stack.postgresPort);
-        PostgresServer server = PostgresServer.start(stack.postgresDir(), stack.postgresPort, true,
-                stack.logFile("postgresql"));
-        stack.recordPid("postgresql", server.pid());
+        requireFree("PostgreSQL", c.port(), LocalStack.PG_PORT_ENV);
+        say("%-18s starting on 127.0.0.1:%d", c.name(), c.port());
+        PostgresServer server = PostgresServer.start(stack.postgresDir(), c.port(), true, stack.logFile(c.name()));
+        stack.record(c.name(), server.pid(), c.port());
         return server;
     }
 
-    private ServiceProcess ensureService(LocalStack stack, LocalStack.Component c, PostgresServer postgres, DevKeys keys) {
-        String marker = c.service().orElseThrow().module() + "/target/quarkus-app/quarkus-run.jar";
-        Optional<ProcessHandle> running = stack.process(c.name(), marker);
+    private static ServiceProcess ensureService(LocalStack stack, LocalStack.Component c, String bootstrapServers,
+            PostgresServer postgres, DevKeys keys) {
+        Optional<ProcessHandle> running = stack.process(c);
         if (running.isPresent()) {
-            System.out.printf("%-18s already running (pid %d)%n", c.name(), running.get().pid());
+            say("%-18s already running (pid %d)", c.name(), running.get().pid());
             return ServiceProcess.attach(c.name(), running.get().pid(), c.port(), stack.logFile(c.name()));
         }
-        requireFree(c.name(), c.port());
+        requireFree(c.name(), c.port(), null);
         Map<String, String> props = new LinkedHashMap<>(c.service().orElseThrow()
-                .properties("127.0.0.1:" + stack.kafkaPort, postgres, keys));
+                .properties(bootstrapServers, postgres, keys));
         if (c.name().startsWith("execution-worker")) {
-            props.put("jobplane.worker.id", c.name());
+            props.put("jobplane.worker.id", c.name().equals("execution-worker") ? "worker-1"
+                    : "worker-" + c.name().substring("execution-worker-".length()));
         }
-        System.out.printf("%-18s starting on 127.0.0.1:%d%n", c.name(), c.port());
+        say("%-18s starting on 127.0.0.1:%d", c.name(), c.port());
         ServiceProcess process = ServiceProcess.start(c.name(), c.service().orElseThrow().jar(stack.root), c.port(), props,
                 stack.logFile(c.name()), true);
-        stack.recordPid(c.name(), process.pid());
+        stack.record(c.name(), process.pid(), c.port());
         return process;
     }
 
-    private static void requireFree(String what, int port) {
+    /** Checks every port before starting anything, so a clash does not leave half a platform running. */
+    private void requireFreePorts(LocalStack stack) {
+        List<String> clashes = new ArrayList<>();
+        for (LocalStack.Component c : stack.components(workers)) {
+            boolean running = c.name().equals(LocalStack.POSTGRESQL)
+                    ? stack.externalDbUrl != null || stack.postgres().isAlive()
+                    : stack.process(c).isPresent();
+            if (!running && Ports.listening(c.port())) {
+                clashes.add(c.name() + " (port " + c.port() + ")");
+            }
+            if (!running && c.name().equals(LocalStack.KAFKA) && Ports.listening(stack.kafkaControllerPort)) {
+                clashes.add("the Kafka controller (port " + stack.kafkaControllerPort + ")");
+            }
+        }
+        if (!clashes.isEmpty()) {
+            throw new StackException("another program holds the port of " + String.join(", ", clashes)
+                    + "; stop it, or move our component with the variables 'jobplane --help' lists. Nothing was started.");
+        }
+    }
+
+    private static void requireFree(String what, int port, String env) {
         if (Ports.listening(port)) {
-            throw new StackException("port " + port + " for " + what + " is taken by another program; free it or choose "
-                    + "another port (./jobplane --help lists the variables)");
+            throw new StackException("port " + port + " for " + what + " is taken by another program; free it or move "
+                    + (env == null ? "it" : "it with " + env) + " (jobplane --help lists the variables)");
         }
     }
 
     private static void printNextSteps(LocalStack stack, PostgresServer postgres, DevKeys keys, long seconds) {
-        int apiPort = stack.components(1).stream().filter(c -> c.name().equals("job-api")).findFirst().orElseThrow().port();
-        String api = "http://127.0.0.1:" + apiPort;
+        String api = stack.apiUrl();
         String token = DevTokens.mint(keys.privateKey(), "dev", Map.of("demo", "admin"), Duration.ofHours(24));
-        String demoJdbc = postgres.jdbcUrl(DEMO_DATABASE);
         System.out.println();
         System.out.println("jobplane is up (ready in " + seconds + " s)");
         System.out.println("  API       " + api + "   (OpenAPI: " + api + "/q/openapi, UI: " + api + "/q/swagger-ui)");
@@ -127,13 +181,22 @@ class UpCommand implements Runnable {
         System.out.println();
         System.out.println("  export TOKEN=" + token);
         System.out.println();
-        System.out.println("Next, create a connection to the 'demo' database:");
+        // The private cluster trusts local connections, so any password works; a real one is never printed.
+        String jdbcUrl = postgres.isExternal() ? postgres.jdbcUrl() : postgres.jdbcUrl(DEMO_DATABASE);
+        String password = postgres.isExternal() ? "<password>" : "not-needed-locally";
+        System.out.println("Next, create a connection to the " + (postgres.isExternal() ? "" : "'demo' ") + "database:");
         System.out.println();
         System.out.println("  curl -s -X POST " + api + "/api/v1/workspaces/demo/connections \\");
         System.out.println("    -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\");
-        System.out.println("    -d '{\"name\":\"demo-db\",\"type\":\"postgresql\",\"jdbc_url\":\"" + demoJdbc
-                + "\",\"username\":\"" + postgres.username() + "\",\"password\":\"not-needed-locally\"}'");
+        System.out.println("    -d '{\"name\":\"demo-db\",\"type\":\"postgresql\",\"jdbc_url\":\"" + jdbcUrl
+                + "\",\"username\":\"" + postgres.username() + "\",\"password\":\"" + password + "\"}'");
         System.out.println();
         System.out.println("then follow the README's walk-through (job, launch, status). Stop with ./jobplane down.");
     }
+
+    /** One progress line; lines from the parallel starts never interleave within a line. */
+    private static synchronized void say(String format, Object... args) {
+        System.out.println(String.format(format, args));
+    }
+
 }
