@@ -79,9 +79,9 @@ public final class KafkaBroker extends ManagedProcess {
 
     private void launch() {
         // Another broker on our port would answer the readiness check in place of ours.
-        for (int taken : List.of(port, controllerPort)) {
-            if (Ports.listening(taken)) {
-                throw new StackException("cannot start Kafka: port " + taken + " is already taken by another program");
+        for (int wanted : List.of(port, controllerPort)) {
+            if (Ports.taken(wanted)) {
+                throw new StackException("cannot start Kafka: port " + wanted + " is already taken by another program");
             }
         }
         try {

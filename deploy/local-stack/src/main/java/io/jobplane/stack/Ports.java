@@ -34,6 +34,20 @@ public final class Ports {
         throw new IllegalStateException("no fresh free loopback port after 100 attempts");
     }
 
+    /**
+     * True when another program holds the port: binding it fails. Used before starting a server;
+     * unlike a connection attempt it cannot be fooled by a TCP self-connect on an unused port.
+     */
+    public static boolean taken(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     /** True when a server accepts connections on 127.0.0.1:port. */
     public static boolean listening(int port) {
         try (Socket socket = new Socket()) {

@@ -214,7 +214,7 @@ public final class PostgresServer implements AutoCloseable {
                         "--auth=trust", "-E", "UTF8", "--no-instructions")), Duration.ofSeconds(120));
             }
             boolean ours = Processes.handle(pid()).isPresent();
-            if (!ours && Ports.listening(port)) {
+            if (!ours && Ports.taken(port)) {
                 // Connecting would reach that other server, and ours could not bind anyway.
                 throw new StackException("cannot start PostgreSQL: port " + port + " is already taken by another program");
             }

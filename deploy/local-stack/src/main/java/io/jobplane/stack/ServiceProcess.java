@@ -1,15 +1,20 @@
 package io.jobplane.stack;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 
 /** One packaged Quarkus service ({@code target/quarkus-app/quarkus-run.jar}) running as its own JVM. */
@@ -45,11 +50,34 @@ public final class ServiceProcess extends ManagedProcess {
         Map<String, String> props = new TreeMap<>(systemProperties);
         props.put("quarkus.http.port", String.valueOf(httpPort));
         props.putIfAbsent("quarkus.http.host", "127.0.0.1");
-        props.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        // The configuration holds secrets (the sealing key, database passwords): it goes to an
+        // owner-only file, never onto the command line, where any local user could read it.
+        Path config = writeConfig(logFile.toAbsolutePath().getParent().resolveSibling("conf").resolve(name + ".properties"),
+                props);
+        command.add("-Dquarkus.config.locations=" + config.toUri());
+        command.add("-Djobplane.service=" + name);
         command.add("-jar");
         command.add(quarkusRunJar.toAbsolutePath().toString());
         Process started = Processes.start(command, logFile, detached);
         return new ServiceProcess(name, httpPort, logFile.toAbsolutePath(), started.toHandle());
+    }
+
+    private static Path writeConfig(Path file, Map<String, String> props) {
+        Properties p = new Properties();
+        // Above application.properties (250) and below system properties and the environment.
+        p.setProperty("config_ordinal", "270");
+        p.putAll(props);
+        try {
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                p.store(out, "written by the jobplane local stack at each start; owner-only: it holds secrets");
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write service configuration " + file, e);
+        }
     }
 
     /** A handle on a service some earlier command started (from its recorded pid). */

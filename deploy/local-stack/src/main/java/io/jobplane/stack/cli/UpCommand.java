@@ -148,10 +148,10 @@ class UpCommand implements Runnable {
             boolean running = c.name().equals(LocalStack.POSTGRESQL)
                     ? stack.externalDbUrl != null || stack.postgres().isAlive()
                     : stack.process(c).isPresent();
-            if (!running && Ports.listening(c.port())) {
+            if (!running && Ports.taken(c.port())) {
                 clashes.add(c.name() + " (port " + c.port() + ")");
             }
-            if (!running && c.name().equals(LocalStack.KAFKA) && Ports.listening(stack.kafkaControllerPort)) {
+            if (!running && c.name().equals(LocalStack.KAFKA) && Ports.taken(stack.kafkaControllerPort)) {
                 clashes.add("the Kafka controller (port " + stack.kafkaControllerPort + ")");
             }
         }
@@ -162,7 +162,7 @@ class UpCommand implements Runnable {
     }
 
     private static void requireFree(String what, int port, String env) {
-        if (Ports.listening(port)) {
+        if (Ports.taken(port)) {
             throw new StackException("port " + port + " for " + what + " is taken by another program; free it or move "
                     + (env == null ? "it" : "it with " + env) + " (jobplane --help lists the variables)");
         }
