@@ -27,6 +27,7 @@ public final class TopicRecorder implements AutoCloseable {
 
     private final List<ConsumerRecord<String, String>> records = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean caughtUp = new AtomicBoolean();
     private final Thread poller;
 
     private TopicRecorder(String bootstrapServers, String topic) {
@@ -41,7 +42,12 @@ public final class TopicRecorder implements AutoCloseable {
         poller = new Thread(() -> {
             try (consumer) {
                 while (running.get()) {
-                    consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+                    var batch = consumer.poll(Duration.ofMillis(100));
+                    batch.forEach(records::add);
+                    if (batch.isEmpty() && !consumer.assignment().isEmpty() && !caughtUp.get()) {
+                        var ends = consumer.endOffsets(consumer.assignment());
+                        caughtUp.set(ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue()));
+                    }
                 }
             }
         }, "topic-recorder-" + topic);
@@ -52,6 +58,11 @@ public final class TopicRecorder implements AutoCloseable {
     /** Starts recording {@code topic} of the broker at {@code bootstrapServers}. */
     public static TopicRecorder record(String bootstrapServers, String topic) {
         return new TopicRecorder(bootstrapServers, topic);
+    }
+
+    /** True once the recorder has read everything the topic held when it started (and then some). */
+    public boolean caughtUp() {
+        return caughtUp.get();
     }
 
     /** Everything recorded so far, in arrival order. */

@@ -1,0 +1,144 @@
+package io.jobplane.api;
+
+import static io.jobplane.api.ApiTestSupport.postgresConnection;
+import static io.jobplane.api.ApiTestSupport.uniqueWorkspace;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.jobplane.stack.DevTokens;
+import io.jobplane.stack.JobplaneTestResource;
+import io.jobplane.stack.TestInfrastructure;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * Every endpoint against every kind of caller: no token, expired, badly signed, wrong audience,
+ * wrong issuer, a token for another workspace, and each role. Every cell is checked.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
+class SecurityMatrixTest {
+
+    private static final List<String> ROLES = List.of("viewer", "operator", "editor", "admin");
+    private static String ws;
+    private static String connectionId;
+    private static String jobId;
+    private static String taskId;
+
+    /** One endpoint: how to call it and the least role it needs. */
+    record Endpoint(String method, String path, String role, Object body) {
+        Response call(RequestSpecification spec) {
+            String p = path.replace("{ws}", ws).replace("{conn}", connectionId).replace("{job}", jobId)
+                    .replace("{task}", taskId).replace("{none}", UUID.randomUUID().toString());
+            if (body != null) {
+                spec = spec.contentType(ContentType.JSON).body(body);
+            }
+            return spec.request(method, p);
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + path;
+        }
+    }
+
+    private static List<Endpoint> endpoints() {
+        Map<String, Object> conn = postgresConnection("m-" + UUID.randomUUID().toString().substring(0, 6), "pw");
+        return List.of(
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/connections", "viewer", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/connections/{conn}", "viewer", null),
+                new Endpoint("POST", "/api/v1/workspaces/{ws}/connections", "editor", conn),
+                new Endpoint("PUT", "/api/v1/workspaces/{ws}/connections/{none}", "editor", Map.of("username", "u")),
+                new Endpoint("DELETE", "/api/v1/workspaces/{ws}/connections/{none}", "editor", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/jobs", "viewer", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/jobs/{job}", "viewer", null),
+                new Endpoint("POST", "/api/v1/workspaces/{ws}/jobs", "editor", Map.of("name", "j", "type", "TABLE_TO_TABLE",
+                        "destination_connection_id", UUID.randomUUID().toString(), "tasks", List.of(Map.of("query", "select 1")))),
+                new Endpoint("PUT", "/api/v1/workspaces/{ws}/jobs/{none}", "editor", Map.of("description", "d")),
+                new Endpoint("DELETE", "/api/v1/workspaces/{ws}/jobs/{none}", "editor", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/jobs/{job}/tasks", "viewer", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/jobs/{job}/tasks/{task}", "viewer", null),
+                new Endpoint("POST", "/api/v1/workspaces/{ws}/jobs/{none}/tasks", "editor", Map.of("query", "select 2")),
+                new Endpoint("PUT", "/api/v1/workspaces/{ws}/jobs/{none}/tasks/{task}", "editor", Map.of("is_active", true)),
+                new Endpoint("POST", "/api/v1/workspaces/{ws}/jobs/{none}/tasks/{task}/move", "editor",
+                        Map.of("from_index", 0, "to_index", 0)),
+                new Endpoint("DELETE", "/api/v1/workspaces/{ws}/jobs/{none}/tasks/{task}", "editor", null),
+                new Endpoint("POST", "/api/v1/workspaces/{ws}/jobs/{none}/runs", "operator", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/runs/{none}", "viewer", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/audit", "viewer", null));
+    }
+
+    private static void workspaceWithObjects() {
+        ws = uniqueWorkspace();
+        connectionId = ApiTestSupport.as(ws, "editor").body(postgresConnection("matrix", "pw"))
+                .post("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(201).extract().path("connection_id");
+        jobId = RunLaunchTest.createJob(ws, "matrix-job", "pw");
+        taskId = ApiTestSupport.as(ws, "viewer").get("/api/v1/workspaces/{ws}/jobs/{job}/tasks", ws, jobId)
+                .then().statusCode(200).extract().path("[0].task_id");
+    }
+
+    @Test
+    void everyEndpointTimesEveryCallerGivesTheExpectedAnswer() throws Exception {
+        workspaceWithObjects();
+        PrivateKey key = TestInfrastructure.shared().keys().privateKey();
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        PrivateKey stranger = generator.generateKeyPair().getPrivate();
+        Instant soon = Instant.now().plus(Duration.ofMinutes(10));
+        Map<String, String> unauthenticated = Map.of(
+                "expired", DevTokens.builder(key).workspace(ws, "admin").expiresAt(Instant.now().minusSeconds(120)).sign(),
+                "bad signature", DevTokens.builder(stranger).workspace(ws, "admin").expiresAt(soon).sign(),
+                "wrong audience", DevTokens.builder(key).workspace(ws, "admin").audience("another-api").expiresAt(soon).sign(),
+                "wrong issuer", DevTokens.builder(key).workspace(ws, "admin").issuer("https://elsewhere").expiresAt(soon).sign());
+        String foreign = DevTokens.mint(key, "outsider", Map.of(uniqueWorkspace(), "admin"), Duration.ofMinutes(10));
+
+        List<String> failures = new ArrayList<>();
+        int cells = 0;
+        for (Endpoint e : endpoints()) {
+            cells += check(failures, e, "no token", e.call(given()), 401, "UNAUTHENTICATED");
+            for (var bad : unauthenticated.entrySet()) {
+                cells += check(failures, e, bad.getKey(), e.call(given().auth().oauth2(bad.getValue())), 401, "UNAUTHENTICATED");
+            }
+            cells += check(failures, e, "foreign workspace", e.call(given().auth().oauth2(foreign)), 404, "WORKSPACE_NOT_FOUND");
+            for (String role : ROLES) {
+                Response r = e.call(given().auth().oauth2(ApiTestSupport.token(ws, role)));
+                boolean allowed = ROLES.indexOf(role) >= ROLES.indexOf(e.role());
+                if (allowed) {
+                    cells++;
+                    String code = r.contentType().contains("json") && r.statusCode() >= 400 ? r.path("error_code") : null;
+                    if (r.statusCode() == 401 || r.statusCode() == 403 || r.statusCode() >= 500
+                            || "WORKSPACE_NOT_FOUND".equals(code)) {
+                        failures.add(e + " as " + role + ": expected to pass authorisation, got " + r.statusCode() + " " + code);
+                    }
+                } else {
+                    cells += check(failures, e, role, r, 403, "INSUFFICIENT_ROLE");
+                }
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+        assertEquals(endpoints().size() * 10, cells);
+    }
+
+    private static int check(List<String> failures, Endpoint e, String caller, Response r, int status, String code) {
+        if (r.statusCode() != status || !code.equals(r.path("error_code"))) {
+            failures.add(e + " as " + caller + ": expected " + status + " " + code + ", got " + r.statusCode() + " "
+                    + r.asString());
+        }
+        return 1;
+    }
+}
