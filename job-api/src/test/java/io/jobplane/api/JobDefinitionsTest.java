@@ -187,6 +187,26 @@ class JobDefinitionsTest {
                 .body("[0].actor", equalTo("tester"));
     }
 
+    @Test
+    void aConnectionTestReallyConnects() {
+        String ws = uniqueWorkspace();
+        String good = as(ws, "editor").body(postgresConnection("reachable", "pw"))
+                .post("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(201).extract().path("connection_id");
+        as(ws, "editor").post("/api/v1/workspaces/{ws}/connections/{id}/test", ws, good).then().statusCode(200)
+                .body("ok", equalTo(true))
+                .body("server_version", containsString("PostgreSQL"));
+
+        int closed = io.jobplane.stack.Ports.free();
+        String bad = as(ws, "editor").body(Map.of("name", "unreachable", "type", "postgresql",
+                "jdbc_url", "jdbc:postgresql://127.0.0.1:" + closed + "/nowhere", "username", "u", "password", "canary-test-77"))
+                .post("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(201).extract().path("connection_id");
+        as(ws, "editor").post("/api/v1/workspaces/{ws}/connections/{id}/test", ws, bad).then().statusCode(200)
+                .body("ok", equalTo(false))
+                .body("error", containsString("refused"))
+                .body(not(containsString("canary-test-77")));
+        as(ws, "viewer").post("/api/v1/workspaces/{ws}/connections/{id}/test", ws, bad).then().statusCode(403);
+    }
+
     private static String sealedPassword(String connectionId) throws Exception {
         var pg = io.jobplane.stack.TestInfrastructure.shared().postgres();
         try (var c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());

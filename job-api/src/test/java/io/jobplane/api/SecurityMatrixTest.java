@@ -65,6 +65,7 @@ class SecurityMatrixTest {
                 new Endpoint("POST", "/api/v1/workspaces/{ws}/connections", "editor", conn),
                 new Endpoint("PUT", "/api/v1/workspaces/{ws}/connections/{none}", "editor", Map.of("username", "u")),
                 new Endpoint("DELETE", "/api/v1/workspaces/{ws}/connections/{none}", "editor", null),
+                new Endpoint("POST", "/api/v1/workspaces/{ws}/connections/{none}/test", "editor", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/jobs", "viewer", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/jobs/{job}", "viewer", null),
                 new Endpoint("POST", "/api/v1/workspaces/{ws}/jobs", "editor", Map.of("name", "j", "type", "TABLE_TO_TABLE",

@@ -76,6 +76,15 @@ public class ConnectionResource {
                 .map(view -> Response.ok(view).tag(Versions.etag(view.version())).build());
     }
 
+    @POST
+    @Path("/{connection_id}/test")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Check that the connection really connects; answers ok, latency and server version, or the error")
+    public Uni<ConnectionTester.Result> test(@PathParam("workspace") String workspace,
+            @PathParam("connection_id") UUID connectionId) {
+        return connections.test(guard.require(workspace, Role.EDITOR), connectionId);
+    }
+
     @DELETE
     @Path("/{connection_id}")
     @Operation(summary = "Delete a connection no job uses")

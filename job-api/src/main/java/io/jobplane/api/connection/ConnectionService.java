@@ -25,10 +25,12 @@ public class ConnectionService {
 
     private final SecretKeyring keyring;
     private final Audit audit;
+    private final ConnectionTester tester;
 
-    public ConnectionService(SecretKeyring keyring, Audit audit) {
+    public ConnectionService(SecretKeyring keyring, Audit audit, ConnectionTester tester) {
         this.keyring = keyring;
         this.audit = audit;
+        this.tester = tester;
     }
 
     @WithTransaction
@@ -117,6 +119,13 @@ public class ConnectionService {
             c.updatedAt = java.time.Instant.now();
         }
         return changed;
+    }
+
+    /** Opens a real session with the stored settings and reports whether it worked. */
+    public Uni<ConnectionTester.Result> test(Caller caller, UUID id) {
+        return Panache.withSession(() -> ConnectionEntity.findInWorkspace(caller.workspace(), id))
+                .onItem().ifNull().failWith(() -> ApiException.notFound("connection", id))
+                .chain(tester::test);
     }
 
     private Uni<Void> ensureNameFree(String workspace, String name) {
