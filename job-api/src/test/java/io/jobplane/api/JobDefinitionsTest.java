@@ -188,6 +188,23 @@ class JobDefinitionsTest {
     }
 
     @Test
+    void workspaceAdminsRegisterTheirWorkspaceAndTokensListWhatTheyMayUse() {
+        String ws = uniqueWorkspace();
+        as(ws, "editor").body(Map.of("workspace_id", ws, "display_name", "Finance")).post("/api/v1/workspaces")
+                .then().statusCode(403).body("error_code", equalTo("INSUFFICIENT_ROLE"));
+        as(ws, "admin").body(Map.of("workspace_id", ws, "display_name", "Finance", "description", "month end"))
+                .post("/api/v1/workspaces").then().statusCode(201).body("registered", equalTo(true));
+        as(ws, "admin").body(Map.of("workspace_id", ws, "display_name", "Again")).post("/api/v1/workspaces")
+                .then().statusCode(409).body("error_code", equalTo("WORKSPACE_EXISTS"));
+        as(ws, "viewer").get("/api/v1/workspaces/{ws}", ws).then().statusCode(200)
+                .body("display_name", equalTo("Finance")).body("role", equalTo("viewer"));
+        as(ws, "viewer").get("/api/v1/workspaces").then().statusCode(200)
+                .body("workspace_id", equalTo(List.of(ws))).body("[0].registered", equalTo(true));
+        as(uniqueWorkspace(), "admin").get("/api/v1/workspaces/{ws}", ws).then().statusCode(404)
+                .body("error_code", equalTo("WORKSPACE_NOT_FOUND"));
+    }
+
+    @Test
     void aConnectionTestReallyConnects() {
         String ws = uniqueWorkspace();
         String good = as(ws, "editor").body(postgresConnection("reachable", "pw"))

@@ -60,6 +60,8 @@ class SecurityMatrixTest {
     private static List<Endpoint> endpoints() {
         Map<String, Object> conn = postgresConnection("m-" + UUID.randomUUID().toString().substring(0, 6), "pw");
         return List.of(
+                new Endpoint("GET", "/api/v1/workspaces/{ws}", "viewer", null),
+                new Endpoint("POST", "/api/v1/workspaces", "admin", Map.of("workspace_id", ws, "display_name", "Matrix")),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/connections", "viewer", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/connections/{conn}", "viewer", null),
                 new Endpoint("POST", "/api/v1/workspaces/{ws}/connections", "editor", conn),

@@ -44,6 +44,19 @@ public class WorkspaceGuard {
         return new Caller(token.getSubject(), workspace, held);
     }
 
+    /** Every workspace the token names, with its role there. */
+    public java.util.Map<String, Role> workspaces() {
+        java.util.Map<String, Role> out = new java.util.TreeMap<>();
+        if (token.getClaim(WORKSPACES_CLAIM) instanceof JsonObject workspaces) {
+            workspaces.forEach((id, value) -> {
+                if (value instanceof JsonString role) {
+                    Role.parse(role.getString()).ifPresent(r -> out.put(id, r));
+                }
+            });
+        }
+        return out;
+    }
+
     private Role roleIn(String workspace) {
         Object claim = token.getClaim(WORKSPACES_CLAIM);
         if (!(claim instanceof JsonObject workspaces)) {
