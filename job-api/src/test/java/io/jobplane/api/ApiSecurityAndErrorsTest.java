@@ -85,6 +85,8 @@ class ApiSecurityAndErrorsTest {
         cases.put("{\"name\":\"a\",\"type\":\"postgresql\"}", "CONNECTION_ADDRESS_MISSING");
         cases.put("{\"name\":\"a\",\"type\":\"postgresql\",\"jdbc_url\":\"jdbc:postgresql://u:p@h/db\"}", "INVALID_JDBC_URL");
         cases.put("[]", "INVALID_FIELD_TYPE");
+        cases.put("{\"name\":\"a\",\"type\":\"postgresql\",\"jdbc_url\":\"jdbc:postgresql://h/db\",\"username\":\"\\u0000\"}",
+                "INVALID_VALUE");
         cases.forEach((body, code) -> as(ws, "editor").body(body).post(path)
                 .then().statusCode(400)
                 .body("error_code", equalTo(code))

@@ -147,6 +147,12 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, HttpHeaders headers) {
+        if (isDataException(e)) {
+            // The database refused a value the validation let through (a NUL character, say).
+            return respond(Status.BAD_REQUEST, "INVALID_VALUE", "A value in the request cannot be stored",
+                    "Remove control characters such as NUL (\\u0000) and keep values within their documented ranges.",
+                    headers);
+        }
         String requestId = requestId(headers);
         LOG.errorf(e, "request %s failed unexpectedly", requestId);
         return Response.status(Status.INTERNAL_SERVER_ERROR)
@@ -163,6 +169,19 @@ public class ErrorMappers {
                         + "meant for this API and not expired (locally: ./jobplane token).",
                 headers);
         return Response.fromResponse(r).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+    }
+
+    /** PostgreSQL SQLSTATE class 22: data exception, anywhere in the cause chain. */
+    private static boolean isDataException(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+                return true;
+            }
+            if (t instanceof org.hibernate.exception.DataException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Response respond(Status status, String code, String message, String solution, HttpHeaders headers) {
