@@ -59,8 +59,11 @@ class MalformedInputTest {
                 new Target("PUT", base + "/jobs/" + jobId + "/tasks/" + taskId, Map.of("query", "select 3", "index", 0)),
                 new Target("POST", base + "/jobs/" + jobId + "/tasks/" + taskId + "/move", Map.of("from_index", 0, "to_index", 0)));
 
-        // jqwik draws new values on every run; the failure message shows the offending request.
-        long seed = Long.getLong("jobplane.fuzz.seed", System.nanoTime());
+        // Seeded, so every run sends the same requests and a failure reproduces; pass
+        // -Djobplane.fuzz.seed=N to explore other inputs. jqwik's sampling outside its engine draws from
+        // the engine's thread-local source of randomness, which is seeded here.
+        long seed = Long.getLong("jobplane.fuzz.seed", 20261123L);
+        net.jqwik.engine.SourceOfRandomness.create(Long.toString(seed));
         Random random = new Random(seed);
         Arbitrary<Object> oddValues = Arbitraries.oneOf(
                 Arbitraries.strings().all().ofMaxLength(300).map(s -> (Object) s),
@@ -104,7 +107,7 @@ class MalformedInputTest {
             }
             before = after;
         }
-        assertTrue(failures.isEmpty(), failures.size() + " failures (choices seed " + seed + "), e.g.:\n"
+        assertTrue(failures.isEmpty(), failures.size() + " failures with seed " + seed + ", e.g.:\n"
                 + String.join("\n", failures.subList(0, Math.min(10, failures.size()))));
         assertEquals(1L, state(ws)[0] > 0 ? 1L : 0L, "the workspace's first connection is still there");
     }
