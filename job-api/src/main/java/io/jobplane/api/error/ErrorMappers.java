@@ -100,14 +100,13 @@ public class ErrorMappers {
                 "GET it again, re-apply your change, and send it again (with If-Match).", headers);
     }
 
-    @ServerExceptionMapper
-    public Response unauthenticated(AuthenticationFailedException e, HttpHeaders headers) {
-        return unauthorizedResponse(headers);
-    }
-
-    @ServerExceptionMapper
-    public Response unauthorized(UnauthorizedException e, HttpHeaders headers) {
-        return unauthorizedResponse(headers);
+    @ServerExceptionMapper({ AuthenticationFailedException.class, UnauthorizedException.class })
+    public Response unauthenticated(RuntimeException e, HttpHeaders headers) {
+        Response r = respond(Status.UNAUTHORIZED, "UNAUTHENTICATED", "A valid bearer token is required",
+                "Send 'Authorization: Bearer <token>' with a token that is signed by the configured issuer, "
+                        + "meant for this API and not expired (locally: ./jobplane token).",
+                headers);
+        return Response.fromResponse(r).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
     }
 
     @ServerExceptionMapper
@@ -161,14 +160,6 @@ public class ErrorMappers {
                 .entity(new ErrorBody("INTERNAL_ERROR", "The server failed to handle the request",
                         "Retry later; if it persists, report the request id to the operators.", requestId))
                 .build();
-    }
-
-    private Response unauthorizedResponse(HttpHeaders headers) {
-        Response r = respond(Status.UNAUTHORIZED, "UNAUTHENTICATED", "A valid bearer token is required",
-                "Send 'Authorization: Bearer <token>' with a token that is signed by the configured issuer, "
-                        + "meant for this API and not expired (locally: ./jobplane token).",
-                headers);
-        return Response.fromResponse(r).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
     }
 
     /** PostgreSQL SQLSTATE class 22: data exception, anywhere in the cause chain. */

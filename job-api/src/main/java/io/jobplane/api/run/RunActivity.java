@@ -49,6 +49,7 @@ public class RunActivity {
         return pool.preparedQuery(sql).execute(Tuple.of(jobId)).map(rows -> rows.iterator().next().getLong(0));
     }
 
+    /** PostgreSQL "relation does not exist": the harvester has not created the run read model yet. */
     static boolean readModelMissing(Throwable failure) {
         return failure instanceof PgException pg && "42P01".equals(pg.getSqlState());
     }

@@ -17,7 +17,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgException;
 
 /**
  * Answers run status from the run read model that metadata-harvester maintains (schema
@@ -37,8 +36,6 @@ public class RunQueryService {
     private static final String LAUNCH_SQL = """
             select r.id, r.workspace, r.job_id, j.name, r.attempt, r.trigger, r.requested_at
               from api.run r join api.job j on j.id = r.job_id where r.id = $1 and r.workspace = $2""";
-    /** PostgreSQL: relation does not exist (the harvester has not migrated its schema yet). */
-    private static final String UNDEFINED_TABLE = "42P01";
 
     private final Pool pool;
 
@@ -63,7 +60,7 @@ public class RunQueryService {
                     return pool.preparedQuery(TASKS_SQL).execute(Tuple.of(runId.toString()))
                             .map(tasks -> toView(run, tasks));
                 })
-                .onFailure(RunQueryService::readModelMissing).recoverWithNull();
+                .onFailure(RunActivity::readModelMissing).recoverWithNull();
     }
 
     private Uni<RunStatusView> fromLaunchRecord(Caller caller, UUID runId) {
@@ -105,9 +102,5 @@ public class RunQueryService {
             return ldt.toInstant(ZoneOffset.UTC);
         }
         return null;
-    }
-
-    private static boolean readModelMissing(Throwable failure) {
-        return failure instanceof PgException pg && UNDEFINED_TABLE.equals(pg.getSqlState());
     }
 }

@@ -1,31 +1,28 @@
 package io.jobplane.api.workspace;
 
-import java.time.Instant;
-
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
-
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 /** What a workspace is: its name and description. Membership lives in the caller's token. */
 @Entity
 @Table(name = "workspace")
-public class WorkspaceEntity extends PanacheEntityBase {
+public class WorkspaceEntity extends Stamped {
 
     @Id
     public String id;
     @Column(name = "display_name")
     public String displayName;
     public String description;
-    @Column(name = "created_at")
-    public Instant createdAt;
-    @Column(name = "updated_at")
-    public Instant updatedAt;
-    @Column(name = "created_by")
-    public String createdBy;
-    @Version
-    public int version;
+
+    /** A new workspace registered now by {@code subject}. */
+    public static WorkspaceEntity register(String id, String displayName, String description, String subject) {
+        WorkspaceEntity e = new WorkspaceEntity();
+        e.id = id;
+        e.displayName = displayName;
+        e.description = description;
+        e.stampCreated(subject);
+        return e;
+    }
 }

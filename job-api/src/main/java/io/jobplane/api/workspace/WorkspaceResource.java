@@ -77,16 +77,8 @@ public class WorkspaceResource {
                                 + "' is already registered", "Read it with GET /api/v1/workspaces/" + request.workspaceId() + ".");
                     }
                 })
-                .chain(() -> {
-                    WorkspaceEntity e = new WorkspaceEntity();
-                    e.id = request.workspaceId();
-                    e.displayName = request.displayName();
-                    e.description = request.description();
-                    e.createdAt = Instant.now();
-                    e.updatedAt = e.createdAt;
-                    e.createdBy = caller.subject();
-                    return e.<WorkspaceEntity>persist();
-                })
+                .chain(() -> WorkspaceEntity.register(request.workspaceId(), request.displayName(), request.description(),
+                        caller.subject()).<WorkspaceEntity>persist())
                 .call(e -> audit.record(caller, "workspace.created", "workspace", e.id, Map.of("display_name", e.displayName)))
                 .map(e -> Response.created(URI.create("/api/v1/workspaces/" + e.id))
                         .entity(WorkspaceView.of(e.id, caller.role(), e)).build());
