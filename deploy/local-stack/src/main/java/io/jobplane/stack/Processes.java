@@ -148,17 +148,17 @@ public final class Processes {
         return pid <= 0 ? Optional.empty() : ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
     }
 
-    /** The full command line, or "" when unknown; /proc has it whole where ProcessHandle.Info may cut it short. */
-    static String commandLine(ProcessHandle handle) {
+    /** The full command line, if known; /proc has it whole where ProcessHandle.Info may cut a long classpath short. */
+    public static Optional<String> commandLine(ProcessHandle handle) {
         Path proc = Path.of("/proc", Long.toString(handle.pid()), "cmdline");
         try {
             if (Files.isReadable(proc)) {
-                return new String(Files.readAllBytes(proc), StandardCharsets.UTF_8).replace('\0', ' ');
+                return Optional.of(new String(Files.readAllBytes(proc), StandardCharsets.UTF_8).replace('\0', ' '));
             }
         } catch (IOException e) {
             // Fall back to what the JDK can tell.
         }
-        return handle.info().commandLine().orElse("");
+        return handle.info().commandLine();
     }
 
     static String tail(Path file, int lines) {

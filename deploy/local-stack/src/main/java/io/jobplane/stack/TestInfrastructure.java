@@ -114,7 +114,7 @@ public final class TestInfrastructure {
                     continue;
                 }
                 Processes.handle(readPid(run.resolve(KAFKA_PID_FILE)))
-                        .filter(h -> Processes.commandLine(h).contains(run.resolve("kafka").toString()))
+                        .filter(h -> Processes.commandLine(h).map(c -> c.contains(run.resolve("kafka").toString())).orElse(false))
                         .ifPresent(h -> Processes.stop(h, Duration.ofSeconds(30)));
                 if (Files.exists(run.resolve("postgres/postmaster.pid"))) {
                     PostgresServer.attach(run.resolve("postgres"), 0, run.resolve("postgres.log")).stop();

@@ -2,7 +2,6 @@ package io.jobplane.stack.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.Optional;
 
 import io.jobplane.stack.DevKeys;
 import io.jobplane.stack.PostgresServer;
+import io.jobplane.stack.Processes;
 import io.jobplane.stack.Service;
 
 /**
@@ -172,23 +172,10 @@ final class LocalStack {
             long pid = Long.parseLong(Files.readString(file).trim());
             String marker = component.marker(this);
             return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(h -> commandLine(h).map(c -> c.contains(marker)).orElse(true));
+                    .filter(h -> Processes.commandLine(h).map(c -> c.contains(marker)).orElse(true));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
-    }
-
-    /** The full command line; /proc has it whole where ProcessHandle.Info may cut a long classpath short. */
-    private static Optional<String> commandLine(ProcessHandle h) {
-        Path proc = Path.of("/proc", Long.toString(h.pid()), "cmdline");
-        try {
-            if (Files.isReadable(proc)) {
-                return Optional.of(new String(Files.readAllBytes(proc), StandardCharsets.UTF_8).replace('\0', ' '));
-            }
-        } catch (IOException e) {
-            // Fall back to what the JDK can tell.
-        }
-        return h.info().commandLine();
     }
 
     private static int configuredPort(String env, int fallback) {
