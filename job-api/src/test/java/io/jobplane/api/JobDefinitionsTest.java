@@ -5,6 +5,7 @@ import static io.jobplane.api.ApiTestSupport.postgresConnection;
 import static io.jobplane.api.ApiTestSupport.uniqueWorkspace;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -167,7 +168,7 @@ class JobDefinitionsTest {
         String sealed = sealedPassword(id);
 
         as(ws, "editor").body(Map.of("username", "other", "password", "")).put("/api/v1/workspaces/{ws}/connections/{id}", ws, id)
-                .then().statusCode(200).body("password_set", equalTo(true)).body("username", equalTo("other"));
+                .then().statusCode(200).body("secrets_set", hasItem("password")).body("username", equalTo("other"));
         assertEquals(sealed, sealedPassword(id), "an empty password keeps the stored one");
         as(ws, "editor").body(Map.of("password", canary + "-2")).put("/api/v1/workspaces/{ws}/connections/{id}", ws, id)
                 .then().statusCode(200);
@@ -227,7 +228,7 @@ class JobDefinitionsTest {
     private static String sealedPassword(String connectionId) throws Exception {
         var pg = io.jobplane.stack.TestInfrastructure.shared().postgres();
         try (var c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
-                var st = c.prepareStatement("select password_ciphertext from api.connection where id = ?::uuid")) {
+                var st = c.prepareStatement("select secrets from api.connection where id = ?::uuid")) {
             st.setString(1, connectionId);
             try (var rs = st.executeQuery()) {
                 assertTrue(rs.next());

@@ -6,6 +6,7 @@ import static io.jobplane.api.ApiTestSupport.readAll;
 import static io.jobplane.api.ApiTestSupport.uniqueWorkspace;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.nullValue;
@@ -101,7 +102,7 @@ class RunLaunchTest {
                 .then().statusCode(201)
                 .body(not(containsString(CANARY)))
                 .body("password", nullValue())
-                .body("password_set", equalTo(true))
+                .body("secrets_set", hasItem("password"))
                 .extract().path("connection_id");
         as(ws, "viewer").get("/api/v1/workspaces/{ws}/connections/{id}", ws, id)
                 .then().statusCode(200).body(not(containsString(CANARY))).body("name", equalTo("warehouse"));

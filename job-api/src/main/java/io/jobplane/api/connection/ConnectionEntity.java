@@ -1,19 +1,26 @@
 package io.jobplane.api.connection;
 
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+
+import io.jobplane.api.json.StoredJson;
+import io.jobplane.api.secret.SealedFields;
 import io.jobplane.api.workspace.WorkspaceObject;
-import io.jobplane.events.payload.SealedValue;
 import io.smallrye.mutiny.Uni;
 
-/** A connection to a system tasks run against. The password is stored sealed, never in clear. */
+/** A connection to a system jobs read from or write to. Its secrets are stored sealed, never in clear. */
 @Entity
 @Table(name = "connection")
 public class ConnectionEntity extends WorkspaceObject {
+
+    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
+    };
 
     public String name;
     public String type;
@@ -24,19 +31,25 @@ public class ConnectionEntity extends WorkspaceObject {
     @Column(name = "jdbc_url")
     public String jdbcUrl;
     public String username;
-    @Column(name = "password_key_id")
-    public String passwordKeyId;
-    @Column(name = "password_ciphertext")
-    public String passwordCiphertext;
+    @Column(name = "base_path")
+    public String basePath;
+    @Column(name = "base_url")
+    public String baseUrl;
+    /** Plain HTTP headers, JSON. */
+    public String headers = "{}";
+    /** Sealed secrets by field name, JSON; see {@link SealedFields}. */
+    public String secrets = "{}";
 
-    /** The sealed password, or null when the connection has none. */
-    public SealedValue sealedPassword() {
-        return passwordCiphertext == null ? null : new SealedValue(passwordKeyId, passwordCiphertext);
+    public ConnectionType type() {
+        return ConnectionType.fromWire(type);
     }
 
-    public void sealedPassword(SealedValue sealed) {
-        passwordKeyId = sealed == null ? null : sealed.keyId();
-        passwordCiphertext = sealed == null ? null : sealed.ciphertext();
+    public Map<String, String> headerMap() {
+        return StoredJson.readMap(headers, HEADERS);
+    }
+
+    public SealedFields sealed() {
+        return SealedFields.read(secrets);
     }
 
     public static Uni<ConnectionEntity> findInWorkspace(String workspace, UUID id) {

@@ -3,23 +3,27 @@ package io.jobplane.api.connection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.jobplane.api.audit.Audit;
 import io.jobplane.api.error.ApiException;
 import io.jobplane.api.job.JobEntity;
 import io.jobplane.api.workspace.Versions;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.jobplane.api.secret.SealedFields;
 import io.jobplane.api.security.Caller;
 import io.jobplane.events.secret.SecretKeyring;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
-/** Creates and reads connections; seals passwords before they reach the database. */
+/** Creates, reads, changes and tests connections; seals secrets before they reach the database. */
 @ApplicationScoped
 public class ConnectionService {
 
@@ -27,19 +31,29 @@ public class ConnectionService {
     private final Audit audit;
     private final ConnectionTester tester;
 
-    public ConnectionService(SecretKeyring keyring, Audit audit, ConnectionTester tester) {
+    private final ConnectionSettings settings;
+
+    public ConnectionService(SecretKeyring keyring, Audit audit, ConnectionTester tester,
+            @ConfigProperty(name = "jobplane.connections.filesystem-roots") Optional<List<String>> filesystemRoots) {
         this.keyring = keyring;
         this.audit = audit;
         this.tester = tester;
+        this.settings = new ConnectionSettings(filesystemRoots.orElse(List.of()));
     }
 
     @WithTransaction
     public Uni<ConnectionView> create(Caller caller, ConnectionRequest request) {
-        ConnectionEntity entity = toEntity(caller, request);
+        ConnectionEntity entity = new ConnectionEntity();
+        entity.createdBy(caller.workspace(), caller.subject());
+        entity.name = request.name();
+        entity.type = request.type().wire();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("name", entity.name);
+        details.put("type", entity.type);
+        details.putAll(apply(entity, request.fields()));
         return ensureNameFree(caller.workspace(), request.name())
                 .chain(() -> entity.<ConnectionEntity>persist())
-                .call(saved -> audit.record(caller, "connection.created", "connection", saved.id,
-                        Map.of("name", saved.name, "type", saved.type, "jdbc_url", saved.jdbcUrl)))
+                .call(saved -> audit.record(caller, "connection.created", "connection", saved.id, details))
                 .map(ConnectionView::of);
     }
 
@@ -75,7 +89,7 @@ public class ConnectionService {
         return ConnectionEntity.findInWorkspace(caller.workspace(), id)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("connection", id))
                 .invoke(c -> Versions.requireMatch(ifMatch, c))
-                .call(c -> JobEntity.count("destinationConnectionId", c.id).invoke(jobs -> {
+                .call(c -> JobEntity.count("sourceConnectionId = ?1 or destinationConnectionId = ?1", c.id).invoke(jobs -> {
                     if (jobs > 0) {
                         throw ApiException.conflict("CONNECTION_IN_USE",
                                 "Connection '" + c.name + "' is used by " + jobs + " job(s)",
@@ -87,36 +101,34 @@ public class ConnectionService {
                 .replaceWithVoid();
     }
 
-    /** Applies the change; returns what changed, with the password only as "(changed)". */
+    /** Applies the change; returns what changed, with secrets only as "(changed)". */
     private Map<String, Object> apply(ConnectionEntity c, ConnectionUpdate change) {
         Map<String, Object> changed = new LinkedHashMap<>();
         if (change.name() != null && !change.name().equals(c.name)) {
             c.name = change.name();
             changed.put("name", c.name);
         }
-        boolean addressChanged = change.jdbcUrl() != null || change.host() != null || change.port() != null
-                || change.database() != null;
-        if (addressChanged) {
-            ConnectionRequest address = new ConnectionRequest(c.name, ConnectionType.fromWire(c.type),
-                    change.jdbcUrl(), change.host() != null ? change.host() : c.host,
-                    change.port() != null ? change.port() : c.port,
-                    change.database() != null ? change.database() : c.databaseName, null, null);
-            c.jdbcUrl = JdbcUrls.forPostgres(address);
-            c.host = address.host();
-            c.port = address.port();
-            c.databaseName = address.database();
-            changed.put("jdbc_url", c.jdbcUrl);
-        }
-        if (change.username() != null && !change.username().equals(c.username)) {
-            c.username = change.username();
-            changed.put("username", c.username);
-        }
-        if (change.password() != null && !change.password().isEmpty()) {
-            c.sealedPassword(keyring.seal(change.password()));
-            changed.put("password", Audit.SECRET_CHANGED);
-        }
+        changed.putAll(apply(c, change.fields()));
         if (!changed.isEmpty()) {
             c.updatedAt = java.time.Instant.now();
+        }
+        return changed;
+    }
+
+    /** Type-specific fields, then secrets: sealed with the active key, reported only by name. */
+    private Map<String, Object> apply(ConnectionEntity c, ConnectionFields fields) {
+        Map<String, Object> changed = settings.apply(c, fields);
+        SealedFields sealed = c.sealed();
+        for (String removed : fields.removeSecrets()) {
+            if (sealed.get(removed) == null) {
+                throw ApiException.badRequest("UNKNOWN_SECRET", "The connection holds no secret '" + removed + "'",
+                        "Name secrets as listed in secrets_set: " + sealed.names() + ".");
+            }
+        }
+        List<String> secretsChanged = sealed.merge(fields.secrets(), fields.removeSecrets(), keyring);
+        if (!secretsChanged.isEmpty()) {
+            c.secrets = sealed.json();
+            secretsChanged.forEach(s -> changed.put(s, Audit.SECRET_CHANGED));
         }
         return changed;
     }
@@ -138,21 +150,5 @@ public class ConnectionService {
                     }
                 })
                 .replaceWithVoid();
-    }
-
-    private ConnectionEntity toEntity(Caller caller, ConnectionRequest request) {
-        ConnectionEntity e = new ConnectionEntity();
-        e.createdBy(caller.workspace(), caller.subject());
-        e.name = request.name();
-        e.type = request.type().wire();
-        e.host = request.host();
-        e.port = request.port();
-        e.databaseName = request.database();
-        e.jdbcUrl = JdbcUrls.forPostgres(request);
-        e.username = request.username();
-        if (request.password() != null && !request.password().isEmpty()) {
-            e.sealedPassword(keyring.seal(request.password()));
-        }
-        return e;
     }
 }

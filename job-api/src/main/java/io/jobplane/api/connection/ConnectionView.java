@@ -1,26 +1,38 @@
 package io.jobplane.api.connection;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
-/** A connection as the API shows it: everything but the secret, and whether one is set. */
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * A connection as the API shows it: the fields of its type and the names of the secrets it
+ * holds ({@code secrets_set}), never their values.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ConnectionView(
         UUID connectionId,
         String workspace,
         String name,
-        String type,
+        ConnectionType type,
         String host,
         Integer port,
         String database,
         String jdbcUrl,
         String username,
-        boolean passwordSet,
+        String basePath,
+        String baseUrl,
+        Map<String, String> headers,
+        List<String> secretsSet,
         Instant createdAt,
         Instant updatedAt,
         int version) {
 
     static ConnectionView of(ConnectionEntity e) {
-        return new ConnectionView(e.id, e.workspace, e.name, e.type, e.host, e.port, e.databaseName, e.jdbcUrl,
-                e.username, e.passwordCiphertext != null, e.createdAt, e.updatedAt, e.version);
+        Map<String, String> headers = e.type() == ConnectionType.HTTP ? e.headerMap() : null;
+        return new ConnectionView(e.id, e.workspace, e.name, e.type(), e.host, e.port, e.databaseName, e.jdbcUrl,
+                e.username, e.basePath, e.baseUrl, headers, e.sealed().names(), e.createdAt, e.updatedAt, e.version);
     }
 }

@@ -11,6 +11,10 @@ import jakarta.persistence.Table;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
+import io.jobplane.api.job.lakeformation.JobParameter;
+import io.jobplane.api.job.settings.JobSettings;
+import io.jobplane.api.json.StoredJson;
+import io.jobplane.api.secret.SealedFields;
 import io.jobplane.api.workspace.WorkspaceObject;
 import io.smallrye.mutiny.Uni;
 
@@ -22,8 +26,12 @@ public class JobEntity extends WorkspaceObject {
     public String name;
     @Enumerated(EnumType.STRING)
     public JobType type;
+    @Column(name = "source_connection_id")
+    public UUID sourceConnectionId;
     @Column(name = "destination_connection_id")
     public UUID destinationConnectionId;
+    @Column(name = "pipeline_id")
+    public String pipelineId;
     @Column(name = "continue_on_error")
     public boolean continueOnError;
     @Enumerated(EnumType.STRING)
@@ -31,6 +39,24 @@ public class JobEntity extends WorkspaceObject {
     public String description;
     @JdbcTypeCode(SqlTypes.ARRAY)
     public String[] labels = new String[0];
+    /** {@link JobSettings} as given (without defaults), JSON. */
+    public String settings = "{}";
+    /** The LakeFormation parameter without its secrets, JSON; null for other types. */
+    public String parameter;
+    /** Sealed secrets of the parameter, JSON; see {@link SealedFields}. */
+    public String secrets = "{}";
+
+    public JobSettings settings() {
+        return StoredJson.read(settings, JobSettings.class);
+    }
+
+    public JobParameter parameter() {
+        return StoredJson.read(parameter, JobParameter.class);
+    }
+
+    public SealedFields sealed() {
+        return SealedFields.read(secrets);
+    }
 
     public static Uni<JobEntity> findInWorkspace(String workspace, UUID id) {
         return find("workspace = ?1 and id = ?2", workspace, id).firstResult();

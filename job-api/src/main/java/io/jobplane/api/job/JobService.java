@@ -14,9 +14,15 @@ import jakarta.ws.rs.core.Response.Status;
 import io.jobplane.api.audit.Audit;
 import io.jobplane.api.connection.ConnectionEntity;
 import io.jobplane.api.error.ApiException;
+import io.jobplane.api.job.lakeformation.JobParameter;
+import io.jobplane.api.job.lakeformation.LakeFormationRules;
+import io.jobplane.api.job.settings.JobSettings;
+import io.jobplane.api.json.StoredJson;
 import io.jobplane.api.run.RunActivity;
+import io.jobplane.api.secret.SealedFields;
 import io.jobplane.api.security.Caller;
 import io.jobplane.api.workspace.Versions;
+import io.jobplane.events.secret.SecretKeyring;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -29,17 +35,27 @@ public class JobService {
     private final Audit audit;
     private final RunActivity activity;
 
-    public JobService(Audit audit, RunActivity activity) {
+    private final SecretKeyring keyring;
+
+    public JobService(Audit audit, RunActivity activity, SecretKeyring keyring) {
         this.audit = audit;
         this.activity = activity;
+        this.keyring = keyring;
     }
 
     @WithTransaction
     public Uni<JobView> create(Caller caller, JobRequest request) {
-        return requireExecutable(request.type())
-                .chain(() -> requireConnection(caller.workspace(), request.destinationConnectionId()))
+        List<JobRequest.TaskRequest> tasks = request.taskList();
+        check(request.type(), request.name(), request.settings(), request.parameter());
+        if (!tasks.isEmpty() && !request.type().takesTasks()) {
+            return Uni.createFrom().failure(ApiException.badRequest("SETTING_NOT_APPLICABLE",
+                    request.type() + " jobs have no tasks", "Leave out tasks and queries."));
+        }
+        return requireConnection(caller.workspace(), "source_connection_id", request.sourceConnectionId(), request.type().source())
+                .chain(() -> requireConnection(caller.workspace(), "destination_connection_id",
+                        request.destinationConnectionId(), request.type().destination()))
                 .chain(() -> ensureNameFree(caller.workspace(), request.name(), null))
-                .chain(() -> persist(caller, request))
+                .chain(() -> persist(caller, request, tasks))
                 .call(view -> audit.record(caller, "job.created", "job", view.jobId(),
                         Map.of("name", view.name(), "type", view.type(), "tasks", view.tasks().size())));
     }
@@ -66,9 +82,16 @@ public class JobService {
         return lock(caller, jobId)
                 .invoke(job -> Versions.requireMatch(ifMatch, job))
                 .invoke(job -> requireEditable(job, change))
+                .invoke(job -> check(job.type, change.name() != null ? change.name() : job.name,
+                        job.settings().with(change.settings()),
+                        change.parameter() != null ? change.parameter() : job.parameter()))
                 .call(job -> change.onlyStatus() ? Uni.createFrom().voidItem() : requireIdle(job))
+                .call(job -> change.sourceConnectionId() == null ? Uni.createFrom().voidItem()
+                        : requireConnection(caller.workspace(), "source_connection_id", change.sourceConnectionId(),
+                                job.type.source()))
                 .call(job -> change.destinationConnectionId() == null ? Uni.createFrom().voidItem()
-                        : requireConnection(caller.workspace(), change.destinationConnectionId()))
+                        : requireConnection(caller.workspace(), "destination_connection_id",
+                                change.destinationConnectionId(), job.type.destination()))
                 .call(job -> change.name() == null ? Uni.createFrom().voidItem()
                         : ensureNameFree(caller.workspace(), change.name(), job.id))
                 .call(job -> audit.record(caller, "job.updated", "job", job.id, apply(job, change)))
@@ -120,37 +143,83 @@ public class JobService {
         }
     }
 
-    /** Applies the change and returns what changed, for the audit trail. */
-    private static Map<String, Object> apply(JobEntity job, JobUpdate change) {
+    /** The rules a job definition must meet whatever the request: name, settings, parameter. */
+    private static void check(JobType type, String name, JobSettings settings, JobParameter parameter) {
+        if (JobType.LAKEFORMATION.contains(type)) {
+            LakeFormationRules.checkName(name);
+        }
+        settings.check(type.name(), type.replicates(), type == JobType.CHANGE_DATA_CAPTURE);
+        LakeFormationRules.check(type, parameter);
+    }
+
+    /** Applies the change and returns what changed, for the audit trail (secrets by name only). */
+    private Map<String, Object> apply(JobEntity job, JobUpdate change) {
         Map<String, Object> changed = new LinkedHashMap<>();
-        if (change.name() != null && !change.name().equals(job.name)) {
-            changed.put("name", change.name());
-            job.name = change.name();
-        }
-        if (change.destinationConnectionId() != null && !change.destinationConnectionId().equals(job.destinationConnectionId)) {
-            changed.put("destination_connection_id", change.destinationConnectionId());
-            job.destinationConnectionId = change.destinationConnectionId();
-        }
-        if (change.continueOnError() != null && change.continueOnError() != job.continueOnError) {
-            changed.put("continue_on_error", change.continueOnError());
-            job.continueOnError = change.continueOnError();
-        }
-        if (change.status() != null && change.status() != job.status) {
-            changed.put("status", change.status());
-            job.status = change.status();
-        }
-        if (change.description() != null && !change.description().equals(job.description)) {
-            changed.put("description", change.description());
-            job.description = change.description();
-        }
+        set(changed, "name", job.name, change.name(), v -> job.name = v);
+        set(changed, "source_connection_id", job.sourceConnectionId, change.sourceConnectionId(),
+                v -> job.sourceConnectionId = v);
+        set(changed, "destination_connection_id", job.destinationConnectionId, change.destinationConnectionId(),
+                v -> job.destinationConnectionId = v);
+        set(changed, "pipeline_id", job.pipelineId, change.pipelineId(), v -> job.pipelineId = v);
+        set(changed, "continue_on_error", job.continueOnError, change.continueOnError(), v -> job.continueOnError = v);
+        set(changed, "status", job.status, change.status(), v -> job.status = v);
+        set(changed, "description", job.description, change.description(), v -> job.description = v);
         if (change.labels() != null && !change.labels().equals(List.of(job.labels))) {
             changed.put("labels", change.labels());
             job.labels = change.labels().toArray(new String[0]);
+        }
+        JobSettings before = job.settings();
+        JobSettings after = before.with(change.settings());
+        if (!after.equals(before)) {
+            job.settings = StoredJson.write(after);
+            JobSettings shown = after.effective(job.type.replicates());
+            putIfChanged(changed, "schedule", before.schedule(), after.schedule(), shown.schedule());
+            putIfChanged(changed, "notifications", before.notifications(), after.notifications(), shown.notifications());
+            putIfChanged(changed, "execution", before.execution(), after.execution(), shown.execution());
+            putIfChanged(changed, "replication", before.replication(), after.replication(), shown.replication());
+        }
+        if (change.parameter() != null) {
+            changed.putAll(storeParameter(job, change.parameter()));
         }
         if (!changed.isEmpty()) {
             job.updatedAt = Instant.now();
         }
         return changed;
+    }
+
+    /** Stores the parameter without its secrets and seals the secrets apart; empty secrets keep the stored ones. */
+    private Map<String, Object> storeParameter(JobEntity job, JobParameter parameter) {
+        Map<String, Object> changed = new LinkedHashMap<>();
+        JobParameter clear = LakeFormationRules.withoutSecrets(parameter);
+        String json = parameter == null ? null : StoredJson.write(clear);
+        if (!java.util.Objects.equals(json, job.parameter)) {
+            job.parameter = json;
+            changed.put("parameter", clear);
+        }
+        SealedFields sealed = job.sealed();
+        List<String> secretsChanged = sealed.merge(LakeFormationRules.secrets(parameter), List.of(), keyring);
+        if (parameter != null) {
+            LakeFormationRules.checkSecrets(job.type, parameter, sealed.names());
+        }
+        if (!secretsChanged.isEmpty()) {
+            job.secrets = sealed.json();
+            secretsChanged.forEach(s -> changed.put(s, Audit.SECRET_CHANGED));
+        }
+        return changed;
+    }
+
+    private static <T> void set(Map<String, Object> changed, String field, T current, T next,
+            java.util.function.Consumer<T> setter) {
+        if (next != null && !next.equals(current)) {
+            changed.put(field, next);
+            setter.accept(next);
+        }
+    }
+
+    private static void putIfChanged(Map<String, Object> changed, String group, Object before, Object after, Object shown) {
+        if (!java.util.Objects.equals(before, after)) {
+            changed.put(group, shown);
+        }
     }
 
     private Uni<List<JobView>> withTasks(List<JobEntity> jobs) {
@@ -163,25 +232,29 @@ public class JobService {
                         .toList());
     }
 
-    private Uni<JobView> persist(Caller caller, JobRequest request) {
+    private Uni<JobView> persist(Caller caller, JobRequest request, List<JobRequest.TaskRequest> taskRequests) {
         JobEntity job = new JobEntity();
         job.createdBy(caller.workspace(), caller.subject());
         job.name = request.name();
         job.type = request.type();
+        job.sourceConnectionId = request.sourceConnectionId();
         job.destinationConnectionId = request.destinationConnectionId();
+        job.pipelineId = request.pipelineId();
         job.continueOnError = Boolean.TRUE.equals(request.continueOnError());
         job.status = request.status() == null ? JobStatus.ACTIVE : request.status();
         job.description = request.description();
         job.labels = request.labels() == null ? new String[0] : request.labels().toArray(new String[0]);
+        job.settings = StoredJson.write(request.settings());
+        storeParameter(job, request.parameter());
         return job.<JobEntity>persist()
                 .chain(saved -> {
                     List<TaskEntity> tasks = new ArrayList<>();
-                    for (int i = 0; i < request.tasks().size(); i++) {
+                    for (int i = 0; i < taskRequests.size(); i++) {
                         TaskEntity task = new TaskEntity();
                         task.jobId = saved.id;
                         task.index = i;
-                        task.query = request.tasks().get(i).query();
-                        task.active = !Boolean.FALSE.equals(request.tasks().get(i).isActive());
+                        task.query = taskRequests.get(i).query();
+                        task.active = !Boolean.FALSE.equals(taskRequests.get(i).isActive());
                         tasks.add(task);
                     }
                     return Panache.getSession().chain(s -> s.persistAll(tasks.toArray()))
@@ -189,20 +262,29 @@ public class JobService {
                 });
     }
 
-    private static Uni<Void> requireExecutable(JobType type) {
-        if (!JobType.EXECUTABLE.contains(type)) {
-            return Uni.createFrom().failure(ApiException.badRequest("JOB_TYPE_NOT_SUPPORTED",
-                    "Jobs of type " + type + " cannot be run by this version of jobplane yet",
-                    "Use one of " + JobType.EXECUTABLE + "."));
+    /** The connection exists in the workspace and is of a kind this end of the job takes. */
+    private static Uni<Void> requireConnection(String workspace, String field, UUID connectionId, JobType.Uses uses) {
+        if (connectionId == null) {
+            return uses.required() ? Uni.createFrom().failure(ApiException.badRequest("CONNECTION_REQUIRED",
+                    field + " is required for this job type",
+                    "Send the id of a connection of type " + uses.types() + " (GET .../connections)."))
+                    : Uni.createFrom().voidItem();
         }
-        return Uni.createFrom().voidItem();
-    }
-
-    private static Uni<Void> requireConnection(String workspace, UUID connectionId) {
+        if (!uses.allowed()) {
+            return Uni.createFrom().failure(ApiException.badRequest("SETTING_NOT_APPLICABLE",
+                    field + " does not apply to this job type", "Leave " + field + " out."));
+        }
         return ConnectionEntity.findInWorkspace(workspace, connectionId)
                 .onItem().ifNull().failWith(() -> new ApiException(Status.BAD_REQUEST, "UNKNOWN_CONNECTION",
-                        "destination_connection_id '" + connectionId + "' is not a connection of this workspace",
+                        field + " '" + connectionId + "' is not a connection of this workspace",
                         "Create the connection first, or use the id of an existing one (GET .../connections)."))
+                .invoke(c -> {
+                    if (!uses.types().contains(c.type())) {
+                        throw ApiException.badRequest("CONNECTION_TYPE_MISMATCH",
+                                field + " names a " + c.type + " connection, but this job type needs one of " + uses.types(),
+                                "Use a connection of type " + uses.types() + ".");
+                    }
+                })
                 .replaceWithVoid();
     }
 

@@ -3,10 +3,89 @@ package io.jobplane.api.job;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** Every job type of the model; {@link #EXECUTABLE} lists the ones workers can run today. */
+import io.jobplane.api.connection.ConnectionType;
+
+/**
+ * Every job type of the model, with what it needs: which kinds of source and destination
+ * connection, whether it replicates tables (and so takes replication settings), whether it has
+ * tasks, and whether it carries a LakeFormation {@code parameter}. {@link #EXECUTABLE} lists the
+ * types workers run today; every type can be defined.
+ */
 public enum JobType {
-    STANDARD, SYNC_ALL, LOAD_FOLDER, CHANGE_DATA_CAPTURE, REVERSE_ETL, TABLE_TO_TABLE, STORAGE_TO_STORAGE,
-    WORKFLOW, STEPS, METADATA_DISCOVERY, METADATA_MIGRATION, PERMISSION_MIGRATION, METADATA_INGEST;
+    STANDARD(Uses.DATABASE, Uses.DATABASE, true, true),
+    SYNC_ALL(Uses.DATABASE, Uses.DATABASE, true, true),
+    LOAD_FOLDER(Uses.FILESYSTEM, Uses.DATABASE, true, true),
+    CHANGE_DATA_CAPTURE(Uses.DATABASE, Uses.DATABASE, true, true),
+    REVERSE_ETL(Uses.DATABASE, Uses.HTTP, true, true),
+    TABLE_TO_TABLE(Uses.NONE, Uses.DATABASE, false, true),
+    STORAGE_TO_STORAGE(Uses.FILESYSTEM, Uses.FILESYSTEM, false, true),
+    WORKFLOW(Uses.NONE, Uses.NONE, false, false),
+    STEPS(Uses.NONE, Uses.OPTIONAL_DATABASE, false, false),
+    METADATA_DISCOVERY(Uses.NONE, Uses.NONE, false, false),
+    METADATA_MIGRATION(Uses.NONE, Uses.NONE, false, false),
+    PERMISSION_MIGRATION(Uses.NONE, Uses.NONE, false, false),
+    METADATA_INGEST(Uses.METADATA_SOURCE, Uses.DATABASE, false, false);
 
     public static final Set<JobType> EXECUTABLE = EnumSet.of(TABLE_TO_TABLE);
+    /** The types of LakeFormation's lf-jobs: they carry a typed {@code parameter}. */
+    public static final Set<JobType> LAKEFORMATION = EnumSet.of(METADATA_DISCOVERY, METADATA_MIGRATION, PERMISSION_MIGRATION);
+
+    private final Uses source;
+    private final Uses destination;
+    private final boolean replicates;
+    private final boolean takesTasks;
+
+    JobType(Uses source, Uses destination, boolean replicates, boolean takesTasks) {
+        this.source = source;
+        this.destination = destination;
+        this.replicates = replicates;
+        this.takesTasks = takesTasks;
+    }
+
+    public Uses source() {
+        return source;
+    }
+
+    public Uses destination() {
+        return destination;
+    }
+
+    /** Whether jobs of this type copy rows into tables, and so take {@code replication} settings. */
+    public boolean replicates() {
+        return replicates;
+    }
+
+    public boolean takesTasks() {
+        return takesTasks;
+    }
+
+    /** Which connections a job type takes at one end. */
+    public enum Uses {
+        NONE(false, EnumSet.noneOf(ConnectionType.class)),
+        DATABASE(true, EnumSet.of(ConnectionType.POSTGRESQL, ConnectionType.MYSQL)),
+        OPTIONAL_DATABASE(false, EnumSet.of(ConnectionType.POSTGRESQL, ConnectionType.MYSQL)),
+        FILESYSTEM(true, EnumSet.of(ConnectionType.FILESYSTEM)),
+        HTTP(true, EnumSet.of(ConnectionType.HTTP)),
+        METADATA_SOURCE(true, EnumSet.of(ConnectionType.HTTP, ConnectionType.HIVE_METASTORE));
+
+        private final boolean required;
+        private final Set<ConnectionType> types;
+
+        Uses(boolean required, Set<ConnectionType> types) {
+            this.required = required;
+            this.types = types;
+        }
+
+        public boolean required() {
+            return required;
+        }
+
+        public boolean allowed() {
+            return !types.isEmpty();
+        }
+
+        public Set<ConnectionType> types() {
+            return types;
+        }
+    }
 }

@@ -3,22 +3,46 @@ package io.jobplane.api.job;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
-/** A change to a job: fields left out keep their value. Tasks change through the task endpoints. */
+import io.jobplane.api.job.lakeformation.JobParameter;
+import io.jobplane.api.job.settings.Execution;
+import io.jobplane.api.job.settings.JobSettings;
+import io.jobplane.api.job.settings.Notifications;
+import io.jobplane.api.job.settings.Replication;
+import io.jobplane.api.job.settings.Schedule;
+
+/**
+ * A change to a job: fields left out keep their value; a settings group or {@code parameter}
+ * that is sent replaces the stored one (an empty secret in it keeps the stored secret). The type
+ * cannot change; tasks change through the task endpoints.
+ */
 public record JobUpdate(
         @Size(min = 1, max = 255) @Pattern(regexp = JobRequest.NAME, message = JobRequest.NAME_RULE) String name,
-        UUID destinationConnectionId,
-        Boolean continueOnError,
-        JobStatus status,
         @Size(max = 4000) String description,
-        @Size(max = 50) List<@NotNull @Pattern(regexp = JobRequest.LABEL, message = JobRequest.LABEL_RULE) String> labels) {
+        @Size(max = 50) List<@NotNull @Pattern(regexp = JobRequest.LABEL, message = JobRequest.LABEL_RULE) String> labels,
+        JobStatus status,
+        UUID sourceConnectionId,
+        UUID destinationConnectionId,
+        @Size(max = 255) @Pattern(regexp = JobRequest.NAME, message = JobRequest.NAME_RULE) String pipelineId,
+        Boolean continueOnError,
+        @Valid Schedule schedule,
+        @Valid Notifications notifications,
+        @Valid Execution execution,
+        @Valid Replication replication,
+        @Valid JobParameter parameter) {
+
+    JobSettings settings() {
+        return new JobSettings(schedule, notifications, execution, replication);
+    }
 
     /** True when the update changes nothing but the status, which is allowed even while the job runs. */
     boolean onlyStatus() {
-        return name == null && destinationConnectionId == null && continueOnError == null && description == null
-                && labels == null;
+        return name == null && description == null && labels == null && sourceConnectionId == null
+                && destinationConnectionId == null && pipelineId == null && continueOnError == null && schedule == null
+                && notifications == null && execution == null && replication == null && parameter == null;
     }
 }

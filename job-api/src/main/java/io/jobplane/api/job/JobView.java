@@ -4,17 +4,37 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A job as the API shows it. */
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.jobplane.api.job.lakeformation.JobParameter;
+import io.jobplane.api.job.settings.Execution;
+import io.jobplane.api.job.settings.JobSettings;
+import io.jobplane.api.job.settings.Notifications;
+import io.jobplane.api.job.settings.Replication;
+import io.jobplane.api.job.settings.Schedule;
+
+/**
+ * A job as the API shows it: every setting with its effective value (defaults filled in), and the
+ * names of the secrets it holds, never their values.
+ */
 public record JobView(
         UUID jobId,
         String workspace,
         String name,
         JobType type,
-        UUID destinationConnectionId,
-        boolean continueOnError,
-        JobStatus status,
         String description,
         List<String> labels,
+        JobStatus status,
+        UUID sourceConnectionId,
+        UUID destinationConnectionId,
+        String pipelineId,
+        boolean continueOnError,
+        Schedule schedule,
+        Notifications notifications,
+        Execution execution,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Replication replication,
+        @JsonInclude(JsonInclude.Include.NON_NULL) JobParameter parameter,
+        List<String> secretsSet,
         List<TaskView> tasks,
         Instant createdAt,
         Instant updatedAt,
@@ -28,8 +48,11 @@ public record JobView(
     }
 
     static JobView of(JobEntity j, List<TaskEntity> tasks) {
-        return new JobView(j.id, j.workspace, j.name, j.type, j.destinationConnectionId, j.continueOnError, j.status,
-                j.description, j.labels == null ? List.of() : List.of(j.labels),
+        JobSettings s = j.settings().effective(j.type.replicates());
+        return new JobView(j.id, j.workspace, j.name, j.type, j.description,
+                j.labels == null ? List.of() : List.of(j.labels), j.status, j.sourceConnectionId,
+                j.destinationConnectionId, j.pipelineId, j.continueOnError, s.schedule(), s.notifications(),
+                s.execution(), s.replication(), j.parameter(), j.sealed().names(),
                 tasks.stream().map(TaskView::of).toList(), j.createdAt, j.updatedAt, j.version);
     }
 

@@ -49,7 +49,7 @@ public class TaskService {
 
     @WithTransaction
     public Uni<JobView.TaskView> add(Caller caller, UUID jobId, TaskChange.Add add) {
-        return editable(caller, jobId).chain(job -> TaskEntity.ofJob(job.id).chain(tasks -> {
+        return editable(caller, jobId).invoke(TaskService::requireTasksApply).chain(job -> TaskEntity.ofJob(job.id).chain(tasks -> {
             int at = add.index() == null ? tasks.size() : add.index();
             requireIndex(at, tasks.size() + 1);
             TaskEntity task = new TaskEntity();
@@ -124,6 +124,13 @@ public class TaskService {
                     .call(() -> touched(caller, job, "task.deleted", task, Map.of("index", task.index)))
                     .replaceWithVoid();
         }));
+    }
+
+    private static void requireTasksApply(JobEntity job) {
+        if (!job.type.takesTasks()) {
+            throw ApiException.conflict("TASKS_NOT_APPLICABLE", job.type + " jobs have no tasks",
+                    "Tasks belong to jobs of the types that run statements (e.g. TABLE_TO_TABLE, STANDARD).");
+        }
     }
 
     private Uni<JobEntity> editable(Caller caller, UUID jobId) {

@@ -11,6 +11,7 @@ import io.jobplane.api.connection.ConnectionEntity;
 import io.jobplane.api.error.ApiException;
 import io.jobplane.api.job.JobEntity;
 import io.jobplane.api.job.JobStatus;
+import io.jobplane.api.job.JobType;
 import io.jobplane.api.job.TaskEntity;
 import io.jobplane.api.outbox.Outbox;
 import io.jobplane.api.security.Caller;
@@ -70,10 +71,12 @@ public class RunService {
         return JobEntity.findInWorkspace(caller.workspace(), jobId)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("job", jobId))
                 .invoke(RunService::requireActive)
+                .invoke(RunService::requireRunnable)
                 .chain(job -> TaskEntity.ofJob(job.id)
                         .map(tasks -> tasks.stream().filter(t -> t.active).toList())
                         .invoke(active -> requireTasks(job, active))
                         .chain(active -> ConnectionEntity.<ConnectionEntity>findById(job.destinationConnectionId)
+                                .invoke(RunService::requireRunnableConnection)
                                 .map(connection -> new LaunchPlan(job, active, connection))));
     }
 
@@ -103,7 +106,7 @@ public class RunService {
     private static CloudEvent launchCommand(RunEntity run, LaunchPlan plan) {
         ConnectionEntity c = plan.connection();
         ConnectionSpec destination = new ConnectionSpec(c.id.toString(), c.type, c.jdbcUrl, c.username,
-                c.sealedPassword());
+                c.sealed().get("password"));
         List<TaskSpec> tasks = plan.tasks().stream()
                 .map(t -> new TaskSpec(t.id.toString(), t.index, t.query)).toList();
         LaunchCommand command = new LaunchCommand(run.id.toString(), run.attempt, run.workspace,
@@ -117,6 +120,24 @@ public class RunService {
             throw ApiException.conflict("JOB_NOT_ACTIVE",
                     "Job '" + job.name + "' is " + job.status + " and cannot be launched",
                     "Set the job's status to ACTIVE first.");
+        }
+    }
+
+    private static void requireRunnable(JobEntity job) {
+        if (!JobType.EXECUTABLE.contains(job.type)) {
+            throw ApiException.conflict("JOB_TYPE_NOT_RUNNABLE",
+                    "Jobs of type " + job.type + " can be defined but not yet run by this version of jobplane",
+                    "Run a job of type " + JobType.EXECUTABLE + ", or wait for the release that executes " + job.type + ".");
+        }
+    }
+
+    /** Workers execute SQL tasks on PostgreSQL today; other databases come with their executors. */
+    private static void requireRunnableConnection(ConnectionEntity connection) {
+        if (connection.type() != io.jobplane.api.connection.ConnectionType.POSTGRESQL) {
+            throw ApiException.conflict("CONNECTION_TYPE_NOT_RUNNABLE",
+                    "Connection '" + connection.name + "' is of type " + connection.type
+                            + ", which workers of this version cannot run tasks on",
+                    "Point the job at a postgresql connection.");
         }
     }
 

@@ -1,0 +1,198 @@
+package io.jobplane.api.connection;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.jobplane.api.error.ApiException;
+import io.jobplane.api.json.StoredJson;
+
+/**
+ * Checks the fields of a create or update against the connection's type and writes them to the
+ * entity. Nothing is written unless every check passes, so a refused request changes nothing.
+ */
+final class ConnectionSettings {
+
+    private static final java.util.regex.Pattern HEADER_NAME = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    /** Headers that carry credentials belong in auth_token or secret_headers, which are sealed. */
+    private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie");
+
+    private final List<Path> filesystemRoots;
+
+    ConnectionSettings(List<String> filesystemRoots) {
+        this.filesystemRoots = filesystemRoots.stream().map(r -> Path.of(r).normalize()).toList();
+    }
+
+    /** Applies {@code f} to {@code c}; returns the plain fields that changed (secrets are the caller's). */
+    Map<String, Object> apply(ConnectionEntity c, ConnectionFields f) {
+        ConnectionType type = c.type();
+        for (String field : f.given()) {
+            if (!type.takes(field)) {
+                throw ApiException.badRequest("FIELD_NOT_APPLICABLE",
+                        "Field '" + field + "' does not apply to " + type + " connections",
+                        "A " + type + " connection takes " + type.describeFields() + ".");
+            }
+        }
+        Map<String, Object> changed = new LinkedHashMap<>();
+        if (type.isJdbc()) {
+            applyJdbc(c, f, type, changed);
+        }
+        switch (type) {
+            case FILESYSTEM -> setIfChanged(changed, "base_path", c.basePath, basePath(f.basePath(), c.basePath),
+                    v -> c.basePath = v);
+            case HTTP -> {
+                setIfChanged(changed, "base_url", c.baseUrl, baseUrl(f.baseUrl(), c.baseUrl), v -> c.baseUrl = v);
+                if (f.headers() != null) {
+                    f.headers().keySet().forEach(name -> checkHeader(name, false));
+                    String json = StoredJson.write(new java.util.TreeMap<>(f.headers()));
+                    setIfChanged(changed, "headers", c.headers, json, v -> c.headers = v);
+                }
+                f.secrets().keySet().stream().filter(s -> s.startsWith(ConnectionFields.SECRET_HEADER))
+                        .forEach(s -> checkHeader(s.substring(ConnectionFields.SECRET_HEADER.length()), true));
+            }
+            default -> {
+            }
+        }
+        if (f.username() != null) {
+            setIfChanged(changed, "username", c.username, f.username().isEmpty() ? null : f.username(), v -> c.username = v);
+        }
+        return changed;
+    }
+
+    private static void applyJdbc(ConnectionEntity c, ConnectionFields f, ConnectionType type, Map<String, Object> changed) {
+        String url;
+        if (f.jdbcUrl() != null && !f.jdbcUrl().isBlank()) {
+            url = checkedUrl(type, f.jdbcUrl().trim());
+            c.host = null;
+            c.port = null;
+            c.databaseName = null;
+        } else if (f.host() != null || f.port() != null || f.database() != null || c.jdbcUrl == null) {
+            String host = f.host() != null ? f.host().trim() : c.host;
+            Integer port = f.port() != null ? f.port() : c.port;
+            String database = f.database() != null ? f.database().trim() : c.databaseName;
+            if (type == ConnectionType.HIVE_METASTORE || isBlank(host) || isBlank(database)) {
+                throw ApiException.badRequest("CONNECTION_ADDRESS_MISSING",
+                        "A " + type + " connection needs " + (type == ConnectionType.HIVE_METASTORE
+                                ? "jdbc_url (the metastore database)" : "either jdbc_url or host and database"),
+                        "Send jdbc_url (" + example(type) + ")" + (type == ConnectionType.HIVE_METASTORE ? ""
+                                : " or host, port (default " + type.defaultPort() + ") and database") + ".");
+            }
+            int effectivePort = port == null ? type.defaultPort() : port;
+            url = checkedUrl(type, type.jdbcPrefixes().get(0) + host + ":" + effectivePort + "/" + database);
+            c.host = host;
+            c.port = port;
+            c.databaseName = database;
+        } else {
+            return;
+        }
+        setIfChanged(changed, "jdbc_url", c.jdbcUrl, url, v -> c.jdbcUrl = v);
+    }
+
+    private static String checkedUrl(ConnectionType type, String url) {
+        String prefix = type.jdbcPrefixes().stream().filter(url::startsWith).findFirst().orElseThrow(
+                () -> ApiException.badRequest("INVALID_JDBC_URL",
+                        "jdbc_url of a " + type + " connection must start with " + String.join(" or ", type.jdbcPrefixes()),
+                        "Use the form " + example(type) + "."));
+        URI uri;
+        try {
+            uri = new URI(url.substring("jdbc:".length()));
+        } catch (URISyntaxException e) {
+            throw ApiException.badRequest("INVALID_JDBC_URL", "jdbc_url is not a valid URL: " + e.getReason(),
+                    "Use the form " + example(type) + ".");
+        }
+        String query = uri.getRawQuery() == null ? "" : uri.getRawQuery().toLowerCase(Locale.ROOT);
+        if (uri.getHost() == null || uri.getRawUserInfo() != null || query.contains("password")) {
+            throw ApiException.badRequest("INVALID_JDBC_URL",
+                    "jdbc_url must name a host and must not carry credentials",
+                    "Put the user in 'username' and the password in 'password', which is stored sealed.");
+        }
+        return prefix + url.substring(prefix.length());
+    }
+
+    private static String example(ConnectionType type) {
+        return type.jdbcPrefixes().get(0) + "HOST:PORT/DATABASE";
+    }
+
+    private String basePath(String given, String current) {
+        if (given == null) {
+            if (current == null) {
+                throw ApiException.badRequest("BASE_PATH_MISSING", "A filesystem connection needs base_path",
+                        "Send base_path, the absolute path of the directory its jobs read and write.");
+            }
+            return current;
+        }
+        Path path;
+        try {
+            path = Path.of(given);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw ApiException.badRequest("INVALID_BASE_PATH", "base_path is not a valid path: " + e.getReason(),
+                    "Send an absolute path such as /data/landing.");
+        }
+        if (!path.isAbsolute() || given.contains("..")) {
+            throw ApiException.badRequest("INVALID_BASE_PATH", "base_path must be absolute and must not contain '..'",
+                    "Send an absolute path such as /data/landing.");
+        }
+        Path normalized = path.normalize();
+        if (!filesystemRoots.isEmpty() && filesystemRoots.stream().noneMatch(normalized::startsWith)) {
+            throw ApiException.badRequest("BASE_PATH_NOT_ALLOWED",
+                    "base_path '" + normalized + "' is outside the directories this installation allows",
+                    "Use a path under one of " + filesystemRoots + " (jobplane.connections.filesystem-roots).");
+        }
+        return normalized.toString();
+    }
+
+    private static String baseUrl(String given, String current) {
+        if (given == null) {
+            if (current == null) {
+                throw ApiException.badRequest("BASE_URL_MISSING", "An http connection needs base_url",
+                        "Send base_url, e.g. https://api.example.com/v1.");
+            }
+            return current;
+        }
+        URI uri;
+        try {
+            uri = new URI(given.trim());
+        } catch (URISyntaxException e) {
+            throw ApiException.badRequest("INVALID_BASE_URL", "base_url is not a valid URL: " + e.getReason(),
+                    "Send an absolute http(s) URL, e.g. https://api.example.com/v1.");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw ApiException.badRequest("INVALID_BASE_URL", "base_url must be an absolute http or https URL with a host",
+                    "Send an absolute http(s) URL, e.g. https://api.example.com/v1.");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw ApiException.badRequest("INVALID_BASE_URL", "base_url must not carry credentials",
+                    "Put them in username/password, auth_token or secret_headers, which are stored sealed.");
+        }
+        return uri.toString();
+    }
+
+    private static void checkHeader(String name, boolean secret) {
+        if (!HEADER_NAME.matcher(name).matches()) {
+            throw ApiException.badRequest("INVALID_HEADER", "'" + name + "' is not a valid HTTP header name",
+                    "Header names are letters, digits and !#$%&'*+.^_`|~-.");
+        }
+        if (!secret && CREDENTIAL_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+            throw ApiException.badRequest("SECRET_IN_PLAIN_HEADER", "Header '" + name + "' carries credentials",
+                    "Send it in secret_headers (or the token in auth_token): those are stored sealed and never shown.");
+        }
+    }
+
+    private static <T> void setIfChanged(Map<String, Object> changed, String field, T current, T next,
+            java.util.function.Consumer<T> setter) {
+        if (!java.util.Objects.equals(current, next)) {
+            setter.accept(next);
+            changed.put(field, next);
+        }
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,162 @@
+package io.jobplane.api;
+
+import static io.jobplane.api.ApiTestSupport.as;
+import static io.jobplane.api.ApiTestSupport.uniqueWorkspace;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+
+import com.sun.net.httpserver.HttpServer;
+
+import io.jobplane.stack.JobplaneTestResource;
+import io.jobplane.stack.Ports;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Every connection type, its write-only secrets and its real connection test. */
+@QuarkusTest
+@QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
+class ConnectionTypesTest {
+
+    private static final String TOKEN = "canary-token-5e1";
+    private static final String API_KEY = "canary-apikey-9f3";
+
+    @Test
+    void eachTypeKeepsItsOwnFieldsAndShowsOnlyTheNamesOfItsSecrets() throws Exception {
+        String ws = uniqueWorkspace();
+        String mysql = create(ws, Map.of("name", "shop", "type", "mysql", "host", "db.internal", "database", "shop",
+                "username", "etl", "password", "canary-mysql-1"));
+        as(ws, "viewer").get(path(ws, mysql)).then().statusCode(200)
+                .body("type", equalTo("mysql"))
+                .body("jdbc_url", equalTo("jdbc:mysql://db.internal:3306/shop"))
+                .body("secrets_set", equalTo(List.of("password")))
+                .body("$", not(hasKey("base_url")))
+                .body(not(containsString("canary-mysql-1")));
+
+        String hive = create(ws, Map.of("name", "metastore", "type", "hive_metastore",
+                "jdbc_url", "jdbc:postgresql://meta:5432/hive", "username", "hive", "password", "canary-hive-2"));
+        as(ws, "viewer").get(path(ws, hive)).then().statusCode(200)
+                .body("jdbc_url", equalTo("jdbc:postgresql://meta:5432/hive")).body(not(containsString("canary-hive-2")));
+
+        Path landing = Files.createTempDirectory("landing");
+        String fs = create(ws, Map.of("name", "landing", "type", "filesystem", "base_path", landing.toString()));
+        as(ws, "viewer").get(path(ws, fs)).then().statusCode(200)
+                .body("base_path", equalTo(landing.toString())).body("secrets_set", equalTo(List.of()));
+
+        String api = create(ws, Map.of("name", "crm", "type", "http", "base_url", "https://crm.example.com/v2",
+                "headers", Map.of("Accept", "application/json"), "auth_token", TOKEN,
+                "secret_headers", Map.of("X-Api-Key", API_KEY)));
+        String body = as(ws, "viewer").get(path(ws, api)).then().statusCode(200)
+                .body("headers.Accept", equalTo("application/json"))
+                .body("secrets_set", equalTo(List.of("auth_token", "secret_headers.X-Api-Key")))
+                .extract().asString();
+        assertEquals(-1, body.indexOf(TOKEN) + body.indexOf(API_KEY) + 1, "no secret in " + body);
+        as(ws, "viewer").get("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(200)
+                .body("name", equalTo(List.of("crm", "landing", "metastore", "shop")))
+                .body(not(containsString(TOKEN))).body(not(containsString("canary-mysql-1")));
+    }
+
+    @Test
+    void fieldsThatDoNotFitTheTypeAreRefusedAndNothingIsStored() {
+        String ws = uniqueWorkspace();
+        refuse(ws, Map.of("name", "a", "type", "filesystem", "base_path", "/tmp", "password", "x"), "FIELD_NOT_APPLICABLE");
+        refuse(ws, Map.of("name", "b", "type", "filesystem", "base_path", "relative/dir"), "INVALID_BASE_PATH");
+        refuse(ws, Map.of("name", "c", "type", "filesystem"), "BASE_PATH_MISSING");
+        refuse(ws, Map.of("name", "d", "type", "http", "base_url", "ftp://files.example.com"), "INVALID_BASE_URL");
+        refuse(ws, Map.of("name", "e", "type", "http", "base_url", "https://u:p@example.com"), "INVALID_BASE_URL");
+        refuse(ws, Map.of("name", "f", "type", "http", "base_url", "https://example.com",
+                "headers", Map.of("Authorization", "Bearer x")), "SECRET_IN_PLAIN_HEADER");
+        refuse(ws, Map.of("name", "g", "type", "http", "base_url", "https://example.com",
+                "headers", Map.of("bad header", "x")), "INVALID_HEADER");
+        refuse(ws, Map.of("name", "h", "type", "mysql", "jdbc_url", "jdbc:postgresql://h/db"), "INVALID_JDBC_URL");
+        refuse(ws, Map.of("name", "i", "type", "hive_metastore", "host", "meta", "database", "hive"), "FIELD_NOT_APPLICABLE");
+        refuse(ws, Map.of("name", "j", "type", "hive_metastore", "username", "hive"), "CONNECTION_ADDRESS_MISSING");
+        refuse(ws, Map.of("name", "k", "type", "http", "base_url", "https://example.com", "database", "x"), "FIELD_NOT_APPLICABLE");
+        refuse(ws, Map.of("name", "l", "type", "sftp", "base_path", "/tmp"), "INVALID_ENUM_VALUE");
+        as(ws, "viewer").get("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(200).body("size()", equalTo(0));
+    }
+
+    @Test
+    void anHttpConnectionTestSendsItsSealedCredentialsToTheRealServer() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            String key = exchange.getRequestHeaders().getFirst("X-Api-Key");
+            seen.add(auth + "|" + key);
+            int status = ("Bearer " + TOKEN).equals(auth) && API_KEY.equals(key) ? 204 : 401;
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String ws = uniqueWorkspace();
+            String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/api";
+            String id = create(ws, Map.of("name", "receiver", "type", "http", "base_url", base, "auth_token", TOKEN,
+                    "secret_headers", Map.of("X-Api-Key", API_KEY)));
+            as(ws, "editor").post(path(ws, id) + "/test").then().statusCode(200)
+                    .body("ok", equalTo(true)).body("detail", equalTo("HTTP 204"));
+            assertEquals(List.of("Bearer " + TOKEN + "|" + API_KEY), seen);
+
+            // An empty token keeps the stored one; removing the key makes the server refuse us.
+            as(ws, "editor").body(Map.of("auth_token", "")).put(path(ws, id)).then().statusCode(200);
+            as(ws, "editor").body(Map.of("remove_secrets", List.of("secret_headers.X-Api-Key"))).put(path(ws, id))
+                    .then().statusCode(200).body("secrets_set", equalTo(List.of("auth_token")));
+            as(ws, "editor").post(path(ws, id) + "/test").then().statusCode(200)
+                    .body("ok", equalTo(false)).body("error", containsString("401"));
+            as(ws, "editor").body(Map.of("remove_secrets", List.of("password"))).put(path(ws, id))
+                    .then().statusCode(400).body("error_code", equalTo("UNKNOWN_SECRET"));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void filesystemAndMysqlTestsReportWhatTheyFound() throws Exception {
+        String ws = uniqueWorkspace();
+        Path dir = Files.createTempDirectory("files");
+        Files.writeString(dir.resolve("a.csv"), "id\n1\n");
+        String fs = create(ws, Map.of("name", "files", "type", "filesystem", "base_path", dir.toString()));
+        as(ws, "editor").post(path(ws, fs) + "/test").then().statusCode(200)
+                .body("ok", equalTo(true)).body("detail", containsString("1 entries"));
+        Files.delete(dir.resolve("a.csv"));
+        Files.delete(dir);
+        as(ws, "editor").post(path(ws, fs) + "/test").then().statusCode(200)
+                .body("ok", equalTo(false)).body("error", containsString("not a directory"));
+
+        Map<String, Object> mysql = new HashMap<>(Map.of("name", "mysql", "type", "mysql", "host", "127.0.0.1",
+                "port", Ports.free(), "database", "shop", "username", "u", "password", "canary-mysql-test"));
+        String my = create(ws, mysql);
+        as(ws, "editor").post(path(ws, my) + "/test").then().statusCode(200)
+                .body("ok", equalTo(false)).body("latency_ms", nullValue())
+                .body("error", containsString("Communications link failure"))
+                .body(not(containsString("canary-mysql-test")));
+    }
+
+    private static void refuse(String ws, Map<String, Object> body, String code) {
+        as(ws, "editor").body(body).post("/api/v1/workspaces/{ws}/connections", ws).then()
+                .statusCode(400).body("error_code", equalTo(code)).body("solution_msg", not(nullValue()));
+    }
+
+    private static String create(String ws, Map<String, Object> body) {
+        return as(ws, "editor").body(body).post("/api/v1/workspaces/{ws}/connections", ws)
+                .then().statusCode(201).extract().path("connection_id");
+    }
+
+    private static String path(String ws, String id) {
+        return "/api/v1/workspaces/" + ws + "/connections/" + id;
+    }
+}
