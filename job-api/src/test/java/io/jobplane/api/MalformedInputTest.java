@@ -57,7 +57,20 @@ class MalformedInputTest {
                 new Target("PUT", base + "/jobs/" + jobId, Map.of("name", "n", "status", "ACTIVE", "labels", List.of("x"))),
                 new Target("POST", base + "/jobs/" + jobId + "/tasks", Map.of("query", "select 2", "index", 0)),
                 new Target("PUT", base + "/jobs/" + jobId + "/tasks/" + taskId, Map.of("query", "select 3", "index", 0)),
-                new Target("POST", base + "/jobs/" + jobId + "/tasks/" + taskId + "/move", Map.of("from_index", 0, "to_index", 0)));
+                new Target("POST", base + "/jobs/" + jobId + "/tasks/" + taskId + "/move", Map.of("from_index", 0, "to_index", 0)),
+                new Target("POST", base + "/connections", Map.of("name", "h", "type", "http", "base_url", "https://x.example",
+                        "headers", Map.of("Accept", "text/csv"), "secret_headers", Map.of("X-Key", "k"), "auth_token", "t")),
+                new Target("POST", base + "/jobs", Map.of("name", "s", "type", "STANDARD", "source_connection_id", connectionId,
+                        "destination_connection_id", connectionId,
+                        "schedule", Map.of("enabled", true, "cron", "0 2 * * *", "timezone", "UTC"),
+                        "notifications", Map.of("send_email", true, "email_to", List.of("a@example.com")),
+                        "execution", Map.of("worker_pool", 2, "verbosity", 3),
+                        "replication", Map.of("batch_size", 10, "replicate_interval", 1, "replicate_interval_unit", "DAYS",
+                                "replicate_start_date", "2024-01-01", "deletion_behavior", "HARD_DELETE"),
+                        "queries", List.of("REPLICATE [A]"))),
+                new Target("PUT", base + "/jobs/" + jobId, Map.of("execution", Map.of("verbosity", 1, "worker_pool", 3),
+                        "schedule", Map.of("enabled", false, "cron", "*/5 * * * *"))),
+                new Target("POST", base + "/jobs", JobSettingsTest.migrationJob("lake_job", 2)));
 
         // Seeded, so every run sends the same requests and a failure reproduces; pass
         // -Djobplane.fuzz.seed=N to explore other inputs. jqwik's sampling outside its engine draws from
@@ -117,7 +130,11 @@ class MalformedInputTest {
         Map<String, Object> body = new LinkedHashMap<>(valid);
         List<String> keys = new ArrayList<>(body.keySet());
         String key = keys.get(random.nextInt(keys.size()));
-        return switch (random.nextInt(7)) {
+        return switch (random.nextInt(9)) {
+            case 7, 8 -> {
+                deepMutate(body, random, odd);
+                yield JSON.writeValueAsString(body);
+            }
             case 0 -> {
                 body.put(key, odd);
                 yield JSON.writeValueAsString(body);
@@ -140,6 +157,28 @@ class MalformedInputTest {
             }
             default -> JSON.writeValueAsString(odd);
         };
+    }
+
+    /** Replaces one value somewhere inside the nested objects and arrays of the body. */
+    @SuppressWarnings("unchecked")
+    private static void deepMutate(Map<String, Object> node, Random random, Object odd) {
+        List<String> keys = new ArrayList<>(node.keySet());
+        String key = keys.get(random.nextInt(keys.size()));
+        Object child = node.get(key);
+        if (child instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Map<?, ?> && random.nextBoolean()) {
+            List<Object> copy = new ArrayList<>(list);
+            int at = random.nextInt(copy.size());
+            Map<String, Object> element = new LinkedHashMap<>((Map<String, Object>) copy.get(at));
+            deepMutate(element, random, odd);
+            copy.set(at, element);
+            node.put(key, copy);
+        } else if (child instanceof Map<?, ?> map && !map.isEmpty() && random.nextInt(4) > 0) {
+            Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) map);
+            deepMutate(copy, random, odd);
+            node.put(key, copy);
+        } else {
+            node.put(key, odd);
+        }
     }
 
     /** Row counts and version sums of everything the workspace owns. */
