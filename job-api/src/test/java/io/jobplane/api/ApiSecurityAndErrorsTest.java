@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
@@ -114,5 +115,43 @@ class ApiSecurityAndErrorsTest {
                 .then().statusCode(404).contentType(ContentType.JSON);
         given().get("/q/health/ready").then().statusCode(200);
         given().get("/q/openapi?format=json").then().statusCode(200).body(containsString("/api/v1/workspaces/{workspace}/jobs"));
+    }
+
+    @Test
+    void theOpenApiDocumentListsEveryResourceSettingAndWriteOnlySecret() {
+        var doc = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        java.util.Set<String> paths = doc.<String, Object>getMap("paths").keySet();
+        for (String path : List.of("/api/v1/workspaces", "/api/v1/workspaces/{workspace}",
+                "/api/v1/workspaces/{workspace}/connections", "/api/v1/workspaces/{workspace}/connections/{connection_id}",
+                "/api/v1/workspaces/{workspace}/connections/{connection_id}/test", "/api/v1/workspaces/{workspace}/jobs",
+                "/api/v1/workspaces/{workspace}/jobs/{job_id}", "/api/v1/workspaces/{workspace}/jobs/{job_id}/tasks",
+                "/api/v1/workspaces/{workspace}/jobs/{job_id}/tasks/{task_id}",
+                "/api/v1/workspaces/{workspace}/jobs/{job_id}/tasks/{task_id}/move",
+                "/api/v1/workspaces/{workspace}/jobs/{job_id}/runs", "/api/v1/workspaces/{workspace}/audit")) {
+            assertTrue(paths.contains(path), path + " is documented; documented: " + paths);
+        }
+        Map<String, Object> connection = doc.<String, Object>getMap("components.schemas.ConnectionRequest.properties");
+        assertTrue(connection.keySet().containsAll(List.of("base_path", "base_url", "headers", "secret_headers", "auth_token",
+                "jdbc_url", "password")), connection.keySet().toString());
+        for (String secret : List.of("password", "auth_token", "secret_headers")) {
+            assertEquals(Boolean.TRUE, doc.get("components.schemas.ConnectionRequest.properties." + secret + ".writeOnly"),
+                    secret + " is write-only");
+        }
+        assertEquals(List.of("postgresql", "mysql", "hive_metastore", "filesystem", "http"),
+                doc.getList("components.schemas.ConnectionType.enum"));
+        Map<String, Object> job = doc.<String, Object>getMap("components.schemas.JobRequest.properties");
+        assertTrue(job.keySet().containsAll(List.of("schedule", "notifications", "execution", "replication", "parameter",
+                "queries", "tasks", "pipeline_id", "source_connection_id", "destination_connection_id", "labels",
+                "continue_on_error")), job.keySet().toString());
+        assertTrue(doc.<String, Object>getMap("components.schemas.Replication.properties").keySet().containsAll(List.of(
+                "destination_schema", "table_name_prefix", "use_gmt_datetime", "history_mode", "truncate_table_data",
+                "drop_table", "auto_truncate_strings", "deletion_behavior", "alter_schema", "replicate_interval",
+                "replicate_interval_unit", "replicate_start_date", "batch_size", "cdc_engine_settings")));
+        assertTrue(doc.<String, Object>getMap("components.schemas.JobParameter.properties").keySet().containsAll(List.of(
+                "metadata_migration_parameter", "permission_migration_parameter", "metadata_discovery_parameter")));
+        assertEquals(Boolean.TRUE, doc.get("components.schemas.DataSourceParameter.properties.secret_key.writeOnly"));
+        assertEquals(20, (Integer) doc.get("components.schemas.MetadataMigrationParameter.properties.locations.maxItems"));
+        assertEquals(49, (Integer) doc.get("components.schemas.Principal.properties.principal_name.maxLength"));
+        given().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger"));
     }
 }

@@ -139,13 +139,29 @@ class WalkingSkeletonIT {
             api().get("/api/v1/workspaces/{ws}/connections", WS).then().statusCode(200);
             String jobId = createJob("canary-job", connectionId, List.of("select 1"));
             awaitTerminal(launch(jobId)).body("status", equalTo("SUCCESS"));
+            // Every other kind of secret: http tokens and secret headers, LakeFormation data-source keys.
+            String httpId = api().body(Map.of("name", "canary-http", "type", "http",
+                    "base_url", "http://127.0.0.1:" + io.jobplane.stack.Ports.free() + "/hook", "auth_token", CANARY + "-token",
+                    "secret_headers", Map.of("X-Api-Key", CANARY + "-header"), "username", "svc", "password", CANARY + "-basic"))
+                    .post("/api/v1/workspaces/{ws}/connections", WS).then().statusCode(201).extract().path("connection_id");
+            api().post("/api/v1/workspaces/{ws}/connections/{id}/test", WS, httpId).then().statusCode(200).body("ok", equalTo(false));
+            Map<String, Object> datasource = Map.of("jdbc_url", "jdbc:mysql://meta:3306/hive", "username", "hive",
+                    "password", CANARY + "-lf", "access_key", CANARY + "-ak", "secret_key", CANARY + "-sk");
+            Map<String, Object> parameter = Map.of("metadata_migration_parameter", Map.of("datasource_type", "OPEN_FOR_MYSQL",
+                    "datasource_parameter", datasource, "source_catalog", "hive", "target_catalog", "lake",
+                    "conflict_strategy", "UPSERT", "log_location", "obs://logs/", "sync_objects", List.of("TABLE"),
+                    "locations", List.of(Map.of("key", "hdfs://a", "value", "obs://b")), "instance_id", "i-1"));
+            String lfJob = api().body(Map.of("name", "canary_migration", "type", "METADATA_MIGRATION", "parameter", parameter))
+                    .post("/api/v1/workspaces/{ws}/jobs", WS).then().statusCode(201).extract().path("job_id");
+            api().body(Map.of("parameter", parameter)).put("/api/v1/workspaces/{ws}/jobs/{id}", WS, lfJob).then().statusCode(200);
+            api().get("/api/v1/workspaces/{ws}/jobs", WS).then().statusCode(200);
             api().get("/api/v1/workspaces/{ws}/audit", WS).then().statusCode(200);
             api().body(Map.of("name", "x", "type", "postgresql", "jdbc_url", "jdbc:postgresql://u:" + CANARY + "@h/db"))
                     .post("/api/v1/workspaces/{ws}/connections", WS).then().statusCode(400);
         } finally {
             io.restassured.RestAssured.replaceFiltersWith(List.of());
         }
-        assertTrue(bodies.size() >= 9, "the responses were recorded");
+        assertTrue(bodies.size() >= 15, "the responses were recorded");
         for (String body : bodies) {
             assertFalse(body.contains(CANARY), "secret found in a response: " + body);
         }
