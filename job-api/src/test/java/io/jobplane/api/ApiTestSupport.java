@@ -67,4 +67,19 @@ final class ApiTestSupport {
         }
         return out;
     }
+
+    /** The one text value {@code sql} selects for {@code id}, read straight from the database. */
+    static String storedValue(String sql, String id) throws Exception {
+        var pg = TestInfrastructure.shared().postgres();
+        try (var c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+                var st = c.prepareStatement(sql)) {
+            st.setString(1, id);
+            try (var rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    throw new AssertionError("no row for " + id);
+                }
+                return rs.getString(1);
+            }
+        }
+    }
 }

@@ -225,16 +225,8 @@ class JobDefinitionsTest {
         as(ws, "viewer").post("/api/v1/workspaces/{ws}/connections/{id}/test", ws, bad).then().statusCode(403);
     }
 
-    private static String sealedPassword(String connectionId) throws Exception {
-        var pg = io.jobplane.stack.TestInfrastructure.shared().postgres();
-        try (var c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
-                var st = c.prepareStatement("select secrets from api.connection where id = ?::uuid")) {
-            st.setString(1, connectionId);
-            try (var rs = st.executeQuery()) {
-                assertTrue(rs.next());
-                return rs.getString(1);
-            }
-        }
+    private static String sealedPassword(String id) throws Exception {
+        return ApiTestSupport.storedValue("select secrets from api.connection where id = ?::uuid", id);
     }
 
     private static List<String> names(Response listing) {

@@ -21,7 +21,6 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 import io.jobplane.stack.JobplaneTestResource;
-import io.jobplane.stack.TestInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -289,15 +288,7 @@ class JobSettingsTest {
         return "/api/v1/workspaces/" + ws + "/jobs";
     }
 
-    private static String storedSecrets(String jobId) throws Exception {
-        var pg = TestInfrastructure.shared().postgres();
-        try (var c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
-                var st = c.prepareStatement("select secrets from api.job where id = ?::uuid")) {
-            st.setString(1, jobId);
-            try (var rs = st.executeQuery()) {
-                assertTrue(rs.next());
-                return rs.getString(1);
-            }
-        }
+    private static String storedSecrets(String id) throws Exception {
+        return ApiTestSupport.storedValue("select secrets from api.job where id = ?::uuid", id);
     }
 }
