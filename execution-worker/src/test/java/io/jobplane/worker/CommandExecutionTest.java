@@ -26,6 +26,9 @@ import io.jobplane.events.payload.CancelCommand;
 import io.jobplane.events.payload.ConnectionSpec;
 import io.jobplane.events.payload.LaunchCommand;
 import io.jobplane.events.payload.RunFinished;
+import io.jobplane.events.payload.RunHeartbeat;
+import io.jobplane.events.payload.RunLog;
+import io.jobplane.events.payload.RunSettings;
 import io.jobplane.events.payload.RunStatus;
 import io.jobplane.events.payload.SealedValue;
 import io.jobplane.events.payload.TaskFinished;
@@ -113,7 +116,7 @@ class CommandExecutionTest {
         String runId = launch(false, "select pg_sleep(600)", "select 1");
         await().atMost(Duration.ofSeconds(30)).until(() -> sessionsOf(runId) == 1);
 
-        send(EventTypes.CANCEL, runId, new CancelCommand(runId, "ws", Instant.now()));
+        send(EventTypes.CANCEL, runId, new CancelCommand(runId, "ws", Instant.now(), 1, "tester", null));
 
         RunFinished finished = awaitFinished(runId);
         assertEquals(RunStatus.STOPPED, finished.status());
@@ -163,6 +166,95 @@ class CommandExecutionTest {
         assertEquals(1, countRows("select count(*) from " + table));
     }
 
+    @Test
+    void aCancelOnTheControlTopicReachesTheRunAndOneBeforeTheLaunchKeepsItFromStarting() throws Exception {
+        String runId = launch(false, "select pg_sleep(600)");
+        await().atMost(Duration.ofSeconds(30)).until(() -> sessionsOf(runId) == 1);
+        send(Topics.CONTROL, EventTypes.CANCEL, runId, new CancelCommand(runId, "ws", Instant.now(), 1, "tester", null));
+        assertEquals(RunStatus.STOPPED, awaitFinished(runId).status());
+        await().atMost(Duration.ofSeconds(10)).until(() -> sessionsOf(runId) == 0);
+
+        String table = "never_" + shortId();
+        LaunchCommand late = command(false, List.of("create table " + table + " (id int)"));
+        send(Topics.CONTROL, EventTypes.CANCEL, late.runId(), new CancelCommand(late.runId(), "ws", Instant.now(), 1, "tester", null));
+        // The worker has read the cancel once a later control record has had its effect.
+        String marker = launch(false, "select pg_sleep(600)");
+        await().atMost(Duration.ofSeconds(30)).until(() -> sessionsOf(marker) == 1);
+        send(Topics.CONTROL, EventTypes.CANCEL, marker, new CancelCommand(marker, "ws", Instant.now(), 1, "tester", null));
+        awaitFinished(marker);
+        send(EventTypes.LAUNCH, late.runId(), late);
+        RunFinished finished = awaitFinished(late.runId());
+        assertEquals(RunStatus.STOPPED, finished.status());
+        assertEquals("CANCELLED", finished.errorCode());
+        assertEquals(0, countRows("select count(*) from information_schema.tables where table_name = '" + table + "'"));
+    }
+
+    @Test
+    void anAcceptedRunIsAnnouncedBeforeItStartsAndHeartbeatsWhileItRuns() throws Exception {
+        String runId = launch(false, "select pg_sleep(3)");
+        RunFinished finished = awaitFinished(runId);
+        assertEquals(RunStatus.SUCCESS, finished.status());
+        List<CloudEvent> events = eventsOf(runId);
+        assertEquals(EventTypes.RUN_HEARTBEAT, events.get(0).type(), "the ACCEPTED heartbeat comes first");
+        assertEquals("ACCEPTED", events.get(0).dataAs(RunHeartbeat.class).state());
+        long running = events.stream().filter(e -> e.type().equals(EventTypes.RUN_HEARTBEAT))
+                .filter(e -> e.dataAs(RunHeartbeat.class).state().equals("RUNNING")).count();
+        assertTrue(running >= 2, "a 3 s run with a 1 s heartbeat interval sent " + running + " RUNNING heartbeats");
+    }
+
+    @Test
+    void parallelTasksRunWorkerPoolAtATime() throws Exception {
+        RunSettings parallel = new RunSettings(true, 3, null, 1, 1);
+        LaunchCommand launch = command(false, DB, null, java.util.Collections.nCopies(6, "select pg_sleep(1)"), parallel);
+        send(EventTypes.LAUNCH, launch.runId(), launch);
+        long most = 0;
+        while (!typesOf(launch.runId()).contains(EventTypes.RUN_FINISHED)) {
+            most = Math.max(most, sessionsOf(launch.runId()));
+            Thread.sleep(50);
+        }
+        assertEquals(RunStatus.SUCCESS, awaitFinished(launch.runId()).status());
+        assertEquals(3, most, "at most worker_pool tasks ran at once, and that many did");
+        assertEquals(6, tasksOf(launch.runId()).stream().filter(t -> t.status() == TaskStatus.SUCCESS).count());
+    }
+
+    @Test
+    void aFailedTaskIsTriedAgainAndATaskPastItsTimeoutIsStoppedInTheDatabase() throws Exception {
+        String sequence = "tries_" + shortId();
+        execute("create sequence " + sequence);
+        RunSettings retries = new RunSettings(false, 1, 2, 3, 1);
+        // Fails on the first two tries (division by zero), succeeds on the third: nextval is not rolled back.
+        LaunchCommand flaky = command(false, DB, null, List.of(
+                "select 1 / (case when nextval('" + sequence + "') < 3 then 0 else 1 end)",
+                "select pg_sleep(30)"), retries);
+        send(EventTypes.LAUNCH, flaky.runId(), flaky);
+        RunFinished finished = awaitFinished(flaky.runId());
+        List<TaskFinished> tasks = tasksOf(flaky.runId());
+        assertEquals(TaskStatus.SUCCESS, tasks.get(0).status());
+        assertEquals(TaskStatus.FAILED, tasks.get(1).status());
+        assertTrue(tasks.get(1).errorMessage().contains("timed out after 2 s"), tasks.get(1).errorMessage());
+        assertEquals(RunStatus.FAILED, finished.status());
+        assertEquals("TASK_FAILED", finished.errorCode());
+        assertEquals(4, countRows("select last_value from " + sequence) + 1, "three tries of the first task");
+        for (String task : List.of("task-0", "task-1")) {
+            assertEquals(2, logOf(flaky.runId()).stream().filter(l -> task.equals(l.taskId()))
+                    .filter(l -> l.message().contains("trying again")).count(), "two retries of " + task);
+        }
+        assertEquals(0, sessionsOf(flaky.runId()));
+    }
+
+    @Test
+    void databaseNoticesBecomeLogLinesCappedPerTask() throws Exception {
+        String runId = launch(false, "do $$ begin for i in 1..80 loop raise notice 'row %', i; end loop; end $$");
+        assertEquals(RunStatus.SUCCESS, awaitFinished(runId).status());
+        await().atMost(Duration.ofSeconds(10)).until(() -> logOf(runId).stream().anyMatch(RunLog::truncated));
+        List<RunLog> taskLines = logOf(runId).stream().filter(l -> "task-0".equals(l.taskId())).toList();
+        assertEquals(51, taskLines.size(), "50 lines, then one that says the rest was dropped");
+        assertTrue(taskLines.stream().anyMatch(l -> l.message().equals("row 1")));
+        assertTrue(taskLines.get(taskLines.size() - 1).truncated());
+        List<Long> seqs = logOf(runId).stream().map(RunLog::seq).toList();
+        assertEquals(seqs.stream().sorted().toList(), seqs, "lines arrive in order");
+    }
+
     private static String launch(boolean continueOnError, String... queries) {
         LaunchCommand launch = command(continueOnError, List.of(queries));
         send(EventTypes.LAUNCH, launch.runId(), launch);
@@ -175,6 +267,11 @@ class CommandExecutionTest {
 
     private static LaunchCommand command(boolean continueOnError, String database, SealedValue password,
             List<String> queries) {
+        return command(continueOnError, database, password, queries, RunSettings.DEFAULT);
+    }
+
+    private static LaunchCommand command(boolean continueOnError, String database, SealedValue password,
+            List<String> queries, RunSettings settings) {
         TestInfrastructure infra = TestInfrastructure.shared();
         String runId = UUID.randomUUID().toString();
         ConnectionSpec destination = new ConnectionSpec("c1", "postgresql", infra.postgres().jdbcUrl(database),
@@ -184,11 +281,15 @@ class CommandExecutionTest {
             tasks.add(new TaskSpec("task-" + i, i, queries.get(i)));
         }
         return new LaunchCommand(runId, 1, "ws", "job-1", "job", "TABLE_TO_TABLE", destination, tasks,
-                continueOnError, Instant.now());
+                continueOnError, Instant.now(), "manual", Instant.now(), Map.of(), settings);
     }
 
     private static void send(String type, String runId, Object payload) {
-        TopicRecorder.sendEvent(TestInfrastructure.shared().kafka().bootstrapServers(), Topics.COMMANDS, runId,
+        send(Topics.COMMANDS, type, runId, payload);
+    }
+
+    private static void send(String topic, String type, String runId, Object payload) {
+        TopicRecorder.sendEvent(TestInfrastructure.shared().kafka().bootstrapServers(), topic, runId,
                 EventCodec.encode(CloudEvent.of("/test", type, runId, payload)));
     }
 
@@ -202,8 +303,15 @@ class CommandExecutionTest {
         return runEvents.values(runId).stream().map(EventCodec::decode).toList();
     }
 
+    /** The run's lifecycle events, without heartbeats and log lines. */
     private static List<String> typesOf(String runId) {
-        return eventsOf(runId).stream().map(CloudEvent::type).toList();
+        return eventsOf(runId).stream().map(CloudEvent::type)
+                .filter(t -> !t.equals(EventTypes.RUN_HEARTBEAT) && !t.equals(EventTypes.RUN_LOG)).toList();
+    }
+
+    private static List<RunLog> logOf(String runId) {
+        return eventsOf(runId).stream().filter(e -> e.type().equals(EventTypes.RUN_LOG)).map(e -> e.dataAs(RunLog.class))
+                .toList();
     }
 
     private static List<TaskFinished> tasksOf(String runId) {
@@ -214,6 +322,13 @@ class CommandExecutionTest {
     private static long sessionsOf(String runId) throws Exception {
         return countRows("select count(*) from pg_stat_activity where application_name = 'jobplane run " + runId
                 + "' and state = 'active'");
+    }
+
+    private static void execute(String sql) throws Exception {
+        var pg = TestInfrastructure.shared().postgres();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(DB), pg.username(), pg.password())) {
+            c.createStatement().execute(sql);
+        }
     }
 
     private static long countRows(String sql) throws Exception {

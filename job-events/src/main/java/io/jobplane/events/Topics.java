@@ -4,6 +4,8 @@ package io.jobplane.events;
 public final class Topics {
     /** Launch and cancel commands for execution workers, key = run id. */
     public static final String COMMANDS = "jobplane.commands";
+    /** Commands every worker reads (a cancel must reach whichever worker holds the run), key = run id. */
+    public static final String CONTROL = "jobplane.control";
     /** Run and task lifecycle events, key = run id. */
     public static final String RUN_EVENTS = "jobplane.run-events";
     /** Catalog changes from discovery and migration jobs. */

@@ -25,14 +25,17 @@ import io.jobplane.events.payload.TaskStarted;
 /** Keeps docs/events.md true: every type and every payload field must be documented there. */
 class EventReferenceDocTest {
 
-    private static final Map<String, Class<? extends Record>> PAYLOADS = Map.of(
-            EventTypes.LAUNCH, LaunchCommand.class,
-            EventTypes.CANCEL, CancelCommand.class,
-            EventTypes.RUN_QUEUED, RunQueued.class,
-            EventTypes.RUN_STARTED, RunStarted.class,
-            EventTypes.RUN_FINISHED, RunFinished.class,
-            EventTypes.TASK_STARTED, TaskStarted.class,
-            EventTypes.TASK_FINISHED, TaskFinished.class);
+    private static final Map<String, Class<? extends Record>> PAYLOADS = Map.ofEntries(
+            Map.entry(EventTypes.RUN_CANCELLING, io.jobplane.events.payload.RunCancelling.class),
+            Map.entry(EventTypes.RUN_HEARTBEAT, io.jobplane.events.payload.RunHeartbeat.class),
+            Map.entry(EventTypes.RUN_LOG, io.jobplane.events.payload.RunLog.class),
+            Map.entry(EventTypes.LAUNCH, LaunchCommand.class),
+            Map.entry(EventTypes.CANCEL, CancelCommand.class),
+            Map.entry(EventTypes.RUN_QUEUED, RunQueued.class),
+            Map.entry(EventTypes.RUN_STARTED, RunStarted.class),
+            Map.entry(EventTypes.RUN_FINISHED, RunFinished.class),
+            Map.entry(EventTypes.TASK_STARTED, TaskStarted.class),
+            Map.entry(EventTypes.TASK_FINISHED, TaskFinished.class));
 
     @Test
     void everyEventTypeAndFieldIsDocumented() throws Exception {

@@ -23,7 +23,9 @@ import io.jobplane.events.CloudEvent;
 import io.jobplane.events.EventCodec;
 import io.jobplane.events.EventTypes;
 import io.jobplane.events.Topics;
+import io.jobplane.events.payload.RunCancelling;
 import io.jobplane.events.payload.RunFinished;
+import io.jobplane.events.payload.RunLog;
 import io.jobplane.events.payload.RunQueued;
 import io.jobplane.events.payload.RunStarted;
 import io.jobplane.events.payload.RunStatus;
@@ -74,17 +76,17 @@ class RunReadModelTest {
         String runId = UUID.randomUUID().toString();
         List<RunQueued.TaskRef> tasks = List.of(new RunQueued.TaskRef("task-a", 0));
         Instant t2 = T0.plusSeconds(60);
-        List.of(new RunQueued(runId, 1, "ws", "job-1", "nightly", "manual", tasks, T0),
+        List.of(new RunQueued(runId, 1, "ws", "job-1", "nightly", "manual", tasks, T0, T0),
                 new RunStarted(runId, 1, "ws", "job-1", "w1", T0.plusSeconds(1)),
                 new TaskStarted(runId, 1, "ws", "task-a", 0, T0.plusSeconds(1)),
-                new RunQueued(runId, 2, "ws", "job-1", "nightly", "retry", tasks, t2),
+                new RunQueued(runId, 2, "ws", "job-1", "nightly", "retry", tasks, t2, T0),
                 new RunStarted(runId, 2, "ws", "job-1", "w2", t2.plusSeconds(1)),
                 new TaskStarted(runId, 2, "ws", "task-a", 0, t2.plusSeconds(1)),
                 new TaskFinished(runId, 2, "ws", "task-a", 0, TaskStatus.SUCCESS, 3L, null, t2.plusSeconds(2)),
-                new RunFinished(runId, 2, "ws", "job-1", RunStatus.SUCCESS, null, t2.plusSeconds(3)),
+                new RunFinished(runId, 2, "ws", "job-1", RunStatus.SUCCESS, null, t2.plusSeconds(3), null, "w2"),
                 // The first attempt's worker reports late, after the retry has ended.
                 new TaskFinished(runId, 1, "ws", "task-a", 0, TaskStatus.FAILED, 9L, "boom", T0.plusSeconds(5)),
-                new RunFinished(runId, 1, "ws", "job-1", RunStatus.FAILED, "task 0 failed: boom", T0.plusSeconds(6)),
+                new RunFinished(runId, 1, "ws", "job-1", RunStatus.FAILED, "task 0 failed: boom", T0.plusSeconds(6), "TASK_FAILED", "w1"),
                 // A run's events share a partition and are applied in order: once this one shows, all have been.
                 new TaskFinished(runId, 2, "ws", "sentinel", 1, TaskStatus.SKIPPED, null, null, null))
                 .forEach(e -> publish(runId, e));
@@ -103,11 +105,48 @@ class RunReadModelTest {
         TopicRecorder.send(bootstrap, Topics.RUN_EVENTS, incomplete,
                 "{\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"/t\",\"type\":\"jobplane.run.finished\",\"data\":{\"run_id\":null}}");
         String runId = UUID.randomUUID().toString();
-        publish(runId, new RunQueued(runId, 1, "ws", "job", "job", "manual", List.of(), T0));
+        publish(runId, new RunQueued(runId, 1, "ws", "job", "job", "manual", List.of(), T0, T0));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> snapshot(runId).startsWith("QUEUED|"));
         await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters.values(unreadable).contains("{not json"));
         await().atMost(Duration.ofSeconds(30)).until(() -> !deadLetters.values(incomplete).isEmpty());
+    }
+
+    @Test
+    void aCancelledRunShowsWhoCancelledItsCodeItsExecutionDateAndItsLogOnce() throws Exception {
+        String runId = UUID.randomUUID().toString();
+        Instant executionDate = Instant.parse("2026-11-01T00:00:00Z");
+        RunLog line = new RunLog(runId, 1, "ws", "task-a", 0, 1, "INFO", "task 0 started: select pg_sleep(60)", false,
+                T0.plusSeconds(1));
+        List.of(new RunQueued(runId, 1, "ws", "job-1", "nightly", "manual", List.of(new RunQueued.TaskRef("task-a", 0)),
+                        T0, executionDate),
+                new RunStarted(runId, 1, "ws", "job-1", "w1", T0.plusSeconds(1)),
+                new TaskStarted(runId, 1, "ws", "task-a", 0, T0.plusSeconds(1)),
+                line, line,
+                new RunCancelling(runId, 1, "ws", "job-1", "alice", T0.plusSeconds(2)),
+                new RunLog(runId, 1, "ws", null, null, 2, "ERROR", "run STOPPED: cancelled on request", false, T0.plusSeconds(3)),
+                new RunFinished(runId, 1, "ws", "job-1", RunStatus.STOPPED, "cancelled on request", T0.plusSeconds(3),
+                        "CANCELLED", "w1"))
+                .forEach(e -> publish(runId, e));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> snapshot(runId).startsWith("STOPPED|"));
+        var pg = TestInfrastructure.shared().postgres();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+                var st = c.prepareStatement("select r.error_code, r.cancel_requested_by, r.execution_date, "
+                        + "(select string_agg(l.seq || ':' || l.level || ':' || l.message, '|' order by l.seq) "
+                        + "from runs.run_log l where l.run_id = r.run_id) from runs.run r where r.run_id = ?")) {
+            st.setString(1, runId);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                assertEquals("CANCELLED", rs.getString(1));
+                assertEquals("alice", rs.getString(2));
+                assertEquals(executionDate, rs.getObject(3, java.time.OffsetDateTime.class).toInstant());
+                assertEquals("1:INFO:task 0 started: select pg_sleep(60)|2:ERROR:run STOPPED: cancelled on request",
+                        rs.getString(4));
+            }
+        }
+        assertEquals("task-a:0:STOPPED:null:null", snapshot(runId).substring(snapshot(runId).indexOf("task-a")),
+                "the task running when the run stopped is STOPPED");
     }
 
     private static List<Object> lifecycle(String runId) {
@@ -115,17 +154,19 @@ class RunReadModelTest {
         return List.of(
                 new RunQueued(runId, 1, "ws", "job-1", "nightly", "manual",
                         List.of(new RunQueued.TaskRef("task-a", 0), new RunQueued.TaskRef("task-b", 1),
-                                new RunQueued.TaskRef("task-c", 2)), T0),
+                                new RunQueued.TaskRef("task-c", 2)), T0, T0),
                 new RunStarted(runId, 1, "ws", "job-1", "w1", t1),
                 new TaskStarted(runId, 1, "ws", "task-a", 0, t1),
                 new TaskFinished(runId, 1, "ws", "task-a", 0, TaskStatus.SUCCESS, 7L, null, t1.plusSeconds(1)),
                 new TaskStarted(runId, 1, "ws", "task-b", 1, t1.plusSeconds(1)),
                 new TaskFinished(runId, 1, "ws", "task-b", 1, TaskStatus.FAILED, null, "boom", t1.plusSeconds(2)),
-                new RunFinished(runId, 1, "ws", "job-1", RunStatus.FAILED, "task 1 failed: boom", T0.plusSeconds(5)));
+                new RunFinished(runId, 1, "ws", "job-1", RunStatus.FAILED, "task 1 failed: boom", T0.plusSeconds(5), "TASK_FAILED", "w1"));
     }
 
     private static void publish(String runId, Object payload) {
-        String type = payload instanceof RunQueued ? EventTypes.RUN_QUEUED
+        String type = payload instanceof RunCancelling ? EventTypes.RUN_CANCELLING
+                : payload instanceof RunLog ? EventTypes.RUN_LOG
+                : payload instanceof RunQueued ? EventTypes.RUN_QUEUED
                 : payload instanceof RunStarted ? EventTypes.RUN_STARTED
                 : payload instanceof RunFinished ? EventTypes.RUN_FINISHED
                 : payload instanceof TaskStarted ? EventTypes.TASK_STARTED

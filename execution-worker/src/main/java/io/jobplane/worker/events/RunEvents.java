@@ -2,18 +2,22 @@ package io.jobplane.worker.events;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 
 import io.jobplane.events.CloudEvent;
 import io.jobplane.events.EventCodec;
 import io.jobplane.events.EventTypes;
 import io.jobplane.events.payload.LaunchCommand;
 import io.jobplane.events.payload.RunFinished;
+import io.jobplane.events.payload.RunHeartbeat;
+import io.jobplane.events.payload.RunLog;
 import io.jobplane.events.payload.RunStarted;
 import io.jobplane.events.payload.RunStatus;
 import io.jobplane.events.payload.TaskFinished;
@@ -26,12 +30,15 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Emits a run's lifecycle to {@code jobplane.run-events}, keyed by run id so the events stay in order.
- * Each send waits for the broker's acknowledgement: callers are run threads, never the event loop,
- * so a task starts only once its start is on record, and a slow broker slows the runs down instead
- * of overflowing a buffer.
+ * Lifecycle sends wait for the broker's acknowledgement: callers are run threads, never the event
+ * loop, so a task starts only once its start is on record, and a slow broker slows the runs down
+ * instead of overflowing a buffer. Heartbeats and log lines are sent without waiting; the producer
+ * keeps them in order with the rest.
  */
 @ApplicationScoped
 public class RunEvents {
+
+    private static final Logger LOG = Logger.getLogger(RunEvents.class);
 
     private final MutinyEmitter<String> emitter;
     private final String workerId;
@@ -52,9 +59,9 @@ public class RunEvents {
                 new RunStarted(run.runId(), run.attempt(), run.workspace(), run.jobId(), workerId, Instant.now()));
     }
 
-    public void runFinished(LaunchCommand run, RunStatus status, String error) {
-        send(EventTypes.RUN_FINISHED, run.runId(),
-                new RunFinished(run.runId(), run.attempt(), run.workspace(), run.jobId(), status, error, Instant.now()));
+    public void runFinished(LaunchCommand run, RunStatus status, String error, String errorCode) {
+        send(EventTypes.RUN_FINISHED, run.runId(), new RunFinished(run.runId(), run.attempt(), run.workspace(),
+                run.jobId(), status, error, Instant.now(), errorCode, workerId));
     }
 
     public void taskStarted(LaunchCommand run, TaskSpec task) {
@@ -67,11 +74,35 @@ public class RunEvents {
                 task.taskId(), task.index(), status, rows, error, Instant.now()));
     }
 
+    /** Completes when the broker has the heartbeat; the command is acknowledged only then. */
+    public CompletableFuture<Void> heartbeat(LaunchCommand run, String state) {
+        return sendAsync(EventTypes.RUN_HEARTBEAT, run.runId(), new RunHeartbeat(run.runId(), run.attempt(),
+                run.workspace(), run.jobId(), workerId, state, Instant.now()));
+    }
+
+    public void log(LaunchCommand run, TaskSpec task, long seq, String level, String message, boolean truncated) {
+        sendAsync(EventTypes.RUN_LOG, run.runId(), new RunLog(run.runId(), run.attempt(), run.workspace(),
+                task == null ? null : task.taskId(), task == null ? null : task.index(), seq, level, message, truncated,
+                Instant.now()))
+                .exceptionally(e -> {
+                    LOG.debugf("run %s: a log line was not sent: %s", run.runId(), e.getMessage());
+                    return null;
+                });
+    }
+
     private void send(String type, String runId, Object payload) {
+        emitter.sendMessageAndAwait(message(type, runId, payload));
+    }
+
+    private CompletableFuture<Void> sendAsync(String type, String runId, Object payload) {
+        return emitter.sendMessage(message(type, runId, payload)).subscribeAsCompletionStage();
+    }
+
+    private Message<String> message(String type, String runId, Object payload) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("content-type", CloudEvent.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
         String json = EventCodec.encode(CloudEvent.of(source, type, runId, payload));
-        emitter.sendMessageAndAwait(Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(runId).withHeaders(headers).build()));
+        return Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(runId).withHeaders(headers).build());
     }
 }

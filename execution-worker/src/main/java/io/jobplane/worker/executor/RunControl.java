@@ -1,34 +1,56 @@
 package io.jobplane.worker.executor;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jboss.logging.Logger;
 
+import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.events.payload.TaskSpec;
 import io.jobplane.worker.events.RunEvents;
 
 /**
- * What an executor needs from the worker while it runs: where to report, whether the run was
- * cancelled, and a hook that interrupts the work in progress when it is.
+ * What an executor needs from the worker while it runs one attempt: where to report, its log,
+ * whether the run was cancelled, and hooks that interrupt the work in progress when it is.
+ * Tasks running in parallel each register their own interrupter.
  */
 public final class RunControl {
 
     private static final Logger LOG = Logger.getLogger(RunControl.class);
+    private static final int MAX_LINE = 4096;
 
-    private final String runId;
+    private final LaunchCommand run;
     private final RunEvents events;
+    private final int linesPerTask;
     private final AtomicBoolean cancelled = new AtomicBoolean();
-    private final AtomicReference<Interrupter> interrupter = new AtomicReference<>();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final CountDownLatch cancelSignal = new CountDownLatch(1);
+    private final Map<String, Interrupter> interrupters = new ConcurrentHashMap<>();
+    private final AtomicReference<Interrupter> single = new AtomicReference<>();
+    private final AtomicLong seq = new AtomicLong();
+    private final Map<String, AtomicInteger> linesSent = new ConcurrentHashMap<>();
 
-    public RunControl(String runId, RunEvents events) {
-        this.runId = runId;
+    public RunControl(LaunchCommand run, RunEvents events, int linesPerTask) {
+        this.run = run;
         this.events = events;
+        this.linesPerTask = linesPerTask;
     }
 
     /** Something that stops work in progress, e.g. {@code Statement::cancel}. */
     @FunctionalInterface
     public interface Interrupter {
         void interrupt() throws Exception;
+    }
+
+    public LaunchCommand run() {
+        return run;
     }
 
     public RunEvents events() {
@@ -39,10 +61,20 @@ public final class RunControl {
         return cancelled.get();
     }
 
+    public void markStarted() {
+        started.set(true);
+    }
+
+    /** What the heartbeat reports: ACCEPTED until the run starts, then RUNNING or CANCELLING. */
+    public String state() {
+        return cancelled.get() ? "CANCELLING" : started.get() ? "RUNNING" : "ACCEPTED";
+    }
+
     /** Marks the run cancelled and interrupts the work in progress, if any. */
     public void cancel() {
         if (cancelled.compareAndSet(false, true)) {
-            fire(interrupter.get());
+            cancelSignal.countDown();
+            interruptAll();
         }
     }
 
@@ -53,19 +85,61 @@ public final class RunControl {
      */
     public void interruptAgain() {
         if (cancelled.get()) {
-            fire(interrupter.get());
+            interruptAll();
         }
     }
 
-    /**
-     * Registers how to interrupt the work that starts now; null when it has ended. If the run was
-     * cancelled in between, the interrupter fires at once, so no cancel slips through the gap.
-     */
+    /** Registers how to interrupt the one piece of work that starts now; null when it has ended. */
     public void interruptWith(Interrupter action) {
-        interrupter.set(action);
+        single.set(action);
         if (action != null && cancelled.get()) {
             fire(action);
         }
+    }
+
+    /** The same for one of several tasks running at once, by task id. */
+    public void interruptWith(String taskId, Interrupter action) {
+        if (action == null) {
+            interrupters.remove(taskId);
+            return;
+        }
+        interrupters.put(taskId, action);
+        if (cancelled.get()) {
+            fire(action);
+        }
+    }
+
+    /** Waits up to {@code duration} (a retry's backoff); true when the run was cancelled meanwhile. */
+    public boolean sleepUnlessCancelled(Duration duration) {
+        try {
+            return cancelSignal.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    /** A log line of the run ({@code task} null) or of one task, capped per task. */
+    public void log(TaskSpec task, String level, String message) {
+        String key = task == null ? "" : task.taskId();
+        int n = linesSent.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        if (n > linesPerTask + 1) {
+            return;
+        }
+        String line = message == null ? "" : message;
+        if (line.length() > MAX_LINE) {
+            line = line.substring(0, MAX_LINE) + "… (" + (line.length() - MAX_LINE) + " more characters)";
+        }
+        boolean truncated = n == linesPerTask + 1;
+        if (truncated) {
+            line = "log of this task truncated after " + linesPerTask + " lines";
+        }
+        events.log(run, task, seq.incrementAndGet(), level, line, truncated);
+    }
+
+    private void interruptAll() {
+        fire(single.get());
+        interrupters.values().forEach(this::fire);
     }
 
     private void fire(Interrupter action) {
@@ -75,7 +149,7 @@ public final class RunControl {
         try {
             action.interrupt();
         } catch (Exception e) {
-            LOG.warnf("run %s: could not interrupt the running task: %s", runId, e.getMessage());
+            LOG.warnf("run %s: could not interrupt the running task: %s", run.runId(), e.getMessage());
         }
     }
 }

@@ -3,12 +3,19 @@ package io.jobplane.worker.executor;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,15 +23,18 @@ import org.jboss.logging.Logger;
 
 import io.jobplane.events.payload.ConnectionSpec;
 import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.events.payload.RunSettings;
 import io.jobplane.events.payload.TaskSpec;
 import io.jobplane.events.payload.TaskStatus;
 import io.jobplane.events.secret.SecretKeyring;
-import io.jobplane.worker.events.RunEvents;
 
 /**
  * Runs SQL tasks ({@code TABLE_TO_TABLE}) on the job's destination connection, one statement per
- * task, in order, each committed on its own. A cancel calls {@link Statement#cancel()}, which
- * stops the statement inside the database rather than just abandoning it.
+ * task, each committed on its own: in order, or {@code worker_pool} at a time when the job asks
+ * for parallel processing. A task that fails is tried again per the job's retry settings; one that
+ * runs past its timeout is cancelled in the database and fails. A cancel calls
+ * {@link Statement#cancel()}, which stops the statement inside the database rather than just
+ * abandoning it. Notices the database raises become the task's log lines.
  */
 @ApplicationScoped
 public class SqlJobExecutor implements JobExecutor {
@@ -46,80 +56,196 @@ public class SqlJobExecutor implements JobExecutor {
     public RunOutcome execute(LaunchCommand run, RunControl control) {
         List<TaskSpec> tasks = new ArrayList<>(run.tasks());
         tasks.sort(Comparator.comparingInt(TaskSpec::index));
-        Connection connection;
+        RunSettings settings = run.settingsOrDefault();
+        String password;
         try {
-            connection = connect(run);
+            password = openPassword(run.destination());
         } catch (DestinationUnavailable e) {
-            LOG.warnf("run %s: %s", run.runId(), e.getMessage());
-            tasks.forEach(t -> control.events().taskFinished(run, t, TaskStatus.SKIPPED, null, null));
-            return RunOutcome.failed(e.getMessage());
+            return unavailable(run, control, tasks, e);
         }
+        Tasks state = new Tasks(run, control, password);
+        if (settings.parallel() && settings.workerPool() > 1 && tasks.size() > 1) {
+            control.log(null, "INFO", "running " + tasks.size() + " tasks, " + settings.workerPool() + " at a time");
+            runParallel(tasks, settings.workerPool(), state);
+        } else {
+            try (Connection connection = connect(run, password)) {
+                for (TaskSpec task : tasks) {
+                    state.run(task, connection);
+                }
+            } catch (DestinationUnavailable e) {
+                return unavailable(run, control, tasks, e);
+            } catch (SQLException e) {
+                LOG.debugf("run %s: closing the destination connection failed: %s", run.runId(), e.getMessage());
+            }
+        }
+        return state.outcome();
+    }
+
+    private void runParallel(List<TaskSpec> tasks, int pool, Tasks state) {
+        ExecutorService threads = Executors.newFixedThreadPool(Math.min(pool, tasks.size()), r -> {
+            Thread t = new Thread(r, "run-" + state.run.runId() + "-task");
+            t.setDaemon(true);
+            return t;
+        });
         try {
-            return runTasks(run, tasks, connection, control);
+            List<Future<?>> running = new ArrayList<>();
+            for (TaskSpec task : tasks) {
+                running.add(threads.submit(() -> {
+                    try (Connection connection = connect(state.run, state.password)) {
+                        state.run(task, connection);
+                    } catch (DestinationUnavailable e) {
+                        state.failed(task, e.getMessage());
+                    } catch (SQLException e) {
+                        LOG.debugf("run %s: closing a task connection failed: %s", state.run.runId(), e.getMessage());
+                    }
+                }));
+            }
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    LOG.errorf(e.getCause(), "run %s: a task thread failed", state.run.runId());
+                }
+            }
         } finally {
-            close(run, connection);
+            threads.shutdownNow();
         }
     }
 
-    private RunOutcome runTasks(LaunchCommand run, List<TaskSpec> tasks, Connection connection, RunControl control) {
-        RunEvents events = control.events();
-        List<String> failures = new ArrayList<>();
-        boolean stopped = false;
-        boolean skipRest = false;
-        for (TaskSpec task : tasks) {
-            if (skipRest || control.isCancelled()) {
-                stopped |= control.isCancelled();
-                events.taskFinished(run, task, TaskStatus.SKIPPED, null, null);
-                continue;
+    private static RunOutcome unavailable(LaunchCommand run, RunControl control, List<TaskSpec> tasks, DestinationUnavailable e) {
+        LOG.warnf("run %s: %s", run.runId(), e.getMessage());
+        control.log(null, "ERROR", e.getMessage());
+        tasks.forEach(t -> control.events().taskFinished(run, t, TaskStatus.SKIPPED, null, null));
+        return RunOutcome.failed("DESTINATION_UNAVAILABLE", e.getMessage());
+    }
+
+    /** The tasks of one attempt and how they went; shared by the threads of a parallel run. */
+    private static final class Tasks {
+        private final LaunchCommand run;
+        private final RunControl control;
+        private final String password;
+        private final RunSettings settings;
+        private final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final AtomicBoolean stopped = new AtomicBoolean();
+        private final AtomicBoolean skipRest = new AtomicBoolean();
+
+        Tasks(LaunchCommand run, RunControl control, String password) {
+            this.run = run;
+            this.control = control;
+            this.password = password;
+            this.settings = run.settingsOrDefault();
+        }
+
+        void run(TaskSpec task, Connection connection) {
+            if (skipRest.get() || control.isCancelled()) {
+                stopped.compareAndSet(false, control.isCancelled());
+                control.events().taskFinished(run, task, TaskStatus.SKIPPED, null, null);
+                return;
             }
-            events.taskStarted(run, task);
-            TaskResult result = runTask(run, task, connection, control);
-            events.taskFinished(run, task, result.status(), result.rowsAffected(), result.errorMessage());
+            control.events().taskStarted(run, task);
+            control.log(task, "INFO", "task " + task.index() + " started: " + abbreviate(task.query()));
+            TaskResult result = attempts(task, connection);
+            control.events().taskFinished(run, task, result.status(), result.rowsAffected(), result.errorMessage());
             if (result.status() == TaskStatus.STOPPED) {
-                stopped = true;
-                skipRest = true;
+                stopped.set(true);
+                skipRest.set(true);
             } else if (result.status() == TaskStatus.FAILED) {
                 failures.add("task " + task.index() + " (" + task.taskId() + ") failed: " + result.errorMessage());
-                skipRest = !run.continueOnError();
+                if (!run.continueOnError()) {
+                    skipRest.set(true);
+                }
             }
         }
-        if (stopped) {
-            return RunOutcome.stopped();
+
+        void failed(TaskSpec task, String why) {
+            control.events().taskFinished(run, task, TaskStatus.FAILED, null, why);
+            failures.add("task " + task.index() + " (" + task.taskId() + ") failed: " + why);
+            skipRest.compareAndSet(false, !run.continueOnError());
         }
-        return failures.isEmpty() ? RunOutcome.success() : RunOutcome.failed(String.join("; ", failures));
+
+        /** Tries the task up to {@code task_attempts} times, waiting the backoff (doubling) between tries. */
+        private TaskResult attempts(TaskSpec task, Connection connection) {
+            Duration backoff = Duration.ofSeconds(settings.retryBackoffSeconds());
+            for (int attempt = 1;; attempt++) {
+                TaskResult result = once(task, connection);
+                if (result.status() != TaskStatus.FAILED || attempt >= settings.taskAttempts()) {
+                    control.log(task, result.status() == TaskStatus.SUCCESS ? "INFO" : "ERROR", "task " + task.index()
+                            + " " + result.status() + (result.rowsAffected() == null ? "" : ", " + result.rowsAffected() + " rows")
+                            + (result.errorMessage() == null ? "" : ": " + result.errorMessage()));
+                    return result;
+                }
+                control.log(task, "WARN", "task " + task.index() + " failed (try " + attempt + " of " + settings.taskAttempts()
+                        + "): " + result.errorMessage() + "; trying again in " + backoff.toSeconds() + " s");
+                if (control.sleepUnlessCancelled(backoff)) {
+                    return new TaskResult(TaskStatus.STOPPED, null, "cancelled while waiting to retry");
+                }
+                backoff = backoff.multipliedBy(2);
+            }
+        }
+
+        private TaskResult once(TaskSpec task, Connection connection) {
+            try (Statement statement = connection.createStatement()) {
+                if (settings.taskTimeoutSeconds() != null) {
+                    statement.setQueryTimeout(settings.taskTimeoutSeconds());
+                }
+                control.interruptWith(task.taskId(), statement::cancel);
+                if (control.isCancelled()) {
+                    return new TaskResult(TaskStatus.STOPPED, null, "cancelled before the statement started");
+                }
+                boolean returnedRows = statement.execute(task.query());
+                int count = returnedRows ? -1 : statement.getUpdateCount();
+                logNotices(task, statement.getWarnings());
+                return new TaskResult(TaskStatus.SUCCESS, count < 0 ? null : (long) count, null);
+            } catch (SQLException e) {
+                if (control.isCancelled()) {
+                    return new TaskResult(TaskStatus.STOPPED, null, "cancelled: " + e.getMessage());
+                }
+                if (e instanceof SQLTimeoutException || "57014".equals(e.getSQLState())) {
+                    return new TaskResult(TaskStatus.FAILED, null, "timed out after " + settings.taskTimeoutSeconds()
+                            + " s (task_timeout_seconds): " + e.getMessage());
+                }
+                LOG.infof("run %s task %d (%s) failed: %s", run.runId(), task.index(), task.taskId(), e.getMessage());
+                return new TaskResult(TaskStatus.FAILED, null, e.getMessage());
+            } finally {
+                control.interruptWith(task.taskId(), null);
+            }
+        }
+
+        private void logNotices(TaskSpec task, SQLWarning warning) {
+            for (SQLWarning w = warning; w != null; w = w.getNextWarning()) {
+                control.log(task, "INFO", w.getMessage());
+            }
+        }
+
+        RunOutcome outcome() {
+            if (stopped.get()) {
+                return RunOutcome.stopped();
+            }
+            return failures.isEmpty() ? RunOutcome.success() : RunOutcome.failed("TASK_FAILED", String.join("; ", failures));
+        }
     }
 
-    private TaskResult runTask(LaunchCommand run, TaskSpec task, Connection connection, RunControl control) {
-        try (Statement statement = connection.createStatement()) {
-            control.interruptWith(statement::cancel);
-            if (control.isCancelled()) {
-                return new TaskResult(TaskStatus.STOPPED, null, "cancelled before the statement started");
-            }
-            boolean returnedRows = statement.execute(task.query());
-            int count = returnedRows ? -1 : statement.getUpdateCount();
-            return new TaskResult(TaskStatus.SUCCESS, count < 0 ? null : (long) count, null);
-        } catch (SQLException e) {
-            if (control.isCancelled()) {
-                return new TaskResult(TaskStatus.STOPPED, null, "cancelled: " + e.getMessage());
-            }
-            LOG.infof("run %s task %d (%s) failed: %s", run.runId(), task.index(), task.taskId(), e.getMessage());
-            return new TaskResult(TaskStatus.FAILED, null, e.getMessage());
-        } finally {
-            control.interruptWith(null);
-        }
+    private static String abbreviate(String query) {
+        String oneLine = query.replaceAll("\\s+", " ").trim();
+        return oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine;
     }
 
-    private Connection connect(LaunchCommand run) throws DestinationUnavailable {
-        ConnectionSpec destination = run.destination();
+    private String openPassword(ConnectionSpec destination) throws DestinationUnavailable {
         if (destination == null || destination.jdbcUrl() == null) {
             throw new DestinationUnavailable("the job has no destination connection");
         }
-        String password;
         try {
-            password = destination.password() == null ? null : keyring.open(destination.password());
+            return destination.password() == null ? null : keyring.open(destination.password());
         } catch (RuntimeException e) {
             throw new DestinationUnavailable("cannot open the destination password: " + e.getMessage());
         }
+    }
+
+    private static Connection connect(LaunchCommand run, String password) throws DestinationUnavailable {
+        ConnectionSpec destination = run.destination();
         Properties props = new Properties();
         if (destination.username() != null) {
             props.setProperty("user", destination.username());
@@ -143,15 +269,6 @@ public class SqlJobExecutor implements JobExecutor {
             return message;
         }
         return message.replace(secret, "***");
-    }
-
-    private static void close(LaunchCommand run, Connection connection) {
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            // The tasks have ended either way; a failed close changes nothing about the outcome.
-            LOG.debugf("run %s: closing the destination connection failed: %s", run.runId(), e.getMessage());
-        }
     }
 
     private record TaskResult(TaskStatus status, Long rowsAffected, String errorMessage) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,6 +23,7 @@ import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
+import io.jobplane.events.payload.CancelCommand;
 import io.jobplane.events.payload.LaunchCommand;
 import io.jobplane.events.payload.TaskSpec;
 import io.jobplane.events.payload.TaskStatus;
@@ -32,66 +34,117 @@ import io.jobplane.worker.executor.RunControl;
 import io.jobplane.worker.executor.RunOutcome;
 
 /**
- * Accepts runs from the command stream and executes them on a bounded pool of worker threads,
- * never on the Kafka or event-loop threads. Keeps the runs it holds so a cancel can reach them.
+ * Accepts run attempts from the command stream and executes them on a bounded pool of worker
+ * threads, never on the Kafka or event-loop threads. Keeps the attempts it holds so a cancel can
+ * reach them and so each sends a heartbeat every {@code jobplane.worker.heartbeat-interval}.
+ * Fencing by attempt: a newer attempt of a run supersedes (cancels) an older one held here, and an
+ * attempt already accepted or older than one seen is not run again.
  */
 @ApplicationScoped
 public class RunDispatcher {
 
     private static final Logger LOG = Logger.getLogger(RunDispatcher.class);
-    /** How many (run id, attempt) pairs are remembered to recognise a redelivered launch. */
-    private static final int REMEMBERED_LAUNCHES = 100_000;
+    /** How many runs are remembered: attempts seen (redeliveries) and cancels that came before their launch. */
+    private static final int REMEMBERED = 100_000;
     private static final long CANCEL_REPEAT_MILLIS = 500;
 
     private final RunEvents events;
     private final Instance<JobExecutor> executors;
+    private final WorkerConfig config;
     private final ExecutorService pool;
-    private final ScheduledExecutorService cancelRepeater;
+    private final ScheduledExecutorService timers;
     private final Map<String, RunControl> active = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> repeatingCancels = new ConcurrentHashMap<>();
-    private final Set<String> accepted = Collections.newSetFromMap(Collections.synchronizedMap(
-            new LinkedHashMap<>(1024, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                    return size() > REMEMBERED_LAUNCHES;
-                }
-            }));
+    /** Highest attempt seen per run id. */
+    private final Map<String, Integer> seen = bounded();
+    /** Runs cancelled before this worker held them: run id → attempt cancelled (0 = any). */
+    private final Map<String, Integer> cancelledEarly = bounded();
 
     public RunDispatcher(RunEvents events, Instance<JobExecutor> executors, WorkerConfig config) {
         this.events = events;
         this.executors = executors;
+        this.config = config;
         this.pool = Executors.newFixedThreadPool(config.maxConcurrentRuns(), daemonThreads("run-executor-"));
-        this.cancelRepeater = Executors.newSingleThreadScheduledExecutor(daemonThreads("run-cancel-"));
+        this.timers = Executors.newScheduledThreadPool(1, daemonThreads("run-timer-"));
+        long every = config.heartbeatInterval().toMillis();
+        timers.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** Queues the run for execution; false when this worker already accepted that attempt. */
-    public boolean accept(LaunchCommand run) {
-        if (!accepted.add(run.runId() + "#" + run.attempt())) {
-            LOG.infof("run %s attempt %d was already accepted here; ignoring the redelivery", run.runId(), run.attempt());
-            return false;
+    /**
+     * Takes the attempt and announces it with an {@code ACCEPTED} heartbeat; the returned future
+     * completes when the broker has that heartbeat, and the command may be acknowledged then. A
+     * redelivered or outdated attempt is ignored (the future completes at once).
+     */
+    public CompletableFuture<Void> accept(LaunchCommand run) {
+        synchronized (seen) {
+            Integer before = seen.get(run.runId());
+            if (before != null && before >= run.attempt()) {
+                LOG.infof("run %s attempt %d: already seen attempt %d here; ignoring the redelivery", run.runId(),
+                        run.attempt(), before);
+                return CompletableFuture.completedFuture(null);
+            }
+            seen.put(run.runId(), run.attempt());
         }
-        RunControl control = new RunControl(run.runId(), events);
+        RunControl superseded = active.get(run.runId());
+        if (superseded != null && superseded.run().attempt() < run.attempt()) {
+            LOG.warnf("run %s: attempt %d supersedes attempt %d held here; stopping the old one", run.runId(),
+                    run.attempt(), superseded.run().attempt());
+            superseded.cancel();
+        }
+        RunControl control = new RunControl(run, events, config.logLinesPerTask());
+        Integer cancelled = cancelledEarly.remove(run.runId());
+        if (cancelled != null && (cancelled == 0 || cancelled == run.attempt())) {
+            control.cancel();
+        }
         active.put(run.runId(), control);
+        CompletableFuture<Void> announced = events.heartbeat(run, "ACCEPTED");
         pool.execute(() -> execute(run, control));
         LOG.debugf("run %s attempt %d accepted", run.runId(), run.attempt());
+        return announced;
+    }
+
+    /** Cancels the attempt this worker holds; remembers the cancel when it holds none yet. */
+    public boolean cancel(CancelCommand cancel) {
+        if (cancel.workerId() != null && !cancel.workerId().equals(events.workerId())) {
+            return false;
+        }
+        RunControl control = active.get(cancel.runId());
+        if (control == null || (cancel.attempt() != null && cancel.attempt() != control.run().attempt())) {
+            if (control == null) {
+                cancelledEarly.put(cancel.runId(), cancel.attempt() == null ? 0 : cancel.attempt());
+            }
+            return false;
+        }
+        LOG.infof("run %s: cancel requested by %s", cancel.runId(), cancel.requestedBy());
+        control.cancel();
+        events.heartbeat(control.run(), control.state());
+        repeatingCancels.computeIfAbsent(cancel.runId(), id -> timers.scheduleWithFixedDelay(control::interruptAgain,
+                CANCEL_REPEAT_MILLIS, CANCEL_REPEAT_MILLIS, TimeUnit.MILLISECONDS));
+        if (!active.containsKey(cancel.runId())) {
+            // The run ended while the repetition was being set up; nothing will stop it otherwise.
+            stopRepeating(cancel.runId());
+        }
         return true;
     }
 
-    /** Cancels a run this worker holds, queued or running; false when it holds no such run. */
-    public boolean cancel(String runId) {
+    /** Sends the heartbeat of a held run again; completes at once when the run is no longer held. */
+    public CompletableFuture<Void> announceAgain(String runId) {
         RunControl control = active.get(runId);
-        if (control == null) {
-            return false;
+        return control == null ? CompletableFuture.completedFuture(null) : events.heartbeat(control.run(), control.state());
+    }
+
+    /** Attempts held right now, for tests and the health check. */
+    public int held() {
+        return active.size();
+    }
+
+    private void heartbeat() {
+        for (RunControl control : active.values()) {
+            events.heartbeat(control.run(), control.state()).exceptionally(e -> {
+                LOG.warnf("run %s: heartbeat not sent: %s", control.run().runId(), e.getMessage());
+                return null;
+            });
         }
-        LOG.infof("run %s: cancel requested", runId);
-        control.cancel();
-        repeatingCancels.computeIfAbsent(runId, id -> cancelRepeater.scheduleWithFixedDelay(control::interruptAgain,
-                CANCEL_REPEAT_MILLIS, CANCEL_REPEAT_MILLIS, TimeUnit.MILLISECONDS));
-        if (!active.containsKey(runId)) {
-            // The run ended while the repetition was being set up; nothing will stop it otherwise.
-            stopRepeating(runId);
-        }
-        return true;
     }
 
     private void execute(LaunchCommand run, RunControl control) {
@@ -102,19 +155,24 @@ public class RunDispatcher {
                 finish(run, RunOutcome.stopped());
                 return;
             }
+            control.markStarted();
             events.runStarted(run);
             Optional<JobExecutor> executor = executorFor(run.jobType());
             if (executor.isEmpty()) {
                 skipAll(run);
-                finish(run, RunOutcome.failed("this worker has no executor for job type " + run.jobType()));
+                finish(run, RunOutcome.failed("NO_EXECUTOR", "this worker has no executor for job type " + run.jobType()));
                 return;
             }
-            finish(run, executor.get().execute(run, control));
+            control.log(null, "INFO", "attempt " + run.attempt() + " started on worker " + events.workerId());
+            RunOutcome outcome = executor.get().execute(run, control);
+            control.log(null, outcome.errorMessage() == null ? "INFO" : "ERROR", "run " + outcome.status()
+                    + (outcome.errorMessage() == null ? "" : ": " + outcome.errorMessage()));
+            finish(run, outcome);
         } catch (RuntimeException e) {
             LOG.errorf(e, "run %s failed unexpectedly", run.runId());
-            finishQuietly(run, RunOutcome.failed("worker error: " + e.getMessage()));
+            finishQuietly(run, RunOutcome.failed("WORKER_ERROR", "worker error: " + e.getMessage()));
         } finally {
-            active.remove(run.runId());
+            active.remove(run.runId(), control);
             stopRepeating(run.runId());
             MDC.remove("run_id");
         }
@@ -127,8 +185,8 @@ public class RunDispatcher {
     }
 
     private void finish(LaunchCommand run, RunOutcome outcome) {
-        events.runFinished(run, outcome.status(), outcome.errorMessage());
-        LOG.infof("run %s finished %s", run.runId(), outcome.status());
+        events.runFinished(run, outcome.status(), outcome.errorMessage(), outcome.errorCode());
+        LOG.infof("run %s attempt %d finished %s", run.runId(), run.attempt(), outcome.status());
     }
 
     /** Last resort after an unexpected error, which may be the event channel itself failing. */
@@ -151,6 +209,15 @@ public class RunDispatcher {
         return executors.stream().filter(e -> e.jobTypes().contains(jobType)).findFirst();
     }
 
+    private static <V> Map<String, V> bounded() {
+        return Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > REMEMBERED;
+            }
+        });
+    }
+
     private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
@@ -162,7 +229,7 @@ public class RunDispatcher {
 
     @PreDestroy
     void shutdown() {
-        cancelRepeater.shutdownNow();
+        timers.shutdownNow();
         pool.shutdown();
         try {
             pool.awaitTermination(10, TimeUnit.SECONDS);

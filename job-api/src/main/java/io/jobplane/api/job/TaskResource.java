@@ -5,6 +5,11 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.QueryParam;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -20,6 +25,9 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.jobplane.api.run.RunQueryService;
+import io.jobplane.api.run.RunStatusView;
+import io.jobplane.api.security.Caller;
 import io.jobplane.api.security.Role;
 import io.jobplane.api.security.WorkspaceGuard;
 import io.quarkus.security.Authenticated;
@@ -34,11 +42,34 @@ import io.smallrye.mutiny.Uni;
 public class TaskResource {
 
     private final TaskService tasks;
+    private final RunQueryService runs;
     private final WorkspaceGuard guard;
 
-    public TaskResource(TaskService tasks, WorkspaceGuard guard) {
+    public TaskResource(TaskService tasks, RunQueryService runs, WorkspaceGuard guard) {
         this.tasks = tasks;
+        this.runs = runs;
         this.guard = guard;
+    }
+
+    @GET
+    @Path("/last-run")
+    @Operation(summary = "The last run of every task of the job")
+    public Uni<List<RunStatusView.TaskHistoryEntry>> lastRun(@PathParam("workspace") String workspace,
+            @PathParam("job_id") UUID jobId) {
+        Caller caller = guard.require(workspace, Role.VIEWER);
+        return tasks.list(caller, jobId)
+                .chain(all -> runs.lastRunOfTasks(caller, jobId, all.stream().map(JobView.TaskView::taskId).toList()));
+    }
+
+    @GET
+    @Path("/{task_id}/history")
+    @Operation(summary = "One task's runs, newest first")
+    public Uni<RunStatusView.TaskHistoryPage> history(@PathParam("workspace") String workspace,
+            @PathParam("job_id") UUID jobId, @PathParam("task_id") UUID taskId,
+            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit,
+            @QueryParam("cursor") @Size(max = 64) String cursor) {
+        Caller caller = guard.require(workspace, Role.VIEWER);
+        return tasks.get(caller, jobId, taskId).chain(task -> runs.taskHistory(caller, jobId, taskId, limit, cursor));
     }
 
     @GET

@@ -5,7 +5,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
-/** The answer to a launch: the run id to poll. {@code replayed} is true for a repeated Idempotency-Key. */
+/** The answer to a launch or a cancel: the run id to poll. {@code replayed} is true for a repeated Idempotency-Key. */
 public record LaunchResult(
         UUID runId,
         UUID jobId,
@@ -16,6 +16,7 @@ public record LaunchResult(
         @JsonIgnore boolean replayed) {
 
     static LaunchResult of(RunEntity run, boolean replayed) {
-        return new LaunchResult(run.id, run.jobId, "QUEUED", run.attempt, run.trigger, run.requestedAt, replayed);
+        return new LaunchResult(run.id, run.jobId, run.state.publicStatus(), run.attempt, run.trigger, run.requestedAt,
+                replayed);
     }
 }

@@ -10,19 +10,16 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 
 /**
- * Whether a job or a task is running now, from the launch records and the run read model: a run
- * is active from its launch until the read model shows it ended.
+ * Whether a job or a task is running now: a job from the API's own run records (a run is active
+ * from its launch until it ends), a task from the run read model's task detail.
  */
 @ApplicationScoped
 public class RunActivity {
 
+    /** The API supervises every run, so its own record says whether one is still going. */
     private static final String ACTIVE_RUNS = """
             select count(*) from api.run r
-             where r.job_id = $1
-               and not exists (select 1 from runs.run rr
-                                where rr.run_id = r.id::text and rr.status in ('SUCCESS', 'FAILED', 'STOPPED'))""";
-    /** Before the harvester has created its schema, every launched run counts as active. */
-    private static final String LAUNCHED_RUNS = "select count(*) from api.run r where r.job_id = $1";
+             where r.job_id = $1 and r.state in ('QUEUED', 'DISPATCHED', 'RUNNING', 'CANCELLING')""";
     private static final String RUNNING_TASK = """
             select count(*) from runs.task_run t join runs.run r on r.run_id = t.run_id
              where t.task_id = $1 and t.status = 'RUNNING' and r.status in ('QUEUED', 'RUNNING', 'CANCELLING')""";
@@ -34,9 +31,7 @@ public class RunActivity {
     }
 
     public Uni<Boolean> jobIsRunning(UUID jobId) {
-        return count(ACTIVE_RUNS, jobId)
-                .onFailure(RunActivity::readModelMissing).recoverWithUni(() -> count(LAUNCHED_RUNS, jobId))
-                .map(n -> n > 0);
+        return count(ACTIVE_RUNS, jobId).map(n -> n > 0);
     }
 
     public Uni<Boolean> taskIsRunning(UUID taskId) {

@@ -5,14 +5,18 @@ import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.annotations.UuidGenerator;
+import org.hibernate.type.SqlTypes;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
-/** The API's record of a launch; run ids are UUIDv7, so they sort by launch time. */
+/** The API's record of a run and where it is in its life; run ids are UUIDv7, so they sort by launch time. */
 @Entity
 @Table(name = "run")
 public class RunEntity extends PanacheEntityBase {
@@ -31,4 +35,30 @@ public class RunEntity extends PanacheEntityBase {
     public Instant requestedAt;
     @Column(name = "requested_by")
     public String requestedBy;
+    @Enumerated(EnumType.STRING)
+    public RunState state = RunState.QUEUED;
+    @Column(name = "execution_date")
+    public Instant executionDate;
+    /** The launch's parameters, JSON. */
+    public String parameters = "{}";
+    /** The tasks the launch asked for; null: the job's active tasks. */
+    @Column(name = "task_ids")
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    public UUID[] taskIds;
+    @Column(name = "not_before")
+    public Instant notBefore;
+    @Column(name = "dispatched_at")
+    public Instant dispatchedAt;
+    @Column(name = "started_at")
+    public Instant startedAt;
+    @Column(name = "last_seen_at")
+    public Instant lastSeenAt;
+    @Column(name = "finished_at")
+    public Instant finishedAt;
+    @Column(name = "worker_id")
+    public String workerId;
+    @Column(name = "error_code")
+    public String errorCode;
+    @Column(name = "cancel_requested_by")
+    public String cancelRequestedBy;
 }

@@ -19,23 +19,54 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Answers run status from the run read model that metadata-harvester maintains (schema
- * {@code runs}, documented in metadata-harvester/README.md). Until the harvester has seen a run,
- * the API's own launch record answers {@code QUEUED}, so a run is never "not found" after its 202.
+ * Answers run queries. The API's own run records (schema {@code api}) say where a supervised run
+ * is; the run read model that metadata-harvester builds from events (schema {@code runs},
+ * documented in metadata-harvester/README.md) holds times, task detail, history and logs. A run is
+ * never "not found" after its 202: the launch record answers until the read model has it.
  */
 @ApplicationScoped
 public class RunQueryService {
 
-    private static final String RUN_SQL = """
-            select run_id, workspace, job_id, job_name, status, attempt, trigger, queued_at, started_at,
-                   finished_at, error_message
-              from runs.run where run_id = $1 and workspace = $2""";
+    private static final String RUN_COLUMNS = """
+            rr.run_id, rr.workspace, rr.job_id, rr.job_name, rr.status, rr.attempt, rr.trigger, rr.execution_date,
+            rr.queued_at, rr.started_at, rr.finished_at, rr.error_code, rr.error_message, rr.worker_id""";
+    private static final String API_COLUMNS = """
+            r.id::text as api_run_id, r.workspace as api_workspace, r.job_id::text as api_job_id, j.name as api_job_name,
+            r.state as api_state, r.attempt as api_attempt, r.trigger as api_trigger,
+            r.execution_date as api_execution_date, r.requested_at as api_requested_at, r.error_code as api_error_code,
+            r.worker_id as api_worker_id""";
+    /** The launch record and, when the read model has the run, its detail. */
+    private static final String STATUS_SQL = "select " + API_COLUMNS + ", " + RUN_COLUMNS + """
+             from api.run r join api.job j on j.id = r.job_id
+             left join runs.run rr on rr.run_id = r.id::text
+            where r.id = $1 and r.workspace = $2""";
+    /** The same before metadata-harvester has created the read model. */
+    private static final String LAUNCH_SQL = "select " + API_COLUMNS + """
+            , null::text as run_id, null::text as workspace, null::text as job_id, null::text as job_name,
+              null::text as status, null::int as attempt, null::text as trigger, null::timestamptz as execution_date,
+              null::timestamptz as queued_at, null::timestamptz as started_at, null::timestamptz as finished_at,
+              null::text as error_code, null::text as error_message, null::text as worker_id
+             from api.run r join api.job j on j.id = r.job_id
+            where r.id = $1 and r.workspace = $2""";
+    /** Runs of deleted jobs live on in the read model only. */
+    private static final String READ_MODEL_SQL = "select " + RUN_COLUMNS + " from runs.run rr where rr.run_id = $1 and rr.workspace = $2";
     private static final String TASKS_SQL = """
             select task_id, task_index, status, rows_affected, error_message, started_at, finished_at
               from runs.task_run where run_id = $1 order by task_index""";
-    private static final String LAUNCH_SQL = """
-            select r.id, r.workspace, r.job_id, j.name, r.attempt, r.trigger, r.requested_at
-              from api.run r join api.job j on j.id = r.job_id where r.id = $1 and r.workspace = $2""";
+    private static final String JOB_SQL = "select 1 from api.job where id = $1 and workspace = $2";
+    private static final String ACTIVE_SQL = """
+            select count(*) filter (where state in ('DISPATCHED', 'RUNNING', 'CANCELLING')) as active,
+                   count(*) filter (where state = 'QUEUED') as queued
+              from api.run where job_id = $1 and state in ('QUEUED', 'DISPATCHED', 'RUNNING', 'CANCELLING')""";
+    private static final String LAST_RUN_OF_TASKS_SQL = """
+            select distinct on (t.task_id) t.task_id, t.task_index, t.status, t.rows_affected, t.error_message,
+                   t.started_at, t.finished_at, r.run_id, r.attempt, r.status as run_status, r.execution_date
+              from runs.task_run t join runs.run r on r.run_id = t.run_id
+             where t.task_id = any($1) and r.workspace = $2 and r.job_id = $3
+             order by t.task_id, t.run_id desc""";
+    private static final String LOGS_SQL = """
+            select attempt, seq, task_id, task_index, level, message, truncated, at from runs.run_log
+             where run_id = $1 and (attempt, seq) > ($2, $3) %s order by attempt, seq limit $4""";
 
     private final Pool pool;
 
@@ -43,57 +74,221 @@ public class RunQueryService {
         this.pool = pool;
     }
 
+    /** One run with its tasks. */
     public Uni<RunStatusView> status(Caller caller, UUID runId) {
-        return fromReadModel(caller, runId)
-                .onItem().ifNull().switchTo(() -> fromLaunchRecord(caller, runId))
-                .onItem().ifNull().failWith(() -> ApiException.notFound("run", runId));
+        Tuple key = Tuple.of(runId, caller.workspace());
+        return pool.preparedQuery(STATUS_SQL).execute(key)
+                .map(rows -> rows.size() == 0 ? null : supervised(rows.iterator().next()))
+                .onFailure(RunActivity::readModelMissing).recoverWithUni(() -> launchRecordOnly(key))
+                .onItem().ifNull().switchTo(() -> readModelOnly(caller, runId))
+                .onItem().ifNull().failWith(() -> ApiException.notFound("run", runId))
+                .chain(this::withTasks);
     }
 
-    private Uni<RunStatusView> fromReadModel(Caller caller, UUID runId) {
-        Tuple key = Tuple.of(runId.toString(), caller.workspace());
-        return pool.preparedQuery(RUN_SQL).execute(key)
-                .chain(runs -> {
-                    if (runs.size() == 0) {
-                        return Uni.createFrom().<RunStatusView>nullItem();
-                    }
-                    Row run = runs.iterator().next();
-                    return pool.preparedQuery(TASKS_SQL).execute(Tuple.of(runId.toString()))
-                            .map(tasks -> toView(run, tasks));
+    /** One run of the job (CData's "retrieve a specified job history"). */
+    public Uni<RunStatusView> ofJob(Caller caller, UUID jobId, UUID runId) {
+        return status(caller, runId).invoke(run -> {
+            if (!jobId.toString().equals(run.jobId())) {
+                throw ApiException.notFound("run", runId);
+            }
+        });
+    }
+
+    /** The job's runs, newest first: filtered by status and execution date, paged by a cursor. */
+    public Uni<RunStatusView.Page> history(Caller caller, UUID jobId, RunFilter filter) {
+        return requireJob(caller, jobId).chain(() -> {
+            List<Object> params = new ArrayList<>(List.of(caller.workspace(), jobId.toString()));
+            StringBuilder sql = new StringBuilder("select " + RUN_COLUMNS
+                    + " from runs.run rr where rr.workspace = $1 and rr.job_id = $2");
+            filter.where(sql, params);
+            params.add(filter.limit() + 1);
+            sql.append(" order by rr.run_id desc limit $").append(params.size());
+            return pool.preparedQuery(sql.toString()).execute(Tuple.from(params))
+                    .map(rows -> {
+                        List<RunStatusView> runs = new ArrayList<>();
+                        rows.forEach(r -> runs.add(fromReadModel(r)));
+                        String next = null;
+                        if (runs.size() > filter.limit()) {
+                            runs.remove(runs.size() - 1);
+                            next = runs.get(runs.size() - 1).runId();
+                        }
+                        return new RunStatusView.Page(runs, next);
+                    })
+                    .onFailure(RunActivity::readModelMissing).recoverWithItem(new RunStatusView.Page(List.of(), null));
+        });
+    }
+
+    /** The job's latest run and how many are active or waiting. */
+    public Uni<RunStatusView.JobStatusView> jobStatus(Caller caller, UUID jobId) {
+        return history(caller, jobId, RunFilter.latest(1))
+                .chain(page -> pool.preparedQuery(ACTIVE_SQL).execute(Tuple.of(jobId)).map(rows -> {
+                    Row counts = rows.iterator().next();
+                    RunStatusView last = page.runs().isEmpty() ? null : page.runs().get(0);
+                    String status = last == null ? "NEVER_RUN" : last.status();
+                    return new RunStatusView.JobStatusView(jobId.toString(), status, counts.getLong("active"),
+                            counts.getLong("queued"), last);
+                }));
+    }
+
+    /** The last run of each of the given tasks of the job. */
+    public Uni<List<RunStatusView.TaskHistoryEntry>> lastRunOfTasks(Caller caller, UUID jobId, List<UUID> taskIds) {
+        String[] ids = taskIds.stream().map(UUID::toString).toArray(String[]::new);
+        return pool.preparedQuery(LAST_RUN_OF_TASKS_SQL).execute(Tuple.of(ids, caller.workspace(), jobId.toString()))
+                .map(rows -> {
+                    List<RunStatusView.TaskHistoryEntry> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(taskEntry(r)));
+                    out.sort(java.util.Comparator.comparingInt(e -> e.task().index()));
+                    return out;
                 })
+                .onFailure(RunActivity::readModelMissing).recoverWithItem(List.of());
+    }
+
+    /** One task's runs, newest first. */
+    public Uni<RunStatusView.TaskHistoryPage> taskHistory(Caller caller, UUID jobId, UUID taskId, int limit, String cursor) {
+        List<Object> params = new ArrayList<>(List.of(taskId.toString(), caller.workspace(), jobId.toString()));
+        StringBuilder sql = new StringBuilder("""
+                select t.task_id, t.task_index, t.status, t.rows_affected, t.error_message, t.started_at, t.finished_at,
+                       r.run_id, r.attempt, r.status as run_status, r.execution_date
+                  from runs.task_run t join runs.run r on r.run_id = t.run_id
+                 where t.task_id = $1 and r.workspace = $2 and r.job_id = $3""");
+        if (cursor != null) {
+            params.add(RunFilter.cursor(cursor));
+            sql.append(" and t.run_id < $").append(params.size());
+        }
+        params.add(limit + 1);
+        sql.append(" order by t.run_id desc limit $").append(params.size());
+        return pool.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> {
+            List<RunStatusView.TaskHistoryEntry> out = new ArrayList<>();
+            rows.forEach(r -> out.add(taskEntry(r)));
+            String next = null;
+            if (out.size() > limit) {
+                out.remove(out.size() - 1);
+                next = out.get(out.size() - 1).runId();
+            }
+            return new RunStatusView.TaskHistoryPage(out, next);
+        }).onFailure(RunActivity::readModelMissing).recoverWithItem(new RunStatusView.TaskHistoryPage(List.of(), null));
+    }
+
+    /** Log lines of the run after {@code afterSeq} (of the given attempt), optionally of one task. */
+    public Uni<RunStatusView.LogPage> logs(Caller caller, UUID runId, String taskId, int afterAttempt, long afterSeq, int limit) {
+        return status(caller, runId).chain(run -> {
+            List<Object> params = new ArrayList<>(List.of(runId.toString(), afterAttempt, afterSeq, limit + 1));
+            String taskFilter = "";
+            if (taskId != null) {
+                params.add(taskId);
+                taskFilter = "and task_id = $" + params.size();
+            }
+            return pool.preparedQuery(LOGS_SQL.formatted(taskFilter)).execute(Tuple.from(params)).map(rows -> {
+                List<RunStatusView.LogLine> lines = new ArrayList<>();
+                for (Row r : rows) {
+                    lines.add(new RunStatusView.LogLine(r.getInteger("attempt"), r.getLong("seq"), r.getString("task_id"),
+                            r.getInteger("task_index"), r.getString("level"), r.getString("message"),
+                            r.getBoolean("truncated"), instant(r, "at")));
+                }
+                boolean more = lines.size() > limit;
+                if (more) {
+                    lines.remove(lines.size() - 1);
+                }
+                return new RunStatusView.LogPage(lines, more ? lines.get(lines.size() - 1).seq() : null);
+            }).onFailure(RunActivity::readModelMissing).recoverWithItem(new RunStatusView.LogPage(List.of(), null));
+        });
+    }
+
+    Uni<Void> requireJob(Caller caller, UUID jobId) {
+        return pool.preparedQuery(JOB_SQL).execute(Tuple.of(jobId, caller.workspace())).invoke(rows -> {
+            if (rows.size() == 0) {
+                throw ApiException.notFound("job", jobId);
+            }
+        }).replaceWithVoid();
+    }
+
+    private Uni<RunStatusView> launchRecordOnly(Tuple key) {
+        return pool.preparedQuery(LAUNCH_SQL).execute(key).map(rows -> rows.size() == 0 ? null : supervised(rows.iterator().next()));
+    }
+
+    private Uni<RunStatusView> readModelOnly(Caller caller, UUID runId) {
+        return pool.preparedQuery(READ_MODEL_SQL).execute(Tuple.of(runId.toString(), caller.workspace()))
+                .map(rows -> rows.size() == 0 ? null : fromReadModel(rows.iterator().next()))
                 .onFailure(RunActivity::readModelMissing).recoverWithNull();
     }
 
-    private Uni<RunStatusView> fromLaunchRecord(Caller caller, UUID runId) {
-        return pool.preparedQuery(LAUNCH_SQL).execute(Tuple.of(runId, caller.workspace()))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        return null;
-                    }
-                    Row r = rows.iterator().next();
-                    return new RunStatusView(r.getUUID("id").toString(), r.getString("workspace"),
-                            r.getUUID("job_id").toString(), r.getString("name"), "QUEUED", r.getInteger("attempt"),
-                            r.getString("trigger"), instant(r, "requested_at"), null, null, null, null, List.of());
-                });
+    private Uni<RunStatusView> withTasks(RunStatusView run) {
+        return pool.preparedQuery(TASKS_SQL).execute(Tuple.of(run.runId()))
+                .map(rows -> withTasks(run, rows))
+                .onFailure(RunActivity::readModelMissing).recoverWithItem(run);
     }
 
-    private static RunStatusView toView(Row run, RowSet<Row> taskRows) {
+    /**
+     * The API's state says where the run is; the read model may be ahead of it (a finished event
+     * the supervisor has not applied yet) or behind it (a cancel not relayed yet). The further of
+     * the two, for the latest attempt, is the answer.
+     */
+    private static RunStatusView supervised(Row r) {
+        RunState state = RunState.valueOf(r.getString("api_state"));
+        int apiAttempt = r.getInteger("api_attempt");
+        String status = state == RunState.UNKNOWN ? null : state.publicStatus();
+        String modelStatus = r.getString("status");
+        Integer modelAttempt = r.getInteger("attempt");
+        if (modelStatus != null && (status == null || (modelAttempt == apiAttempt && rank(modelStatus) > rank(status)))) {
+            status = modelStatus;
+        }
+        boolean sameAttempt = modelAttempt != null && modelAttempt == apiAttempt;
+        Instant started = sameAttempt ? instant(r, "started_at") : null;
+        Instant finished = sameAttempt ? instant(r, "finished_at") : null;
+        String errorCode = r.getString("api_error_code") != null ? r.getString("api_error_code")
+                : sameAttempt ? r.getString("error_code") : null;
+        return new RunStatusView(r.getString("api_run_id"), r.getString("api_workspace"), r.getString("api_job_id"),
+                r.getString("api_job_name"), status == null ? "QUEUED" : status, apiAttempt, r.getString("api_trigger"),
+                instant(r, "api_execution_date"), instant(r, "api_requested_at"), started, finished,
+                RunStatusView.millisBetween(started, finished), errorCode,
+                sameAttempt ? r.getString("error_message") : null,
+                r.getString("api_worker_id") != null ? r.getString("api_worker_id") : sameAttempt ? r.getString("worker_id") : null,
+                null);
+    }
+
+    private static RunStatusView fromReadModel(Row r) {
+        Instant started = instant(r, "started_at");
+        Instant finished = instant(r, "finished_at");
+        return new RunStatusView(r.getString("run_id"), r.getString("workspace"), r.getString("job_id"),
+                r.getString("job_name"), r.getString("status"), r.getInteger("attempt"), r.getString("trigger"),
+                instant(r, "execution_date"), instant(r, "queued_at"), started, finished,
+                RunStatusView.millisBetween(started, finished), r.getString("error_code"), r.getString("error_message"),
+                r.getString("worker_id"), null);
+    }
+
+    private static RunStatusView withTasks(RunStatusView run, RowSet<Row> taskRows) {
         List<RunStatusView.TaskRunView> tasks = new ArrayList<>();
         for (Row t : taskRows) {
-            Instant started = instant(t, "started_at");
-            Instant finished = instant(t, "finished_at");
-            tasks.add(new RunStatusView.TaskRunView(t.getString("task_id"), t.getInteger("task_index"),
-                    t.getString("status"), t.getLong("rows_affected"), t.getString("error_message"), started, finished,
-                    RunStatusView.millisBetween(started, finished)));
+            tasks.add(task(t));
         }
-        Instant started = instant(run, "started_at");
-        Instant finished = instant(run, "finished_at");
-        return new RunStatusView(run.getString("run_id"), run.getString("workspace"), run.getString("job_id"),
-                run.getString("job_name"), run.getString("status"), run.getInteger("attempt"), run.getString("trigger"),
-                instant(run, "queued_at"), started, finished, RunStatusView.millisBetween(started, finished),
-                run.getString("error_message"), tasks);
+        return new RunStatusView(run.runId(), run.workspace(), run.jobId(), run.jobName(), run.status(), run.attempt(),
+                run.trigger(), run.executionDate(), run.queuedAt(), run.startedAt(), run.finishedAt(), run.durationMs(),
+                run.errorCode(), run.errorMessage(), run.workerId(), tasks);
     }
 
-    private static Instant instant(Row row, String column) {
+    private static RunStatusView.TaskRunView task(Row t) {
+        Instant started = instant(t, "started_at");
+        Instant finished = instant(t, "finished_at");
+        return new RunStatusView.TaskRunView(t.getString("task_id"), t.getInteger("task_index"), t.getString("status"),
+                t.getLong("rows_affected"), t.getString("error_message"), started, finished,
+                RunStatusView.millisBetween(started, finished));
+    }
+
+    private static RunStatusView.TaskHistoryEntry taskEntry(Row r) {
+        return new RunStatusView.TaskHistoryEntry(r.getString("run_id"), r.getInteger("attempt"), r.getString("run_status"),
+                instant(r, "execution_date"), task(r));
+    }
+
+    private static int rank(String status) {
+        return switch (status) {
+            case "QUEUED" -> 0;
+            case "RUNNING" -> 1;
+            case "CANCELLING" -> 2;
+            default -> 3;
+        };
+    }
+
+    static Instant instant(Row row, String column) {
         Object value = row.getValue(column);
         if (value instanceof OffsetDateTime odt) {
             return odt.toInstant();

@@ -3,6 +3,15 @@ package io.jobplane.api.run;
 import java.net.URI;
 import java.util.UUID;
 
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.QueryParam;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -15,14 +24,16 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.jobplane.api.security.Caller;
 import io.jobplane.api.security.Role;
 import io.jobplane.api.security.WorkspaceGuard;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
-/** Launching runs and reading their status. */
+/** Launching and cancelling runs; their status, history, last status, task history and logs. */
 @Path("/api/v1/workspaces/{workspace}")
 @Authenticated
 @Tag(name = "Runs")
@@ -45,12 +56,21 @@ public class RunResource {
     public Uni<Response> launch(@PathParam("workspace") String workspace, @PathParam("job_id") UUID jobId,
             @Parameter(description = "Makes retries safe: the same key for the same job gives the same run")
             @HeaderParam("Idempotency-Key") @Pattern(regexp = "[\\x21-\\x7e]{1,255}",
-                    message = "must be 1 to 255 visible ASCII characters") String idempotencyKey) {
-        return runs.launch(guard.require(workspace, Role.OPERATOR), jobId, idempotencyKey)
+                    message = "must be 1 to 255 visible ASCII characters") String idempotencyKey,
+            @RequestBody(required = false) @Valid LaunchRequest request) {
+        return runs.launch(guard.require(workspace, Role.OPERATOR), jobId, idempotencyKey, request)
                 .map(result -> Response.accepted(result)
                         .location(URI.create("/api/v1/workspaces/" + workspace + "/runs/" + result.runId()))
                         .header("Idempotent-Replayed", result.replayed())
                         .build());
+    }
+
+    @POST
+    @Path("/runs/{run_id}/cancel")
+    @Operation(summary = "Cancel a run (202): a queued run stops at once, a running one goes CANCELLING, then STOPPED")
+    public Uni<Response> cancel(@PathParam("workspace") String workspace, @PathParam("run_id") UUID runId) {
+        return runs.cancel(guard.require(workspace, Role.OPERATOR), runId)
+                .map(result -> Response.accepted(result).build());
     }
 
     @GET
@@ -58,5 +78,54 @@ public class RunResource {
     @Operation(summary = "Status of a run with per-task detail")
     public Uni<RunStatusView> status(@PathParam("workspace") String workspace, @PathParam("run_id") UUID runId) {
         return queries.status(guard.require(workspace, Role.VIEWER), runId);
+    }
+
+    @GET
+    @Path("/jobs/{job_id}/runs")
+    @Operation(summary = "The job's run history, newest first: filter by status and execution date, page with a cursor")
+    public Uni<RunStatusView.Page> history(@PathParam("workspace") String workspace, @PathParam("job_id") UUID jobId,
+            @Parameter(description = "One or more run statuses") @QueryParam("status") List<String> status,
+            @Parameter(description = "Execution date from (inclusive), RFC 3339") @QueryParam("from") Instant from,
+            @Parameter(description = "Execution date to (exclusive), RFC 3339") @QueryParam("to") Instant to,
+            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit,
+            @QueryParam("cursor") @Size(max = 64) String cursor) {
+        Caller caller = guard.require(workspace, Role.VIEWER);
+        return queries.history(caller, jobId, new RunFilter(status, from, to, limit, cursor));
+    }
+
+    @GET
+    @Path("/jobs/{job_id}/runs/{run_id}")
+    @Operation(summary = "One run of the job with per-task detail (a history entry)")
+    public Uni<RunStatusView> historyEntry(@PathParam("workspace") String workspace, @PathParam("job_id") UUID jobId,
+            @PathParam("run_id") UUID runId) {
+        return queries.ofJob(guard.require(workspace, Role.VIEWER), jobId, runId);
+    }
+
+    @GET
+    @Path("/jobs/{job_id}/status")
+    @Operation(summary = "The job's current status: its latest run, and how many runs are active or waiting")
+    public Uni<RunStatusView.JobStatusView> jobStatus(@PathParam("workspace") String workspace, @PathParam("job_id") UUID jobId) {
+        return queries.jobStatus(guard.require(workspace, Role.VIEWER), jobId);
+    }
+
+    @GET
+    @Path("/jobs/{job_id}/last-status")
+    @Operation(summary = "The latest runs matching the filters (Tailer's get_last_status): limit 1 gives the last status")
+    public Uni<List<RunStatusView>> lastStatus(@PathParam("workspace") String workspace, @PathParam("job_id") UUID jobId,
+            @QueryParam("status") List<String> status, @QueryParam("from") Instant from, @QueryParam("to") Instant to,
+            @QueryParam("limit") @DefaultValue("1") @Min(1) @Max(100) int limit) {
+        Caller caller = guard.require(workspace, Role.VIEWER);
+        return queries.history(caller, jobId, new RunFilter(status, from, to, limit, null)).map(RunStatusView.Page::runs);
+    }
+
+    @GET
+    @Path("/runs/{run_id}/logs")
+    @Operation(summary = "The run's log lines in order; continue with after_attempt and after_seq of the last line")
+    public Uni<RunStatusView.LogPage> logs(@PathParam("workspace") String workspace, @PathParam("run_id") UUID runId,
+            @QueryParam("task_id") @Size(max = 64) String taskId,
+            @QueryParam("after_attempt") @DefaultValue("0") @Min(0) int afterAttempt,
+            @QueryParam("after_seq") @DefaultValue("-1") long afterSeq,
+            @QueryParam("limit") @DefaultValue("500") @Min(1) @Max(5000) int limit) {
+        return queries.logs(guard.require(workspace, Role.VIEWER), runId, taskId, afterAttempt, afterSeq, limit);
     }
 }

@@ -1,33 +1,40 @@
 package io.jobplane.api.run;
 
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import jakarta.ws.rs.core.Response.Status;
 
 import io.jobplane.api.connection.ConnectionEntity;
+import io.jobplane.api.connection.ConnectionType;
 import io.jobplane.api.error.ApiException;
 import io.jobplane.api.job.JobEntity;
 import io.jobplane.api.job.JobStatus;
 import io.jobplane.api.job.JobType;
 import io.jobplane.api.job.TaskEntity;
+import io.jobplane.api.json.StoredJson;
 import io.jobplane.api.outbox.Outbox;
 import io.jobplane.api.security.Caller;
 import io.jobplane.events.CloudEvent;
 import io.jobplane.events.EventTypes;
 import io.jobplane.events.Topics;
-import io.jobplane.events.payload.ConnectionSpec;
-import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.events.payload.CancelCommand;
+import io.jobplane.events.payload.RunCancelling;
+import io.jobplane.events.payload.RunFinished;
 import io.jobplane.events.payload.RunQueued;
-import io.jobplane.events.payload.TaskSpec;
+import io.jobplane.events.payload.RunStatus;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Launches runs. The run row, its launch command and its queued event are written in one
- * transaction; the outbox relay publishes them after commit.
+ * Launches and cancels runs. A run row, its queued event and (when admitted) its launch command
+ * are written in one transaction; the outbox relay publishes them after commit, so a launch that
+ * got its 202 is never lost.
  */
 @ApplicationScoped
 public class RunService {
@@ -35,14 +42,17 @@ public class RunService {
     static final String SOURCE = "/jobplane/job-api";
 
     private final Outbox outbox;
+    private final RunAdmission admission;
 
-    public RunService(Outbox outbox) {
+    public RunService(Outbox outbox, RunAdmission admission) {
         this.outbox = outbox;
+        this.admission = admission;
     }
 
     /** Launches a run of the job, or returns the run an earlier request with the same key made. */
-    public Uni<LaunchResult> launch(Caller caller, UUID jobId, String idempotencyKey) {
-        return Panache.withTransaction(() -> launchOnce(caller, jobId, idempotencyKey))
+    public Uni<LaunchResult> launch(Caller caller, UUID jobId, String idempotencyKey, LaunchRequest request) {
+        LaunchRequest options = request == null ? LaunchRequest.NONE : request;
+        return Panache.withTransaction(() -> launchOnce(caller, jobId, idempotencyKey, options))
                 .onFailure(RunService::isUniqueViolation)
                 // A concurrent request with the same key won the race: answer with its run.
                 .recoverWithUni(() -> Panache.withSession(() -> findByKey(caller, jobId, idempotencyKey))
@@ -54,11 +64,53 @@ public class RunService {
                 });
     }
 
-    private Uni<LaunchResult> launchOnce(Caller caller, UUID jobId, String idempotencyKey) {
+    /** Asks the run to stop: a queued run stops at once, one a worker may hold goes CANCELLING. */
+    public Uni<LaunchResult> cancel(Caller caller, UUID runId) {
+        return Panache.withTransaction(() -> RunEntity.<RunEntity>find("workspace = ?1 and id = ?2", caller.workspace(), runId)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
+                .onItem().ifNull().failWith(() -> ApiException.notFound("run", runId))
+                .call(run -> switch (run.state) {
+                    case QUEUED -> stopQueued(caller, run);
+                    case DISPATCHED, RUNNING -> requestStop(caller, run);
+                    case CANCELLING -> Uni.createFrom().voidItem();
+                    default -> Uni.createFrom().failure(ApiException.conflict("RUN_ENDED",
+                            "Run " + runId + " has already ended " + run.state,
+                            "Nothing to cancel; launch the job again if you need another run."));
+                }))
+                .invoke(outbox::committed)
+                .map(run -> LaunchResult.of(run, false));
+    }
+
+    private Uni<Void> stopQueued(Caller caller, RunEntity run) {
+        run.state = RunState.STOPPED;
+        run.finishedAt = Instant.now();
+        run.errorCode = "CANCELLED";
+        run.cancelRequestedBy = caller.subject();
+        RunFinished finished = new RunFinished(run.id.toString(), run.attempt, run.workspace, run.jobId.toString(),
+                RunStatus.STOPPED, "cancelled by " + caller.subject() + " before it started", run.finishedAt, "CANCELLED",
+                null);
+        return outbox.append(Topics.RUN_EVENTS, CloudEvent.of(SOURCE, EventTypes.RUN_FINISHED, run.id.toString(), finished));
+    }
+
+    private Uni<Void> requestStop(Caller caller, RunEntity run) {
+        run.state = RunState.CANCELLING;
+        run.cancelRequestedBy = caller.subject();
+        Instant now = Instant.now();
+        String id = run.id.toString();
+        CloudEvent cancel = CloudEvent.of(SOURCE, EventTypes.CANCEL, id,
+                new CancelCommand(id, run.workspace, now, run.attempt, caller.subject(), null));
+        CloudEvent cancelling = CloudEvent.of(SOURCE, EventTypes.RUN_CANCELLING, id,
+                new RunCancelling(id, run.attempt, run.workspace, run.jobId.toString(), caller.subject(), now));
+        return outbox.append(Topics.RUN_EVENTS, cancelling)
+                .call(() -> outbox.append(Topics.COMMANDS, cancel))
+                .call(() -> outbox.append(Topics.CONTROL, cancel));
+    }
+
+    private Uni<LaunchResult> launchOnce(Caller caller, UUID jobId, String idempotencyKey, LaunchRequest options) {
         Uni<LaunchResult> existing = idempotencyKey == null ? Uni.createFrom().nullItem()
                 : findByKey(caller, jobId, idempotencyKey);
         return existing.chain(found -> found != null ? Uni.createFrom().item(found)
-                : loadLaunchable(caller, jobId).chain(plan -> record(caller, plan, idempotencyKey)));
+                : loadLaunchable(caller, jobId, options).chain(plan -> record(caller, plan, idempotencyKey, options)));
     }
 
     private static Uni<LaunchResult> findByKey(Caller caller, UUID jobId, String idempotencyKey) {
@@ -67,20 +119,19 @@ public class RunService {
                 .map(run -> run == null ? null : LaunchResult.of(run, true));
     }
 
-    private Uni<LaunchPlan> loadLaunchable(Caller caller, UUID jobId) {
+    private Uni<LaunchPlan> loadLaunchable(Caller caller, UUID jobId, LaunchRequest options) {
         return JobEntity.findInWorkspace(caller.workspace(), jobId)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("job", jobId))
                 .invoke(RunService::requireActive)
                 .invoke(RunService::requireRunnable)
                 .chain(job -> TaskEntity.ofJob(job.id)
-                        .map(tasks -> tasks.stream().filter(t -> t.active).toList())
-                        .invoke(active -> requireTasks(job, active))
-                        .chain(active -> ConnectionEntity.<ConnectionEntity>findById(job.destinationConnectionId)
+                        .invoke(tasks -> requireTasks(job, tasks, options))
+                        .chain(tasks -> ConnectionEntity.<ConnectionEntity>findById(job.destinationConnectionId)
                                 .invoke(RunService::requireRunnableConnection)
-                                .map(connection -> new LaunchPlan(job, active, connection))));
+                                .map(connection -> new LaunchPlan(job, tasks, connection))));
     }
 
-    private Uni<LaunchResult> record(Caller caller, LaunchPlan plan, String idempotencyKey) {
+    private Uni<LaunchResult> record(Caller caller, LaunchPlan plan, String idempotencyKey, LaunchRequest options) {
         RunEntity run = new RunEntity();
         run.workspace = caller.workspace();
         run.jobId = plan.job().id;
@@ -89,30 +140,22 @@ public class RunService {
         run.idempotencyKey = idempotencyKey;
         run.requestedAt = Instant.now();
         run.requestedBy = caller.subject();
+        run.executionDate = options.executionDate() != null ? options.executionDate() : run.requestedAt;
+        run.parameters = StoredJson.write(options.parameters() == null ? Map.of() : options.parameters());
+        run.taskIds = options.tasks() == null ? null : options.tasks().toArray(new UUID[0]);
+        run.state = RunState.QUEUED;
         return run.<RunEntity>persist()
-                .call(saved -> outbox.append(Topics.RUN_EVENTS, queuedEvent(saved, plan)))
-                .call(saved -> outbox.append(Topics.COMMANDS, launchCommand(saved, plan)))
+                .call(saved -> outbox.append(Topics.RUN_EVENTS, queuedEvent(saved, plan.job(),
+                        RunAdmission.selected(saved, plan.tasks()))))
+                .call(saved -> admission.admitNew(saved, plan.job(), plan.tasks(), plan.connection()))
                 .map(saved -> LaunchResult.of(saved, false));
     }
 
-    private static CloudEvent queuedEvent(RunEntity run, LaunchPlan plan) {
-        List<RunQueued.TaskRef> tasks = plan.tasks().stream()
-                .map(t -> new RunQueued.TaskRef(t.id.toString(), t.index)).toList();
-        RunQueued queued = new RunQueued(run.id.toString(), run.attempt, run.workspace, plan.job().id.toString(),
-                plan.job().name, run.trigger, tasks, run.requestedAt);
+    static CloudEvent queuedEvent(RunEntity run, JobEntity job, List<TaskEntity> tasks) {
+        List<RunQueued.TaskRef> refs = tasks.stream().map(t -> new RunQueued.TaskRef(t.id.toString(), t.index)).toList();
+        RunQueued queued = new RunQueued(run.id.toString(), run.attempt, run.workspace, job.id.toString(), job.name,
+                run.trigger, refs, Instant.now(), run.executionDate);
         return CloudEvent.of(SOURCE, EventTypes.RUN_QUEUED, run.id.toString(), queued);
-    }
-
-    private static CloudEvent launchCommand(RunEntity run, LaunchPlan plan) {
-        ConnectionEntity c = plan.connection();
-        ConnectionSpec destination = new ConnectionSpec(c.id.toString(), c.type, c.jdbcUrl, c.username,
-                c.sealed().get("password"));
-        List<TaskSpec> tasks = plan.tasks().stream()
-                .map(t -> new TaskSpec(t.id.toString(), t.index, t.query)).toList();
-        LaunchCommand command = new LaunchCommand(run.id.toString(), run.attempt, run.workspace,
-                plan.job().id.toString(), plan.job().name, plan.job().type.name(), destination, tasks,
-                plan.job().continueOnError, run.requestedAt);
-        return CloudEvent.of(SOURCE, EventTypes.LAUNCH, run.id.toString(), command);
     }
 
     private static void requireActive(JobEntity job) {
@@ -133,7 +176,7 @@ public class RunService {
 
     /** Workers execute SQL tasks on PostgreSQL today; other databases come with their executors. */
     private static void requireRunnableConnection(ConnectionEntity connection) {
-        if (connection.type() != io.jobplane.api.connection.ConnectionType.POSTGRESQL) {
+        if (connection.type() != ConnectionType.POSTGRESQL) {
             throw ApiException.conflict("CONNECTION_TYPE_NOT_RUNNABLE",
                     "Connection '" + connection.name + "' is of type " + connection.type
                             + ", which workers of this version cannot run tasks on",
@@ -141,8 +184,21 @@ public class RunService {
         }
     }
 
-    private static void requireTasks(JobEntity job, List<TaskEntity> active) {
-        if (active.isEmpty()) {
+    private static void requireTasks(JobEntity job, List<TaskEntity> tasks, LaunchRequest options) {
+        if (options.tasks() != null) {
+            if (new HashSet<>(options.tasks()).size() != options.tasks().size()) {
+                throw ApiException.badRequest("DUPLICATE_TASK", "tasks names a task more than once",
+                        "List each task id once; they run in the job's order anyway.");
+            }
+            for (UUID wanted : options.tasks()) {
+                if (tasks.stream().noneMatch(t -> t.id.equals(wanted))) {
+                    throw ApiException.badRequest("UNKNOWN_TASK", "Task '" + wanted + "' is not a task of job '" + job.name + "'",
+                            "Use task ids from GET .../jobs/" + job.id + "/tasks.");
+                }
+            }
+            return;
+        }
+        if (tasks.stream().noneMatch(t -> t.active)) {
             throw new ApiException(Status.CONFLICT, "NO_ACTIVE_TASKS",
                     "Job '" + job.name + "' has no active task to run",
                     "Add a task or set is_active on one of its tasks.");

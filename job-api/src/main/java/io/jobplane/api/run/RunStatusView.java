@@ -4,7 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** A run's status with per-task detail, as read from the run read model. */
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * A run's status with per-task detail. The status is the API's own (it supervises the run), the
+ * times and task detail come from the run read model that metadata-harvester builds from events.
+ */
 public record RunStatusView(
         String runId,
         String workspace,
@@ -13,12 +18,15 @@ public record RunStatusView(
         String status,
         int attempt,
         String trigger,
+        Instant executionDate,
         Instant queuedAt,
         Instant startedAt,
         Instant finishedAt,
         Long durationMs,
+        String errorCode,
         String errorMessage,
-        List<TaskRunView> tasks) {
+        String workerId,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<TaskRunView> tasks) {
 
     /** One task of the run. */
     public record TaskRunView(
@@ -30,6 +38,31 @@ public record RunStatusView(
             Instant startedAt,
             Instant finishedAt,
             Long durationMs) {
+    }
+
+    /** A page of runs, newest first; {@code next_cursor} fetches older ones, absent on the last page. */
+    public record Page(List<RunStatusView> runs, String nextCursor) {
+    }
+
+    /** The last run of one task, or of each task of a job. */
+    public record TaskHistoryEntry(String runId, int attempt, String runStatus, Instant executionDate, TaskRunView task) {
+    }
+
+    /** A page of one task's runs, newest first. */
+    public record TaskHistoryPage(List<TaskHistoryEntry> runs, String nextCursor) {
+    }
+
+    /** Log lines of a run, in order; {@code next_after_seq} continues where this page ended. */
+    public record LogPage(List<LogLine> lines, Long nextAfterSeq) {
+    }
+
+    /** One log line. */
+    public record LogLine(int attempt, long seq, String taskId, Integer taskIndex, String level, String message,
+            boolean truncated, Instant at) {
+    }
+
+    /** A job's current status: its latest run and how many are active. */
+    public record JobStatusView(String jobId, String status, long activeRuns, long queuedRuns, RunStatusView lastRun) {
     }
 
     static Long millisBetween(Instant start, Instant end) {

@@ -2,8 +2,12 @@ package io.jobplane.events.payload;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
-/** Asks a worker to execute one attempt of a run. Type {@code jobplane.command.launch}. */
+/**
+ * Asks a worker to execute one attempt of a run. Type {@code jobplane.command.launch}.
+ * {@code parameters} and {@code executionDate} are the launch's; {@code settings} says how to run.
+ */
 public record LaunchCommand(
         String runId,
         int attempt,
@@ -14,5 +18,14 @@ public record LaunchCommand(
         ConnectionSpec destination,
         List<TaskSpec> tasks,
         boolean continueOnError,
-        Instant requestedAt) {
+        Instant requestedAt,
+        String trigger,
+        Instant executionDate,
+        Map<String, String> parameters,
+        RunSettings settings) {
+
+    /** The settings, or the defaults for a command that carries none. */
+    public RunSettings settingsOrDefault() {
+        return settings == null ? RunSettings.DEFAULT : settings;
+    }
 }

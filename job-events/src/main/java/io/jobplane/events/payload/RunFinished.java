@@ -2,7 +2,10 @@ package io.jobplane.events.payload;
 
 import java.time.Instant;
 
-/** A run reached a terminal status. Type {@code jobplane.run.finished}. */
+/**
+ * A run reached a terminal status. Type {@code jobplane.run.finished}. {@code errorCode} is
+ * machine-readable ({@code TASK_FAILED}, {@code WORKER_LOST}, {@code CANCELLED}, …), null on success.
+ */
 public record RunFinished(
         String runId,
         int attempt,
@@ -10,5 +13,7 @@ public record RunFinished(
         String jobId,
         RunStatus status,
         String errorMessage,
-        Instant finishedAt) {
+        Instant finishedAt,
+        String errorCode,
+        String workerId) {
 }

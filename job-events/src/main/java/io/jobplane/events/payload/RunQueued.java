@@ -3,7 +3,7 @@ package io.jobplane.events.payload;
 import java.time.Instant;
 import java.util.List;
 
-/** A run was accepted. Type {@code jobplane.run.queued}. */
+/** A run, or a new attempt of it, was accepted and waits for a worker. Type {@code jobplane.run.queued}. */
 public record RunQueued(
         String runId,
         int attempt,
@@ -12,7 +12,8 @@ public record RunQueued(
         String jobName,
         String trigger,
         List<TaskRef> tasks,
-        Instant queuedAt) {
+        Instant queuedAt,
+        Instant executionDate) {
 
     /** A task the run will execute. */
     public record TaskRef(String taskId, int index) {

@@ -7,7 +7,9 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.jobplane.events.payload.RunCancelling;
 import io.jobplane.events.payload.RunFinished;
+import io.jobplane.events.payload.RunLog;
 import io.jobplane.events.payload.RunQueued;
 import io.jobplane.events.payload.RunStarted;
 import io.jobplane.events.payload.TaskFinished;
@@ -31,13 +33,20 @@ public class RunReadModel {
      */
     private static final String UPSERT_RUN = """
             insert into runs.run as r (run_id, workspace, job_id, job_name, attempt, status, trigger, queued_at,
-                                       started_at, finished_at, error_message, worker_id, updated_at)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now())
+                                       started_at, finished_at, error_message, worker_id, execution_date, error_code,
+                                       cancel_requested_by, updated_at)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now())
             on conflict (run_id) do update set
                 job_id        = coalesce(r.job_id, excluded.job_id),
                 job_name      = coalesce(r.job_name, excluded.job_name),
-                trigger       = coalesce(r.trigger, excluded.trigger),
+                trigger       = case when excluded.attempt > r.attempt then coalesce(excluded.trigger, r.trigger)
+                                     else coalesce(r.trigger, excluded.trigger) end,
                 queued_at     = coalesce(r.queued_at, excluded.queued_at),
+                execution_date = coalesce(r.execution_date, excluded.execution_date),
+                error_code    = case when excluded.attempt > r.attempt then excluded.error_code
+                                     when excluded.attempt < r.attempt then r.error_code
+                                     else coalesce(r.error_code, excluded.error_code) end,
+                cancel_requested_by = coalesce(r.cancel_requested_by, excluded.cancel_requested_by),
                 status        = case
                                     when excluded.attempt > r.attempt then excluded.status
                                     when excluded.attempt < r.attempt then r.status
@@ -95,9 +104,13 @@ public class RunReadModel {
              where r.run_id = $1 and t.run_id = r.run_id and runs.status_rank(r.status) = 3
                and t.attempt <= r.attempt and t.status in ('PENDING', 'RUNNING')""";
 
+    private static final String INSERT_LOG = """
+            insert into runs.run_log (run_id, attempt, seq, task_id, task_index, level, message, truncated, at)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing""";
+
     public Uni<Void> queued(SqlClient sql, RunQueued e) {
-        Uni<Void> run = upsertRun(sql, e.runId(), e.workspace(), e.jobId(), e.jobName(), e.attempt(), "QUEUED",
-                e.trigger(), e.queuedAt(), null, null, null, null);
+        Uni<Void> run = upsertRun(sql, new RunRow(e.runId(), e.workspace(), e.attempt(), "QUEUED").job(e.jobId(), e.jobName())
+                .trigger(e.trigger()).queuedAt(e.queuedAt()).executionDate(e.executionDate()));
         List<Tuple> tasks = e.tasks() == null ? List.of() : e.tasks().stream()
                 .map(t -> Tuple.from(new Object[] { e.runId(), t.taskId(), t.index(), e.attempt(), "PENDING", null, null,
                         null, null }))
@@ -110,14 +123,28 @@ public class RunReadModel {
     }
 
     public Uni<Void> started(SqlClient sql, RunStarted e) {
-        return upsertRun(sql, e.runId(), e.workspace(), e.jobId(), null, e.attempt(), "RUNNING", null, null,
-                e.startedAt(), null, null, e.workerId());
+        return upsertRun(sql, new RunRow(e.runId(), e.workspace(), e.attempt(), "RUNNING").job(e.jobId(), null)
+                .startedAt(e.startedAt()).worker(e.workerId()));
+    }
+
+    public Uni<Void> cancelling(SqlClient sql, RunCancelling e) {
+        return upsertRun(sql, new RunRow(e.runId(), e.workspace(), e.attempt(), "CANCELLING").job(e.jobId(), null)
+                .cancelledBy(e.requestedBy()));
     }
 
     public Uni<Void> finished(SqlClient sql, RunFinished e) {
-        return upsertRun(sql, e.runId(), e.workspace(), e.jobId(), null, e.attempt(), e.status().name(), null, null, null,
-                e.finishedAt(), e.errorMessage(), null)
+        return upsertRun(sql, new RunRow(e.runId(), e.workspace(), e.attempt(), e.status().name()).job(e.jobId(), null)
+                .finishedAt(e.finishedAt()).error(e.errorMessage(), e.errorCode()).worker(e.workerId()))
                 .chain(() -> closeOpenTasks(sql, e.runId()));
+    }
+
+    /** A log line; a redelivered one is already there. */
+    public Uni<Void> log(SqlClient sql, RunLog e) {
+        return ensureRun(sql, e.runId(), e.workspace(), e.attempt())
+                .chain(() -> sql.preparedQuery(INSERT_LOG).execute(Tuple.from(new Object[] { e.runId(), e.attempt(), e.seq(),
+                        e.taskId(), e.taskIndex(), e.level() == null ? "INFO" : e.level(), String.valueOf(e.message()),
+                        e.truncated(), ts(e.at() == null ? Instant.now() : e.at()) })))
+                .replaceWithVoid();
     }
 
     public Uni<Void> taskStarted(SqlClient sql, TaskStarted e) {
@@ -139,16 +166,88 @@ public class RunReadModel {
 
     /** A task event may overtake its run's first event; the run row must exist for the task row. */
     private Uni<Void> ensureRun(SqlClient sql, String runId, String workspace, int attempt) {
-        return upsertRun(sql, runId, workspace, null, null, attempt, "QUEUED", null, null, null, null, null, null);
+        return upsertRun(sql, new RunRow(runId, workspace, attempt, "QUEUED"));
     }
 
-    private Uni<Void> upsertRun(SqlClient sql, String runId, String workspace, String jobId, String jobName, int attempt,
-            String status, String trigger, Instant queuedAt, Instant startedAt, Instant finishedAt, String error,
-            String workerId) {
+    private Uni<Void> upsertRun(SqlClient sql, RunRow r) {
         return sql.preparedQuery(UPSERT_RUN)
-                .execute(Tuple.from(new Object[] { runId, workspace, jobId, jobName, attempt, status, trigger, ts(queuedAt),
-                        ts(startedAt), ts(finishedAt), error, workerId }))
+                .execute(Tuple.from(new Object[] { r.runId, r.workspace, r.jobId, r.jobName, r.attempt, r.status, r.trigger,
+                        ts(r.queuedAt), ts(r.startedAt), ts(r.finishedAt), r.error, r.workerId, ts(r.executionDate),
+                        r.errorCode, r.cancelledBy }))
                 .replaceWithVoid();
+    }
+
+    /** One event's contribution to a run row; fields left null change nothing. */
+    private static final class RunRow {
+        final String runId;
+        final String workspace;
+        final int attempt;
+        final String status;
+        String jobId;
+        String jobName;
+        String trigger;
+        Instant queuedAt;
+        Instant startedAt;
+        Instant finishedAt;
+        Instant executionDate;
+        String error;
+        String errorCode;
+        String workerId;
+        String cancelledBy;
+
+        RunRow(String runId, String workspace, int attempt, String status) {
+            this.runId = runId;
+            this.workspace = workspace;
+            this.attempt = attempt;
+            this.status = status;
+        }
+
+        RunRow job(String id, String name) {
+            jobId = id;
+            jobName = name;
+            return this;
+        }
+
+        RunRow trigger(String value) {
+            trigger = value;
+            return this;
+        }
+
+        RunRow queuedAt(Instant at) {
+            queuedAt = at;
+            return this;
+        }
+
+        RunRow startedAt(Instant at) {
+            startedAt = at;
+            return this;
+        }
+
+        RunRow finishedAt(Instant at) {
+            finishedAt = at;
+            return this;
+        }
+
+        RunRow executionDate(Instant at) {
+            executionDate = at;
+            return this;
+        }
+
+        RunRow error(String message, String code) {
+            error = message;
+            errorCode = code;
+            return this;
+        }
+
+        RunRow worker(String id) {
+            workerId = id;
+            return this;
+        }
+
+        RunRow cancelledBy(String who) {
+            cancelledBy = who;
+            return this;
+        }
     }
 
     private Uni<Void> upsertTask(SqlClient sql, String runId, String taskId, int index, int attempt, String status,

@@ -1,5 +1,6 @@
 package io.jobplane.api.job.settings;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
@@ -8,20 +9,24 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * How a run executes (CData {@code Enable_Parallel_Processing}, {@code Worker_Pool}, {@code Verbosity},
- * {@code Pre_Job_Event}, {@code Post_Job_Event}).
+ * {@code Pre_Job_Event}, {@code Post_Job_Event}), how many of the job's runs may be active at once,
+ * the per-task timeout and the retry policy.
  */
 public record Execution(
         @Schema(description = "Run tasks in parallel, worker_pool at a time; default false") Boolean enableParallelProcessing,
         @Schema(description = "Tasks run at once when parallel processing is on; default 1") @Min(1) @Max(64) Integer workerPool,
         @Schema(description = "Log verbosity: 1 error, 2 info, 3 transfer, 5 verbose; default 2") Verbosity verbosity,
         @Schema(description = "Code of the event run before the tasks") @Size(max = 65536) String preJobEvent,
-        @Schema(description = "Code of the event run after the tasks") @Size(max = 65536) String postJobEvent) {
+        @Schema(description = "Code of the event run after the tasks") @Size(max = 65536) String postJobEvent,
+        @Schema(description = "Runs of this job active at once; more wait QUEUED and start in order. Absent: no limit") @Min(1) @Max(1000) Integer maxActiveRuns,
+        @Schema(description = "A task running longer is cancelled in the database and fails. Absent: no limit") @Min(1) @Max(604_800) Integer taskTimeoutSeconds,
+        @Valid Retry retry) {
 
-    static final Execution DEFAULT = new Execution(false, 1, Verbosity.INFO, null, null);
+    static final Execution DEFAULT = new Execution(false, 1, Verbosity.INFO, null, null, null, null, Retry.DEFAULT);
 
     Execution withDefaults() {
         return new Execution(enableParallelProcessing != null && enableParallelProcessing,
                 workerPool == null ? 1 : workerPool, verbosity == null ? Verbosity.INFO : verbosity, preJobEvent,
-                postJobEvent);
+                postJobEvent, maxActiveRuns, taskTimeoutSeconds, retry == null ? Retry.DEFAULT : retry.withDefaults());
     }
 }

@@ -1,0 +1,165 @@
+package io.jobplane.api.run;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+
+import io.jobplane.api.config.RunsConfig;
+import io.jobplane.api.connection.ConnectionEntity;
+import io.jobplane.api.job.JobEntity;
+import io.jobplane.api.job.TaskEntity;
+import io.jobplane.api.job.settings.Execution;
+import io.jobplane.api.json.StoredJson;
+import io.jobplane.api.outbox.Outbox;
+import io.jobplane.events.CloudEvent;
+import io.jobplane.events.EventTypes;
+import io.jobplane.events.Topics;
+import io.jobplane.events.payload.ConnectionSpec;
+import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.events.payload.RunSettings;
+import io.jobplane.events.payload.TaskSpec;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Decides when a queued run may start and sends it on its way: a run is dispatched (its launch
+ * command written to the outbox) while its job has fewer than {@code execution.max_active_runs}
+ * active runs and its workspace fewer than {@code jobplane.runs.max-active-per-workspace}. Runs over
+ * a limit wait {@code QUEUED} and are admitted in launch order when a slot frees. Admission of one
+ * workspace runs under a transaction-scoped advisory lock, so replicas never overfill a slot.
+ * Must be called inside a transaction.
+ */
+@ApplicationScoped
+public class RunAdmission {
+
+    private static final TypeReference<Map<String, String>> PARAMETERS = new TypeReference<>() {
+    };
+    private static final int BATCH = 500;
+
+    private final Outbox outbox;
+    private final Optional<Integer> workspaceLimit;
+
+    public RunAdmission(Outbox outbox, RunsConfig config) {
+        this.outbox = outbox;
+        this.workspaceLimit = config.maxActivePerWorkspace();
+    }
+
+    /** A new run: dispatched at once when no limit applies, else admitted with the others in order. */
+    Uni<Void> admitNew(RunEntity run, JobEntity job, List<TaskEntity> tasks, ConnectionEntity destination) {
+        if (workspaceLimit.isEmpty() && limitOf(job) == null) {
+            return dispatch(run, job, tasks, destination);
+        }
+        return admitWaiting(run.workspace).replaceWithVoid();
+    }
+
+    /** Admits the workspace's queued runs that fit; returns how many were dispatched. */
+    public Uni<Integer> admitWaiting(String workspace) {
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(
+                        "select 1 from (select pg_advisory_xact_lock(hashtext('jobplane.admit:' || ?1))) locked", Integer.class)
+                        .setParameter(1, workspace).getSingleResult())
+                .chain(() -> RunEntity.<RunEntity>find(
+                        "workspace = ?1 and state = ?2 and (notBefore is null or notBefore <= ?3) order by id",
+                        workspace, RunState.QUEUED, Instant.now()).page(0, BATCH).list())
+                .chain(waiting -> waiting.isEmpty() ? Uni.createFrom().item(0) : admit(workspace, waiting));
+    }
+
+    private Uni<Integer> admit(String workspace, List<RunEntity> waiting) {
+        return activeByJob(workspace).chain(active -> {
+            long[] total = { active.values().stream().mapToLong(Long::longValue).sum() };
+            Map<UUID, JobEntity> jobs = new HashMap<>();
+            Uni<Integer> chain = Uni.createFrom().item(0);
+            for (RunEntity run : waiting) {
+                chain = chain.chain(dispatched -> {
+                    if (workspaceLimit.isPresent() && total[0] >= workspaceLimit.get()) {
+                        return Uni.createFrom().item(dispatched);
+                    }
+                    return job(jobs, run.jobId).chain(job -> {
+                        Integer limit = limitOf(job);
+                        long running = active.getOrDefault(run.jobId, 0L);
+                        if (job == null || (limit != null && running >= limit)) {
+                            return Uni.createFrom().item(dispatched);
+                        }
+                        active.put(run.jobId, running + 1);
+                        total[0]++;
+                        return dispatch(run, job).replaceWith(dispatched + 1);
+                    });
+                });
+            }
+            return chain;
+        }).invoke(n -> {
+            if (n > 0) {
+                outbox.committed();
+            }
+        });
+    }
+
+    private Uni<Map<UUID, Long>> activeByJob(String workspace) {
+        return Panache.getSession().chain(s -> s.createSelectionQuery(
+                "select r.jobId, count(r) from RunEntity r where r.workspace = ?1 and r.state in ?2 group by r.jobId",
+                Object[].class).setParameter(1, workspace).setParameter(2, RunState.ACTIVE).getResultList())
+                .map(rows -> {
+                    Map<UUID, Long> counts = new HashMap<>();
+                    rows.forEach(r -> counts.put((UUID) r[0], (Long) r[1]));
+                    return counts;
+                });
+    }
+
+    private static Uni<JobEntity> job(Map<UUID, JobEntity> cache, UUID jobId) {
+        JobEntity known = cache.get(jobId);
+        if (known != null) {
+            return Uni.createFrom().item(known);
+        }
+        return JobEntity.<JobEntity>findById(jobId).invoke(j -> cache.put(jobId, j));
+    }
+
+    /** Dispatches a run whose job, tasks and connection are loaded here. */
+    Uni<Void> dispatch(RunEntity run, JobEntity job) {
+        return TaskEntity.ofJob(job.id).chain(tasks -> ConnectionEntity.<ConnectionEntity>findById(job.destinationConnectionId)
+                .chain(destination -> dispatch(run, job, tasks, destination)));
+    }
+
+    private Uni<Void> dispatch(RunEntity run, JobEntity job, List<TaskEntity> tasks, ConnectionEntity destination) {
+        run.state = RunState.DISPATCHED;
+        run.dispatchedAt = Instant.now();
+        run.notBefore = null;
+        LaunchCommand command = command(run, job, selected(run, tasks), destination);
+        return outbox.append(Topics.COMMANDS, CloudEvent.of(RunService.SOURCE, EventTypes.LAUNCH, run.id.toString(), command));
+    }
+
+    /** The tasks a run executes: those its launch named, else the job's active ones; in the job's order. */
+    static List<TaskEntity> selected(RunEntity run, List<TaskEntity> tasks) {
+        if (run.taskIds == null) {
+            return tasks.stream().filter(t -> t.active).toList();
+        }
+        List<UUID> wanted = List.of(run.taskIds);
+        return tasks.stream().filter(t -> wanted.contains(t.id)).toList();
+    }
+
+    private static LaunchCommand command(RunEntity run, JobEntity job, List<TaskEntity> tasks, ConnectionEntity c) {
+        ConnectionSpec destination = c == null ? null
+                : new ConnectionSpec(c.id.toString(), c.type, c.jdbcUrl, c.username, c.sealed().get("password"));
+        List<TaskSpec> specs = new ArrayList<>();
+        for (TaskEntity t : tasks) {
+            specs.add(new TaskSpec(t.id.toString(), t.index, t.query));
+        }
+        Execution e = job.settings().effective(job.type.replicates()).execution();
+        RunSettings settings = new RunSettings(e.enableParallelProcessing(), e.workerPool(), e.taskTimeoutSeconds(),
+                e.retry().attempts(), e.retry().backoffSeconds());
+        return new LaunchCommand(run.id.toString(), run.attempt, run.workspace, job.id.toString(), job.name,
+                job.type.name(), destination, specs, job.continueOnError, run.requestedAt, run.trigger,
+                run.executionDate, StoredJson.readMap(run.parameters, PARAMETERS), settings);
+    }
+
+    static Integer limitOf(JobEntity job) {
+        return job == null ? null : job.settings().effective(job.type.replicates()).execution().maxActiveRuns();
+    }
+}

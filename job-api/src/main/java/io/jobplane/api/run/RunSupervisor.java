@@ -1,0 +1,283 @@
+package io.jobplane.api.run;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import io.jobplane.api.config.RunsConfig;
+import io.jobplane.api.job.JobEntity;
+import io.jobplane.api.job.TaskEntity;
+import io.jobplane.api.job.settings.Retry;
+import io.jobplane.api.outbox.Outbox;
+import io.jobplane.events.CloudEvent;
+import io.jobplane.events.EventCodec;
+import io.jobplane.events.EventTypes;
+import io.jobplane.events.MalformedEventException;
+import io.jobplane.events.Topics;
+import io.jobplane.events.payload.CancelCommand;
+import io.jobplane.events.payload.RunFinished;
+import io.jobplane.events.payload.RunHeartbeat;
+import io.jobplane.events.payload.RunLog;
+import io.jobplane.events.payload.RunStarted;
+import io.jobplane.events.payload.RunStatus;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Follows every run from dispatch to end. From {@code jobplane.run-events} it records which worker
+ * holds an attempt and when it last heard from it, marks runs started and ended, and frees their
+ * concurrency slots. A sweeper (one replica at a time) retries or fails runs whose worker stopped
+ * sending heartbeats for {@code jobplane.runs.worker-lost-after}, and admits waiting runs. Events of
+ * an attempt that is no longer the run's current one are ignored: that is the fence against a
+ * worker that was presumed lost. A second worker that announces an attempt another already holds is
+ * told to stop its copy.
+ */
+@ApplicationScoped
+public class RunSupervisor {
+
+    private static final Logger LOG = Logger.getLogger(RunSupervisor.class);
+    /** Arbitrary, fixed: identifies the sweeper's advisory lock among all of the database's. */
+    private static final long SWEEPER_LOCK = 727_003L;
+    private static final String ACTIVE = "('DISPATCHED', 'RUNNING', 'CANCELLING')";
+
+    private static final String HOLDERS = "select id, attempt, worker_id from api.run where id = any($1) and state in " + ACTIVE;
+    private static final String SEEN = """
+            update api.run set last_seen_at = now(), worker_id = coalesce(worker_id, $3),
+                   state = case when $4 and state = 'DISPATCHED' then 'RUNNING' else state end,
+                   started_at = case when $4 then coalesce(started_at, $5) else started_at end
+             where id = $1 and attempt = $2 and state in""" + " " + ACTIVE;
+    private static final String FINISHED = """
+            update api.run set state = $3, finished_at = $4, error_code = $5, worker_id = coalesce(worker_id, $6)
+             where id = $1 and attempt = $2 and state in""" + " " + ACTIVE + " returning workspace";
+    private static final String WAITING = "select exists (select 1 from api.run where workspace = $1 and state = 'QUEUED')";
+    private static final String DUE = """
+            select distinct workspace from api.run
+             where state = 'QUEUED' and (not_before is null or not_before <= now()) limit 100""";
+
+    private final Pool pool;
+    private final RunAdmission admission;
+    private final Outbox outbox;
+    private final Duration lostAfter;
+
+    public RunSupervisor(Pool pool, RunAdmission admission, Outbox outbox, RunsConfig config) {
+        this.pool = pool;
+        this.admission = admission;
+        this.outbox = outbox;
+        this.lostAfter = config.workerLostAfter();
+    }
+
+    @Incoming("supervision")
+    public Uni<Void> onEvents(List<String> values) {
+        Map<Attempt, Seen> seen = new LinkedHashMap<>();
+        List<RunFinished> finished = new ArrayList<>();
+        for (String value : values) {
+            try {
+                read(EventCodec.decode(value), seen, finished);
+            } catch (MalformedEventException | IllegalArgumentException e) {
+                // Not ours to dead-letter: metadata-harvester does that for this topic.
+                LOG.debugf("skipping an unreadable run event: %s", e.getMessage());
+            }
+        }
+        if (seen.isEmpty() && finished.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return recordSeen(seen).chain(() -> recordFinished(finished))
+                .onFailure().invoke(e -> LOG.warnf("run supervision: %s; trying the batch again", e.getMessage()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely();
+    }
+
+    private static void read(CloudEvent event, Map<Attempt, Seen> seen, List<RunFinished> finished) {
+        switch (event.type()) {
+            case EventTypes.RUN_HEARTBEAT -> {
+                RunHeartbeat h = event.dataAs(RunHeartbeat.class);
+                seen.merge(new Attempt(UUID.fromString(h.runId()), h.attempt()), new Seen(h.workerId(), false, null),
+                        Seen::merge);
+            }
+            case EventTypes.RUN_STARTED -> {
+                RunStarted s = event.dataAs(RunStarted.class);
+                seen.merge(new Attempt(UUID.fromString(s.runId()), s.attempt()), new Seen(s.workerId(), true, s.startedAt()),
+                        Seen::merge);
+            }
+            case EventTypes.RUN_FINISHED -> {
+                RunFinished f = event.dataAs(RunFinished.class);
+                if (f.status() != null && f.status().isTerminal()) {
+                    UUID.fromString(f.runId());
+                    finished.add(f);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** Records heartbeats and starts; a second worker on an attempt someone else holds is fenced off. */
+    private Uni<Void> recordSeen(Map<Attempt, Seen> seen) {
+        if (seen.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        UUID[] ids = seen.keySet().stream().map(Attempt::runId).distinct().toArray(UUID[]::new);
+        return pool.preparedQuery(HOLDERS).execute(Tuple.of(ids)).chain(rows -> {
+            Map<Attempt, String> holders = new HashMap<>();
+            for (Row r : rows) {
+                holders.put(new Attempt(r.getUUID("id"), r.getInteger("attempt")), r.getString("worker_id"));
+            }
+            List<Tuple> updates = new ArrayList<>();
+            List<CloudEvent> fences = new ArrayList<>();
+            seen.forEach((attempt, s) -> {
+                if (!holders.containsKey(attempt)) {
+                    return;
+                }
+                String holder = holders.get(attempt);
+                if (holder != null && !holder.equals(s.workerId())) {
+                    LOG.warnf("run %s attempt %d: worker %s took an attempt %s holds; telling it to stop", attempt.runId(),
+                            attempt.attempt(), s.workerId(), holder);
+                    String id = attempt.runId().toString();
+                    fences.add(CloudEvent.of(RunService.SOURCE, EventTypes.CANCEL, id, new CancelCommand(id, null,
+                            Instant.now(), attempt.attempt(), "job-api", s.workerId())));
+                    return;
+                }
+                updates.add(Tuple.of(attempt.runId(), attempt.attempt(), s.workerId(), s.started(),
+                        s.startedAt() == null ? null : s.startedAt().atOffset(java.time.ZoneOffset.UTC)));
+            });
+            Uni<Void> updated = updates.isEmpty() ? Uni.createFrom().voidItem()
+                    : pool.preparedQuery(SEEN).executeBatch(updates).replaceWithVoid();
+            return fences.isEmpty() ? updated : updated.chain(() -> fence(fences));
+        });
+    }
+
+    private Uni<Void> fence(List<CloudEvent> fences) {
+        return Panache.withTransaction(() -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (CloudEvent fence : fences) {
+                chain = chain.call(() -> outbox.append(Topics.CONTROL, fence));
+            }
+            return chain;
+        }).invoke(outbox::committed);
+    }
+
+    /** Ends runs and frees their slots: workspaces with runs waiting are admitted again. */
+    private Uni<Void> recordFinished(List<RunFinished> finished) {
+        if (finished.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> updates = finished.stream().map(f -> Tuple.from(new Object[] { UUID.fromString(f.runId()), f.attempt(),
+                f.status().name(), (f.finishedAt() == null ? Instant.now() : f.finishedAt()).atOffset(java.time.ZoneOffset.UTC),
+                f.errorCode(), f.workerId() })).toList();
+        Set<String> workspaces = new LinkedHashSet<>();
+        return pool.preparedQuery(FINISHED).executeBatch(updates)
+                .invoke(rows -> {
+                    for (var set = rows; set != null; set = set.next()) {
+                        for (Row r : set) {
+                            workspaces.add(r.getString("workspace"));
+                        }
+                    }
+                })
+                .chain(() -> admitWhereWaiting(new ArrayList<>(workspaces)));
+    }
+
+    private Uni<Void> admitWhereWaiting(List<String> workspaces) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (String ws : workspaces) {
+            chain = chain.chain(() -> pool.preparedQuery(WAITING).execute(Tuple.of(ws))
+                    .chain(rows -> rows.iterator().next().getBoolean(0)
+                            ? Panache.withTransaction(() -> admission.admitWaiting(ws)).replaceWithVoid()
+                            : Uni.createFrom().voidItem()));
+        }
+        return chain;
+    }
+
+    /** Lost workers, then runs waiting for a slot or a retry's backoff. One replica at a time. */
+    @Scheduled(every = "${jobplane.runs.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweep() {
+        return Panache.withTransaction(() -> Panache.getSession()
+                .chain(s -> s.createNativeQuery("select pg_try_advisory_xact_lock(?1)", Boolean.class)
+                        .setParameter(1, SWEEPER_LOCK).getSingleResult())
+                .chain(leader -> leader ? recoverLost() : Uni.createFrom().item(0)))
+                .invoke(n -> {
+                    if (n > 0) {
+                        outbox.committed();
+                    }
+                })
+                .chain(() -> pool.query(DUE).execute())
+                .chain(rows -> {
+                    List<String> due = new ArrayList<>();
+                    rows.forEach(r -> due.add(r.getString("workspace")));
+                    return admitWhereWaiting(due);
+                })
+                .onFailure().invoke(e -> LOG.warnf("run sweep failed: %s", e.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Integer> recoverLost() {
+        Instant cutoff = Instant.now().minus(lostAfter);
+        return RunEntity.<RunEntity>find("state in ?1 and lastSeenAt < ?2 order by lastSeenAt", RunState.ACTIVE, cutoff)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).page(0, 200).list()
+                .chain(lost -> {
+                    Uni<Integer> chain = Uni.createFrom().item(0);
+                    for (RunEntity run : lost) {
+                        chain = chain.chain(n -> lost(run).replaceWith(n + 1));
+                    }
+                    return chain;
+                });
+    }
+
+    /** The run's worker went silent: a cancelled run stops, others are tried again or fail WORKER_LOST. */
+    private Uni<Void> lost(RunEntity run) {
+        String id = run.id.toString();
+        String why = "worker " + run.workerId + " stopped sending heartbeats (last at " + run.lastSeenAt + ")";
+        LOG.warnf("run %s attempt %d: %s", id, run.attempt, why);
+        return JobEntity.<JobEntity>findById(run.jobId).chain(job -> {
+            Retry retry = job == null ? null : job.settings().effective(job.type.replicates()).execution().retry();
+            Uni<Void> log = outbox.append(Topics.RUN_EVENTS, CloudEvent.of(RunService.SOURCE, EventTypes.RUN_LOG, id,
+                    new RunLog(id, run.attempt, run.workspace, null, null, Long.MAX_VALUE, "ERROR", why, false, Instant.now())));
+            if (run.state != RunState.CANCELLING && retry != null && run.attempt < retry.attempts()) {
+                long backoff = (long) retry.backoffSeconds() << Math.min(run.attempt - 1, 20);
+                run.attempt++;
+                run.trigger = "retry";
+                run.state = RunState.QUEUED;
+                run.notBefore = Instant.now().plusSeconds(backoff);
+                run.workerId = null;
+                run.lastSeenAt = null;
+                run.startedAt = null;
+                run.dispatchedAt = null;
+                return log.chain(() -> TaskEntity.ofJob(job.id))
+                        .chain(tasks -> outbox.append(Topics.RUN_EVENTS,
+                                RunService.queuedEvent(run, job, RunAdmission.selected(run, tasks))));
+            }
+            boolean cancelled = run.state == RunState.CANCELLING;
+            run.state = cancelled ? RunState.STOPPED : RunState.FAILED;
+            run.errorCode = cancelled ? "CANCELLED" : "WORKER_LOST";
+            run.finishedAt = Instant.now();
+            RunFinished end = new RunFinished(id, run.attempt, run.workspace, run.jobId.toString(),
+                    cancelled ? RunStatus.STOPPED : RunStatus.FAILED, why, run.finishedAt, run.errorCode, null);
+            return log.chain(() -> outbox.append(Topics.RUN_EVENTS, CloudEvent.of(RunService.SOURCE, EventTypes.RUN_FINISHED,
+                    id, end)));
+        });
+    }
+
+    private record Attempt(UUID runId, int attempt) {
+    }
+
+    private record Seen(String workerId, boolean started, Instant startedAt) {
+        Seen merge(Seen later) {
+            return new Seen(workerId, started || later.started, startedAt != null ? startedAt : later.startedAt);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package io.jobplane.api;
+
+import static io.jobplane.api.ApiTestSupport.as;
+import static io.jobplane.api.ApiTestSupport.postgresConnection;
+import static io.jobplane.api.ApiTestSupport.uniqueWorkspace;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.jobplane.events.CloudEvent;
+import io.jobplane.events.EventCodec;
+import io.jobplane.events.EventTypes;
+import io.jobplane.events.Topics;
+import io.jobplane.events.payload.CancelCommand;
+import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.events.payload.RunFinished;
+import io.jobplane.events.payload.RunHeartbeat;
+import io.jobplane.events.payload.RunStarted;
+import io.jobplane.events.payload.RunStatus;
+import io.jobplane.stack.JobplaneTestResource;
+import io.jobplane.stack.TestInfrastructure;
+import io.jobplane.stack.TopicRecorder;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * job-api's supervision of runs, against the real broker: the test plays the workers by sending
+ * the events a worker sends (heartbeats, starts, ends) and reads the commands job-api sends back.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
+class RunSupervisionTest {
+
+    private static TopicRecorder commands;
+    private static TopicRecorder control;
+
+    @BeforeAll
+    static void record() {
+        String bootstrap = TestInfrastructure.shared().kafka().bootstrapServers();
+        commands = TopicRecorder.record(bootstrap, Topics.COMMANDS);
+        control = TopicRecorder.record(bootstrap, Topics.CONTROL);
+    }
+
+    @AfterAll
+    static void stop() {
+        commands.close();
+        control.close();
+    }
+
+    @Test
+    void launchOptionsReachTheLaunchCommandInTheJobsOrder() {
+        String ws = uniqueWorkspace();
+        String job = job(ws, "options", Map.of(), List.of(task("select 0", true), task("select 1", true), task("select 2", false)));
+        List<String> tasks = as(ws, "viewer").get(jobPath(ws, job) + "/tasks").then().extract().path("task_id");
+        String runId = as(ws, "operator").body(Map.of("tasks", List.of(tasks.get(2), tasks.get(0)),
+                "parameters", Map.of("region", "eu-west"), "execution_date", "2026-11-01T00:00:00Z"))
+                .post(jobPath(ws, job) + "/runs").then().statusCode(202).extract().path("run_id");
+
+        LaunchCommand launch = launchOf(runId, 1);
+        assertEquals(List.of(tasks.get(0), tasks.get(2)), launch.tasks().stream().map(t -> t.taskId()).toList(),
+                "the named tasks, inactive ones too, in the job's order");
+        assertEquals(Map.of("region", "eu-west"), launch.parameters());
+        assertEquals(Instant.parse("2026-11-01T00:00:00Z"), launch.executionDate());
+        assertEquals("manual", launch.trigger());
+        as(ws, "viewer").get("/api/v1/workspaces/{ws}/runs/{id}", ws, runId).then().statusCode(200)
+                .body("status", equalTo("QUEUED")).body("execution_date", equalTo("2026-11-01T00:00:00Z"));
+
+        as(ws, "operator").body(Map.of("tasks", List.of(java.util.UUID.randomUUID().toString())))
+                .post(jobPath(ws, job) + "/runs").then().statusCode(400).body("error_code", equalTo("UNKNOWN_TASK"));
+        as(ws, "operator").body(Map.of("tasks", List.of(tasks.get(0), tasks.get(0))))
+                .post(jobPath(ws, job) + "/runs").then().statusCode(400).body("error_code", equalTo("DUPLICATE_TASK"));
+        as(ws, "operator").body(Map.of("parameters", Map.of("not a name", "x")))
+                .post(jobPath(ws, job) + "/runs").then().statusCode(400).body("error_code", equalTo("VALIDATION_FAILED"));
+        as(ws, "viewer").get(jobPath(ws, job) + "/status").then().statusCode(200).body("queued_runs", equalTo(0))
+                .body("active_runs", equalTo(1));
+    }
+
+    @Test
+    void runsOverTheJobsLimitWaitQueuedAndStartInOrderWhenASlotFrees() {
+        String ws = uniqueWorkspace();
+        String job = job(ws, "limited", Map.of("max_active_runs", 1), List.of(task("select 1", true)));
+        String a = launch(ws, job);
+        String b = launch(ws, job);
+        String c = launch(ws, job);
+        launchOf(a, 1);
+        as(ws, "viewer").get(jobPath(ws, job) + "/status").then().body("active_runs", equalTo(1)).body("queued_runs", equalTo(2));
+        assertTrue(commands.values(b).isEmpty() && commands.values(c).isEmpty(), "b and c wait for a's slot");
+
+        workerRuns(a, 1, "w1", RunStatus.SUCCESS);
+        launchOf(b, 1);
+        assertTrue(commands.values(c).isEmpty(), "c waits for b");
+        workerRuns(b, 1, "w1", RunStatus.FAILED);
+        launchOf(c, 1);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(ws, "viewer").get("/api/v1/workspaces/{ws}/runs/{id}", ws, b)
+                .then().body("status", equalTo("FAILED")));
+    }
+
+    @Test
+    void aRunWhoseWorkerFallsSilentIsRetriedAndThenFailsWorkerLost() {
+        String ws = uniqueWorkspace();
+        String job = job(ws, "fragile", Map.of("retry", Map.of("attempts", 2, "backoff_seconds", 0)), List.of(task("select 1", true)));
+        String run = launch(ws, job);
+        launchOf(run, 1);
+        heartbeat(run, 1, "w1", "ACCEPTED");
+        send(run, EventTypes.RUN_STARTED, new RunStarted(run, 1, ws, job, "w1", Instant.now()));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> as(ws, "viewer")
+                .get("/api/v1/workspaces/{ws}/runs/{id}", ws, run).then().body("status", equalTo("RUNNING")));
+
+        // w1 dies: no more heartbeats. The run comes back as attempt 2.
+        LaunchCommand retry = launchOf(run, 2);
+        assertEquals("retry", retry.trigger());
+        heartbeat(run, 2, "w2", "ACCEPTED");
+        // w1's late report of attempt 1 is fenced off: it changes nothing.
+        send(run, EventTypes.RUN_FINISHED, new RunFinished(run, 1, ws, job, RunStatus.SUCCESS, null, Instant.now(), null, "w1"));
+        // w2 dies as well; no attempts are left.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(ws, "viewer")
+                .get("/api/v1/workspaces/{ws}/runs/{id}", ws, run).then()
+                .body("status", equalTo("FAILED")).body("error_code", equalTo("WORKER_LOST")).body("attempt", equalTo(2)));
+        as(ws, "editor").body(Map.of("description", "editable again")).put(jobPath(ws, job)).then().statusCode(200);
+    }
+
+    @Test
+    void cancelStopsAQueuedRunAtOnceAndSendsARunningRunsWorkerItsCancel() {
+        String ws = uniqueWorkspace();
+        String job = job(ws, "cancellable", Map.of("max_active_runs", 1), List.of(task("select pg_sleep(60)", true)));
+        String running = launch(ws, job);
+        String waiting = launch(ws, job);
+        launchOf(running, 1);
+        heartbeat(running, 1, "w1", "ACCEPTED");
+
+        as(ws, "operator").post("/api/v1/workspaces/{ws}/runs/{id}/cancel", ws, waiting).then().statusCode(202)
+                .body("status", equalTo("STOPPED"));
+        as(ws, "operator").post("/api/v1/workspaces/{ws}/runs/{id}/cancel", ws, running).then().statusCode(202)
+                .body("status", equalTo("CANCELLING"));
+        as(ws, "viewer").get("/api/v1/workspaces/{ws}/runs/{id}", ws, running).then().body("status", equalTo("CANCELLING"));
+        for (TopicRecorder topic : List.of(commands, control)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> topic.values(running).stream().map(EventCodec::decode)
+                    .anyMatch(e -> e.type().equals(EventTypes.CANCEL) && e.dataAs(CancelCommand.class).attempt() == 1));
+        }
+        workerRuns(running, 1, "w1", RunStatus.STOPPED);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(ws, "viewer")
+                .get("/api/v1/workspaces/{ws}/runs/{id}", ws, running).then().body("status", equalTo("STOPPED")));
+        as(ws, "operator").post("/api/v1/workspaces/{ws}/runs/{id}/cancel", ws, running).then().statusCode(409)
+                .body("error_code", equalTo("RUN_ENDED"));
+        assertTrue(commands.values(waiting).isEmpty(), "the cancelled queued run was never dispatched");
+    }
+
+    @Test
+    void aSecondWorkerThatTookAnAttemptAnotherHoldsIsToldToStop() throws Exception {
+        String ws = uniqueWorkspace();
+        String job = job(ws, "fenced", Map.of(), List.of(task("select 1", true)));
+        String run = launch(ws, job);
+        launchOf(run, 1);
+        heartbeat(run, 1, "w1", "ACCEPTED");
+        await().atMost(Duration.ofSeconds(10)).until(() -> storedWorker(run) != null);
+        heartbeat(run, 1, "w2", "ACCEPTED");
+        await().atMost(Duration.ofSeconds(20)).until(() -> control.values(run).stream().map(EventCodec::decode)
+                .map(e -> e.dataAs(CancelCommand.class)).anyMatch(c -> "w2".equals(c.workerId()) && c.attempt() == 1));
+        assertEquals("w1", storedWorker(run));
+    }
+
+    // --- the worker's side -----------------------------------------------------------------------
+
+    private static void workerRuns(String run, int attempt, String worker, RunStatus end) {
+        heartbeat(run, attempt, worker, "ACCEPTED");
+        send(run, EventTypes.RUN_STARTED, new RunStarted(run, attempt, "ws", "job", worker, Instant.now()));
+        send(run, EventTypes.RUN_FINISHED, new RunFinished(run, attempt, "ws", "job", end,
+                end == RunStatus.SUCCESS ? null : "it ended " + end, Instant.now(), end == RunStatus.SUCCESS ? null : end.name(), worker));
+    }
+
+    private static void heartbeat(String run, int attempt, String worker, String state) {
+        send(run, EventTypes.RUN_HEARTBEAT, new RunHeartbeat(run, attempt, "ws", "job", worker, state, Instant.now()));
+    }
+
+    private static void send(String run, String type, Object payload) {
+        TopicRecorder.sendEvent(TestInfrastructure.shared().kafka().bootstrapServers(), Topics.RUN_EVENTS, run,
+                EventCodec.encode(CloudEvent.of("/test/worker", type, run, payload)));
+    }
+
+    private static LaunchCommand launchOf(String run, int attempt) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> launches(run).stream().anyMatch(l -> l.attempt() == attempt));
+        return launches(run).stream().filter(l -> l.attempt() == attempt).findFirst().orElseThrow();
+    }
+
+    private static List<LaunchCommand> launches(String run) {
+        return commands.values(run).stream().map(EventCodec::decode).filter(e -> e.type().equals(EventTypes.LAUNCH))
+                .map(e -> e.dataAs(LaunchCommand.class)).toList();
+    }
+
+    // --- fixtures --------------------------------------------------------------------------------
+
+    private static String job(String ws, String name, Map<String, Object> execution, List<Map<String, Object>> tasks) {
+        String connection = as(ws, "editor").body(postgresConnection(name + "-db", "pw"))
+                .post("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(201).extract().path("connection_id");
+        Map<String, Object> body = new HashMap<>(Map.of("name", name, "type", "TABLE_TO_TABLE",
+                "destination_connection_id", connection, "tasks", tasks));
+        if (!execution.isEmpty()) {
+            body.put("execution", execution);
+        }
+        return as(ws, "editor").body(body).post("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(201)
+                .extract().path("job_id");
+    }
+
+    private static Map<String, Object> task(String query, boolean active) {
+        return Map.of("query", query, "is_active", active);
+    }
+
+    private static String launch(String ws, String job) {
+        return as(ws, "operator").post(jobPath(ws, job) + "/runs").then().statusCode(202).extract().path("run_id");
+    }
+
+    private static String jobPath(String ws, String job) {
+        return "/api/v1/workspaces/" + ws + "/jobs/" + job;
+    }
+
+    private static String storedWorker(String run) throws Exception {
+        return ApiTestSupport.storedValue("select worker_id from api.run where id = ?::uuid", run);
+    }
+}
