@@ -76,6 +76,41 @@ class RunLaunchTest {
     }
 
     @Test
+    void concurrentLaunchesOfOneJobAllSucceedAndOneKeyMakesOneRun() throws Exception {
+        String ws = uniqueWorkspace();
+        String jobId = createJob(ws, "busy", "pw");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<io.restassured.response.Response>> keyed = new java.util.ArrayList<>();
+            List<java.util.concurrent.Future<io.restassured.response.Response>> free = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                keyed.add(pool.submit(() -> as(ws, "operator").header("Idempotency-Key", "same")
+                        .post("/api/v1/workspaces/{ws}/jobs/{job}/runs", ws, jobId)));
+            }
+            for (int i = 0; i < 40; i++) {
+                free.add(pool.submit(() -> as(ws, "operator").post("/api/v1/workspaces/{ws}/jobs/{job}/runs", ws, jobId)));
+            }
+            java.util.Set<String> keyedIds = new java.util.HashSet<>();
+            for (var f : keyed) {
+                var r = f.get();
+                assertEquals(202, r.statusCode(), r.asString());
+                keyedIds.add(r.path("run_id"));
+            }
+            java.util.Set<String> freeIds = new java.util.HashSet<>();
+            for (var f : free) {
+                var r = f.get();
+                assertEquals(202, r.statusCode(), r.asString());
+                freeIds.add(r.path("run_id"));
+            }
+            assertEquals(1, keyedIds.size());
+            assertEquals(40, freeIds.size());
+            assertEquals(41, count("select count(*) from api.run where job_id = '" + jobId + "'"));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void theSameIdempotencyKeyMakesOneRunNotTwo() throws Exception {
         String ws = uniqueWorkspace();
         String jobId = createJob(ws, "idem", "pw");

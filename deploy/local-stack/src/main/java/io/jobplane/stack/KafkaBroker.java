@@ -27,6 +27,7 @@ public final class KafkaBroker extends ManagedProcess {
     /** The jobplane topics and their partition counts. */
     public static final Map<String, Integer> TOPICS = Map.of(
             "jobplane.commands", 12,
+            "jobplane.control", 3,
             "jobplane.run-events", 12,
             "jobplane.catalog-changes", 3,
             "jobplane.policy-changes", 3,

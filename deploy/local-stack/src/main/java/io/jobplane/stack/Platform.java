@@ -96,6 +96,7 @@ public final class Platform implements AutoCloseable {
         int n = workers.size() + 1;
         Map<String, String> props = new java.util.LinkedHashMap<>(
                 Service.EXECUTION_WORKER.properties(kafka.bootstrapServers(), postgres, keys));
+        props.putAll(settings.overrides());
         props.put("jobplane.worker.id", "worker-" + n);
         ServiceProcess worker = ServiceProcess.start("execution-worker-" + n, Service.EXECUTION_WORKER.jar(settings.root()),
                 port, props, logDir().resolve("execution-worker-" + n + ".log"));
@@ -105,8 +106,10 @@ public final class Platform implements AutoCloseable {
     }
 
     private ServiceProcess launch(Service service, String name, int port) {
-        ServiceProcess process = ServiceProcess.start(name, service.jar(settings.root()), port,
-                service.properties(kafka.bootstrapServers(), postgres, keys), logDir().resolve(name + ".log"));
+        Map<String, String> props = new java.util.LinkedHashMap<>(service.properties(kafka.bootstrapServers(), postgres, keys));
+        props.putAll(settings.overrides());
+        ServiceProcess process = ServiceProcess.start(name, service.jar(settings.root()), port, props,
+                logDir().resolve(name + ".log"));
         services.add(process);
         return process;
     }
@@ -179,11 +182,12 @@ public final class Platform implements AutoCloseable {
     /** Where and how the platform runs. */
     public record Settings(Path root, Path stateDir, int kafkaPort, int kafkaControllerPort, int postgresPort,
             int apiPort, int workerPort, int harvesterPort, int policyPort, String externalDbUrl, boolean durable,
-            int workers) {
+            int workers, Map<String, String> overrides) {
 
         public Settings {
             Objects.requireNonNull(root, "root");
             Objects.requireNonNull(stateDir, "stateDir");
+            overrides = Map.copyOf(overrides == null ? Map.of() : overrides);
         }
 
         public static Builder builder() {
@@ -204,6 +208,7 @@ public final class Platform implements AutoCloseable {
             private String externalDbUrl;
             private boolean durable;
             private int workers = 1;
+            private final Map<String, String> overrides = new java.util.LinkedHashMap<>();
 
             public Builder root(Path v) { root = v; return this; }
             public Builder stateDir(Path v) { stateDir = v; return this; }
@@ -217,12 +222,14 @@ public final class Platform implements AutoCloseable {
             public Builder externalDbUrl(String v) { externalDbUrl = v; return this; }
             public Builder durable(boolean v) { durable = v; return this; }
             public Builder workers(int v) { workers = v; return this; }
+            /** A configuration value every service gets (each reads the keys it knows), e.g. shorter timeouts for tests. */
+            public Builder override(String key, String value) { overrides.put(key, value); return this; }
 
             public Settings build() {
                 return new Settings(root.toAbsolutePath().normalize(), stateDir.toAbsolutePath().normalize(),
                         orFree(kafkaPort), orFree(kafkaControllerPort), orFree(postgresPort), orFree(apiPort),
                         orFree(workerPort), orFree(harvesterPort), orFree(policyPort), externalDbUrl, durable,
-                        Math.max(1, workers));
+                        Math.max(1, workers), overrides);
             }
 
             private static int orFree(int port) {

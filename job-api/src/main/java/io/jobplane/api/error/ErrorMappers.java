@@ -96,6 +96,7 @@ public class ErrorMappers {
     /** Two writers raced on one object and this one lost: the same answer as a failed If-Match. */
     @ServerExceptionMapper({ org.hibernate.StaleStateException.class, jakarta.persistence.OptimisticLockException.class })
     public Response lostUpdate(RuntimeException e, HttpHeaders headers) {
+        LOG.infof("a concurrent change won: %s", e.getMessage());
         return respond(Status.PRECONDITION_FAILED, "VERSION_MISMATCH", "The object was changed by someone else meanwhile",
                 "GET it again, re-apply your change, and send it again (with If-Match).", headers);
     }

@@ -118,13 +118,26 @@ public class RunAdmission {
         if (known != null) {
             return Uni.createFrom().item(known);
         }
-        return JobEntity.<JobEntity>findById(jobId).invoke(j -> cache.put(jobId, j));
+        return JobEntity.<JobEntity>findById(jobId).call(j -> readOnly(j)).invoke(j -> cache.put(jobId, j));
     }
 
-    /** Dispatches a run whose job, tasks and connection are loaded here. */
+    /** Dispatches a run whose tasks and connection are loaded here, read-only. */
     Uni<Void> dispatch(RunEntity run, JobEntity job) {
-        return TaskEntity.ofJob(job.id).chain(tasks -> ConnectionEntity.<ConnectionEntity>findById(job.destinationConnectionId)
-                .chain(destination -> dispatch(run, job, tasks, destination)));
+        return TaskEntity.ofJob(job.id).call(tasks -> readOnly(tasks.toArray()))
+                .chain(tasks -> ConnectionEntity.<ConnectionEntity>findById(job.destinationConnectionId)
+                        .call(c -> readOnly(c))
+                        .chain(destination -> dispatch(run, job, tasks, destination)));
+    }
+
+    /** Definitions a run only reads are never flushed back, so runs never contend for their rows. */
+    static Uni<Void> readOnly(Object... entities) {
+        return Panache.getSession().invoke(s -> {
+            for (Object e : entities) {
+                if (e != null) {
+                    s.setReadOnly(e, true);
+                }
+            }
+        }).replaceWithVoid();
     }
 
     private Uni<Void> dispatch(RunEntity run, JobEntity job, List<TaskEntity> tasks, ConnectionEntity destination) {

@@ -120,7 +120,10 @@ public class RunService {
     }
 
     private Uni<LaunchPlan> loadLaunchable(Caller caller, UUID jobId, LaunchRequest options) {
-        return JobEntity.findInWorkspace(caller.workspace(), jobId)
+        // A launch only reads the definition: loaded read-only, it is never flushed back, so
+        // concurrent launches of one job never contend for its row.
+        return Panache.getSession().invoke(s -> s.setDefaultReadOnly(true))
+                .chain(() -> JobEntity.findInWorkspace(caller.workspace(), jobId))
                 .onItem().ifNull().failWith(() -> ApiException.notFound("job", jobId))
                 .invoke(RunService::requireActive)
                 .invoke(RunService::requireRunnable)
@@ -208,6 +211,9 @@ public class RunService {
     private static boolean isUniqueViolation(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
                 return true;
             }
         }

@@ -243,7 +243,7 @@ public class RunSupervisor {
         String id = run.id.toString();
         String why = "worker " + run.workerId + " stopped sending heartbeats (last at " + run.lastSeenAt + ")";
         LOG.warnf("run %s attempt %d: %s", id, run.attempt, why);
-        return JobEntity.<JobEntity>findById(run.jobId).chain(job -> {
+        return JobEntity.<JobEntity>findById(run.jobId).call(job -> RunAdmission.readOnly(job)).chain(job -> {
             Retry retry = job == null ? null : job.settings().effective(job.type.replicates()).execution().retry();
             Uni<Void> log = outbox.append(Topics.RUN_EVENTS, CloudEvent.of(RunService.SOURCE, EventTypes.RUN_LOG, id,
                     new RunLog(id, run.attempt, run.workspace, null, null, Long.MAX_VALUE, "ERROR", why, false, Instant.now())));
@@ -257,7 +257,7 @@ public class RunSupervisor {
                 run.lastSeenAt = null;
                 run.startedAt = null;
                 run.dispatchedAt = null;
-                return log.chain(() -> TaskEntity.ofJob(job.id))
+                return log.chain(() -> TaskEntity.ofJob(job.id)).call(tasks -> RunAdmission.readOnly(tasks.toArray()))
                         .chain(tasks -> outbox.append(Topics.RUN_EVENTS,
                                 RunService.queuedEvent(run, job, RunAdmission.selected(run, tasks))));
             }
