@@ -1,7 +1,6 @@
 package io.jobplane.worker.executor;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLWarning;
@@ -10,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,9 +40,11 @@ public class SqlJobExecutor implements JobExecutor {
     private static final Logger LOG = Logger.getLogger(SqlJobExecutor.class);
 
     private final SecretKeyring keyring;
+    private final SessionPool sessions;
 
-    public SqlJobExecutor(SecretKeyring keyring) {
+    public SqlJobExecutor(SecretKeyring keyring, SessionPool sessions) {
         this.keyring = keyring;
+        this.sessions = sessions;
     }
 
     @Override
@@ -68,15 +68,16 @@ public class SqlJobExecutor implements JobExecutor {
             control.log(null, "INFO", "running " + tasks.size() + " tasks, " + settings.workerPool() + " at a time");
             runParallel(tasks, settings.workerPool(), state);
         } else {
-            try (Connection connection = connect(run, password)) {
-                for (TaskSpec task : tasks) {
-                    state.run(task, connection);
-                }
+            Connection connection;
+            try {
+                connection = connect(run, password);
             } catch (DestinationUnavailable e) {
                 return unavailable(run, control, tasks, e);
-            } catch (SQLException e) {
-                LOG.debugf("run %s: closing the destination connection failed: %s", run.runId(), e.getMessage());
             }
+            for (TaskSpec task : tasks) {
+                state.run(task, connection);
+            }
+            release(run, password, connection, state.clean());
         }
         return state.outcome();
     }
@@ -91,13 +92,15 @@ public class SqlJobExecutor implements JobExecutor {
             List<Future<?>> running = new ArrayList<>();
             for (TaskSpec task : tasks) {
                 running.add(threads.submit(() -> {
-                    try (Connection connection = connect(state.run, state.password)) {
-                        state.run(task, connection);
+                    Connection connection;
+                    try {
+                        connection = connect(state.run, state.password);
                     } catch (DestinationUnavailable e) {
                         state.failed(task, e.getMessage());
-                    } catch (SQLException e) {
-                        LOG.debugf("run %s: closing a task connection failed: %s", state.run.runId(), e.getMessage());
+                        return;
                     }
+                    state.run(task, connection);
+                    release(state.run, state.password, connection, state.clean());
                 }));
             }
             for (Future<?> f : running) {
@@ -220,6 +223,11 @@ public class SqlJobExecutor implements JobExecutor {
             }
         }
 
+        /** Whether every task ended normally, so its session may serve another run. */
+        boolean clean() {
+            return failures.isEmpty() && !stopped.get() && !control.isCancelled();
+        }
+
         RunOutcome outcome() {
             if (stopped.get()) {
                 return RunOutcome.stopped();
@@ -244,23 +252,18 @@ public class SqlJobExecutor implements JobExecutor {
         }
     }
 
-    private static Connection connect(LaunchCommand run, String password) throws DestinationUnavailable {
+    private Connection connect(LaunchCommand run, String password) throws DestinationUnavailable {
         ConnectionSpec destination = run.destination();
-        Properties props = new Properties();
-        if (destination.username() != null) {
-            props.setProperty("user", destination.username());
-        }
-        if (password != null) {
-            props.setProperty("password", password);
-        }
-        // Visible in pg_stat_activity, so operators can tell which run a session belongs to.
-        props.setProperty("ApplicationName", "jobplane run " + run.runId());
-        props.setProperty("connectTimeout", "10");
         try {
-            return DriverManager.getConnection(destination.jdbcUrl(), props);
+            // Labelled in pg_stat_activity, so operators can tell which run a session belongs to.
+            return sessions.borrow(destination.jdbcUrl(), destination.username(), password, "jobplane run " + run.runId());
         } catch (SQLException e) {
             throw new DestinationUnavailable("cannot connect to the destination: " + withoutSecret(e.getMessage(), password));
         }
+    }
+
+    private void release(LaunchCommand run, String password, Connection connection, boolean reusable) {
+        sessions.release(run.destination().jdbcUrl(), run.destination().username(), password, connection, reusable);
     }
 
     /** Driver messages should not carry the password, but one that echoes it must not reach an event or a log. */

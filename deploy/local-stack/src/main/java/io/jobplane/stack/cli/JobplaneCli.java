@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code ./jobplane}: the one entry point to the local platform. */
 @Command(name = "jobplane", mixinStandardHelpOptions = true, version = "jobplane local stack 0.1",
         description = "Runs the whole jobplane platform on this machine: a real Kafka broker, PostgreSQL and the four services.",
-        subcommands = { UpCommand.class, DownCommand.class, StatusCommand.class, TokenCommand.class, LogsCommand.class },
+        subcommands = { UpCommand.class, DownCommand.class, StatusCommand.class, TokenCommand.class, LogsCommand.class,
+                BenchCommand.class },
         footer = { "", "Environment:",
                 "  JOBPLANE_HOME       project folder (set by ./jobplane)",
                 "  JOBPLANE_STATE_DIR  data, logs, keys, pids (default JOBPLANE_HOME/.jobplane)",

@@ -1,0 +1,514 @@
+package io.jobplane.stack.cli;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.jobplane.stack.DevTokens;
+import io.jobplane.stack.PostgresServer;
+import io.jobplane.stack.StackException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Drives the running local stack through its public API and prints what it sustains: launches
+ * accepted per second, runs completed per second, launch→SUCCESS latency seen through the API,
+ * cancel latency, and status/history query latency over a read model seeded with a million runs.
+ * In the same run it measures the machine's ceilings (raw Kafka produce→consume and raw
+ * PostgreSQL commits) and prints each figure beside them.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark the running local stack (start it with ./jobplane up) and print the figures.")
+class BenchCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String WS = "bench";
+
+    @Option(names = "--runs", defaultValue = "5000", description = "no-op runs to launch (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--warmup", defaultValue = "500", description = "runs launched and awaited first, not measured, so every JVM has compiled its hot paths (default ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--clients", defaultValue = "32", description = "concurrent HTTP clients launching (default ${DEFAULT-VALUE})")
+    int clients;
+
+    @Option(names = "--sample", defaultValue = "300", description = "runs whose launch→SUCCESS is timed through the API (default ${DEFAULT-VALUE})")
+    int sample;
+
+    @Option(names = "--cancels", defaultValue = "40", description = "runs cancelled one by one (default ${DEFAULT-VALUE})")
+    int cancels;
+
+    @Option(names = "--seed-runs", defaultValue = "1000000", description = "runs seeded into the read model for query latency (default ${DEFAULT-VALUE})")
+    int seedRuns;
+
+    @Option(names = "--queries", defaultValue = "2000", description = "status and history queries each (default ${DEFAULT-VALUE})")
+    int queries;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private String api;
+    private String token;
+    private PostgresServer pg;
+
+    @Override
+    public Integer call() throws Exception {
+        LocalStack stack = new LocalStack();
+        api = stack.apiUrl();
+        pg = stack.postgres();
+        token = DevTokens.mint(stack.keys().privateKey(), "bench", Map.of(WS, "admin"), Duration.ofHours(2));
+        String bootstrap = "127.0.0.1:" + stack.component(LocalStack.KAFKA).port();
+        if (request("GET", "/q/health/ready", null).statusCode() != 200) {
+            throw new StackException("the API at " + api + " is not ready: start the platform with ./jobplane up");
+        }
+        System.out.printf("jobplane bench: %d runs, %d clients, %d CPUs, API %s%n%n", runs, clients,
+                Runtime.getRuntime().availableProcessors(), api);
+
+        Ceilings ceilings = new Ceilings(kafkaCeiling(bootstrap), postgresCeiling());
+        String connection = connection();
+        String noop = job("noop-" + stamp(), List.of("select 1"));
+
+        if (warmup > 0) {
+            int measured = runs;
+            int sampled = sample;
+            runs = warmup;
+            sample = 0;
+            System.out.printf("warming up with %d runs%n", warmup);
+            launchAndComplete(job("warmup-" + stamp(), List.of("select 1")));
+            runs = measured;
+            sample = sampled;
+        }
+        Throughput t = launchAndComplete(noop);
+        List<Long> cancelMs = cancelLatency(job("sleep-" + stamp(), List.of("select pg_sleep(600)")));
+        Queries q = queryLatency(noop);
+
+        System.out.println();
+        System.out.println("figure                                   value        ceiling                     fraction");
+        row("launches accepted", t.launchesPerSecond(), "runs/s", ceilings.pgCommits(), "PostgreSQL commits/s");
+        row("runs completed end to end", t.completedPerSecond(), "runs/s", ceilings.kafkaRecords(), "Kafka records/s");
+        row("", t.completedPerSecond(), "runs/s", ceilings.pgCommits(), "PostgreSQL commits/s");
+        System.out.printf("launch→SUCCESS through the API            p50 %d ms  p95 %d ms  p99 %d ms  (%d sampled runs)%n",
+                pct(t.latencies(), 50), pct(t.latencies(), 95), pct(t.latencies(), 99), t.latencies().size());
+        System.out.printf("cancel→STOPPED through the API            p50 %d ms  p99 %d ms  (%d runs)   target p99 ≤ 200 ms%n",
+                pct(cancelMs, 50), pct(cancelMs, 99), cancelMs.size());
+        System.out.printf("status query, %,d runs in the read model  p50 %.2f ms  p99 %.2f ms   target p99 ≤ 5 ms%n",
+                q.seeded(), q.status().get(q.status().size() / 2) / 1000.0, q.status().get(q.status().size() * 99 / 100) / 1000.0);
+        System.out.printf("history query, %,d runs in the read model p50 %.2f ms  p99 %.2f ms   target p99 ≤ 5 ms%n",
+                q.seeded(), q.history().get(q.history().size() / 2) / 1000.0, q.history().get(q.history().size() * 99 / 100) / 1000.0);
+        System.out.printf("%nceilings: Kafka %,.0f records/s produced and consumed (acks=all, linger 5 ms); "
+                + "PostgreSQL %,.0f single-row commits/s (8 clients)%n", ceilings.kafkaRecords(), ceilings.pgCommits());
+        return 0;
+    }
+
+    // --- ceilings --------------------------------------------------------------------------------
+
+    private double kafkaCeiling(String bootstrap) throws Exception {
+        String topic = "jobplane.bench-" + stamp();
+        int records = 200_000;
+        Properties admin = new Properties();
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin a = Admin.create(admin)) {
+            a.createTopics(List.of(new NewTopic(topic, 12, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+            p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            Properties c = new Properties();
+            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            c.put(ConsumerConfig.GROUP_ID_CONFIG, topic);
+            c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            String value = "{\"specversion\":\"1.0\",\"type\":\"jobplane.bench\",\"data\":{\"run_id\":\"" + UUID.randomUUID()
+                    + "\",\"status\":\"SUCCESS\",\"padding\":\"" + "x".repeat(150) + "\"}}";
+            long consumed;
+            long started = System.nanoTime();
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c);
+                    KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+                consumer.subscribe(List.of(topic));
+                Thread sender = new Thread(() -> {
+                    for (int i = 0; i < records; i++) {
+                        producer.send(new ProducerRecord<>(topic, Integer.toString(i), value));
+                    }
+                    producer.flush();
+                });
+                sender.start();
+                consumed = 0;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (consumed < records && System.nanoTime() < deadline) {
+                    consumed += consumer.poll(Duration.ofMillis(200)).count();
+                }
+                sender.join();
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            a.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            double rate = consumed / seconds;
+            System.out.printf("ceiling: Kafka produce→consume %,d records in %.1f s = %,.0f records/s%n", consumed, seconds, rate);
+            return rate;
+        }
+    }
+
+    private double postgresCeiling() throws Exception {
+        try (Connection c = db(); Statement st = c.createStatement()) {
+            st.execute("create table if not exists public.bench_commit_probe (id bigserial primary key, v text)");
+        }
+        int threads = 8;
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        AtomicLong commits = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                work.add(pool.submit(() -> {
+                    try (Connection c = db(); PreparedStatement st = c.prepareStatement(
+                            "insert into public.bench_commit_probe (v) values (?)")) {
+                        while (System.nanoTime() < until) {
+                            st.setString(1, "probe");
+                            st.executeUpdate();
+                            commits.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : work) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (Connection c = db(); Statement st = c.createStatement()) {
+            st.execute("drop table public.bench_commit_probe");
+        }
+        double rate = commits.get() / 5.0;
+        System.out.printf("ceiling: PostgreSQL %,d single-row commits in 5 s = %,.0f commits/s%n", commits.get(), rate);
+        return rate;
+    }
+
+    // --- launches, completion, latency -----------------------------------------------------------
+
+    private Throughput launchAndComplete(String job) throws Exception {
+        Map<String, Long> launchedAt = new ConcurrentHashMap<>();
+        List<String> ids = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long started = System.nanoTime();
+        CountDownLatch done = new CountDownLatch(clients);
+        for (int i = 0; i < clients; i++) {
+            pool.submit(() -> {
+                try {
+                    while (next.getAndIncrement() < runs) {
+                        long t = System.nanoTime();
+                        HttpResponse<String> r = request("POST", "/api/v1/workspaces/" + WS + "/jobs/" + job + "/runs", null);
+                        if (r.statusCode() != 202) {
+                            refused.incrementAndGet();
+                            continue;
+                        }
+                        String id = JSON.readTree(r.body()).get("run_id").asText();
+                        launchedAt.put(id, t);
+                        ids.add(id);
+                    }
+                } catch (Exception e) {
+                    refused.incrementAndGet();
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        // Time launch→SUCCESS for a sample of the runs, as clients see it: polling the API.
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pollers = Executors.newFixedThreadPool(4);
+        List<Future<?>> polling = new ArrayList<>();
+        int every = sample == 0 ? Integer.MAX_VALUE : Math.max(1, runs / sample);
+        for (int p = 0; p < 4; p++) {
+            int lane = p;
+            polling.add(pollers.submit(() -> {
+                int seen = 0;
+                List<String> mine = new ArrayList<>();
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
+                while (System.nanoTime() < deadline) {
+                    synchronized (ids) {
+                        for (int i = seen; i < ids.size(); i++) {
+                            if (i % every == 0 && (i / every) % 4 == lane) {
+                                mine.add(ids.get(i));
+                            }
+                        }
+                        seen = ids.size();
+                    }
+                    for (var it = mine.iterator(); it.hasNext();) {
+                        String id = it.next();
+                        HttpResponse<String> r = request("GET", "/api/v1/workspaces/" + WS + "/runs/" + id, null);
+                        String status = JSON.readTree(r.body()).path("status").asText();
+                        if (status.equals("SUCCESS")) {
+                            latencies.add((System.nanoTime() - launchedAt.get(id)) / 1_000_000);
+                            it.remove();
+                        } else if (status.equals("FAILED") || status.equals("STOPPED")) {
+                            it.remove();
+                        }
+                    }
+                    if (mine.isEmpty() && done.getCount() == 0 && seen == ids.size()) {
+                        return null;
+                    }
+                    // Light polling (every sampled run about ten times a second), so measuring does not
+                    // take the CPU the platform needs; the figures carry up to ~100 ms of polling delay.
+                    Thread.sleep(100);
+                }
+                return null;
+            }));
+        }
+        done.await();
+        double launchSeconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf("launched %,d runs in %.1f s (%d refused)%n", ids.size(), launchSeconds, refused.get());
+        long lastDone = awaitAllEnded(job, ids.size());
+        double completeSeconds = (lastDone - started) / 1e9;
+        for (Future<?> f : polling) {
+            f.get();
+        }
+        pool.shutdownNow();
+        pollers.shutdownNow();
+        Collections.sort(latencies);
+        return new Throughput(ids.size() / launchSeconds, ids.size() / completeSeconds, latencies);
+    }
+
+    /** Waits until every run of the job has ended; returns when the last one did, and says how they ended. */
+    private long awaitAllEnded(String job, int expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+        try (Connection c = db(); PreparedStatement st = c.prepareStatement("""
+                select count(*) filter (where state in ('SUCCESS', 'FAILED', 'STOPPED')),
+                       count(*) filter (where state = 'SUCCESS')
+                  from api.run where job_id = ?::uuid""")) {
+            st.setString(1, job);
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) >= expected) {
+                        long now = System.nanoTime();
+                        System.out.printf("all %,d runs ended, %,d SUCCESS%n", rs.getLong(1), rs.getLong(2));
+                        return now;
+                    }
+                }
+                Thread.sleep(20);
+            }
+        }
+        throw new StackException("runs did not all end within 30 minutes");
+    }
+
+    private List<Long> cancelLatency(String job) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < cancels; i++) {
+            ids.add(JSON.readTree(request("POST", "/api/v1/workspaces/" + WS + "/jobs/" + job + "/runs", null).body())
+                    .get("run_id").asText());
+        }
+        // Wait until every run is held by a worker (running, or waiting in a worker's queue).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        try (Connection c = db(); PreparedStatement st = c.prepareStatement(
+                "select count(*) from api.run where job_id = ?::uuid and last_seen_at is not null")) {
+            st.setString(1, job);
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) >= cancels) {
+                        break;
+                    }
+                }
+                Thread.sleep(50);
+            }
+        }
+        List<Long> latencies = new ArrayList<>();
+        for (String id : ids) {
+            long t = System.nanoTime();
+            request("POST", "/api/v1/workspaces/" + WS + "/runs/" + id + "/cancel", null);
+            while (System.nanoTime() - t < TimeUnit.SECONDS.toNanos(60)) {
+                String status = JSON.readTree(request("GET", "/api/v1/workspaces/" + WS + "/runs/" + id, null).body())
+                        .path("status").asText();
+                if (status.equals("STOPPED")) {
+                    latencies.add((System.nanoTime() - t) / 1_000_000);
+                    break;
+                }
+                Thread.sleep(2);
+            }
+        }
+        Collections.sort(latencies);
+        System.out.printf("cancelled %d runs, each one after the other%n", latencies.size());
+        return latencies;
+    }
+
+    // --- query latency over a large read model ---------------------------------------------------
+
+    private Queries queryLatency(String job) throws Exception {
+        String prefix = String.format("%08x", ThreadLocalRandom.current().nextInt()) ;
+        seed(job, prefix);
+        List<Long> status = new ArrayList<>();
+        List<Long> history = new ArrayList<>();
+        String base = "/api/v1/workspaces/" + WS;
+        for (int i = 0; i < queries; i++) {
+            String id = seededId(prefix, ThreadLocalRandom.current().nextInt(seedRuns));
+            status.add(timed("GET", base + "/runs/" + id));
+            String filter = switch (i % 4) {
+                case 0 -> "";
+                case 1 -> "?status=FAILED";
+                case 2 -> "?from=2026-01-0" + (1 + i % 9) + "T00:00:00Z&to=2026-02-01T00:00:00Z";
+                default -> "?cursor=" + seededId(prefix, ThreadLocalRandom.current().nextInt(seedRuns));
+            };
+            history.add(timed("GET", base + "/jobs/" + job + "/runs" + filter));
+        }
+        Collections.sort(status);
+        Collections.sort(history);
+        unseed(job, prefix);
+        return new Queries(seedRuns, status, history);
+    }
+
+    /** A run id of the seeded set: UUIDv7-shaped, ordered by {@code n}, outside any real run's range. */
+    private static String seededId(String prefix, int n) {
+        return String.format("%s-0000-7000-8000-%012x", prefix, n);
+    }
+
+    private void seed(String job, String prefix) throws SQLException {
+        long started = System.nanoTime();
+        try (Connection c = db(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            String id = "'" + prefix + "-0000-7000-8000-' || lpad(to_hex(n), 12, '0')";
+            st.execute("insert into api.run (id, workspace, job_id, attempt, trigger, requested_at, requested_by, state, "
+                    + "execution_date, finished_at) select (" + id + ")::uuid, '" + WS + "', '" + job + "'::uuid, 1, 'bench', "
+                    + "now() - interval '1 second' * n, 'bench', case when n % 100 = 0 then 'FAILED' else 'SUCCESS' end, "
+                    + "timestamptz '2026-01-01' + interval '1 second' * n, now() from generate_series(0, " + (seedRuns - 1) + ") n");
+            st.execute("insert into runs.run (run_id, workspace, job_id, job_name, attempt, status, trigger, queued_at, "
+                    + "started_at, finished_at, execution_date, worker_id) select " + id + ", '" + WS + "', '" + job + "', "
+                    + "'bench', 1, case when n % 100 = 0 then 'FAILED' else 'SUCCESS' end, 'bench', now(), now(), now(), "
+                    + "timestamptz '2026-01-01' + interval '1 second' * n, 'seed' from generate_series(0, " + (seedRuns - 1) + ") n");
+            st.execute("insert into runs.task_run (run_id, task_id, task_index, attempt, status, started_at, finished_at) "
+                    + "select " + id + ", 'seed-task', 0, 1, 'SUCCESS', now(), now() from generate_series(0, "
+                    + (seedRuns - 1) + ") n");
+            c.commit();
+            c.setAutoCommit(true);
+            st.execute("analyze api.run");
+            st.execute("analyze runs.run");
+            st.execute("analyze runs.task_run");
+        }
+        System.out.printf("seeded %,d runs into the read model in %.1f s%n", seedRuns, (System.nanoTime() - started) / 1e9);
+    }
+
+    private void unseed(String job, String prefix) throws SQLException {
+        try (Connection c = db(); Statement st = c.createStatement()) {
+            st.execute("delete from runs.run where run_id like '" + prefix + "-%'");
+            st.execute("delete from api.run where job_id = '" + job + "'::uuid and trigger = 'bench'");
+        }
+    }
+
+    private long timed(String method, String path) throws Exception {
+        long t = System.nanoTime();
+        HttpResponse<String> r = request(method, path, null);
+        long micros = (System.nanoTime() - t) / 1000;
+        if (r.statusCode() != 200) {
+            throw new StackException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return micros;
+    }
+
+    // --- setup and plumbing ----------------------------------------------------------------------
+
+    private String connection() throws Exception {
+        String url = pg.jdbcUrl().substring(0, pg.jdbcUrl().lastIndexOf('/') + 1) + "demo";
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("name", "bench-" + stamp(), "type", "postgresql",
+                "jdbc_url", url, "username", pg.username()));
+        if (pg.password() != null && !pg.password().isEmpty()) {
+            body.put("password", pg.password());
+        }
+        return created(request("POST", "/api/v1/workspaces/" + WS + "/connections", body), "connection_id");
+    }
+
+    private String connectionId;
+
+    private String job(String name, List<String> queries) throws Exception {
+        if (connectionId == null) {
+            connectionId = connection();
+        }
+        return created(request("POST", "/api/v1/workspaces/" + WS + "/jobs", Map.of("name", name, "type", "TABLE_TO_TABLE",
+                "destination_connection_id", connectionId, "queries", queries)), "job_id");
+    }
+
+    private static String created(HttpResponse<String> r, String field) throws Exception {
+        if (r.statusCode() != 201) {
+            throw new StackException("setup failed: " + r.statusCode() + " " + r.body());
+        }
+        JsonNode node = JSON.readTree(r.body());
+        return node.get(field).asText();
+    }
+
+    private HttpResponse<String> request(String method, String path, Object body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token);
+        if (body != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private Connection db() throws SQLException {
+        return DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+    }
+
+    private static String stamp() {
+        return Long.toString(System.currentTimeMillis(), 36);
+    }
+
+    private static long pct(List<Long> sorted, int p) {
+        return sorted.isEmpty() ? -1 : sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
+    }
+
+    private static void row(String name, double value, String unit, double ceiling, String ceilingName) {
+        System.out.printf("%-40s %,8.0f %-6s %,10.0f %-22s %6.1f%%%n", name, value, unit, ceiling, ceilingName,
+                100 * value / ceiling);
+    }
+
+    private record Ceilings(double kafkaRecords, double pgCommits) {
+    }
+
+    private record Throughput(double launchesPerSecond, double completedPerSecond, List<Long> latencies) {
+    }
+
+    private record Queries(int seeded, List<Long> status, List<Long> history) {
+    }
+}

@@ -1,0 +1,152 @@
+package io.jobplane.worker.executor;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps idle database sessions per destination (URL, user, password) so a run does not open — and
+ * the database does not fork — a new session each time. A session goes back only after a task
+ * ended normally; one that was cancelled, timed out or failed is closed, so no run inherits another
+ * run's half-done state. Returned sessions are reset ({@code DISCARD ALL}) and idle ones close after
+ * a minute.
+ */
+@ApplicationScoped
+public class SessionPool {
+
+    private static final Logger LOG = Logger.getLogger(SessionPool.class);
+    private static final int IDLE_PER_DESTINATION = 16;
+    private static final long IDLE_MILLIS = 60_000;
+
+    private final Map<Key, Deque<Idle>> idle = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "session-reaper");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public SessionPool() {
+        reaper.scheduleWithFixedDelay(this::closeIdle, 10, 10, TimeUnit.SECONDS);
+    }
+
+    /** A session to the destination, labelled with the run so operators can find it in pg_stat_activity. */
+    public Connection borrow(String url, String user, String password, String applicationName) throws SQLException {
+        Key key = new Key(url, user, password);
+        Deque<Idle> sessions = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
+        while (true) {
+            Idle candidate;
+            synchronized (sessions) {
+                candidate = sessions.pollFirst();
+            }
+            if (candidate == null) {
+                break;
+            }
+            try {
+                if (candidate.connection().isValid(2)) {
+                    candidate.connection().setClientInfo("ApplicationName", applicationName);
+                    return candidate.connection();
+                }
+            } catch (SQLException e) {
+                LOG.debugf("dropping a stale session: %s", e.getMessage());
+            }
+            closeQuietly(candidate.connection());
+        }
+        Properties props = new Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("ApplicationName", applicationName);
+        props.setProperty("connectTimeout", "10");
+        return DriverManager.getConnection(url, props);
+    }
+
+    /** Gives a session back for reuse, or closes it when it must not be reused. */
+    public void release(String url, String user, String password, Connection connection, boolean reusable) {
+        if (!reusable) {
+            closeQuietly(connection);
+            return;
+        }
+        try {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+            try (var st = connection.createStatement()) {
+                st.execute("DISCARD ALL");
+            }
+            connection.setClientInfo("ApplicationName", "jobplane idle");
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            return;
+        }
+        Deque<Idle> sessions = idle.computeIfAbsent(new Key(url, user, password), k -> new ArrayDeque<>());
+        synchronized (sessions) {
+            if (sessions.size() < IDLE_PER_DESTINATION) {
+                sessions.addFirst(new Idle(connection, System.currentTimeMillis()));
+                return;
+            }
+        }
+        closeQuietly(connection);
+    }
+
+    private void closeIdle() {
+        long cutoff = System.currentTimeMillis() - IDLE_MILLIS;
+        for (Deque<Idle> sessions : idle.values()) {
+            synchronized (sessions) {
+                for (Iterator<Idle> it = sessions.iterator(); it.hasNext();) {
+                    Idle s = it.next();
+                    if (s.since() < cutoff) {
+                        it.remove();
+                        closeQuietly(s.connection());
+                    }
+                }
+            }
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.debugf("closing a session failed: %s", e.getMessage());
+        }
+    }
+
+    @PreDestroy
+    void closeAll() {
+        reaper.shutdownNow();
+        idle.values().forEach(sessions -> {
+            synchronized (sessions) {
+                sessions.forEach(s -> closeQuietly(s.connection()));
+                sessions.clear();
+            }
+        });
+    }
+
+    private record Key(String url, String user, String password) {
+        @Override
+        public String toString() {
+            return "Key[" + url + ", " + user + "]";
+        }
+    }
+
+    private record Idle(Connection connection, long since) {
+    }
+}
