@@ -204,7 +204,7 @@ class CommandExecutionTest {
 
     @Test
     void parallelTasksRunWorkerPoolAtATime() throws Exception {
-        RunSettings parallel = new RunSettings(true, 3, null, 1, 1);
+        RunSettings parallel = new RunSettings(true, 3, null, 1, 1, 3);
         LaunchCommand launch = command(false, DB, null, java.util.Collections.nCopies(6, "select pg_sleep(1)"), parallel);
         send(EventTypes.LAUNCH, launch.runId(), launch);
         long most = 0;
@@ -215,13 +215,17 @@ class CommandExecutionTest {
         assertEquals(RunStatus.SUCCESS, awaitFinished(launch.runId()).status());
         assertEquals(3, most, "at most worker_pool tasks ran at once, and that many did");
         assertEquals(6, tasksOf(launch.runId()).stream().filter(t -> t.status() == TaskStatus.SUCCESS).count());
+        await().atMost(Duration.ofSeconds(10)).until(() -> logOf(launch.runId()).stream()
+                .filter(l -> l.message().contains(" started: select pg_sleep(1)")).count() == 6);
+        assertTrue(logOf(launch.runId()).stream().anyMatch(l -> l.message().equals("running 6 tasks, 3 at a time")),
+                "verbosity 3 logs each task's progress");
     }
 
     @Test
     void aFailedTaskIsTriedAgainAndATaskPastItsTimeoutIsStoppedInTheDatabase() throws Exception {
         String sequence = "tries_" + shortId();
         execute("create sequence " + sequence);
-        RunSettings retries = new RunSettings(false, 1, 2, 3, 1);
+        RunSettings retries = new RunSettings(false, 1, 2, 3, 1, 2);
         // Fails on the first two tries (division by zero), succeeds on the third: nextval is not rolled back.
         LaunchCommand flaky = command(false, DB, null, List.of(
                 "select 1 / (case when nextval('" + sequence + "') < 3 then 0 else 1 end)",
@@ -251,6 +255,8 @@ class CommandExecutionTest {
         assertEquals(51, taskLines.size(), "50 lines, then one that says the rest was dropped");
         assertTrue(taskLines.stream().anyMatch(l -> l.message().equals("row 1")));
         assertTrue(taskLines.get(taskLines.size() - 1).truncated());
+        assertTrue(logOf(runId).stream().noneMatch(l -> l.message().contains("started")),
+                "verbosity 2 (the default) logs notices, not progress");
         List<Long> seqs = logOf(runId).stream().map(RunLog::seq).toList();
         assertEquals(seqs.stream().sorted().toList(), seqs, "lines arrive in order");
     }

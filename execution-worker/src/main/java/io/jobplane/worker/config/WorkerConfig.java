@@ -15,7 +15,7 @@ public interface WorkerConfig {
     Optional<String> id();
 
     /** Runs executing at the same time; more wait in this worker's queue (and keep heartbeating). */
-    @WithDefault("8")
+    @WithDefault("16")
     int maxConcurrentRuns();
 
     /** How often every held run sends a heartbeat; job-api's worker-lost bound must be several of these. */

@@ -119,8 +119,25 @@ public final class RunControl {
         }
     }
 
-    /** A log line of the run ({@code task} null) or of one task, capped per task. */
+    /**
+     * A log line of the run ({@code task} null) or of one task, capped per task. Errors are always
+     * logged; warnings and the database's notices from verbosity 2 on.
+     */
     public void log(TaskSpec task, String level, String message) {
+        if (!"ERROR".equals(level) && run.settingsOrDefault().verbosity() < 2) {
+            return;
+        }
+        send(task, level, message);
+    }
+
+    /** A progress line (a task started, a run ended): logged from verbosity 3 on. */
+    public void progress(TaskSpec task, String message) {
+        if (run.settingsOrDefault().verbosity() >= 3) {
+            send(task, "INFO", message);
+        }
+    }
+
+    private void send(TaskSpec task, String level, String message) {
         String key = task == null ? "" : task.taskId();
         int n = linesSent.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         if (n > linesPerTask + 1) {

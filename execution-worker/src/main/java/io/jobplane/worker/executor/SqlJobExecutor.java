@@ -65,7 +65,7 @@ public class SqlJobExecutor implements JobExecutor {
         }
         Tasks state = new Tasks(run, control, password);
         if (settings.parallel() && settings.workerPool() > 1 && tasks.size() > 1) {
-            control.log(null, "INFO", "running " + tasks.size() + " tasks, " + settings.workerPool() + " at a time");
+            control.progress(null, "running " + tasks.size() + " tasks, " + settings.workerPool() + " at a time");
             runParallel(tasks, settings.workerPool(), state);
         } else {
             Connection connection;
@@ -149,7 +149,7 @@ public class SqlJobExecutor implements JobExecutor {
                 return;
             }
             control.events().taskStarted(run, task);
-            control.log(task, "INFO", "task " + task.index() + " started: " + abbreviate(task.query()));
+            control.progress(task, "task " + task.index() + " started: " + abbreviate(task.query()));
             TaskResult result = attempts(task, connection);
             control.events().taskFinished(run, task, result.status(), result.rowsAffected(), result.errorMessage());
             if (result.status() == TaskStatus.STOPPED) {
@@ -175,9 +175,14 @@ public class SqlJobExecutor implements JobExecutor {
             for (int attempt = 1;; attempt++) {
                 TaskResult result = once(task, connection);
                 if (result.status() != TaskStatus.FAILED || attempt >= settings.taskAttempts()) {
-                    control.log(task, result.status() == TaskStatus.SUCCESS ? "INFO" : "ERROR", "task " + task.index()
-                            + " " + result.status() + (result.rowsAffected() == null ? "" : ", " + result.rowsAffected() + " rows")
-                            + (result.errorMessage() == null ? "" : ": " + result.errorMessage()));
+                    String line = "task " + task.index() + " " + result.status()
+                            + (result.rowsAffected() == null ? "" : ", " + result.rowsAffected() + " rows")
+                            + (result.errorMessage() == null ? "" : ": " + result.errorMessage());
+                    if (result.status() == TaskStatus.SUCCESS) {
+                        control.progress(task, line);
+                    } else {
+                        control.log(task, "ERROR", line);
+                    }
                     return result;
                 }
                 control.log(task, "WARN", "task " + task.index() + " failed (try " + attempt + " of " + settings.taskAttempts()

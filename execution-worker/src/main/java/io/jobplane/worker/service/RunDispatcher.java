@@ -163,10 +163,13 @@ public class RunDispatcher {
                 finish(run, RunOutcome.failed("NO_EXECUTOR", "this worker has no executor for job type " + run.jobType()));
                 return;
             }
-            control.log(null, "INFO", "attempt " + run.attempt() + " started on worker " + events.workerId());
+            control.progress(null, "attempt " + run.attempt() + " started on worker " + events.workerId());
             RunOutcome outcome = executor.get().execute(run, control);
-            control.log(null, outcome.errorMessage() == null ? "INFO" : "ERROR", "run " + outcome.status()
-                    + (outcome.errorMessage() == null ? "" : ": " + outcome.errorMessage()));
+            if (outcome.errorMessage() == null) {
+                control.progress(null, "run " + outcome.status());
+            } else {
+                control.log(null, "ERROR", "run " + outcome.status() + ": " + outcome.errorMessage());
+            }
             finish(run, outcome);
         } catch (RuntimeException e) {
             LOG.errorf(e, "run %s failed unexpectedly", run.runId());

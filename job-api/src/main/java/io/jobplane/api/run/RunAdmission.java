@@ -166,7 +166,7 @@ public class RunAdmission {
         }
         Execution e = job.settings().effective(job.type.replicates()).execution();
         RunSettings settings = new RunSettings(e.enableParallelProcessing(), e.workerPool(), e.taskTimeoutSeconds(),
-                e.retry().attempts(), e.retry().backoffSeconds());
+                e.retry().attempts(), e.retry().backoffSeconds(), e.verbosity().level());
         return new LaunchCommand(run.id.toString(), run.attempt, run.workspace, job.id.toString(), job.name,
                 job.type.name(), destination, specs, job.continueOnError, run.requestedAt, run.trigger,
                 run.executionDate, StoredJson.readMap(run.parameters, PARAMETERS), settings);

@@ -2,15 +2,18 @@ package io.jobplane.events.payload;
 
 /**
  * How a worker executes a run: tasks one after another or {@code workerPool} at a time, a
- * per-task timeout, and how often a failed task is tried ({@code taskAttempts}, with
- * {@code retryBackoffSeconds} before the first retry, doubling after each).
+ * per-task timeout, how often a failed task is tried ({@code taskAttempts}, with
+ * {@code retryBackoffSeconds} before the first retry, doubling after each), and how much it logs
+ * ({@code verbosity}, CData's levels: 1 errors, 2 also warnings and the database's notices, 3 also
+ * each task's start and end, 5 everything).
  */
 public record RunSettings(
         boolean parallel,
         int workerPool,
         Integer taskTimeoutSeconds,
         int taskAttempts,
-        int retryBackoffSeconds) {
+        int retryBackoffSeconds,
+        int verbosity) {
 
-    public static final RunSettings DEFAULT = new RunSettings(false, 1, null, 1, 10);
+    public static final RunSettings DEFAULT = new RunSettings(false, 1, null, 1, 10, 2);
 }
