@@ -16,6 +16,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.jobplane.events.CloudEvent;
+import io.jobplane.events.DeadLetterHeaders;
 import io.jobplane.events.EventCodec;
 import io.jobplane.events.EventTypes;
 import io.jobplane.events.MalformedEventException;
@@ -112,10 +113,8 @@ public class RunEventListener {
         LOG.warnf("%s-%d@%d cannot be applied (%s); sent to the dead-letter topic", record.topic(), record.partition(),
                 record.offset(), why.getMessage());
         RecordHeaders headers = new RecordHeaders();
-        headers.add("dead-letter-reason", String.valueOf(why.getMessage()).getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-partition", Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
+        DeadLetterHeaders.of(record.topic(), record.partition(), record.offset(), why)
+                .forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
         return deadLetters.sendMessage(Message.of(record.value() == null ? "" : record.value())
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(record.key()).withHeaders(headers).build()));
     }
