@@ -107,6 +107,25 @@ class RunSupervisionTest {
     }
 
     @Test
+    void theWorkspaceCapHoldsAcrossJobsAndTheNextRunStartsWhenOneEnds() {
+        // The test profile caps a workspace at 5 active runs (jobplane.runs.max-active-per-workspace).
+        String ws = uniqueWorkspace();
+        String first = job(ws, "first", Map.of(), List.of(task("select 1", true)));
+        String second = job(ws, "second", Map.of(), List.of(task("select 1", true)));
+        List<String> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            runs.add(launch(ws, i % 2 == 0 ? first : second));
+        }
+        for (String run : runs.subList(0, 5)) {
+            launchOf(run, 1);
+        }
+        assertTrue(launches(runs.get(5)).isEmpty() && launches(runs.get(6)).isEmpty(), "runs 6 and 7 wait for a slot");
+        workerRuns(runs.get(1), 1, "w1", RunStatus.SUCCESS);
+        launchOf(runs.get(5), 1);
+        assertTrue(launches(runs.get(6)).isEmpty(), "one slot freed, one run started");
+    }
+
+    @Test
     void aRunWhoseWorkerFallsSilentIsRetriedAndThenFailsWorkerLost() {
         String ws = uniqueWorkspace();
         String job = job(ws, "fragile", Map.of("retry", Map.of("attempts", 2, "backoff_seconds", 0)), List.of(task("select 1", true)));
