@@ -89,6 +89,9 @@ class TestInfrastructureTest {
     private static Process sleeperNamed(Path folder) throws Exception {
         Process p = new ProcessBuilder("bash", "-c", "exec -a \"sleep $0\" sleep 300", folder.toString()).start();
         assertTrue(p.isAlive());
+        // Until the child has exec'd, /proc shows the forking JVM's command line, not the folder.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Processes.commandLine(p.toHandle()).map(c -> c.contains(folder.toString())).orElse(false));
         return p;
     }
 }
