@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.jboss.logging.Logger;
 
@@ -19,7 +18,7 @@ import io.jobplane.worker.events.RunEvents;
 /**
  * What an executor needs from the worker while it runs one attempt: where to report, its log,
  * whether the run was cancelled, and hooks that interrupt the work in progress when it is.
- * Tasks running in parallel each register their own interrupter.
+ * Each running task registers its own interrupter.
  */
 public final class RunControl {
 
@@ -33,7 +32,6 @@ public final class RunControl {
     private final AtomicBoolean started = new AtomicBoolean();
     private final CountDownLatch cancelSignal = new CountDownLatch(1);
     private final Map<String, Interrupter> interrupters = new ConcurrentHashMap<>();
-    private final AtomicReference<Interrupter> single = new AtomicReference<>();
     private final AtomicLong seq = new AtomicLong();
     private final Map<String, AtomicInteger> linesSent = new ConcurrentHashMap<>();
 
@@ -89,15 +87,11 @@ public final class RunControl {
         }
     }
 
-    /** Registers how to interrupt the one piece of work that starts now; null when it has ended. */
-    public void interruptWith(Interrupter action) {
-        single.set(action);
-        if (action != null && cancelled.get()) {
-            fire(action);
-        }
-    }
-
-    /** The same for one of several tasks running at once, by task id. */
+    /**
+     * Registers how to interrupt the task that starts now ({@code null} when it has ended); tasks
+     * running at once each register their own. If the run was cancelled in between, the
+     * interrupter fires at once, so no cancel slips through the gap.
+     */
     public void interruptWith(String taskId, Interrupter action) {
         if (action == null) {
             interrupters.remove(taskId);
@@ -155,7 +149,6 @@ public final class RunControl {
     }
 
     private void interruptAll() {
-        fire(single.get());
         interrupters.values().forEach(this::fire);
     }
 

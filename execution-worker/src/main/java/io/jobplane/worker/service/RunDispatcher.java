@@ -133,11 +133,6 @@ public class RunDispatcher {
         return control == null ? CompletableFuture.completedFuture(null) : events.heartbeat(control.run(), control.state());
     }
 
-    /** Attempts held right now, for tests and the health check. */
-    public int held() {
-        return active.size();
-    }
-
     private void heartbeat() {
         for (RunControl control : active.values()) {
             events.heartbeat(control.run(), control.state()).exceptionally(e -> {

@@ -7,11 +7,13 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 import io.jobplane.api.job.lakeformation.JobParameter;
+import io.jobplane.api.job.settings.Execution;
 import io.jobplane.api.job.settings.JobSettings;
 import io.jobplane.api.json.StoredJson;
 import io.jobplane.api.secret.SealedFields;
@@ -46,8 +48,23 @@ public class JobEntity extends WorkspaceObject {
     /** Sealed secrets of the parameter, JSON; see {@link SealedFields}. */
     public String secrets = "{}";
 
+    @Transient
+    private String parsedFrom;
+    @Transient
+    private JobSettings parsed;
+
+    /** The settings as given; parsed once per stored value, however often a launch asks. */
     public JobSettings settings() {
-        return StoredJson.read(settings, JobSettings.class);
+        if (parsed == null || parsedFrom != settings) {
+            parsed = StoredJson.read(settings, JobSettings.class);
+            parsedFrom = settings;
+        }
+        return parsed;
+    }
+
+    /** How the job's runs execute, defaults filled in. */
+    public Execution execution() {
+        return settings().effective(type.replicates()).execution();
     }
 
     public JobParameter parameter() {

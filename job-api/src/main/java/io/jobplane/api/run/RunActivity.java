@@ -19,7 +19,7 @@ public class RunActivity {
     /** The API supervises every run, so its own record says whether one is still going. */
     private static final String ACTIVE_RUNS = """
             select count(*) from api.run r
-             where r.job_id = $1 and r.state in ('QUEUED', 'DISPATCHED', 'RUNNING', 'CANCELLING')""";
+             where r.job_id = $1 and r.state in""" + " " + RunState.UNFINISHED_SQL;
     private static final String RUNNING_TASK = """
             select count(*) from runs.task_run t join runs.run r on r.run_id = t.run_id
              where t.task_id = $1 and t.status = 'RUNNING' and r.status in ('QUEUED', 'RUNNING', 'CANCELLING')""";

@@ -164,7 +164,7 @@ public class RunAdmission {
         for (TaskEntity t : tasks) {
             specs.add(new TaskSpec(t.id.toString(), t.index, t.query));
         }
-        Execution e = job.settings().effective(job.type.replicates()).execution();
+        Execution e = job.execution();
         RunSettings settings = new RunSettings(e.enableParallelProcessing(), e.workerPool(), e.taskTimeoutSeconds(),
                 e.retry().attempts(), e.retry().backoffSeconds(), e.verbosity().level());
         return new LaunchCommand(run.id.toString(), run.attempt, run.workspace, job.id.toString(), job.name,
@@ -173,6 +173,6 @@ public class RunAdmission {
     }
 
     static Integer limitOf(JobEntity job) {
-        return job == null ? null : job.settings().effective(job.type.replicates()).execution().maxActiveRuns();
+        return job == null ? null : job.execution().maxActiveRuns();
     }
 }

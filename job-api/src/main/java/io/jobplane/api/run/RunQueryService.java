@@ -54,10 +54,9 @@ public class RunQueryService {
             select task_id, task_index, status, rows_affected, error_message, started_at, finished_at
               from runs.task_run where run_id = $1 order by task_index""";
     private static final String JOB_SQL = "select 1 from api.job where id = $1 and workspace = $2";
-    private static final String ACTIVE_SQL = """
-            select count(*) filter (where state in ('DISPATCHED', 'RUNNING', 'CANCELLING')) as active,
-                   count(*) filter (where state = 'QUEUED') as queued
-              from api.run where job_id = $1 and state in ('QUEUED', 'DISPATCHED', 'RUNNING', 'CANCELLING')""";
+    private static final String ACTIVE_SQL = "select count(*) filter (where state in " + RunState.ACTIVE_SQL + ") as active,"
+            + " count(*) filter (where state = 'QUEUED') as queued"
+            + " from api.run where job_id = $1 and state in " + RunState.UNFINISHED_SQL;
     private static final String LAST_RUN_OF_TASKS_SQL = """
             select distinct on (t.task_id) t.task_id, t.task_index, t.status, t.rows_affected, t.error_message,
                    t.started_at, t.finished_at, r.run_id, r.attempt, r.status as run_status, r.execution_date
@@ -76,13 +75,17 @@ public class RunQueryService {
 
     /** One run with its tasks. */
     public Uni<RunStatusView> status(Caller caller, UUID runId) {
+        return find(caller, runId).chain(this::withTasks);
+    }
+
+    /** One run without its tasks, or 404 when the caller's workspace has no such run. */
+    private Uni<RunStatusView> find(Caller caller, UUID runId) {
         Tuple key = Tuple.of(runId, caller.workspace());
         return pool.preparedQuery(STATUS_SQL).execute(key)
                 .map(rows -> rows.size() == 0 ? null : supervised(rows.iterator().next()))
                 .onFailure(RunActivity::readModelMissing).recoverWithUni(() -> launchRecordOnly(key))
                 .onItem().ifNull().switchTo(() -> readModelOnly(caller, runId))
-                .onItem().ifNull().failWith(() -> ApiException.notFound("run", runId))
-                .chain(this::withTasks);
+                .onItem().ifNull().failWith(() -> ApiException.notFound("run", runId));
     }
 
     /** One run of the job (CData's "retrieve a specified job history"). */
@@ -107,12 +110,8 @@ public class RunQueryService {
                     .map(rows -> {
                         List<RunStatusView> runs = new ArrayList<>();
                         rows.forEach(r -> runs.add(fromReadModel(r)));
-                        String next = null;
-                        if (runs.size() > filter.limit()) {
-                            runs.remove(runs.size() - 1);
-                            next = runs.get(runs.size() - 1).runId();
-                        }
-                        return new RunStatusView.Page(runs, next);
+                        RunStatusView last = lastOfFullPage(runs, filter.limit());
+                        return new RunStatusView.Page(runs, last == null ? null : last.runId());
                     })
                     .onFailure(RunActivity::readModelMissing).recoverWithItem(new RunStatusView.Page(List.of(), null));
         });
@@ -160,18 +159,14 @@ public class RunQueryService {
         return pool.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> {
             List<RunStatusView.TaskHistoryEntry> out = new ArrayList<>();
             rows.forEach(r -> out.add(taskEntry(r)));
-            String next = null;
-            if (out.size() > limit) {
-                out.remove(out.size() - 1);
-                next = out.get(out.size() - 1).runId();
-            }
-            return new RunStatusView.TaskHistoryPage(out, next);
+            RunStatusView.TaskHistoryEntry last = lastOfFullPage(out, limit);
+            return new RunStatusView.TaskHistoryPage(out, last == null ? null : last.runId());
         }).onFailure(RunActivity::readModelMissing).recoverWithItem(new RunStatusView.TaskHistoryPage(List.of(), null));
     }
 
     /** Log lines of the run after {@code afterSeq} (of the given attempt), optionally of one task. */
     public Uni<RunStatusView.LogPage> logs(Caller caller, UUID runId, String taskId, int afterAttempt, long afterSeq, int limit) {
-        return status(caller, runId).chain(run -> {
+        return find(caller, runId).chain(run -> {
             List<Object> params = new ArrayList<>(List.of(runId.toString(), afterAttempt, afterSeq, limit + 1));
             String taskFilter = "";
             if (taskId != null) {
@@ -185,11 +180,8 @@ public class RunQueryService {
                             r.getInteger("task_index"), r.getString("level"), r.getString("message"),
                             r.getBoolean("truncated"), instant(r, "at")));
                 }
-                boolean more = lines.size() > limit;
-                if (more) {
-                    lines.remove(lines.size() - 1);
-                }
-                return new RunStatusView.LogPage(lines, more ? lines.get(lines.size() - 1).seq() : null);
+                RunStatusView.LogLine last = lastOfFullPage(lines, limit);
+                return new RunStatusView.LogPage(lines, last == null ? null : last.seq());
             }).onFailure(RunActivity::readModelMissing).recoverWithItem(new RunStatusView.LogPage(List.of(), null));
         });
     }
@@ -277,6 +269,18 @@ public class RunQueryService {
     private static RunStatusView.TaskHistoryEntry taskEntry(Row r) {
         return new RunStatusView.TaskHistoryEntry(r.getString("run_id"), r.getInteger("attempt"), r.getString("run_status"),
                 instant(r, "execution_date"), task(r));
+    }
+
+    /**
+     * Pages are read with one row more than asked for: drops it and returns the page's last row
+     * when there is a next page (its cursor), null on the last page.
+     */
+    private static <T> T lastOfFullPage(List<T> rows, int limit) {
+        if (rows.size() <= limit) {
+            return null;
+        }
+        rows.remove(rows.size() - 1);
+        return rows.get(rows.size() - 1);
     }
 
     private static int rank(String status) {

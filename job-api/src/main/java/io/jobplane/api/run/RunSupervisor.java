@@ -55,7 +55,7 @@ public class RunSupervisor {
     private static final Logger LOG = Logger.getLogger(RunSupervisor.class);
     /** Arbitrary, fixed: identifies the sweeper's advisory lock among all of the database's. */
     private static final long SWEEPER_LOCK = 727_003L;
-    private static final String ACTIVE = "('DISPATCHED', 'RUNNING', 'CANCELLING')";
+    private static final String ACTIVE = RunState.ACTIVE_SQL;
 
     private static final String HOLDERS = "select id, attempt, worker_id from api.run where id = any($1) and state in " + ACTIVE;
     private static final String SEEN = """
@@ -196,11 +196,13 @@ public class RunSupervisor {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (String ws : workspaces) {
             chain = chain.chain(() -> pool.preparedQuery(WAITING).execute(Tuple.of(ws))
-                    .chain(rows -> rows.iterator().next().getBoolean(0)
-                            ? Panache.withTransaction(() -> admission.admitWaiting(ws)).replaceWithVoid()
-                            : Uni.createFrom().voidItem()));
+                    .chain(rows -> rows.iterator().next().getBoolean(0) ? admit(ws) : Uni.createFrom().voidItem()));
         }
         return chain;
+    }
+
+    private Uni<Void> admit(String workspace) {
+        return Panache.withTransaction(() -> admission.admitWaiting(workspace)).replaceWithVoid();
     }
 
     /** Lost workers, then runs waiting for a slot or a retry's backoff. One replica at a time. */
@@ -217,9 +219,13 @@ public class RunSupervisor {
                 })
                 .chain(() -> pool.query(DUE).execute())
                 .chain(rows -> {
-                    List<String> due = new ArrayList<>();
-                    rows.forEach(r -> due.add(r.getString("workspace")));
-                    return admitWhereWaiting(due);
+                    // These workspaces have runs due: admit them without asking again.
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (Row r : rows) {
+                        String ws = r.getString("workspace");
+                        chain = chain.chain(() -> admit(ws));
+                    }
+                    return chain;
                 })
                 .onFailure().invoke(e -> LOG.warnf("run sweep failed: %s", e.getMessage()))
                 .onFailure().recoverWithNull();
@@ -244,7 +250,7 @@ public class RunSupervisor {
         String why = "worker " + run.workerId + " stopped sending heartbeats (last at " + run.lastSeenAt + ")";
         LOG.warnf("run %s attempt %d: %s", id, run.attempt, why);
         return JobEntity.<JobEntity>findById(run.jobId).call(job -> RunAdmission.readOnly(job)).chain(job -> {
-            Retry retry = job == null ? null : job.settings().effective(job.type.replicates()).execution().retry();
+            Retry retry = job == null ? null : job.execution().retry();
             Uni<Void> log = outbox.append(Topics.RUN_EVENTS, CloudEvent.of(RunService.SOURCE, EventTypes.RUN_LOG, id,
                     new RunLog(id, run.attempt, run.workspace, null, null, Long.MAX_VALUE, "ERROR", why, false, Instant.now())));
             if (run.state != RunState.CANCELLING && retry != null && run.attempt < retry.attempts()) {

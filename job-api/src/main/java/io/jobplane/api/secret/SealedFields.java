@@ -66,13 +66,6 @@ public final class SealedFields {
         return changed;
     }
 
-    /** Keeps only the fields {@code keep} accepts; returns the ones dropped. */
-    public List<String> retain(java.util.function.Predicate<String> keep) {
-        List<String> dropped = sealed.keySet().stream().filter(keep.negate()).toList();
-        dropped.forEach(sealed::remove);
-        return dropped;
-    }
-
     /** Every clear value, for the rare moment that needs them (a connection test) and for masking output. */
     public Map<String, String> open(SecretKeyring keyring) {
         Map<String, String> clear = new TreeMap<>();

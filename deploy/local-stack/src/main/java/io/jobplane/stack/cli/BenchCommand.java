@@ -87,6 +87,8 @@ class BenchCommand implements Callable<Integer> {
     private String api;
     private String token;
     private PostgresServer pg;
+    /** The connection every bench job runs on: the local stack's {@code demo} database. */
+    private String connectionId;
 
     @Override
     public Integer call() throws Exception {
@@ -102,7 +104,7 @@ class BenchCommand implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors(), api);
 
         Ceilings ceilings = new Ceilings(kafkaCeiling(bootstrap), postgresCeiling());
-        String connection = connection();
+        connectionId = connection();
         String noop = job("noop-" + stamp(), List.of("select 1"));
 
         if (warmup > 0) {
@@ -376,7 +378,7 @@ class BenchCommand implements Callable<Integer> {
     // --- query latency over a large read model ---------------------------------------------------
 
     private Queries queryLatency(String job) throws Exception {
-        String prefix = String.format("%08x", ThreadLocalRandom.current().nextInt()) ;
+        String prefix = String.format("%08x", ThreadLocalRandom.current().nextInt());
         seed(job, prefix);
         List<Long> status = new ArrayList<>();
         List<Long> history = new ArrayList<>();
@@ -457,12 +459,7 @@ class BenchCommand implements Callable<Integer> {
         return created(request("POST", "/api/v1/workspaces/" + WS + "/connections", body), "connection_id");
     }
 
-    private String connectionId;
-
     private String job(String name, List<String> queries) throws Exception {
-        if (connectionId == null) {
-            connectionId = connection();
-        }
         return created(request("POST", "/api/v1/workspaces/" + WS + "/jobs", Map.of("name", name, "type", "TABLE_TO_TABLE",
                 "destination_connection_id", connectionId, "queries", queries)), "job_id");
     }
