@@ -82,7 +82,7 @@ public final class KafkaBroker extends ManagedProcess {
         // Another broker on our port would answer the readiness check in place of ours.
         for (int wanted : List.of(port, controllerPort)) {
             if (Ports.taken(wanted)) {
-                throw new StackException("cannot start Kafka: port " + wanted + " is already taken by another program");
+                throw new PortTakenException("Kafka", wanted);
             }
         }
         try {

@@ -35,6 +35,23 @@ public final class Ports {
     }
 
     /**
+     * Starts a server on ports chosen by {@link #free()}. Another program can take a free port
+     * between the choice and the bind (an outgoing connection gets its local port from the same
+     * range), so a start refused for a taken port is tried again, up to three times, with fresh ports.
+     */
+    public static <T> T startOnFreePorts(java.util.function.Supplier<T> start) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return start.get();
+            } catch (PortTakenException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
      * True when another program holds the port: binding it fails. Used before starting a server;
      * unlike a connection attempt it cannot be fooled by a TCP self-connect on an unused port.
      */

@@ -216,7 +216,7 @@ public final class PostgresServer implements AutoCloseable {
             boolean ours = Processes.handle(pid()).isPresent();
             if (!ours && Ports.taken(port)) {
                 // Connecting would reach that other server, and ours could not bind anyway.
-                throw new StackException("cannot start PostgreSQL: port " + port + " is already taken by another program");
+                throw new PortTakenException("PostgreSQL", port);
             }
             if (!ours || !accepts()) {
                 try {

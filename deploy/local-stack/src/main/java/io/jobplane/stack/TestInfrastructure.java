@@ -72,13 +72,15 @@ public final class TestInfrastructure {
             throw new UncheckedIOException(e);
         }
         CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> {
-            KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"), Ports.free(), Ports.free(), dir.resolve("kafka.log"));
+            KafkaBroker broker = Ports.startOnFreePorts(() -> KafkaBroker.start(dir.resolve("kafka"), Ports.free(), Ports.free(),
+                    dir.resolve("kafka.log")));
             writeQuietly(dir.resolve(KAFKA_PID_FILE), Long.toString(broker.pid()));
             return broker;
         }, Processes.OWN_THREAD);
         PostgresServer postgres;
         try {
-            postgres = PostgresServer.start(dir.resolve("postgres"), Ports.free(), false, dir.resolve("postgres.log"));
+            postgres = Ports.startOnFreePorts(
+                    () -> PostgresServer.start(dir.resolve("postgres"), Ports.free(), false, dir.resolve("postgres.log")));
         } catch (RuntimeException e) {
             // Do not leave a broker behind that no shutdown hook knows about.
             kafka.handle((broker, error) -> {
