@@ -5,6 +5,7 @@ import static io.jobplane.api.ApiTestSupport.postgresConnection;
 import static io.jobplane.api.ApiTestSupport.uniqueWorkspace;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,8 +109,16 @@ class RunSupervisionTest {
 
     @Test
     void theWorkspaceCapHoldsAcrossJobsAndTheNextRunStartsWhenOneEnds() {
-        // The test profile caps a workspace at 5 active runs (jobplane.runs.max-active-per-workspace).
         String ws = uniqueWorkspace();
+        as(ws, "admin").body(Map.of("workspace_id", ws, "display_name", "Capped", "max_active_runs", 9))
+                .post("/api/v1/workspaces").then().statusCode(201).body("max_active_runs", equalTo(9));
+        as(ws, "editor").body(Map.of("display_name", "Capped", "max_active_runs", 5))
+                .put("/api/v1/workspaces/{ws}", ws).then().statusCode(403);
+        as(ws, "admin").body(Map.of("display_name", "Capped", "max_active_runs", 0))
+                .put("/api/v1/workspaces/{ws}", ws).then().statusCode(400).body("error_code", equalTo("VALIDATION_FAILED"));
+        as(ws, "admin").header("If-Match", "\"0\"").body(Map.of("display_name", "Capped", "max_active_runs", 5))
+                .put("/api/v1/workspaces/{ws}", ws).then().statusCode(200).body("max_active_runs", equalTo(5))
+                .header("ETag", "\"1\"");
         String first = job(ws, "first", Map.of(), List.of(task("select 1", true)));
         String second = job(ws, "second", Map.of(), List.of(task("select 1", true)));
         List<String> runs = new java.util.ArrayList<>();
@@ -123,6 +132,13 @@ class RunSupervisionTest {
         workerRuns(runs.get(1), 1, "w1", RunStatus.SUCCESS);
         launchOf(runs.get(5), 1);
         assertTrue(launches(runs.get(6)).isEmpty(), "one slot freed, one run started");
+        // Without a cap of its own (and none by default) the workspace's runs are dispatched at once.
+        as(ws, "admin").header("If-Match", "\"0\"").body(Map.of("display_name", "Uncapped"))
+                .put("/api/v1/workspaces/{ws}", ws).then().statusCode(412).body("error_code", equalTo("VERSION_MISMATCH"));
+        as(ws, "admin").body(Map.of("display_name", "Uncapped")).put("/api/v1/workspaces/{ws}", ws).then().statusCode(200)
+                .body("max_active_runs", nullValue());
+        launchOf(launch(ws, first), 1);
+        launchOf(runs.get(6), 1);
     }
 
     @Test

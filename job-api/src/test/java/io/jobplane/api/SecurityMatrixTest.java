@@ -63,6 +63,7 @@ class SecurityMatrixTest {
                 new Endpoint("GET", "/api/v1/workspaces", "any", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}", "viewer", null),
                 new Endpoint("POST", "/api/v1/workspaces", "admin", Map.of("workspace_id", ws, "display_name", "Matrix")),
+                new Endpoint("PUT", "/api/v1/workspaces/{ws}", "admin", Map.of("display_name", "Matrix")),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/connections", "viewer", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/connections/{conn}", "viewer", null),
                 new Endpoint("POST", "/api/v1/workspaces/{ws}/connections", "editor", conn),

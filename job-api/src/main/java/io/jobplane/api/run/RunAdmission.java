@@ -19,6 +19,7 @@ import io.jobplane.api.job.TaskEntity;
 import io.jobplane.api.job.settings.Execution;
 import io.jobplane.api.json.StoredJson;
 import io.jobplane.api.outbox.Outbox;
+import io.jobplane.api.workspace.WorkspaceEntity;
 import io.jobplane.events.CloudEvent;
 import io.jobplane.events.EventTypes;
 import io.jobplane.events.Topics;
@@ -32,7 +33,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * Decides when a queued run may start and sends it on its way: a run is dispatched (its launch
  * command written to the outbox) while its job has fewer than {@code execution.max_active_runs}
- * active runs and its workspace fewer than {@code jobplane.runs.max-active-per-workspace}. Runs over
+ * active runs and its workspace fewer than its {@code max_active_runs} (default
+ * {@code jobplane.runs.max-active-per-workspace}). Runs over
  * a limit wait {@code QUEUED} and are admitted in launch order when a slot frees. Admission of one
  * workspace runs under a transaction-scoped advisory lock, so replicas never overfill a slot.
  * Must be called inside a transaction.
@@ -45,19 +47,23 @@ public class RunAdmission {
     private static final int BATCH = 500;
 
     private final Outbox outbox;
-    private final Optional<Integer> workspaceLimit;
+    private final Optional<Integer> defaultWorkspaceLimit;
 
     public RunAdmission(Outbox outbox, RunsConfig config) {
         this.outbox = outbox;
-        this.workspaceLimit = config.maxActivePerWorkspace();
+        this.defaultWorkspaceLimit = config.maxActivePerWorkspace();
     }
 
-    /** A new run: dispatched at once when no limit applies, else admitted with the others in order. */
-    Uni<Void> admitNew(RunEntity run, JobEntity job, List<TaskEntity> tasks, ConnectionEntity destination) {
-        if (workspaceLimit.isEmpty() && limitOf(job) == null) {
-            return dispatch(run, job, tasks, destination);
-        }
-        return admitWaiting(run.workspace).replaceWithVoid();
+    /**
+     * Whether a concurrency limit may hold the job's new runs (the workspace's own cap, else the
+     * deployment's default; the job's max_active_runs); without one they are dispatched at once.
+     */
+    boolean mayHold(JobEntity job, Integer workspaceCap) {
+        return workspaceLimit(workspaceCap).isPresent() || limitOf(job) != null;
+    }
+
+    private Optional<Integer> workspaceLimit(Integer workspaceCap) {
+        return workspaceCap != null ? Optional.of(workspaceCap) : defaultWorkspaceLimit;
     }
 
     /** Admits the workspace's queued runs that fit; returns how many were dispatched. */
@@ -69,10 +75,12 @@ public class RunAdmission {
                 .chain(() -> RunEntity.<RunEntity>find(
                         "workspace = ?1 and state = ?2 and (notBefore is null or notBefore <= ?3) order by id",
                         workspace, RunState.QUEUED, Instant.now()).page(0, BATCH).list())
-                .chain(waiting -> waiting.isEmpty() ? Uni.createFrom().item(0) : admit(workspace, waiting));
+                .chain(waiting -> waiting.isEmpty() ? Uni.createFrom().item(0)
+                        : WorkspaceEntity.<WorkspaceEntity>findById(workspace)
+                                .chain(w -> admit(workspace, workspaceLimit(w == null ? null : w.maxActiveRuns), waiting)));
     }
 
-    private Uni<Integer> admit(String workspace, List<RunEntity> waiting) {
+    private Uni<Integer> admit(String workspace, Optional<Integer> workspaceLimit, List<RunEntity> waiting) {
         return activeByJob(workspace).chain(active -> {
             long[] total = { active.values().stream().mapToLong(Long::longValue).sum() };
             Map<UUID, JobEntity> jobs = new HashMap<>();
@@ -141,11 +149,16 @@ public class RunAdmission {
     }
 
     private Uni<Void> dispatch(RunEntity run, JobEntity job, List<TaskEntity> tasks, ConnectionEntity destination) {
+        return outbox.append(Topics.COMMANDS, markDispatched(run, job, tasks, destination));
+    }
+
+    /** Marks the run dispatched now and returns its launch command, for the caller to write with it. */
+    static CloudEvent markDispatched(RunEntity run, JobEntity job, List<TaskEntity> tasks, ConnectionEntity destination) {
         run.state = RunState.DISPATCHED;
         run.dispatchedAt = Instant.now();
         run.notBefore = null;
         LaunchCommand command = command(run, job, selected(run, tasks), destination);
-        return outbox.append(Topics.COMMANDS, CloudEvent.of(RunService.SOURCE, EventTypes.LAUNCH, run.id.toString(), command));
+        return CloudEvent.of(RunService.SOURCE, EventTypes.LAUNCH, run.id.toString(), command);
     }
 
     /** The tasks a run executes: those its launch named, else the job's active ones; in the job's order. */

@@ -19,6 +19,7 @@ import io.jobplane.api.job.JobType;
 import io.jobplane.api.job.TaskEntity;
 import io.jobplane.api.json.StoredJson;
 import io.jobplane.api.outbox.Outbox;
+import io.jobplane.api.run.LaunchStore.LaunchPlan;
 import io.jobplane.api.security.Caller;
 import io.jobplane.events.CloudEvent;
 import io.jobplane.events.EventTypes;
@@ -43,20 +44,28 @@ public class RunService {
 
     private final Outbox outbox;
     private final RunAdmission admission;
+    private final LaunchStore store;
 
-    public RunService(Outbox outbox, RunAdmission admission) {
+    public RunService(Outbox outbox, RunAdmission admission, LaunchStore store) {
         this.outbox = outbox;
         this.admission = admission;
+        this.store = store;
     }
 
-    /** Launches a run of the job, or returns the run an earlier request with the same key made. */
+    /**
+     * Launches a run of the job, or returns the run an earlier request with the same key made. A run
+     * no concurrency limit can hold is written dispatched, with its command, in one statement; others
+     * are queued and admitted in a transaction that takes the workspace's admission lock.
+     */
     public Uni<LaunchResult> launch(Caller caller, UUID jobId, String idempotencyKey, LaunchRequest request) {
         LaunchRequest options = request == null ? LaunchRequest.NONE : request;
-        return Panache.withTransaction(() -> launchOnce(caller, jobId, idempotencyKey, options))
-                .onFailure(RunService::isUniqueViolation)
-                // A concurrent request with the same key won the race: answer with its run.
-                .recoverWithUni(() -> Panache.withSession(() -> findByKey(caller, jobId, idempotencyKey))
-                        .onItem().ifNull().failWith(() -> new IllegalStateException("idempotent run vanished")))
+        return earlier(caller, jobId, idempotencyKey)
+                .onItem().ifNull().switchTo(() -> store.plan(caller.workspace(), jobId)
+                        .onItem().ifNull().failWith(() -> ApiException.notFound("job", jobId))
+                        .invoke(plan -> requireLaunchable(plan, options))
+                        .chain(plan -> admission.mayHold(plan.job(), plan.workspaceCap())
+                                ? recordQueued(caller, plan, idempotencyKey, options)
+                                : recordDispatched(caller, plan, idempotencyKey, options)))
                 .invoke(result -> {
                     if (!result.replayed()) {
                         outbox.committed();
@@ -106,35 +115,41 @@ public class RunService {
                 .call(() -> outbox.append(Topics.CONTROL, cancel));
     }
 
-    private Uni<LaunchResult> launchOnce(Caller caller, UUID jobId, String idempotencyKey, LaunchRequest options) {
-        Uni<LaunchResult> existing = idempotencyKey == null ? Uni.createFrom().nullItem()
-                : findByKey(caller, jobId, idempotencyKey);
-        return existing.chain(found -> found != null ? Uni.createFrom().item(found)
-                : loadLaunchable(caller, jobId, options).chain(plan -> record(caller, plan, idempotencyKey, options)));
+    private Uni<LaunchResult> earlier(Caller caller, UUID jobId, String idempotencyKey) {
+        return idempotencyKey == null ? Uni.createFrom().nullItem()
+                : store.findByKey(caller.workspace(), jobId, idempotencyKey);
     }
 
-    private static Uni<LaunchResult> findByKey(Caller caller, UUID jobId, String idempotencyKey) {
-        return RunEntity.<RunEntity>find("workspace = ?1 and jobId = ?2 and idempotencyKey = ?3",
-                caller.workspace(), jobId, idempotencyKey).firstResult()
-                .map(run -> run == null ? null : LaunchResult.of(run, true));
+    private static void requireLaunchable(LaunchPlan plan, LaunchRequest options) {
+        requireActive(plan.job());
+        requireRunnable(plan.job());
+        requireTasks(plan.job(), plan.tasks(), options);
+        requireRunnableConnection(plan.connection());
     }
 
-    private Uni<LaunchPlan> loadLaunchable(Caller caller, UUID jobId, LaunchRequest options) {
-        // A launch only reads the definition: loaded read-only, it is never flushed back, so
-        // concurrent launches of one job never contend for its row.
-        return Panache.getSession().invoke(s -> s.setDefaultReadOnly(true))
-                .chain(() -> JobEntity.findInWorkspace(caller.workspace(), jobId))
-                .onItem().ifNull().failWith(() -> ApiException.notFound("job", jobId))
-                .invoke(RunService::requireActive)
-                .invoke(RunService::requireRunnable)
-                .chain(job -> TaskEntity.ofJob(job.id)
-                        .invoke(tasks -> requireTasks(job, tasks, options))
-                        .chain(tasks -> ConnectionEntity.<ConnectionEntity>findById(job.destinationConnectionId)
-                                .invoke(RunService::requireRunnableConnection)
-                                .map(connection -> new LaunchPlan(job, tasks, connection))));
+    private Uni<LaunchResult> recordDispatched(Caller caller, LaunchPlan plan, String idempotencyKey, LaunchRequest options) {
+        RunEntity run = newRun(caller, plan, idempotencyKey, options);
+        run.id = LaunchStore.newRunId();
+        CloudEvent queued = queuedEvent(run, plan.job(), RunAdmission.selected(run, plan.tasks()));
+        CloudEvent command = RunAdmission.markDispatched(run, plan.job(), plan.tasks(), plan.connection());
+        return store.insertDispatched(run, queued, command).chain(inserted -> inserted
+                ? Uni.createFrom().item(LaunchResult.of(run, false))
+                // A concurrent request with the same key won the race: answer with its run.
+                : earlier(caller, plan.job().id, idempotencyKey));
     }
 
-    private Uni<LaunchResult> record(Caller caller, LaunchPlan plan, String idempotencyKey, LaunchRequest options) {
+    private Uni<LaunchResult> recordQueued(Caller caller, LaunchPlan plan, String idempotencyKey, LaunchRequest options) {
+        RunEntity run = newRun(caller, plan, idempotencyKey, options);
+        return Panache.withTransaction(() -> run.<RunEntity>persist()
+                        .call(saved -> outbox.append(Topics.RUN_EVENTS, queuedEvent(saved, plan.job(),
+                                RunAdmission.selected(saved, plan.tasks()))))
+                        .call(saved -> admission.admitWaiting(saved.workspace))
+                        .map(saved -> LaunchResult.of(saved, false)))
+                .onFailure(RunService::isUniqueViolation)
+                .recoverWithUni(() -> earlier(caller, plan.job().id, idempotencyKey));
+    }
+
+    private static RunEntity newRun(Caller caller, LaunchPlan plan, String idempotencyKey, LaunchRequest options) {
         RunEntity run = new RunEntity();
         run.workspace = caller.workspace();
         run.jobId = plan.job().id;
@@ -147,11 +162,7 @@ public class RunService {
         run.parameters = StoredJson.write(options.parameters() == null ? Map.of() : options.parameters());
         run.taskIds = options.tasks() == null ? null : options.tasks().toArray(new UUID[0]);
         run.state = RunState.QUEUED;
-        return run.<RunEntity>persist()
-                .call(saved -> outbox.append(Topics.RUN_EVENTS, queuedEvent(saved, plan.job(),
-                        RunAdmission.selected(saved, plan.tasks()))))
-                .call(saved -> admission.admitNew(saved, plan.job(), plan.tasks(), plan.connection()))
-                .map(saved -> LaunchResult.of(saved, false));
+        return run;
     }
 
     static CloudEvent queuedEvent(RunEntity run, JobEntity job, List<TaskEntity> tasks) {
@@ -179,6 +190,10 @@ public class RunService {
 
     /** Workers execute SQL tasks on PostgreSQL today; other databases come with their executors. */
     private static void requireRunnableConnection(ConnectionEntity connection) {
+        if (connection == null) {
+            throw ApiException.conflict("JOB_HAS_NO_DESTINATION", "The job names no destination connection to run its tasks on",
+                    "Set destination_connection_id on the job.");
+        }
         if (connection.type() != ConnectionType.POSTGRESQL) {
             throw ApiException.conflict("CONNECTION_TYPE_NOT_RUNNABLE",
                     "Connection '" + connection.name + "' is of type " + connection.type
@@ -220,6 +235,4 @@ public class RunService {
         return false;
     }
 
-    private record LaunchPlan(JobEntity job, List<TaskEntity> tasks, ConnectionEntity connection) {
-    }
 }

@@ -16,7 +16,7 @@ public final class Versions {
     }
 
     /** Fails with 412 when the client's If-Match names another version than the current one. */
-    public static void requireMatch(String ifMatch, WorkspaceObject current) {
+    public static void requireMatch(String ifMatch, Stamped current) {
         if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
             return;
         }

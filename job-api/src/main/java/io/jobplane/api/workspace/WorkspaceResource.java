@@ -6,16 +6,21 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -52,16 +57,24 @@ public class WorkspaceResource {
     public record WorkspaceRequest(
             @NotBlank @Size(max = 255) @Pattern(regexp = "[A-Za-z0-9_.-]+", message = "may contain letters, digits, '_', '.', '-'") String workspaceId,
             @NotBlank @Size(max = 255) String displayName,
-            @Size(max = 4000) String description) {
+            @Size(max = 4000) String description,
+            @Min(1) @Max(100000) Integer maxActiveRuns) {
+    }
+
+    /** A registered workspace's settings, replaced as a whole; a left-out max_active_runs removes the cap. */
+    public record WorkspaceUpdate(
+            @NotBlank @Size(max = 255) String displayName,
+            @Size(max = 4000) String description,
+            @Min(1) @Max(100000) Integer maxActiveRuns) {
     }
 
     /** A workspace as the API shows it, with the caller's role in it. */
-    public record WorkspaceView(String workspaceId, String displayName, String description, String role, boolean registered,
-            Instant createdAt, Integer version) {
+    public record WorkspaceView(String workspaceId, String displayName, String description, Integer maxActiveRuns,
+            String role, boolean registered, Instant createdAt, Integer version) {
         static WorkspaceView of(String id, Role role, WorkspaceEntity e) {
-            return e == null ? new WorkspaceView(id, id, null, role.name().toLowerCase(), false, null, null)
-                    : new WorkspaceView(id, e.displayName, e.description, role.name().toLowerCase(), true, e.createdAt,
-                            e.version);
+            return e == null ? new WorkspaceView(id, id, null, null, role.name().toLowerCase(), false, null, null)
+                    : new WorkspaceView(id, e.displayName, e.description, e.maxActiveRuns, role.name().toLowerCase(), true,
+                            e.createdAt, e.version);
         }
     }
 
@@ -78,10 +91,33 @@ public class WorkspaceResource {
                     }
                 })
                 .chain(() -> WorkspaceEntity.register(request.workspaceId(), request.displayName(), request.description(),
-                        caller.subject()).<WorkspaceEntity>persist())
+                        request.maxActiveRuns(), caller.subject()).<WorkspaceEntity>persist())
                 .call(e -> audit.record(caller, "workspace.created", "workspace", e.id, Map.of("display_name", e.displayName)))
                 .map(e -> Response.created(URI.create("/api/v1/workspaces/" + e.id))
-                        .entity(WorkspaceView.of(e.id, caller.role(), e)).build());
+                        .tag(Versions.etag(e.version)).entity(WorkspaceView.of(e.id, caller.role(), e)).build());
+    }
+
+    @PUT
+    @Path("/{workspace}")
+    @WithTransaction
+    @Operation(summary = "Replace a registered workspace's name, description and run cap (admin of that workspace)")
+    public Uni<Response> update(@PathParam("workspace") String workspace, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @Valid @NotNull WorkspaceUpdate change) {
+        Caller caller = guard.require(workspace, Role.ADMIN);
+        return WorkspaceEntity.<WorkspaceEntity>findById(workspace)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("workspace", workspace))
+                .invoke(e -> {
+                    Versions.requireMatch(ifMatch, e);
+                    e.displayName = change.displayName();
+                    e.description = change.description();
+                    e.maxActiveRuns = change.maxActiveRuns();
+                    e.updatedAt = Instant.now();
+                })
+                .call(e -> audit.record(caller, "workspace.updated", "workspace", e.id,
+                        change.maxActiveRuns() == null ? Map.of("display_name", e.displayName)
+                                : Map.of("display_name", e.displayName, "max_active_runs", change.maxActiveRuns())))
+                .call(e -> WorkspaceEntity.getSession().chain(s -> s.flush()))
+                .map(e -> Response.ok(WorkspaceView.of(workspace, caller.role(), e)).tag(Versions.etag(e.version)).build());
     }
 
     @GET

@@ -1,0 +1,157 @@
+package io.jobplane.api.run;
+
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.hibernate.id.uuid.UuidVersion7Strategy;
+
+import io.jobplane.api.connection.ConnectionEntity;
+import io.jobplane.api.job.JobEntity;
+import io.jobplane.api.job.JobStatus;
+import io.jobplane.api.job.JobType;
+import io.jobplane.api.job.TaskEntity;
+import io.jobplane.events.CloudEvent;
+import io.jobplane.events.EventCodec;
+import io.jobplane.events.Topics;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The launch path on the database, in as few round trips as a launch can take: one query reads a
+ * job with its tasks and destination, one statement writes the run and its two outbox records. That
+ * statement is a transaction of its own, so the run and its command commit together or not at all.
+ * Launches that concurrency limits may hold go through {@link RunAdmission} instead.
+ */
+@ApplicationScoped
+class LaunchStore {
+
+    private static final String PLAN_SQL = """
+            select j.id, j.name, j.type, j.status, j.continue_on_error, j.settings, j.destination_connection_id,
+                   c.name as connection_name, c.type as connection_type, c.jdbc_url, c.username, c.secrets,
+                   coalesce((select json_agg(json_build_array(t.id, t.task_index, t.query, t.is_active)
+                                             order by t.task_index)
+                               from api.task t where t.job_id = j.id), '[]') as tasks,
+                   (select w.max_active_runs from api.workspace w where w.id = j.workspace) as workspace_cap
+              from api.job j left join api.connection c on c.id = j.destination_connection_id
+             where j.workspace = $1 and j.id = $2""";
+    private static final String BY_KEY_SQL = """
+            select id, job_id, attempt, trigger, requested_at, state from api.run
+             where workspace = $1 and job_id = $2 and idempotency_key = $3""";
+    /**
+     * The run (already dispatched) and, only when it was inserted, its queued event and launch
+     * command, in that order. A concurrent launch with the same key makes this insert nothing.
+     */
+    private static final String INSERT_SQL = """
+            with r as (
+              insert into api.run (id, workspace, job_id, attempt, trigger, idempotency_key, requested_at,
+                                   requested_by, state, execution_date, parameters, task_ids, dispatched_at)
+              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+              on conflict on constraint run_idempotency_unique do nothing
+              returning id),
+            o as (
+              insert into api.outbox (topic, message_key, payload, created_at)
+              select v.topic, $1::text, v.payload, $7
+                from r, (values (1, $14, $15), (2, $16, $17)) as v (n, topic, payload)
+               order by v.n)
+            select count(*) as inserted from r""";
+
+    private final Pool pool;
+
+    LaunchStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** The job with its tasks (in order) and destination connection, read-only; null when absent. */
+    Uni<LaunchPlan> plan(String workspace, UUID jobId) {
+        return pool.preparedQuery(PLAN_SQL).execute(Tuple.of(workspace, jobId))
+                .map(rows -> rows.size() == 0 ? null : plan(workspace, rows.iterator().next()));
+    }
+
+    private static LaunchPlan plan(String workspace, Row row) {
+        JobEntity job = new JobEntity();
+        job.id = row.getUUID("id");
+        job.workspace = workspace;
+        job.name = row.getString("name");
+        job.type = JobType.valueOf(row.getString("type"));
+        job.status = JobStatus.valueOf(row.getString("status"));
+        job.continueOnError = row.getBoolean("continue_on_error");
+        job.settings = row.getString("settings");
+        job.destinationConnectionId = row.getUUID("destination_connection_id");
+        ConnectionEntity connection = null;
+        if (job.destinationConnectionId != null) {
+            connection = new ConnectionEntity();
+            connection.id = job.destinationConnectionId;
+            connection.workspace = workspace;
+            connection.name = row.getString("connection_name");
+            connection.type = row.getString("connection_type");
+            connection.jdbcUrl = row.getString("jdbc_url");
+            connection.username = row.getString("username");
+            connection.secrets = row.getString("secrets");
+        }
+        List<TaskEntity> tasks = new ArrayList<>();
+        for (Object element : (JsonArray) row.getValue("tasks")) {
+            JsonArray t = (JsonArray) element;
+            TaskEntity task = new TaskEntity();
+            task.id = UUID.fromString(t.getString(0));
+            task.jobId = job.id;
+            task.index = t.getInteger(1);
+            task.query = t.getString(2);
+            task.active = t.getBoolean(3);
+            tasks.add(task);
+        }
+        return new LaunchPlan(job, tasks, connection, row.getInteger("workspace_cap"));
+    }
+
+    /** The run an earlier launch with this key made, or null. */
+    Uni<LaunchResult> findByKey(String workspace, UUID jobId, String idempotencyKey) {
+        return pool.preparedQuery(BY_KEY_SQL).execute(Tuple.of(workspace, jobId, idempotencyKey))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row r = rows.iterator().next();
+                    return new LaunchResult(r.getUUID("id"), r.getUUID("job_id"),
+                            RunState.valueOf(r.getString("state")).publicStatus(), r.getInteger("attempt"),
+                            r.getString("trigger"), r.getOffsetDateTime("requested_at").toInstant(), true);
+                });
+    }
+
+    /** A fresh run id: UUIDv7, so ids sort by launch time (as Hibernate makes them for the entity). */
+    static UUID newRunId() {
+        return UuidVersion7Strategy.INSTANCE.generateUuid(null);
+    }
+
+    /**
+     * Writes a dispatched run with its queued event and launch command; false when a concurrent
+     * launch with the same idempotency key got there first (nothing was written).
+     */
+    Uni<Boolean> insertDispatched(RunEntity run, CloudEvent queued, CloudEvent command) {
+        Tuple values = Tuple.tuple(List.of(run.id, run.workspace, run.jobId, run.attempt, run.trigger))
+                .addString(run.idempotencyKey)
+                .addOffsetDateTime(run.requestedAt.atOffset(ZoneOffset.UTC))
+                .addString(run.requestedBy)
+                .addString(run.state.name())
+                .addOffsetDateTime(run.executionDate.atOffset(ZoneOffset.UTC))
+                .addString(run.parameters)
+                .addArrayOfUUID(run.taskIds)
+                .addOffsetDateTime(run.dispatchedAt.atOffset(ZoneOffset.UTC))
+                .addString(Topics.RUN_EVENTS).addString(EventCodec.encode(queued))
+                .addString(Topics.COMMANDS).addString(EventCodec.encode(command));
+        return pool.preparedQuery(INSERT_SQL).execute(values)
+                .map(rows -> rows.iterator().next().getLong("inserted") == 1);
+    }
+
+    /**
+     * What a launch reads: the job, all its tasks in order, its destination connection, and the
+     * workspace's own run cap (null: none set).
+     */
+    record LaunchPlan(JobEntity job, List<TaskEntity> tasks, ConnectionEntity connection, Integer workspaceCap) {
+    }
+}
