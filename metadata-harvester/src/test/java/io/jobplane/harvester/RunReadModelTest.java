@@ -32,6 +32,7 @@ import io.jobplane.events.payload.RunStatus;
 import io.jobplane.events.payload.TaskFinished;
 import io.jobplane.events.payload.TaskStarted;
 import io.jobplane.events.payload.TaskStatus;
+import io.jobplane.harvester.readmodel.RunReadModel;
 import io.jobplane.stack.JobplaneTestResource;
 import io.jobplane.stack.TestInfrastructure;
 import io.jobplane.stack.TopicRecorder;
@@ -41,6 +42,11 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
 class RunReadModelTest {
+
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+    @jakarta.inject.Inject
+    RunReadModel readModel;
 
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
     private static TopicRecorder deadLetters;
@@ -69,6 +75,45 @@ class RunReadModelTest {
                 + "|task-a:0:SUCCESS:7:null|task-b:1:FAILED:null:boom|task-c:2:SKIPPED:null:null";
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(expected, snapshot(ordered)));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(expected, snapshot(shuffled)));
+    }
+
+    @Test
+    void oneBatchHoldingAShuffledLifecycleTwiceGivesTheRowsOfTheOrderedOne() throws Exception {
+        // Written straight through the read model, so the whole lifecycle, duplicated and shuffled,
+        // is one batch: each run and task row then takes several rounds of multi-row upserts.
+        String runId = UUID.randomUUID().toString();
+        List<Object> mixed = new ArrayList<>(lifecycle(runId));
+        mixed.addAll(lifecycle(runId));
+        mixed.add(new RunLog(runId, 1, "ws", "task-b", 1, 1, "ERROR", "boom", false, T0.plusSeconds(3)));
+        mixed.add(new RunLog(runId, 1, "ws", "task-b", 1, 1, "ERROR", "boom", false, T0.plusSeconds(3)));
+        Collections.shuffle(mixed, new Random(7));
+        RunReadModel.Changes changes = new RunReadModel.Changes();
+        mixed.forEach(e -> add(changes, e));
+        pool.withTransaction(c -> readModel.apply(c, changes)).await().atMost(Duration.ofSeconds(10));
+
+        assertEquals("FAILED|1|2026-11-20T10:00:00Z|2026-11-20T10:00:01Z|2026-11-20T10:00:05Z|w1|task 1 failed: boom"
+                + "|task-a:0:SUCCESS:7:null|task-b:1:FAILED:null:boom|task-c:2:SKIPPED:null:null", snapshot(runId));
+        assertEquals(1L, pool.preparedQuery("select count(*) from runs.run_log where run_id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(runId)).await().atMost(Duration.ofSeconds(10))
+                .iterator().next().getLong(0), "a log line delivered twice is kept once");
+    }
+
+    private static void add(RunReadModel.Changes changes, Object payload) {
+        if (payload instanceof RunQueued e) {
+            changes.queued(e);
+        } else if (payload instanceof RunStarted e) {
+            changes.started(e);
+        } else if (payload instanceof RunCancelling e) {
+            changes.cancelling(e);
+        } else if (payload instanceof RunFinished e) {
+            changes.finished(e);
+        } else if (payload instanceof TaskStarted e) {
+            changes.taskStarted(e);
+        } else if (payload instanceof TaskFinished e) {
+            changes.taskFinished(e);
+        } else {
+            changes.log((RunLog) payload);
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
@@ -29,11 +30,14 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
- * Emits a run's lifecycle to {@code jobplane.run-events}, keyed by run id so the events stay in order.
- * Lifecycle sends wait for the broker's acknowledgement: callers are run threads, never the event
- * loop, so a task starts only once its start is on record, and a slow broker slows the runs down
- * instead of overflowing a buffer. Heartbeats and log lines are sent without waiting; the producer
- * keeps them in order with the rest.
+ * Emits a run's lifecycle to {@code jobplane.run-events}, keyed by run id so the events stay in order
+ * (one partition per run, an idempotent producer). Nothing here blocks a run thread on the broker:
+ * the producer batches what the runs send, and a run thread goes on to the next run while the last
+ * one's end is still being acknowledged (a thread that waited for each acknowledgement held its
+ * slot idle for most of a short run). A send that fails is logged; a run whose end never reached
+ * the broker is retried by the supervisor's heartbeat timeout. Events wait in a bounded buffer
+ * while the broker is slow or away; a send beyond it fails at once (and is logged) rather than
+ * growing memory without end.
  */
 @ApplicationScoped
 public class RunEvents {
@@ -44,7 +48,8 @@ public class RunEvents {
     private final String workerId;
     private final String source;
 
-    public RunEvents(@Channel("run-events") MutinyEmitter<String> emitter, WorkerConfig config) {
+    public RunEvents(@Channel("run-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16384)
+            MutinyEmitter<String> emitter, WorkerConfig config) {
         this.emitter = emitter;
         this.workerId = config.workerId();
         this.source = "/jobplane/execution-worker/" + workerId;
@@ -85,13 +90,17 @@ public class RunEvents {
                 task == null ? null : task.taskId(), task == null ? null : task.index(), seq, level, message, truncated,
                 Instant.now()))
                 .exceptionally(e -> {
+                    // Log lines are many; a broker outage is reported by the lifecycle events instead.
                     LOG.debugf("run %s: a log line was not sent: %s", run.runId(), e.getMessage());
                     return null;
                 });
     }
 
     private void send(String type, String runId, Object payload) {
-        emitter.sendMessageAndAwait(message(type, runId, payload));
+        sendAsync(type, runId, payload).exceptionally(e -> {
+            LOG.warnf("run %s: event %s was not sent: %s", runId, type, e.getMessage());
+            return null;
+        });
     }
 
     private CompletableFuture<Void> sendAsync(String type, String runId, Object payload) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -64,7 +65,8 @@ public class RunSupervisor {
                    started_at = case when $4 then coalesce(started_at, $5) else started_at end
              where id = $1 and attempt = $2 and state in""" + " " + ACTIVE;
     private static final String FINISHED = """
-            update api.run set state = $3, finished_at = $4, error_code = $5, worker_id = coalesce(worker_id, $6)
+            update api.run set state = $3, finished_at = $4, error_code = $5, worker_id = coalesce(worker_id, $6),
+                   started_at = coalesce(started_at, $7), last_seen_at = now()
              where id = $1 and attempt = $2 and state in""" + " " + ACTIVE + " returning workspace";
     private static final String WAITING = "select exists (select 1 from api.run where workspace = $1 and state = 'QUEUED')";
     private static final String DUE = """
@@ -98,7 +100,7 @@ public class RunSupervisor {
         if (seen.isEmpty() && finished.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return recordSeen(seen).chain(() -> recordFinished(finished))
+        return recordSeen(seen, finished).chain(() -> recordFinished(finished, seen))
                 .onFailure().invoke(e -> LOG.warnf("run supervision: %s; trying the batch again", e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely();
     }
@@ -127,11 +129,17 @@ public class RunSupervisor {
         }
     }
 
-    /** Records heartbeats and starts; a second worker on an attempt someone else holds is fenced off. */
-    private Uni<Void> recordSeen(Map<Attempt, Seen> seen) {
+    /**
+     * Records heartbeats and starts; a second worker on an attempt someone else holds is fenced off.
+     * Attempts that end in the same batch are left to {@link #recordFinished}, which records their
+     * start along with their end in one update.
+     */
+    private Uni<Void> recordSeen(Map<Attempt, Seen> seen, List<RunFinished> finished) {
         if (seen.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        Set<Attempt> ending = new HashSet<>();
+        finished.forEach(f -> ending.add(new Attempt(UUID.fromString(f.runId()), f.attempt())));
         UUID[] ids = seen.keySet().stream().map(Attempt::runId).distinct().toArray(UUID[]::new);
         return pool.preparedQuery(HOLDERS).execute(Tuple.of(ids)).chain(rows -> {
             Map<Attempt, String> holders = new HashMap<>();
@@ -151,6 +159,9 @@ public class RunSupervisor {
                     String id = attempt.runId().toString();
                     fences.add(CloudEvent.of(RunService.SOURCE, EventTypes.CANCEL, id, new CancelCommand(id, null,
                             Instant.now(), attempt.attempt(), "job-api", s.workerId())));
+                    return;
+                }
+                if (ending.contains(attempt)) {
                     return;
                 }
                 updates.add(Tuple.of(attempt.runId(), attempt.attempt(), s.workerId(), s.started(),
@@ -173,13 +184,18 @@ public class RunSupervisor {
     }
 
     /** Ends runs and frees their slots: workspaces with runs waiting are admitted again. */
-    private Uni<Void> recordFinished(List<RunFinished> finished) {
+    private Uni<Void> recordFinished(List<RunFinished> finished, Map<Attempt, Seen> seen) {
         if (finished.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Tuple> updates = finished.stream().map(f -> Tuple.from(new Object[] { UUID.fromString(f.runId()), f.attempt(),
-                f.status().name(), (f.finishedAt() == null ? Instant.now() : f.finishedAt()).atOffset(java.time.ZoneOffset.UTC),
-                f.errorCode(), f.workerId() })).toList();
+        List<Tuple> updates = finished.stream().map(f -> {
+            UUID runId = UUID.fromString(f.runId());
+            Seen started = seen.get(new Attempt(runId, f.attempt()));
+            Instant startedAt = started == null ? null : started.startedAt();
+            return Tuple.from(new Object[] { runId, f.attempt(), f.status().name(),
+                    (f.finishedAt() == null ? Instant.now() : f.finishedAt()).atOffset(java.time.ZoneOffset.UTC),
+                    f.errorCode(), f.workerId(), startedAt == null ? null : startedAt.atOffset(java.time.ZoneOffset.UTC) });
+        }).toList();
         Set<String> workspaces = new LinkedHashSet<>();
         return pool.preparedQuery(FINISHED).executeBatch(updates)
                 .invoke(rows -> {

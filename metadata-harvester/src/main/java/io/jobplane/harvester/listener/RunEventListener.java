@@ -32,7 +32,6 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
 
 /**
@@ -59,35 +58,35 @@ public class RunEventListener {
 
     @Incoming("run-events")
     public Uni<Void> onEvents(ConsumerRecords<String, String> records) {
-        List<Decoded> events = new ArrayList<>();
+        List<ConsumerRecord<String, String>> readable = new ArrayList<>();
+        RunReadModel.Changes changes = new RunReadModel.Changes();
         Uni<Void> rejected = Uni.createFrom().voidItem();
         for (ConsumerRecord<String, String> record : records) {
             try {
-                events.add(new Decoded(record, EventCodec.decode(record.value())));
+                add(changes, EventCodec.decode(record.value()));
+                readable.add(record);
             } catch (MalformedEventException e) {
                 rejected = rejected.call(() -> deadLetter(record, e));
             }
         }
-        return rejected.chain(() -> events.isEmpty() ? Uni.createFrom().voidItem() : applyBatch(events));
+        return rejected.chain(() -> changes.isEmpty() ? Uni.createFrom().voidItem() : applyBatch(changes, readable));
     }
 
-    private Uni<Void> applyBatch(List<Decoded> events) {
-        return retryingOutages(pool.withTransaction(connection -> {
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (Decoded event : events) {
-                chain = chain.chain(() -> apply(connection, event.event()));
-            }
-            return chain;
-        }), "a batch of " + events.size())
-                .onFailure(RunEventListener::isPoison).recoverWithUni(() -> applyOneByOne(events));
+    private Uni<Void> applyBatch(RunReadModel.Changes changes, List<ConsumerRecord<String, String>> records) {
+        return retryingOutages(pool.withTransaction(connection -> readModel.apply(connection, changes)),
+                "a batch of " + records.size())
+                .onFailure(RunEventListener::isPoison).recoverWithUni(() -> applyOneByOne(records));
     }
 
     /** The batch held an event the read model refuses: apply each alone and dead-letter the ones refused. */
-    private Uni<Void> applyOneByOne(List<Decoded> events) {
+    private Uni<Void> applyOneByOne(List<ConsumerRecord<String, String>> records) {
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (Decoded event : events) {
-            chain = chain.chain(() -> retryingOutages(pool.withTransaction(c -> apply(c, event.event())), event.event().id())
-                    .onFailure(RunEventListener::isPoison).recoverWithUni(e -> deadLetter(event.record(), e)));
+        for (ConsumerRecord<String, String> record : records) {
+            RunReadModel.Changes alone = new RunReadModel.Changes();
+            add(alone, EventCodec.decode(record.value()));
+            chain = chain.chain(() -> retryingOutages(pool.withTransaction(c -> readModel.apply(c, alone)),
+                    record.topic() + "-" + record.partition() + "@" + record.offset())
+                    .onFailure(RunEventListener::isPoison).recoverWithUni(e -> deadLetter(record, e)));
         }
         return chain;
     }
@@ -119,34 +118,25 @@ public class RunEventListener {
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(record.key()).withHeaders(headers).build()));
     }
 
-    private Uni<Void> apply(SqlConnection sql, CloudEvent event) {
+    /** Adds the event's changes; an event that lacks what its type requires is malformed. */
+    private static void add(RunReadModel.Changes changes, CloudEvent event) {
         try {
-            return applyChecked(sql, event);
-        } catch (NullPointerException | IllegalArgumentException e) {
-            return Uni.createFrom().failure(
-                    new MalformedEventException("event " + event.id() + " lacks a required field: " + e.getMessage()));
-        }
-    }
-
-    private Uni<Void> applyChecked(SqlConnection sql, CloudEvent event) {
-        return switch (event.type()) {
-            case EventTypes.RUN_QUEUED -> readModel.queued(sql, event.dataAs(RunQueued.class));
-            case EventTypes.RUN_STARTED -> readModel.started(sql, event.dataAs(RunStarted.class));
-            case EventTypes.RUN_CANCELLING -> readModel.cancelling(sql, event.dataAs(RunCancelling.class));
-            case EventTypes.RUN_FINISHED -> readModel.finished(sql, event.dataAs(RunFinished.class));
-            case EventTypes.TASK_STARTED -> readModel.taskStarted(sql, event.dataAs(TaskStarted.class));
-            case EventTypes.TASK_FINISHED -> readModel.taskFinished(sql, event.dataAs(TaskFinished.class));
-            case EventTypes.RUN_LOG -> readModel.log(sql, event.dataAs(RunLog.class));
-            // Heartbeats are job-api's business (run supervision); dashboards read them from the topic.
-            case EventTypes.RUN_HEARTBEAT -> Uni.createFrom().voidItem();
-            default -> {
+            switch (event.type()) {
+                case EventTypes.RUN_QUEUED -> changes.queued(event.dataAs(RunQueued.class));
+                case EventTypes.RUN_STARTED -> changes.started(event.dataAs(RunStarted.class));
+                case EventTypes.RUN_CANCELLING -> changes.cancelling(event.dataAs(RunCancelling.class));
+                case EventTypes.RUN_FINISHED -> changes.finished(event.dataAs(RunFinished.class));
+                case EventTypes.TASK_STARTED -> changes.taskStarted(event.dataAs(TaskStarted.class));
+                case EventTypes.TASK_FINISHED -> changes.taskFinished(event.dataAs(TaskFinished.class));
+                case EventTypes.RUN_LOG -> changes.log(event.dataAs(RunLog.class));
+                // Heartbeats are job-api's business (run supervision); dashboards read them from the topic.
+                case EventTypes.RUN_HEARTBEAT -> {
+                }
                 // Newer producers may add event types; ignoring them keeps this consumer compatible.
-                LOG.debugf("ignoring run event of unknown type %s", event.type());
-                yield Uni.createFrom().voidItem();
+                default -> LOG.debugf("ignoring run event of unknown type %s", event.type());
             }
-        };
-    }
-
-    private record Decoded(ConsumerRecord<String, String> record, CloudEvent event) {
+        } catch (NullPointerException | IllegalArgumentException e) {
+            throw new MalformedEventException("event " + event.id() + " lacks a required field: " + e.getMessage());
+        }
     }
 }

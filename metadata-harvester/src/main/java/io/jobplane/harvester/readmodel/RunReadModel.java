@@ -3,7 +3,15 @@ package io.jobplane.harvester.readmodel;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,9 +27,12 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Writes run events into {@code runs.run} and {@code runs.task_run}. Every write is an upsert
- * that only moves a status forward (see the rank functions in the migration) and only fills
- * fields that are still empty, so duplicates and out-of-order delivery give the same rows.
+ * Writes run events into {@code runs.run}, {@code runs.task_run} and {@code runs.run_log}. Every
+ * write is an upsert that only moves a status forward (see the rank functions in the migration) and
+ * only fills fields that are still empty, so duplicates and out-of-order delivery give the same rows.
+ * A batch of events is written in a few multi-row statements ({@link Changes}): one per "round",
+ * where round n holds the n-th change of every run (or task) in the batch, so no statement touches
+ * a row twice and every row still sees its changes in event order.
  */
 @ApplicationScoped
 public class RunReadModel {
@@ -31,11 +42,18 @@ public class RunReadModel {
      * the latest attempt: a newer attempt starts over, an older one changes nothing, and the same
      * attempt only moves the status forward and fills fields that are still empty.
      */
-    private static final String UPSERT_RUN = """
+    /**
+     * The run's identity (job, name, trigger, first queue time) only fills in. Its progress follows
+     * the latest attempt: a newer attempt starts over, an older one changes nothing, and the same
+     * attempt only moves the status forward and fills fields that are still empty.
+     */
+    private static final String UPSERT_RUNS = """
             insert into runs.run as r (run_id, workspace, job_id, job_name, attempt, status, trigger, queued_at,
                                        started_at, finished_at, error_message, worker_id, execution_date, error_code,
                                        cancel_requested_by, updated_at)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now())
+            select u.*, now() from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[],
+                                          $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::text[], $12::text[],
+                                          $13::timestamptz[], $14::text[], $15::text[]) as u
             on conflict (run_id) do update set
                 job_id        = coalesce(r.job_id, excluded.job_id),
                 job_name      = coalesce(r.job_name, excluded.job_name),
@@ -71,10 +89,11 @@ public class RunReadModel {
      * A newer attempt replaces the task's row; an older one changes nothing; the same attempt only
      * moves the status forward and fills fields that are still empty.
      */
-    private static final String UPSERT_TASK = """
+    private static final String UPSERT_TASKS = """
             insert into runs.task_run as t (run_id, task_id, task_index, attempt, status, rows_affected, error_message,
                                             started_at, finished_at)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            select * from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::bigint[], $7::text[],
+                                 $8::timestamptz[], $9::timestamptz[])
             on conflict (run_id, task_id) do update set
                 task_index    = excluded.task_index,
                 status        = case
@@ -95,86 +114,192 @@ public class RunReadModel {
 
     /**
      * Once a run has ended, its tasks that never reported an end did not run to one. Applied after
-     * every event, because a task's or the queued event may arrive after the run's end.
+     * every batch that touched the run, because a task's or the queued event may arrive after the run's end.
      */
     private static final String CLOSE_OPEN_TASKS = """
             update runs.task_run t
                set status = case when r.status = 'STOPPED' and t.status = 'RUNNING' then 'STOPPED' else 'SKIPPED' end
               from runs.run r
-             where r.run_id = $1 and t.run_id = r.run_id and runs.status_rank(r.status) = 3
+             where r.run_id = any($1) and t.run_id = r.run_id and runs.status_rank(r.status) = 3
                and t.attempt <= r.attempt and t.status in ('PENDING', 'RUNNING')""";
 
-    private static final String INSERT_LOG = """
+    /** Log lines; a redelivered one is already there. */
+    private static final String INSERT_LOGS = """
             insert into runs.run_log (run_id, attempt, seq, task_id, task_index, level, message, truncated, at)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing""";
+            select * from unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::int[], $6::text[], $7::text[],
+                                 $8::boolean[], $9::timestamptz[])
+            on conflict do nothing""";
 
-    public Uni<Void> queued(SqlClient sql, RunQueued e) {
-        Uni<Void> run = upsertRun(sql, new RunRow(e.runId(), e.workspace(), e.attempt(), "QUEUED").job(e.jobId(), e.jobName())
-                .trigger(e.trigger()).queuedAt(e.queuedAt()).executionDate(e.executionDate()));
-        List<Tuple> tasks = e.tasks() == null ? List.of() : e.tasks().stream()
-                .map(t -> Tuple.from(new Object[] { e.runId(), t.taskId(), t.index(), e.attempt(), "PENDING", null, null,
-                        null, null }))
-                .toList();
-        if (tasks.isEmpty()) {
-            return run;
+    /** Writes the batch's changes: runs first (task rows and log lines refer to them), then tasks, logs, open tasks. */
+    public Uni<Void> apply(SqlClient sql, Changes changes) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (List<RunRow> round : rounds(changes.runRows(), r -> r.runId)) {
+            chain = chain.chain(() -> sql.preparedQuery(UPSERT_RUNS).execute(runTuple(round)).replaceWithVoid());
         }
-        return run.chain(() -> sql.preparedQuery(UPSERT_TASK).executeBatch(tasks))
-                .chain(() -> closeOpenTasks(sql, e.runId()));
+        for (List<TaskRow> round : rounds(changes.tasks, t -> t.runId() + '\n' + t.taskId())) {
+            chain = chain.chain(() -> sql.preparedQuery(UPSERT_TASKS).execute(taskTuple(round)).replaceWithVoid());
+        }
+        if (!changes.logs.isEmpty()) {
+            chain = chain.chain(() -> sql.preparedQuery(INSERT_LOGS).execute(logTuple(changes.logs)).replaceWithVoid());
+        }
+        if (!changes.toClose.isEmpty()) {
+            chain = chain.chain(() -> sql.preparedQuery(CLOSE_OPEN_TASKS)
+                    .execute(Tuple.of(changes.toClose.toArray(String[]::new))).replaceWithVoid());
+        }
+        return chain;
     }
 
-    public Uni<Void> started(SqlClient sql, RunStarted e) {
-        return upsertRun(sql, new RunRow(e.runId(), e.workspace(), e.attempt(), "RUNNING").job(e.jobId(), null)
-                .startedAt(e.startedAt()).worker(e.workerId()));
+    /** Round n holds the n-th row of every key, in the order the rows were added. */
+    private static <T> List<List<T>> rounds(List<T> rows, Function<T, String> key) {
+        Map<String, Integer> seen = new HashMap<>();
+        List<List<T>> rounds = new ArrayList<>();
+        for (T row : rows) {
+            int n = seen.merge(key.apply(row), 1, Integer::sum) - 1;
+            if (n == rounds.size()) {
+                rounds.add(new ArrayList<>());
+            }
+            rounds.get(n).add(row);
+        }
+        return rounds;
     }
 
-    public Uni<Void> cancelling(SqlClient sql, RunCancelling e) {
-        return upsertRun(sql, new RunRow(e.runId(), e.workspace(), e.attempt(), "CANCELLING").job(e.jobId(), null)
-                .cancelledBy(e.requestedBy()));
+    private static Tuple runTuple(List<RunRow> rows) {
+        return Tuple.tuple()
+                .addArrayOfString(strings(rows, r -> r.runId))
+                .addArrayOfString(strings(rows, r -> r.workspace))
+                .addArrayOfString(strings(rows, r -> r.jobId))
+                .addArrayOfString(strings(rows, r -> r.jobName))
+                .addArrayOfInteger(rows.stream().map(r -> r.attempt).toArray(Integer[]::new))
+                .addArrayOfString(strings(rows, r -> r.status))
+                .addArrayOfString(strings(rows, r -> r.trigger))
+                .addArrayOfOffsetDateTime(times(rows, r -> r.queuedAt))
+                .addArrayOfOffsetDateTime(times(rows, r -> r.startedAt))
+                .addArrayOfOffsetDateTime(times(rows, r -> r.finishedAt))
+                .addArrayOfString(strings(rows, r -> r.error))
+                .addArrayOfString(strings(rows, r -> r.workerId))
+                .addArrayOfOffsetDateTime(times(rows, r -> r.executionDate))
+                .addArrayOfString(strings(rows, r -> r.errorCode))
+                .addArrayOfString(strings(rows, r -> r.cancelledBy));
     }
 
-    public Uni<Void> finished(SqlClient sql, RunFinished e) {
-        return upsertRun(sql, new RunRow(e.runId(), e.workspace(), e.attempt(), e.status().name()).job(e.jobId(), null)
-                .finishedAt(e.finishedAt()).error(e.errorMessage(), e.errorCode()).worker(e.workerId()))
-                .chain(() -> closeOpenTasks(sql, e.runId()));
+    private static Tuple taskTuple(List<TaskRow> rows) {
+        return Tuple.tuple()
+                .addArrayOfString(strings(rows, TaskRow::runId))
+                .addArrayOfString(strings(rows, TaskRow::taskId))
+                .addArrayOfInteger(rows.stream().map(TaskRow::index).toArray(Integer[]::new))
+                .addArrayOfInteger(rows.stream().map(TaskRow::attempt).toArray(Integer[]::new))
+                .addArrayOfString(strings(rows, TaskRow::status))
+                .addArrayOfLong(rows.stream().map(TaskRow::rows).toArray(Long[]::new))
+                .addArrayOfString(strings(rows, TaskRow::error))
+                .addArrayOfOffsetDateTime(times(rows, TaskRow::startedAt))
+                .addArrayOfOffsetDateTime(times(rows, TaskRow::finishedAt));
     }
 
-    /** A log line; a redelivered one is already there. */
-    public Uni<Void> log(SqlClient sql, RunLog e) {
-        return ensureRun(sql, e.runId(), e.workspace(), e.attempt())
-                .chain(() -> sql.preparedQuery(INSERT_LOG).execute(Tuple.from(new Object[] { e.runId(), e.attempt(), e.seq(),
-                        e.taskId(), e.taskIndex(), e.level() == null ? "INFO" : e.level(), String.valueOf(e.message()),
-                        e.truncated(), ts(e.at() == null ? Instant.now() : e.at()) })))
-                .replaceWithVoid();
+    private static Tuple logTuple(List<RunLog> logs) {
+        return Tuple.tuple()
+                .addArrayOfString(strings(logs, RunLog::runId))
+                .addArrayOfInteger(logs.stream().map(RunLog::attempt).toArray(Integer[]::new))
+                .addArrayOfLong(logs.stream().map(RunLog::seq).toArray(Long[]::new))
+                .addArrayOfString(strings(logs, RunLog::taskId))
+                .addArrayOfInteger(logs.stream().map(RunLog::taskIndex).toArray(Integer[]::new))
+                .addArrayOfString(strings(logs, e -> e.level() == null ? "INFO" : e.level()))
+                .addArrayOfString(strings(logs, e -> String.valueOf(e.message())))
+                .addArrayOfBoolean(logs.stream().map(RunLog::truncated).toArray(Boolean[]::new))
+                .addArrayOfOffsetDateTime(times(logs, e -> e.at() == null ? Instant.now() : e.at()));
     }
 
-    public Uni<Void> taskStarted(SqlClient sql, TaskStarted e) {
-        return ensureRun(sql, e.runId(), e.workspace(), e.attempt())
-                .chain(() -> upsertTask(sql, e.runId(), e.taskId(), e.index(), e.attempt(), "RUNNING", null, null,
-                        e.startedAt(), null))
-                .chain(() -> closeOpenTasks(sql, e.runId()));
+    private static <T> String[] strings(List<T> rows, Function<T, String> field) {
+        return rows.stream().map(field).toArray(String[]::new);
     }
 
-    public Uni<Void> taskFinished(SqlClient sql, TaskFinished e) {
-        return ensureRun(sql, e.runId(), e.workspace(), e.attempt())
-                .chain(() -> upsertTask(sql, e.runId(), e.taskId(), e.index(), e.attempt(), e.status().name(),
-                        e.rowsAffected(), e.errorMessage(), null, e.finishedAt()));
+    private static <T> OffsetDateTime[] times(List<T> rows, Function<T, Instant> field) {
+        return rows.stream().map(field).map(RunReadModel::ts).toArray(OffsetDateTime[]::new);
     }
 
-    private Uni<Void> closeOpenTasks(SqlClient sql, String runId) {
-        return sql.preparedQuery(CLOSE_OPEN_TASKS).execute(Tuple.of(runId)).replaceWithVoid();
+    /**
+     * What a batch of events changes, in event order. Run events become run rows; task events and
+     * log lines also make sure their run's row exists (they may overtake the run's first event).
+     */
+    public static final class Changes {
+        private final List<RunRow> runs = new ArrayList<>();
+        /** Rows that only make sure a run exists: run id → the highest attempt asked for. */
+        private final Map<String, RunRow> ensured = new LinkedHashMap<>();
+        private final List<TaskRow> tasks = new ArrayList<>();
+        private final List<RunLog> logs = new ArrayList<>();
+        private final Set<String> toClose = new LinkedHashSet<>();
+
+        public void queued(RunQueued e) {
+            runs.add(new RunRow(e.runId(), e.workspace(), e.attempt(), "QUEUED").job(e.jobId(), e.jobName())
+                    .trigger(e.trigger()).queuedAt(e.queuedAt()).executionDate(e.executionDate()));
+            if (e.tasks() != null) {
+                e.tasks().forEach(t -> tasks.add(new TaskRow(e.runId(), t.taskId(), t.index(), e.attempt(), "PENDING",
+                        null, null, null, null)));
+            }
+            toClose.add(e.runId());
+        }
+
+        public void started(RunStarted e) {
+            runs.add(new RunRow(e.runId(), e.workspace(), e.attempt(), "RUNNING").job(e.jobId(), null)
+                    .startedAt(e.startedAt()).worker(e.workerId()));
+        }
+
+        public void cancelling(RunCancelling e) {
+            runs.add(new RunRow(e.runId(), e.workspace(), e.attempt(), "CANCELLING").job(e.jobId(), null)
+                    .cancelledBy(e.requestedBy()));
+        }
+
+        public void finished(RunFinished e) {
+            runs.add(new RunRow(e.runId(), e.workspace(), e.attempt(), e.status().name()).job(e.jobId(), null)
+                    .finishedAt(e.finishedAt()).error(e.errorMessage(), e.errorCode()).worker(e.workerId()));
+            toClose.add(e.runId());
+        }
+
+        public void log(RunLog e) {
+            ensure(e.runId(), e.workspace(), e.attempt());
+            logs.add(e);
+        }
+
+        public void taskStarted(TaskStarted e) {
+            ensure(e.runId(), e.workspace(), e.attempt());
+            tasks.add(new TaskRow(e.runId(), e.taskId(), e.index(), e.attempt(), "RUNNING", null, null, e.startedAt(), null));
+            toClose.add(e.runId());
+        }
+
+        public void taskFinished(TaskFinished e) {
+            ensure(e.runId(), e.workspace(), e.attempt());
+            tasks.add(new TaskRow(e.runId(), e.taskId(), e.index(), e.attempt(), e.status().name(), e.rowsAffected(),
+                    e.errorMessage(), null, e.finishedAt()));
+        }
+
+        public boolean isEmpty() {
+            return runs.isEmpty() && ensured.isEmpty() && tasks.isEmpty() && logs.isEmpty();
+        }
+
+        private void ensure(String runId, String workspace, int attempt) {
+            Objects.requireNonNull(runId, "runId");
+            Objects.requireNonNull(workspace, "workspace");
+            ensured.merge(runId, new RunRow(runId, workspace, attempt, "QUEUED"), (a, b) -> a.attempt >= b.attempt ? a : b);
+        }
+
+        /**
+         * The run rows to write. A row that only makes sure a run exists is written first, and left
+         * out when another row of the batch for the same run has at least its attempt: that row
+         * creates the run as well (and a newer attempt starts over in any case).
+         */
+        List<RunRow> runRows() {
+            Map<String, Integer> highest = new HashMap<>();
+            runs.forEach(r -> highest.merge(r.runId, r.attempt, Math::max));
+            List<RunRow> rows = new ArrayList<>();
+            ensured.values().stream().filter(e -> highest.getOrDefault(e.runId, Integer.MIN_VALUE) < e.attempt)
+                    .forEach(rows::add);
+            rows.addAll(runs);
+            return rows;
+        }
     }
 
-    /** A task event may overtake its run's first event; the run row must exist for the task row. */
-    private Uni<Void> ensureRun(SqlClient sql, String runId, String workspace, int attempt) {
-        return upsertRun(sql, new RunRow(runId, workspace, attempt, "QUEUED"));
-    }
-
-    private Uni<Void> upsertRun(SqlClient sql, RunRow r) {
-        return sql.preparedQuery(UPSERT_RUN)
-                .execute(Tuple.from(new Object[] { r.runId, r.workspace, r.jobId, r.jobName, r.attempt, r.status, r.trigger,
-                        ts(r.queuedAt), ts(r.startedAt), ts(r.finishedAt), r.error, r.workerId, ts(r.executionDate),
-                        r.errorCode, r.cancelledBy }))
-                .replaceWithVoid();
+    /** One event's contribution to a task row; fields left null change nothing. */
+    private record TaskRow(String runId, String taskId, int index, int attempt, String status, Long rows, String error,
+            Instant startedAt, Instant finishedAt) {
     }
 
     /** One event's contribution to a run row; fields left null change nothing. */
@@ -248,14 +373,6 @@ public class RunReadModel {
             cancelledBy = who;
             return this;
         }
-    }
-
-    private Uni<Void> upsertTask(SqlClient sql, String runId, String taskId, int index, int attempt, String status,
-            Long rows, String error, Instant startedAt, Instant finishedAt) {
-        return sql.preparedQuery(UPSERT_TASK)
-                .execute(Tuple.from(new Object[] { runId, taskId, index, attempt, status, rows, error, ts(startedAt),
-                        ts(finishedAt) }))
-                .replaceWithVoid();
     }
 
     private static OffsetDateTime ts(Instant instant) {
