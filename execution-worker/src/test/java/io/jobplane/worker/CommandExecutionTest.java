@@ -261,6 +261,41 @@ class CommandExecutionTest {
         assertEquals(seqs.stream().sorted().toList(), seqs, "lines arrive in order");
     }
 
+    @Test
+    void templatedValuesAreBoundAsParametersNeverWrittenIntoTheSql() throws Exception {
+        String table = "tpl_" + shortId();
+        String hostile = "eu'); drop table " + table + "; --";
+        LaunchCommand base = command(true, List.of(
+                "create table " + table + " (d timestamptz, fd date, ft text, region text, has_a boolean)",
+                "insert into " + table + " values ({{execution_date}}, {{FD_DATE}}, {{FD_TIME}}, {{ region }},"
+                        + " '{\"a\": 1}'::jsonb ? 'a') -- {{not_a_value}} in a comment is left alone",
+                "select 'stores-{{FD_DATE}}'",
+                "select {{no_such_parameter}}"));
+        Instant executionDate = Instant.parse("2026-11-20T03:04:05Z");
+        LaunchCommand launch = new LaunchCommand(base.runId(), 1, "ws", "job-1", "job", "TABLE_TO_TABLE", base.destination(),
+                base.tasks(), true, Instant.now(), "manual", executionDate, Map.of("region", hostile), RunSettings.DEFAULT);
+        send(EventTypes.LAUNCH, launch.runId(), launch);
+
+        assertEquals(RunStatus.FAILED, awaitFinished(launch.runId()).status());
+        List<TaskFinished> tasks = tasksOf(launch.runId());
+        assertEquals(List.of(TaskStatus.SUCCESS, TaskStatus.SUCCESS, TaskStatus.FAILED, TaskStatus.FAILED),
+                tasks.stream().map(TaskFinished::status).toList());
+        assertTrue(tasks.get(2).errorMessage().contains("{{FD_DATE}} stands inside a quoted literal"),
+                tasks.get(2).errorMessage());
+        assertTrue(tasks.get(3).errorMessage().contains("{{no_such_parameter}} names no value")
+                && tasks.get(3).errorMessage().contains("region"), tasks.get(3).errorMessage());
+        var pg = TestInfrastructure.shared().postgres();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(DB), pg.username(), pg.password());
+                ResultSet rs = c.createStatement().executeQuery("select d, fd::text, ft, region, has_a from " + table)) {
+            assertTrue(rs.next(), "the row was written and the table is still there");
+            assertEquals(executionDate, rs.getObject(1, java.time.OffsetDateTime.class).toInstant());
+            assertEquals("2026-11-20", rs.getString(2));
+            assertEquals("030405", rs.getString(3));
+            assertEquals(hostile, rs.getString(4), "a value is data, whatever it contains");
+            assertTrue(rs.getBoolean(5), "a literal '?' (the jsonb operator) is not a parameter");
+        }
+    }
+
     private static String launch(boolean continueOnError, String... queries) {
         LaunchCommand launch = command(continueOnError, List.of(queries));
         send(EventTypes.LAUNCH, launch.runId(), launch);

@@ -237,6 +237,32 @@ class JobDefinitionsTest {
         return as(ws, "viewer").get(jobPath(ws, job) + "/tasks").then().statusCode(200).extract().path("query");
     }
 
+    @Test
+    void templatedTasksAreCheckedWhenSavedAndTheirValuesWhenLaunched() {
+        String ws = uniqueWorkspace();
+        String connectionId = as(ws, "editor").body(postgresConnection("tpl-db", "pw"))
+                .post("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(201).extract().path("connection_id");
+        as(ws, "editor").body(Map.of("name", "quoted", "type", "TABLE_TO_TABLE", "destination_connection_id", connectionId,
+                "queries", List.of("select 'stores-{{FD_DATE}}.csv'")))
+                .post("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(400)
+                .body("error_code", equalTo("VALIDATION_FAILED"))
+                .body("error_msg", containsString("{{FD_DATE}} stands inside a quoted literal"))
+                .body("error_msg", containsString("'stores-' || {{FD_DATE}}"));
+        as(ws, "viewer").get("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(200).body("jobs.size()", equalTo(0));
+
+        String job = createJob(ws, "templated", List.of("select {{FD_DATE}}::date, {{region}}"), List.of());
+        String task = as(ws, "viewer").get(jobPath(ws, job) + "/tasks").then().statusCode(200).extract().path("[0].task_id");
+        as(ws, "editor").body(Map.of("query", "select \"{{region}}\" from t"))
+                .put(jobPath(ws, job) + "/tasks/" + task).then().statusCode(400)
+                .body("error_msg", containsString("{{region}} stands inside a quoted identifier"));
+        as(ws, "operator").post(jobPath(ws, job) + "/runs").then().statusCode(400)
+                .body("error_code", equalTo("UNKNOWN_TEMPLATE_VALUE"))
+                .body("error_msg", containsString("{{region}}"))
+                .body("solution_msg", containsString("\"parameters\": {\"region\""));
+        as(ws, "operator").body(Map.of("parameters", Map.of("region", "eu"))).post(jobPath(ws, job) + "/runs")
+                .then().statusCode(202);
+    }
+
     private static String jobPath(String ws, String job) {
         return "/api/v1/workspaces/" + ws + "/jobs/" + job;
     }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +22,7 @@ import org.jboss.logging.Logger;
 
 import io.jobplane.events.payload.ConnectionSpec;
 import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.events.sql.SqlTemplate;
 import io.jobplane.events.payload.RunSettings;
 import io.jobplane.events.payload.TaskSpec;
 import io.jobplane.events.payload.TaskStatus;
@@ -134,12 +136,15 @@ public class SqlJobExecutor implements JobExecutor {
         private final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         private final AtomicBoolean stopped = new AtomicBoolean();
         private final AtomicBoolean skipRest = new AtomicBoolean();
+        /** What the tasks' {{placeholders}} may name. */
+        private final Map<String, Object> templateValues;
 
         Tasks(LaunchCommand run, RunControl control, String password) {
             this.run = run;
             this.control = control;
             this.password = password;
             this.settings = run.settingsOrDefault();
+            this.templateValues = SqlTemplate.values(run.executionDate(), run.parameters());
         }
 
         void run(TaskSpec task, Connection connection) {
@@ -150,7 +155,14 @@ public class SqlJobExecutor implements JobExecutor {
             }
             control.events().taskStarted(run, task);
             control.progress(task, "task " + task.index() + " started: " + abbreviate(task.query()));
-            TaskResult result = attempts(task, connection);
+            TaskResult result;
+            try {
+                SqlTemplate template = SqlTemplate.parse(task.query());
+                template.requireValues(templateValues);
+                result = attempts(task, template, connection);
+            } catch (SqlTemplate.TemplateException e) {
+                result = new TaskResult(TaskStatus.FAILED, null, e.getMessage());
+            }
             control.events().taskFinished(run, task, result.status(), result.rowsAffected(), result.errorMessage());
             if (result.status() == TaskStatus.STOPPED) {
                 stopped.set(true);
@@ -170,10 +182,10 @@ public class SqlJobExecutor implements JobExecutor {
         }
 
         /** Tries the task up to {@code task_attempts} times, waiting the backoff (doubling) between tries. */
-        private TaskResult attempts(TaskSpec task, Connection connection) {
+        private TaskResult attempts(TaskSpec task, SqlTemplate template, Connection connection) {
             Duration backoff = Duration.ofSeconds(settings.retryBackoffSeconds());
             for (int attempt = 1;; attempt++) {
-                TaskResult result = once(task, connection);
+                TaskResult result = once(task, template, connection);
                 if (result.status() != TaskStatus.FAILED || attempt >= settings.taskAttempts()) {
                     String line = "task " + task.index() + " " + result.status()
                             + (result.rowsAffected() == null ? "" : ", " + result.rowsAffected() + " rows")
@@ -194,8 +206,8 @@ public class SqlJobExecutor implements JobExecutor {
             }
         }
 
-        private TaskResult once(TaskSpec task, Connection connection) {
-            try (Statement statement = connection.createStatement()) {
+        private TaskResult once(TaskSpec task, SqlTemplate template, Connection connection) {
+            try (Statement statement = template.statement(connection, templateValues)) {
                 if (settings.taskTimeoutSeconds() != null) {
                     statement.setQueryTimeout(settings.taskTimeoutSeconds());
                 }
@@ -203,7 +215,7 @@ public class SqlJobExecutor implements JobExecutor {
                 if (control.isCancelled()) {
                     return new TaskResult(TaskStatus.STOPPED, null, "cancelled before the statement started");
                 }
-                boolean returnedRows = statement.execute(task.query());
+                boolean returnedRows = template.execute(statement);
                 int count = returnedRows ? -1 : statement.getUpdateCount();
                 logNotices(task, statement.getWarnings());
                 return new TaskResult(TaskStatus.SUCCESS, count < 0 ? null : (long) count, null);

@@ -39,7 +39,7 @@ public record JobRequest(
         @Valid Replication replication,
         @Valid JobParameter parameter,
         @Size(max = 1000) List<@Valid @NotNull TaskRequest> tasks,
-        @Schema(description = "Tasks as plain statements, all active (CData's Queries); use either this or tasks") @Size(max = 1000) List<@NotBlank @Size(max = 1_000_000) String> queries) {
+        @Schema(description = "Tasks as plain statements, all active (CData's Queries); use either this or tasks") @Size(max = 1000) List<@NotBlank @Size(max = 1_000_000) @TemplatedSql String> queries) {
 
     static final String NAME = "[A-Za-z0-9_.-]+";
     static final String NAME_RULE = "may contain letters, digits, '_', '.', '-'";
@@ -47,7 +47,7 @@ public record JobRequest(
     static final String LABEL_RULE = "must be 1 to 63 lower-case letters, digits, '_', '.', '-', starting and ending alphanumeric";
 
     /** One task: a statement run on the job's connection. */
-    public record TaskRequest(@NotBlank @Size(max = 1_000_000) String query, Boolean isActive) {
+    public record TaskRequest(@NotBlank @Size(max = 1_000_000) @TemplatedSql String query, Boolean isActive) {
     }
 
     JobSettings settings() {

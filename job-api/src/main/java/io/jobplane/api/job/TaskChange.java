@@ -11,11 +11,11 @@ public final class TaskChange {
     }
 
     /** A task to add; without {@code index} it goes last. */
-    public record Add(@NotNull @Size(min = 1, max = 1_000_000) String query, Boolean isActive, @Min(0) Integer index) {
+    public record Add(@NotNull @Size(min = 1, max = 1_000_000) @TemplatedSql String query, Boolean isActive, @Min(0) Integer index) {
     }
 
     /** A change to a task; {@code index} moves it. */
-    public record Update(@Size(min = 1, max = 1_000_000) String query, Boolean isActive, @Min(0) Integer index) {
+    public record Update(@Size(min = 1, max = 1_000_000) @TemplatedSql String query, Boolean isActive, @Min(0) Integer index) {
     }
 
     /** CData's move: {@code from_index} must still be the task's index, which catches a concurrent reorder. */

@@ -29,6 +29,7 @@ import io.jobplane.events.payload.RunCancelling;
 import io.jobplane.events.payload.RunFinished;
 import io.jobplane.events.payload.RunQueued;
 import io.jobplane.events.payload.RunStatus;
+import io.jobplane.events.sql.SqlTemplate;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -124,7 +125,32 @@ public class RunService {
         requireActive(plan.job());
         requireRunnable(plan.job());
         requireTasks(plan.job(), plan.tasks(), options);
+        requireTemplateValues(plan, options);
         requireRunnableConnection(plan.connection());
+    }
+
+    /** Every templated value the run's tasks name must be a built-in or one of the launch's parameters. */
+    private static void requireTemplateValues(LaunchPlan plan, LaunchRequest options) {
+        RunEntity selection = new RunEntity();
+        selection.taskIds = options.tasks() == null ? null : options.tasks().toArray(new UUID[0]);
+        Map<String, String> parameters = options.parameters() == null ? Map.of() : options.parameters();
+        for (TaskEntity task : RunAdmission.selected(selection, plan.tasks())) {
+            List<String> names;
+            try {
+                names = SqlTemplate.parse(task.query).names();
+            } catch (SqlTemplate.TemplateException e) {
+                throw ApiException.conflict("TASK_SQL_INVALID", "Task " + task.index + " (" + task.id + "): " + e.getMessage(),
+                        "Correct the task with PUT .../jobs/" + plan.job().id + "/tasks/" + task.id + ".");
+            }
+            for (String name : names) {
+                if (!SqlTemplate.BUILT_INS.contains(name) && !parameters.containsKey(name)) {
+                    throw ApiException.badRequest("UNKNOWN_TEMPLATE_VALUE",
+                            "Task " + task.index + " (" + task.id + ") names {{" + name + "}}, which this launch does not supply",
+                            "Launch with \"parameters\": {\"" + name + "\": \"…\"}; every run supplies "
+                                    + new java.util.TreeSet<>(SqlTemplate.BUILT_INS) + ".");
+                }
+            }
+        }
     }
 
     private Uni<LaunchResult> recordDispatched(Caller caller, LaunchPlan plan, String idempotencyKey, LaunchRequest options) {
