@@ -259,6 +259,8 @@ class JobDefinitionsTest {
                 .body("error_code", equalTo("UNKNOWN_TEMPLATE_VALUE"))
                 .body("error_msg", containsString("{{region}}"))
                 .body("solution_msg", containsString("\"parameters\": {\"region\""));
+        as(ws, "operator").body(Map.of("parameters", Map.of("region", "eu", "FD_DATE", "19990101")))
+                .post(jobPath(ws, job) + "/runs").then().statusCode(400).body("error_code", equalTo("RESERVED_PARAMETER"));
         as(ws, "operator").body(Map.of("parameters", Map.of("region", "eu"))).post(jobPath(ws, job) + "/runs")
                 .then().statusCode(202);
     }

@@ -163,10 +163,15 @@ public class RunAdmission {
 
     /** The tasks a run executes: those its launch named, else the job's active ones; in the job's order. */
     static List<TaskEntity> selected(RunEntity run, List<TaskEntity> tasks) {
-        if (run.taskIds == null) {
+        return selected(run.taskIds, tasks);
+    }
+
+    /** The tasks named (null: the job's active ones), in the job's order. */
+    static List<TaskEntity> selected(UUID[] taskIds, List<TaskEntity> tasks) {
+        if (taskIds == null) {
             return tasks.stream().filter(t -> t.active).toList();
         }
-        List<UUID> wanted = List.of(run.taskIds);
+        List<UUID> wanted = List.of(taskIds);
         return tasks.stream().filter(t -> wanted.contains(t.id)).toList();
     }
 

@@ -131,10 +131,15 @@ public class RunService {
 
     /** Every templated value the run's tasks name must be a built-in or one of the launch's parameters. */
     private static void requireTemplateValues(LaunchPlan plan, LaunchRequest options) {
-        RunEntity selection = new RunEntity();
-        selection.taskIds = options.tasks() == null ? null : options.tasks().toArray(new UUID[0]);
+        UUID[] taskIds = options.tasks() == null ? null : options.tasks().toArray(new UUID[0]);
         Map<String, String> parameters = options.parameters() == null ? Map.of() : options.parameters();
-        for (TaskEntity task : RunAdmission.selected(selection, plan.tasks())) {
+        for (String builtIn : SqlTemplate.BUILT_INS) {
+            if (parameters.containsKey(builtIn)) {
+                throw ApiException.badRequest("RESERVED_PARAMETER", "Parameter '" + builtIn + "' is a value every run supplies",
+                        "Rename the parameter; set the run's date with execution_date instead.");
+            }
+        }
+        for (TaskEntity task : RunAdmission.selected(taskIds, plan.tasks())) {
             List<String> names;
             try {
                 names = SqlTemplate.parse(task.query).names();
@@ -160,8 +165,7 @@ public class RunService {
         CloudEvent command = RunAdmission.markDispatched(run, plan.job(), plan.tasks(), plan.connection());
         return store.insertDispatched(run, queued, command).chain(inserted -> inserted
                 ? Uni.createFrom().item(LaunchResult.of(run, false))
-                // A concurrent request with the same key won the race: answer with its run.
-                : earlier(caller, plan.job().id, idempotencyKey));
+                : winner(caller, plan, idempotencyKey));
     }
 
     private Uni<LaunchResult> recordQueued(Caller caller, LaunchPlan plan, String idempotencyKey, LaunchRequest options) {
@@ -172,7 +176,13 @@ public class RunService {
                         .call(saved -> admission.admitWaiting(saved.workspace))
                         .map(saved -> LaunchResult.of(saved, false)))
                 .onFailure(RunService::isUniqueViolation)
-                .recoverWithUni(() -> earlier(caller, plan.job().id, idempotencyKey));
+                .recoverWithUni(() -> winner(caller, plan, idempotencyKey));
+    }
+
+    /** A concurrent request with the same key won the race: the answer is its run. */
+    private Uni<LaunchResult> winner(Caller caller, LaunchPlan plan, String idempotencyKey) {
+        return earlier(caller, plan.job().id, idempotencyKey)
+                .onItem().ifNull().failWith(() -> new IllegalStateException("the run of idempotency key vanished"));
     }
 
     private static RunEntity newRun(Caller caller, LaunchPlan plan, String idempotencyKey, LaunchRequest options) {
