@@ -110,6 +110,8 @@ class RunSupervisionTest {
     @Test
     void theWorkspaceCapHoldsAcrossJobsAndTheNextRunStartsWhenOneEnds() {
         String ws = uniqueWorkspace();
+        as(ws, "admin").body(Map.of("display_name", "Capped", "max_active_runs", 5))
+                .put("/api/v1/workspaces/{ws}", ws).then().statusCode(404).body("error_code", equalTo("WORKSPACE_NOT_REGISTERED"));
         as(ws, "admin").body(Map.of("workspace_id", ws, "display_name", "Capped", "max_active_runs", 9))
                 .post("/api/v1/workspaces").then().statusCode(201).body("max_active_runs", equalTo(9));
         as(ws, "editor").body(Map.of("display_name", "Capped", "max_active_runs", 5))

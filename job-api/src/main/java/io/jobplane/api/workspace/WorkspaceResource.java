@@ -105,7 +105,10 @@ public class WorkspaceResource {
             @Valid @NotNull WorkspaceUpdate change) {
         Caller caller = guard.require(workspace, Role.ADMIN);
         return WorkspaceEntity.<WorkspaceEntity>findById(workspace)
-                .onItem().ifNull().failWith(() -> ApiException.notFound("workspace", workspace))
+                .onItem().ifNull().failWith(() -> new ApiException(Response.Status.NOT_FOUND, "WORKSPACE_NOT_REGISTERED",
+                        "Workspace '" + workspace + "' is not registered, so it has no settings to replace",
+                        "Register it with POST /api/v1/workspaces {\"workspace_id\": \"" + workspace
+                                + "\", \"display_name\": …}; its settings are given there."))
                 .invoke(e -> {
                     Versions.requireMatch(ifMatch, e);
                     e.displayName = change.displayName();
