@@ -3,6 +3,7 @@ package io.jobplane.worker.events;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -34,17 +35,22 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * (one partition per run, an idempotent producer). Nothing here blocks a run thread on the broker:
  * the producer batches what the runs send, and a run thread goes on to the next run while the last
  * one's end is still being acknowledged (a thread that waited for each acknowledgement held its
- * slot idle for most of a short run). A send that fails is logged; a run whose end never reached
- * the broker is retried by the supervisor's heartbeat timeout. Events wait in a bounded buffer
- * while the broker is slow or away; a send beyond it fails at once (and is logged) rather than
- * growing memory without end.
+ * slot idle for most of a short run). A run thread waits only when {@value #OUTSTANDING} of its
+ * events are still unacknowledged, so a slow or absent broker slows the runs down instead of
+ * losing their events or growing memory without end. Heartbeats never wait (they come from the
+ * consumer and timer threads) and have the rest of the emitter's buffer to themselves. A send that
+ * fails is logged; a run whose end never reached the broker is retried by the supervisor's
+ * heartbeat timeout.
  */
 @ApplicationScoped
 public class RunEvents {
 
     private static final Logger LOG = Logger.getLogger(RunEvents.class);
+    /** Events of run threads that may await the broker at once; the emitter buffers twice as many. */
+    static final int OUTSTANDING = 8192;
 
     private final MutinyEmitter<String> emitter;
+    private final Semaphore outstanding = new Semaphore(OUTSTANDING);
     private final String workerId;
     private final String source;
 
@@ -86,7 +92,7 @@ public class RunEvents {
     }
 
     public void log(LaunchCommand run, TaskSpec task, long seq, String level, String message, boolean truncated) {
-        sendAsync(EventTypes.RUN_LOG, run.runId(), new RunLog(run.runId(), run.attempt(), run.workspace(),
+        sendPaced(EventTypes.RUN_LOG, run.runId(), new RunLog(run.runId(), run.attempt(), run.workspace(),
                 task == null ? null : task.taskId(), task == null ? null : task.index(), seq, level, message, truncated,
                 Instant.now()))
                 .exceptionally(e -> {
@@ -97,10 +103,21 @@ public class RunEvents {
     }
 
     private void send(String type, String runId, Object payload) {
-        sendAsync(type, runId, payload).exceptionally(e -> {
+        sendPaced(type, runId, payload).exceptionally(e -> {
             LOG.warnf("run %s: event %s was not sent: %s", runId, type, e.getMessage());
             return null;
         });
+    }
+
+    /** Sends from a run thread, which waits while {@value #OUTSTANDING} events are unacknowledged. */
+    private CompletableFuture<Void> sendPaced(String type, String runId, Object payload) {
+        outstanding.acquireUninterruptibly();
+        try {
+            return sendAsync(type, runId, payload).whenComplete((done, failure) -> outstanding.release());
+        } catch (RuntimeException e) {
+            outstanding.release();
+            throw e;
+        }
     }
 
     private CompletableFuture<Void> sendAsync(String type, String runId, Object payload) {
