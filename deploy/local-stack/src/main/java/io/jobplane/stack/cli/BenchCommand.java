@@ -71,6 +71,10 @@ class BenchCommand implements Callable<Integer> {
     @Option(names = "--clients", defaultValue = "32", description = "concurrent HTTP clients launching (default ${DEFAULT-VALUE})")
     int clients;
 
+    @Option(names = "--jobs", defaultValue = "1", description = "no-op jobs the launches are spread over, client by client"
+            + " (default ${DEFAULT-VALUE}: every launch is of one job, the hardest case for the database)")
+    int jobs;
+
     @Option(names = "--sample", defaultValue = "300", description = "runs whose launch→SUCCESS is timed through the API (default ${DEFAULT-VALUE})")
     int sample;
 
@@ -100,12 +104,15 @@ class BenchCommand implements Callable<Integer> {
         if (request("GET", "/q/health/ready", null).statusCode() != 200) {
             throw new StackException("the API at " + api + " is not ready: start the platform with ./jobplane up");
         }
-        System.out.printf("jobplane bench: %d runs, %d clients, %d CPUs, API %s%n%n", runs, clients,
-                Runtime.getRuntime().availableProcessors(), api);
+        System.out.printf("jobplane bench: %d runs of %d job%s, %d clients, %d CPUs, API %s%n%n", runs, Math.max(1, jobs),
+                jobs > 1 ? "s" : "", clients, Runtime.getRuntime().availableProcessors(), api);
 
         Ceilings ceilings = new Ceilings(kafkaCeiling(bootstrap), postgresCeiling());
         connectionId = connection();
-        String noop = job("noop-" + stamp(), List.of("select 1"));
+        List<String> noop = new ArrayList<>();
+        for (int j = 0; j < Math.max(1, jobs); j++) {
+            noop.add(job("noop-" + j + "-" + stamp(), List.of("select 1")));
+        }
 
         if (warmup > 0) {
             int measured = runs;
@@ -113,13 +120,13 @@ class BenchCommand implements Callable<Integer> {
             runs = warmup;
             sample = 0;
             System.out.printf("warming up with %d runs%n", warmup);
-            launchAndComplete(job("warmup-" + stamp(), List.of("select 1")));
+            launchAndComplete(List.of(job("warmup-" + stamp(), List.of("select 1"))));
             runs = measured;
             sample = sampled;
         }
         Throughput t = launchAndComplete(noop);
         List<Long> cancelMs = cancelLatency(job("sleep-" + stamp(), List.of("select pg_sleep(600)")));
-        Queries q = queryLatency(noop);
+        Queries q = queryLatency(noop.get(0));
 
         System.out.println();
         System.out.println("figure                                   value        ceiling                     fraction");
@@ -228,7 +235,7 @@ class BenchCommand implements Callable<Integer> {
 
     // --- launches, completion, latency -----------------------------------------------------------
 
-    private Throughput launchAndComplete(String job) throws Exception {
+    private Throughput launchAndComplete(List<String> jobIds) throws Exception {
         Map<String, Long> launchedAt = new ConcurrentHashMap<>();
         List<String> ids = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger next = new AtomicInteger();
@@ -237,6 +244,7 @@ class BenchCommand implements Callable<Integer> {
         long started = System.nanoTime();
         CountDownLatch done = new CountDownLatch(clients);
         for (int i = 0; i < clients; i++) {
+            String job = jobIds.get(i % jobIds.size());
             pool.submit(() -> {
                 try {
                     while (next.getAndIncrement() < runs) {
@@ -301,7 +309,7 @@ class BenchCommand implements Callable<Integer> {
         done.await();
         double launchSeconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("launched %,d runs in %.1f s (%d refused)%n", ids.size(), launchSeconds, refused.get());
-        long lastDone = awaitAllEnded(job, ids.size());
+        long lastDone = awaitAllEnded(jobIds, ids.size());
         double completeSeconds = (lastDone - started) / 1e9;
         for (Future<?> f : polling) {
             f.get();
@@ -317,20 +325,21 @@ class BenchCommand implements Callable<Integer> {
      * ended. Called once every launch was answered, it asks only for the runs not yet ended (the
      * partial indexes on unfinished runs), so polling costs the database next to nothing.
      */
-    private long awaitAllEnded(String job, int expected) throws Exception {
+    private long awaitAllEnded(List<String> jobIds, int expected) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
         try (Connection c = db(); PreparedStatement st = c.prepareStatement("""
-                select (select count(*) from api.run where job_id = ?::uuid and state in ('DISPATCHED', 'RUNNING', 'CANCELLING'))
-                     + (select count(*) from api.run where workspace = ? and state = 'QUEUED' and job_id = ?::uuid)""")) {
-            st.setString(1, job);
+                select (select count(*) from api.run where job_id = any(?::uuid[]) and state in ('DISPATCHED', 'RUNNING', 'CANCELLING'))
+                     + (select count(*) from api.run where workspace = ? and state = 'QUEUED' and job_id = any(?::uuid[]))""")) {
+            java.sql.Array ids = c.createArrayOf("text", jobIds.toArray());
+            st.setArray(1, ids);
             st.setString(2, WS);
-            st.setString(3, job);
+            st.setArray(3, ids);
             while (System.nanoTime() < deadline) {
                 try (ResultSet rs = st.executeQuery()) {
                     rs.next();
                     if (rs.getLong(1) == 0) {
                         long now = System.nanoTime();
-                        reportEnded(c, job, expected);
+                        reportEnded(c, ids, expected);
                         return now;
                     }
                 }
@@ -479,12 +488,12 @@ class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void reportEnded(Connection c, String job, int expected) throws SQLException {
+    private static void reportEnded(Connection c, java.sql.Array jobIds, int expected) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("""
                 select count(*) filter (where state in ('SUCCESS', 'FAILED', 'STOPPED')),
                        count(*) filter (where state = 'SUCCESS')
-                  from api.run where job_id = ?::uuid""")) {
-            st.setString(1, job);
+                  from api.run where job_id = any(?::uuid[])""")) {
+            st.setArray(1, jobIds);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
                 if (rs.getLong(1) < expected) {
