@@ -58,37 +58,44 @@ public class RunEventListener {
 
     @Incoming("run-events")
     public Uni<Void> onEvents(ConsumerRecords<String, String> records) {
-        List<ConsumerRecord<String, String>> readable = new ArrayList<>();
+        List<Read> readable = new ArrayList<>();
         RunReadModel.Changes changes = new RunReadModel.Changes();
         Uni<Void> rejected = Uni.createFrom().voidItem();
         for (ConsumerRecord<String, String> record : records) {
+            // Each event's changes are made apart first: one found malformed halfway leaves nothing behind.
+            RunReadModel.Changes own = new RunReadModel.Changes();
             try {
-                add(changes, EventCodec.decode(record.value()));
-                readable.add(record);
+                add(own, EventCodec.decode(record.value()));
             } catch (MalformedEventException e) {
                 rejected = rejected.call(() -> deadLetter(record, e));
+                continue;
             }
+            changes.addAll(own);
+            readable.add(new Read(record, own));
         }
         return rejected.chain(() -> changes.isEmpty() ? Uni.createFrom().voidItem() : applyBatch(changes, readable));
     }
 
-    private Uni<Void> applyBatch(RunReadModel.Changes changes, List<ConsumerRecord<String, String>> records) {
+    private Uni<Void> applyBatch(RunReadModel.Changes changes, List<Read> events) {
         return retryingOutages(pool.withTransaction(connection -> readModel.apply(connection, changes)),
-                "a batch of " + records.size())
-                .onFailure(RunEventListener::isPoison).recoverWithUni(() -> applyOneByOne(records));
+                "a batch of " + events.size())
+                .onFailure(RunEventListener::isPoison).recoverWithUni(() -> applyOneByOne(events));
     }
 
     /** The batch held an event the read model refuses: apply each alone and dead-letter the ones refused. */
-    private Uni<Void> applyOneByOne(List<ConsumerRecord<String, String>> records) {
+    private Uni<Void> applyOneByOne(List<Read> events) {
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (ConsumerRecord<String, String> record : records) {
-            RunReadModel.Changes alone = new RunReadModel.Changes();
-            add(alone, EventCodec.decode(record.value()));
-            chain = chain.chain(() -> retryingOutages(pool.withTransaction(c -> readModel.apply(c, alone)),
+        for (Read event : events) {
+            ConsumerRecord<String, String> record = event.record();
+            chain = chain.chain(() -> retryingOutages(pool.withTransaction(c -> readModel.apply(c, event.changes())),
                     record.topic() + "-" + record.partition() + "@" + record.offset())
                     .onFailure(RunEventListener::isPoison).recoverWithUni(e -> deadLetter(record, e)));
         }
         return chain;
+    }
+
+    /** A record that could be read, and what its event changes. */
+    private record Read(ConsumerRecord<String, String> record, RunReadModel.Changes changes) {
     }
 
     private static Uni<Void> retryingOutages(Uni<Void> work, String what) {

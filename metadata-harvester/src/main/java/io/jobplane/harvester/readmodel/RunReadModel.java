@@ -275,10 +275,23 @@ public class RunReadModel {
             return runs.isEmpty() && ensured.isEmpty() && tasks.isEmpty() && logs.isEmpty();
         }
 
+        /** Adds another batch's changes after these, as if its events had been added here. */
+        public void addAll(Changes other) {
+            runs.addAll(other.runs);
+            other.ensured.values().forEach(this::ensure);
+            tasks.addAll(other.tasks);
+            logs.addAll(other.logs);
+            toClose.addAll(other.toClose);
+        }
+
         private void ensure(String runId, String workspace, int attempt) {
             Objects.requireNonNull(runId, "runId");
             Objects.requireNonNull(workspace, "workspace");
-            ensured.merge(runId, new RunRow(runId, workspace, attempt, "QUEUED"), (a, b) -> a.attempt >= b.attempt ? a : b);
+            ensure(new RunRow(runId, workspace, attempt, "QUEUED"));
+        }
+
+        private void ensure(RunRow row) {
+            ensured.merge(row.runId, row, (a, b) -> a.attempt >= b.attempt ? a : b);
         }
 
         /**
