@@ -117,9 +117,14 @@ class LaunchStore {
                         return null;
                     }
                     Row r = rows.iterator().next();
-                    return new LaunchResult(r.getUUID("id"), r.getUUID("job_id"),
-                            RunState.valueOf(r.getString("state")).publicStatus(), r.getInteger("attempt"),
-                            r.getString("trigger"), r.getOffsetDateTime("requested_at").toInstant(), true);
+                    RunEntity run = new RunEntity();
+                    run.id = r.getUUID("id");
+                    run.jobId = r.getUUID("job_id");
+                    run.state = RunState.valueOf(r.getString("state"));
+                    run.attempt = r.getInteger("attempt");
+                    run.trigger = r.getString("trigger");
+                    run.requestedAt = r.getOffsetDateTime("requested_at").toInstant();
+                    return LaunchResult.of(run, true);
                 });
     }
 
