@@ -104,13 +104,14 @@ class BenchCommand implements Callable<Integer> {
         if (request("GET", "/q/health/ready", null).statusCode() != 200) {
             throw new StackException("the API at " + api + " is not ready: start the platform with ./jobplane up");
         }
-        System.out.printf("jobplane bench: %d runs of %d job%s, %d clients, %d CPUs, API %s%n%n", runs, Math.max(1, jobs),
+        jobs = Math.max(1, jobs);
+        System.out.printf("jobplane bench: %d runs of %d job%s, %d clients, %d CPUs, API %s%n%n", runs, jobs,
                 jobs > 1 ? "s" : "", clients, Runtime.getRuntime().availableProcessors(), api);
 
         Ceilings ceilings = new Ceilings(kafkaCeiling(bootstrap), postgresCeiling());
         connectionId = connection();
         List<String> noop = new ArrayList<>();
-        for (int j = 0; j < Math.max(1, jobs); j++) {
+        for (int j = 0; j < jobs; j++) {
             noop.add(job("noop-" + j + "-" + stamp(), List.of("select 1")));
         }
 
@@ -321,7 +322,7 @@ class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Waits until every run of the job has ended; returns when the last one did, and says how they
+     * Waits until every run of the jobs has ended; returns when the last one did, and says how they
      * ended. Called once every launch was answered, it asks only for the runs not yet ended (the
      * partial indexes on unfinished runs), so polling costs the database next to nothing.
      */
