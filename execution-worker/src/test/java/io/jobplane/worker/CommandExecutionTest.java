@@ -46,20 +46,20 @@ import io.quarkus.test.junit.QuarkusTest;
 class CommandExecutionTest {
 
     private static final String DB = "worker_target";
-    private static TopicRecorder runEvents;
+    private static WorkerRuns runs;
     private static TopicRecorder deadLetters;
 
     @BeforeAll
     static void recordTopics() {
         TestInfrastructure infra = TestInfrastructure.shared();
         infra.postgres().createDatabase(DB);
-        runEvents = TopicRecorder.record(infra.kafka().bootstrapServers(), Topics.RUN_EVENTS);
+        runs = new WorkerRuns();
         deadLetters = TopicRecorder.record(infra.kafka().bootstrapServers(), Topics.DEAD_LETTER);
     }
 
     @AfterAll
     static void stopRecording() {
-        runEvents.close();
+        runs.close();
         deadLetters.close();
     }
 
@@ -69,15 +69,15 @@ class CommandExecutionTest {
         String runId = launch(false, "create table " + table + " (id int primary key, name text)",
                 "insert into " + table + " values (1, 'å'), (2, '漢'), (3, 'z')");
 
-        RunFinished finished = awaitFinished(runId);
+        RunFinished finished = runs.awaitFinished(runId);
         assertEquals(RunStatus.SUCCESS, finished.status());
-        List<TaskFinished> tasks = tasksOf(runId);
+        List<TaskFinished> tasks = runs.tasksOf(runId);
         assertEquals(List.of(TaskStatus.SUCCESS, TaskStatus.SUCCESS), tasks.stream().map(TaskFinished::status).toList());
         assertEquals(0L, tasks.get(0).rowsAffected(), "PostgreSQL reports 0 rows for DDL");
         assertEquals(3L, tasks.get(1).rowsAffected());
         assertEquals(3, countRows("select count(*) from " + table));
         assertEquals(List.of(EventTypes.RUN_STARTED, EventTypes.TASK_STARTED, EventTypes.TASK_FINISHED,
-                EventTypes.TASK_STARTED, EventTypes.TASK_FINISHED, EventTypes.RUN_FINISHED), typesOf(runId));
+                EventTypes.TASK_STARTED, EventTypes.TASK_FINISHED, EventTypes.RUN_FINISHED), runs.typesOf(runId));
     }
 
     @Test
@@ -85,11 +85,11 @@ class CommandExecutionTest {
         String table = "never_" + shortId();
         String runId = launch(false, "insert into no_such_table values (1)", "create table " + table + " (id int)");
 
-        RunFinished finished = awaitFinished(runId);
+        RunFinished finished = runs.awaitFinished(runId);
         assertEquals(RunStatus.FAILED, finished.status());
         assertTrue(finished.errorMessage().contains("task-0") && finished.errorMessage().contains("no_such_table"),
                 finished.errorMessage());
-        List<TaskFinished> tasks = tasksOf(runId);
+        List<TaskFinished> tasks = runs.tasksOf(runId);
         assertEquals(TaskStatus.FAILED, tasks.get(0).status());
         assertTrue(tasks.get(0).errorMessage().contains("relation \"no_such_table\" does not exist"),
                 tasks.get(0).errorMessage());
@@ -103,11 +103,11 @@ class CommandExecutionTest {
         // No password at all: the test cluster trusts local connections.
         LaunchCommand launch = command(true, DB, null, List.of("select * from no_such_table",
                 "create table " + table + " (id int)"));
-        send(EventTypes.LAUNCH, launch.runId(), launch);
+        WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
         String runId = launch.runId();
 
-        assertEquals(RunStatus.FAILED, awaitFinished(runId).status());
-        assertEquals(List.of(TaskStatus.FAILED, TaskStatus.SUCCESS), tasksOf(runId).stream().map(TaskFinished::status).toList());
+        assertEquals(RunStatus.FAILED, runs.awaitFinished(runId).status());
+        assertEquals(List.of(TaskStatus.FAILED, TaskStatus.SUCCESS), runs.tasksOf(runId).stream().map(TaskFinished::status).toList());
         assertEquals(1, countRows("select count(*) from information_schema.tables where table_name = '" + table + "'"));
     }
 
@@ -116,11 +116,11 @@ class CommandExecutionTest {
         String runId = launch(false, "select pg_sleep(600)", "select 1");
         await().atMost(Duration.ofSeconds(30)).until(() -> sessionsOf(runId) == 1);
 
-        send(EventTypes.CANCEL, runId, new CancelCommand(runId, "ws", Instant.now(), 1, "tester", null));
+        WorkerRuns.send(EventTypes.CANCEL, runId, new CancelCommand(runId, "ws", Instant.now(), 1, "tester", null));
 
-        RunFinished finished = awaitFinished(runId);
+        RunFinished finished = runs.awaitFinished(runId);
         assertEquals(RunStatus.STOPPED, finished.status());
-        assertEquals(List.of(TaskStatus.STOPPED, TaskStatus.SKIPPED), tasksOf(runId).stream().map(TaskFinished::status).toList());
+        assertEquals(List.of(TaskStatus.STOPPED, TaskStatus.SKIPPED), runs.tasksOf(runId).stream().map(TaskFinished::status).toList());
         await().atMost(Duration.ofSeconds(10)).until(() -> sessionsOf(runId) == 0);
     }
 
@@ -130,7 +130,7 @@ class CommandExecutionTest {
         TopicRecorder.send(TestInfrastructure.shared().kafka().bootstrapServers(), Topics.COMMANDS, poisonKey, "{not json");
         String runId = launch(false, "select 1");
 
-        assertEquals(RunStatus.SUCCESS, awaitFinished(runId).status());
+        assertEquals(RunStatus.SUCCESS, runs.awaitFinished(runId).status());
         await().atMost(Duration.ofSeconds(30)).until(() -> !deadLetters.values(poisonKey).isEmpty());
         assertEquals("{not json", deadLetters.values(poisonKey).get(0));
     }
@@ -138,16 +138,16 @@ class CommandExecutionTest {
     @Test
     void anUnreachableDestinationFailsTheRunWithTheDriverMessageAndNeverThePassword() {
         String password = "pw-" + shortId();
-        LaunchCommand launch = command(false, "no_such_db_" + shortId(), keyring().seal(password),
+        LaunchCommand launch = command(false, "no_such_db_" + shortId(), WorkerRuns.keyring().seal(password),
                 List.of("select 1", "select 2"));
-        send(EventTypes.LAUNCH, launch.runId(), launch);
+        WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
 
-        RunFinished finished = awaitFinished(launch.runId());
+        RunFinished finished = runs.awaitFinished(launch.runId());
         assertEquals(RunStatus.FAILED, finished.status());
         assertTrue(finished.errorMessage().contains("does not exist"), finished.errorMessage());
         assertEquals(List.of(TaskStatus.SKIPPED, TaskStatus.SKIPPED),
-                tasksOf(launch.runId()).stream().map(TaskFinished::status).toList());
-        assertTrue(runEvents.values(launch.runId()).stream().noneMatch(v -> v.contains(password)));
+                runs.tasksOf(launch.runId()).stream().map(TaskFinished::status).toList());
+        assertTrue(runs.recorder().values(launch.runId()).stream().noneMatch(v -> v.contains(password)));
     }
 
     @Test
@@ -155,13 +155,13 @@ class CommandExecutionTest {
         String table = "once_" + shortId();
         LaunchCommand launch = command(false, List.of("create table " + table + " (id int)",
                 "insert into " + table + " values (1)"));
-        send(EventTypes.LAUNCH, launch.runId(), launch);
-        send(EventTypes.LAUNCH, launch.runId(), launch);
+        WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
+        WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
         String marker = launch(false, "select 1");
 
-        awaitFinished(launch.runId());
-        awaitFinished(marker);
-        assertEquals(1, runEvents.values(launch.runId()).stream()
+        runs.awaitFinished(launch.runId());
+        runs.awaitFinished(marker);
+        assertEquals(1, runs.recorder().values(launch.runId()).stream()
                 .filter(v -> EventCodec.decode(v).type().equals(EventTypes.RUN_STARTED)).count());
         assertEquals(1, countRows("select count(*) from " + table));
     }
@@ -170,20 +170,20 @@ class CommandExecutionTest {
     void aCancelOnTheControlTopicReachesTheRunAndOneBeforeTheLaunchKeepsItFromStarting() throws Exception {
         String runId = launch(false, "select pg_sleep(600)");
         await().atMost(Duration.ofSeconds(30)).until(() -> sessionsOf(runId) == 1);
-        send(Topics.CONTROL, EventTypes.CANCEL, runId, new CancelCommand(runId, "ws", Instant.now(), 1, "tester", null));
-        assertEquals(RunStatus.STOPPED, awaitFinished(runId).status());
+        WorkerRuns.send(Topics.CONTROL, EventTypes.CANCEL, runId, new CancelCommand(runId, "ws", Instant.now(), 1, "tester", null));
+        assertEquals(RunStatus.STOPPED, runs.awaitFinished(runId).status());
         await().atMost(Duration.ofSeconds(10)).until(() -> sessionsOf(runId) == 0);
 
         String table = "never_" + shortId();
         LaunchCommand late = command(false, List.of("create table " + table + " (id int)"));
-        send(Topics.CONTROL, EventTypes.CANCEL, late.runId(), new CancelCommand(late.runId(), "ws", Instant.now(), 1, "tester", null));
+        WorkerRuns.send(Topics.CONTROL, EventTypes.CANCEL, late.runId(), new CancelCommand(late.runId(), "ws", Instant.now(), 1, "tester", null));
         // The worker has read the cancel once a later control record has had its effect.
         String marker = launch(false, "select pg_sleep(600)");
         await().atMost(Duration.ofSeconds(30)).until(() -> sessionsOf(marker) == 1);
-        send(Topics.CONTROL, EventTypes.CANCEL, marker, new CancelCommand(marker, "ws", Instant.now(), 1, "tester", null));
-        awaitFinished(marker);
-        send(EventTypes.LAUNCH, late.runId(), late);
-        RunFinished finished = awaitFinished(late.runId());
+        WorkerRuns.send(Topics.CONTROL, EventTypes.CANCEL, marker, new CancelCommand(marker, "ws", Instant.now(), 1, "tester", null));
+        runs.awaitFinished(marker);
+        WorkerRuns.send(EventTypes.LAUNCH, late.runId(), late);
+        RunFinished finished = runs.awaitFinished(late.runId());
         assertEquals(RunStatus.STOPPED, finished.status());
         assertEquals("CANCELLED", finished.errorCode());
         assertEquals(0, countRows("select count(*) from information_schema.tables where table_name = '" + table + "'"));
@@ -192,9 +192,9 @@ class CommandExecutionTest {
     @Test
     void anAcceptedRunIsAnnouncedBeforeItStartsAndHeartbeatsWhileItRuns() throws Exception {
         String runId = launch(false, "select pg_sleep(3)");
-        RunFinished finished = awaitFinished(runId);
+        RunFinished finished = runs.awaitFinished(runId);
         assertEquals(RunStatus.SUCCESS, finished.status());
-        List<CloudEvent> events = eventsOf(runId);
+        List<CloudEvent> events = runs.eventsOf(runId);
         assertEquals(EventTypes.RUN_HEARTBEAT, events.get(0).type(), "the ACCEPTED heartbeat comes first");
         assertEquals("ACCEPTED", events.get(0).dataAs(RunHeartbeat.class).state());
         long running = events.stream().filter(e -> e.type().equals(EventTypes.RUN_HEARTBEAT))
@@ -206,18 +206,18 @@ class CommandExecutionTest {
     void parallelTasksRunWorkerPoolAtATime() throws Exception {
         RunSettings parallel = new RunSettings(true, 3, null, 1, 1, 3);
         LaunchCommand launch = command(false, DB, null, java.util.Collections.nCopies(6, "select pg_sleep(1)"), parallel);
-        send(EventTypes.LAUNCH, launch.runId(), launch);
+        WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
         long most = 0;
-        while (!typesOf(launch.runId()).contains(EventTypes.RUN_FINISHED)) {
+        while (!runs.typesOf(launch.runId()).contains(EventTypes.RUN_FINISHED)) {
             most = Math.max(most, sessionsOf(launch.runId()));
             Thread.sleep(50);
         }
-        assertEquals(RunStatus.SUCCESS, awaitFinished(launch.runId()).status());
+        assertEquals(RunStatus.SUCCESS, runs.awaitFinished(launch.runId()).status());
         assertEquals(3, most, "at most worker_pool tasks ran at once, and that many did");
-        assertEquals(6, tasksOf(launch.runId()).stream().filter(t -> t.status() == TaskStatus.SUCCESS).count());
-        await().atMost(Duration.ofSeconds(10)).until(() -> logOf(launch.runId()).stream()
+        assertEquals(6, runs.tasksOf(launch.runId()).stream().filter(t -> t.status() == TaskStatus.SUCCESS).count());
+        await().atMost(Duration.ofSeconds(10)).until(() -> runs.logOf(launch.runId()).stream()
                 .filter(l -> l.message().contains(" started: select pg_sleep(1)")).count() == 6);
-        assertTrue(logOf(launch.runId()).stream().anyMatch(l -> l.message().equals("running 6 tasks, 3 at a time")),
+        assertTrue(runs.logOf(launch.runId()).stream().anyMatch(l -> l.message().equals("running 6 tasks, 3 at a time")),
                 "verbosity 3 logs each task's progress");
     }
 
@@ -230,9 +230,9 @@ class CommandExecutionTest {
         LaunchCommand flaky = command(false, DB, null, List.of(
                 "select 1 / (case when nextval('" + sequence + "') < 3 then 0 else 1 end)",
                 "select pg_sleep(30)"), retries);
-        send(EventTypes.LAUNCH, flaky.runId(), flaky);
-        RunFinished finished = awaitFinished(flaky.runId());
-        List<TaskFinished> tasks = tasksOf(flaky.runId());
+        WorkerRuns.send(EventTypes.LAUNCH, flaky.runId(), flaky);
+        RunFinished finished = runs.awaitFinished(flaky.runId());
+        List<TaskFinished> tasks = runs.tasksOf(flaky.runId());
         assertEquals(TaskStatus.SUCCESS, tasks.get(0).status());
         assertEquals(TaskStatus.FAILED, tasks.get(1).status());
         assertTrue(tasks.get(1).errorMessage().contains("timed out after 2 s"), tasks.get(1).errorMessage());
@@ -240,7 +240,7 @@ class CommandExecutionTest {
         assertEquals("TASK_FAILED", finished.errorCode());
         assertEquals(4, countRows("select last_value from " + sequence) + 1, "three tries of the first task");
         for (String task : List.of("task-0", "task-1")) {
-            assertEquals(2, logOf(flaky.runId()).stream().filter(l -> task.equals(l.taskId()))
+            assertEquals(2, runs.logOf(flaky.runId()).stream().filter(l -> task.equals(l.taskId()))
                     .filter(l -> l.message().contains("trying again")).count(), "two retries of " + task);
         }
         assertEquals(0, sessionsOf(flaky.runId()));
@@ -249,15 +249,15 @@ class CommandExecutionTest {
     @Test
     void databaseNoticesBecomeLogLinesCappedPerTask() throws Exception {
         String runId = launch(false, "do $$ begin for i in 1..80 loop raise notice 'row %', i; end loop; end $$");
-        assertEquals(RunStatus.SUCCESS, awaitFinished(runId).status());
-        await().atMost(Duration.ofSeconds(10)).until(() -> logOf(runId).stream().anyMatch(RunLog::truncated));
-        List<RunLog> taskLines = logOf(runId).stream().filter(l -> "task-0".equals(l.taskId())).toList();
+        assertEquals(RunStatus.SUCCESS, runs.awaitFinished(runId).status());
+        await().atMost(Duration.ofSeconds(10)).until(() -> runs.logOf(runId).stream().anyMatch(RunLog::truncated));
+        List<RunLog> taskLines = runs.logOf(runId).stream().filter(l -> "task-0".equals(l.taskId())).toList();
         assertEquals(51, taskLines.size(), "50 lines, then one that says the rest was dropped");
         assertTrue(taskLines.stream().anyMatch(l -> l.message().equals("row 1")));
         assertTrue(taskLines.get(taskLines.size() - 1).truncated());
-        assertTrue(logOf(runId).stream().noneMatch(l -> l.message().contains("started")),
+        assertTrue(runs.logOf(runId).stream().noneMatch(l -> l.message().contains("started")),
                 "verbosity 2 (the default) logs notices, not progress");
-        List<Long> seqs = logOf(runId).stream().map(RunLog::seq).toList();
+        List<Long> seqs = runs.logOf(runId).stream().map(RunLog::seq).toList();
         assertEquals(seqs.stream().sorted().toList(), seqs, "lines arrive in order");
     }
 
@@ -273,11 +273,11 @@ class CommandExecutionTest {
                 "select {{no_such_parameter}}"));
         Instant executionDate = Instant.parse("2026-11-20T03:04:05Z");
         LaunchCommand launch = new LaunchCommand(base.runId(), 1, "ws", "job-1", "job", "TABLE_TO_TABLE", base.destination(),
-                base.tasks(), true, Instant.now(), "manual", executionDate, Map.of("region", hostile), RunSettings.DEFAULT);
-        send(EventTypes.LAUNCH, launch.runId(), launch);
+                base.tasks(), true, Instant.now(), "manual", executionDate, Map.of("region", hostile), RunSettings.DEFAULT, null, null);
+        WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
 
-        assertEquals(RunStatus.FAILED, awaitFinished(launch.runId()).status());
-        List<TaskFinished> tasks = tasksOf(launch.runId());
+        assertEquals(RunStatus.FAILED, runs.awaitFinished(launch.runId()).status());
+        List<TaskFinished> tasks = runs.tasksOf(launch.runId());
         assertEquals(List.of(TaskStatus.SUCCESS, TaskStatus.SUCCESS, TaskStatus.FAILED, TaskStatus.FAILED),
                 tasks.stream().map(TaskFinished::status).toList());
         assertTrue(tasks.get(2).errorMessage().contains("{{FD_DATE}} stands inside a quoted literal"),
@@ -298,12 +298,12 @@ class CommandExecutionTest {
 
     private static String launch(boolean continueOnError, String... queries) {
         LaunchCommand launch = command(continueOnError, List.of(queries));
-        send(EventTypes.LAUNCH, launch.runId(), launch);
+        WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
         return launch.runId();
     }
 
     private static LaunchCommand command(boolean continueOnError, List<String> queries) {
-        return command(continueOnError, DB, keyring().seal("unused-with-trust-auth"), queries);
+        return command(continueOnError, DB, WorkerRuns.keyring().seal("unused-with-trust-auth"), queries);
     }
 
     private static LaunchCommand command(boolean continueOnError, String database, SealedValue password,
@@ -322,42 +322,7 @@ class CommandExecutionTest {
             tasks.add(new TaskSpec("task-" + i, i, queries.get(i)));
         }
         return new LaunchCommand(runId, 1, "ws", "job-1", "job", "TABLE_TO_TABLE", destination, tasks,
-                continueOnError, Instant.now(), "manual", Instant.now(), Map.of(), settings);
-    }
-
-    private static void send(String type, String runId, Object payload) {
-        send(Topics.COMMANDS, type, runId, payload);
-    }
-
-    private static void send(String topic, String type, String runId, Object payload) {
-        TopicRecorder.sendEvent(TestInfrastructure.shared().kafka().bootstrapServers(), topic, runId,
-                EventCodec.encode(CloudEvent.of("/test", type, runId, payload)));
-    }
-
-    private static RunFinished awaitFinished(String runId) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> typesOf(runId).contains(EventTypes.RUN_FINISHED));
-        return eventsOf(runId).stream().filter(e -> e.type().equals(EventTypes.RUN_FINISHED)).findFirst().orElseThrow()
-                .dataAs(RunFinished.class);
-    }
-
-    private static List<CloudEvent> eventsOf(String runId) {
-        return runEvents.values(runId).stream().map(EventCodec::decode).toList();
-    }
-
-    /** The run's lifecycle events, without heartbeats and log lines. */
-    private static List<String> typesOf(String runId) {
-        return eventsOf(runId).stream().map(CloudEvent::type)
-                .filter(t -> !t.equals(EventTypes.RUN_HEARTBEAT) && !t.equals(EventTypes.RUN_LOG)).toList();
-    }
-
-    private static List<RunLog> logOf(String runId) {
-        return eventsOf(runId).stream().filter(e -> e.type().equals(EventTypes.RUN_LOG)).map(e -> e.dataAs(RunLog.class))
-                .toList();
-    }
-
-    private static List<TaskFinished> tasksOf(String runId) {
-        return eventsOf(runId).stream().filter(e -> e.type().equals(EventTypes.TASK_FINISHED))
-                .map(e -> e.dataAs(TaskFinished.class)).toList();
+                continueOnError, Instant.now(), "manual", Instant.now(), Map.of(), settings, null, null);
     }
 
     private static long sessionsOf(String runId) throws Exception {
@@ -379,11 +344,6 @@ class CommandExecutionTest {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private static SecretKeyring keyring() {
-        return new SecretKeyring(TestInfrastructure.SECRET_KEY_ID,
-                Map.of(TestInfrastructure.SECRET_KEY_ID, TestInfrastructure.secretKeyBase64()));
     }
 
     private static String shortId() {

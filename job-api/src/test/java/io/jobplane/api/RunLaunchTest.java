@@ -27,6 +27,7 @@ import io.jobplane.events.EventCodec;
 import io.jobplane.events.EventTypes;
 import io.jobplane.events.Topics;
 import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.events.payload.ReplicationSpec;
 import io.jobplane.events.payload.RunQueued;
 import io.jobplane.stack.JobplaneTestResource;
 import io.jobplane.stack.TestInfrastructure;
@@ -73,6 +74,60 @@ class RunLaunchTest {
         assertEquals("nightly", payload.jobName());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> outboxRows(runId) == 0);
+    }
+
+    @Test
+    void replicationJobsCarryTheirSourceAndSettingsAndTasksThatCannotRunAreRefused() {
+        String ws = uniqueWorkspace();
+        String source = connection(ws, "crm-source");
+        String destination = connection(ws, "warehouse");
+        Map<String, Object> replication = Map.of("destination_schema", "crm", "table_name_prefix", "src_",
+                "alter_schema", true, "deletion_behavior", "SOFT_DELETE", "replicate_start_date", "2026-01-01",
+                "replicate_interval", 6, "replicate_interval_unit", "HOURS", "batch_size", 5000);
+        String jobId = as(ws, "editor").body(Map.of("name", "crm", "type", "STANDARD", "source_connection_id", source,
+                        "destination_connection_id", destination, "replication", replication,
+                        "tasks", List.of(Map.of("query", "REPLICATE [Accounts] WITH CheckColumn='updated_at'"))))
+                .post("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(201).extract().path("job_id");
+
+        as(ws, "editor").body(Map.of("query", "DELETE FROM Accounts")).post("/api/v1/workspaces/{ws}/jobs/{job}/tasks", ws, jobId)
+                .then().statusCode(400).body("error_code", equalTo("INVALID_TASK"))
+                .body("error_msg", containsString("starts with REPLICATE")).body("solution_msg", containsString("REPLICATE [Accounts]"));
+
+        String runId = as(ws, "operator").post("/api/v1/workspaces/{ws}/jobs/{job}/runs", ws, jobId)
+                .then().statusCode(202).extract().path("run_id");
+        LaunchCommand launch = EventCodec.decode(await().atMost(Duration.ofSeconds(30))
+                .until(() -> findByKey(Topics.COMMANDS, runId), r -> r != null).value()).dataAs(LaunchCommand.class);
+        assertEquals("STANDARD", launch.jobType());
+        assertEquals(source, launch.source().connectionId());
+        assertEquals(destination, launch.destination().connectionId());
+        assertEquals(CANARY, TestInfrastructure.shared().keyring().open(launch.source().password()));
+        ReplicationSpec spec = launch.replication();
+        assertEquals("crm", spec.destinationSchema());
+        assertEquals("src_", spec.tableNamePrefix());
+        assertTrue(spec.alterSchema());
+        assertEquals("SOFT_DELETE", spec.deletionBehavior());
+        assertEquals(java.time.LocalDate.parse("2026-01-01"), spec.replicateStartDate());
+        assertEquals(6, spec.replicateInterval());
+        assertEquals("HOURS", spec.replicateIntervalUnit());
+        assertEquals(5000, spec.batchSize());
+
+        String history = as(ws, "editor").body(Map.of("name", "with-history", "type", "STANDARD", "source_connection_id", source,
+                        "destination_connection_id", destination, "replication", Map.of("history_mode", true),
+                        "queries", List.of("REPLICATE [Accounts]")))
+                .post("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(201).extract().path("job_id");
+        as(ws, "operator").post("/api/v1/workspaces/{ws}/jobs/{job}/runs", ws, history)
+                .then().statusCode(409).body("error_code", equalTo("SETTING_NOT_RUNNABLE"));
+
+        String everything = as(ws, "editor").body(Map.of("name", "everything", "type", "SYNC_ALL", "source_connection_id", source,
+                        "destination_connection_id", destination))
+                .post("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(201).extract().path("job_id");
+        as(ws, "operator").post("/api/v1/workspaces/{ws}/jobs/{job}/runs", ws, everything)
+                .then().statusCode(202).body("status", equalTo("QUEUED"));
+    }
+
+    private static String connection(String ws, String name) {
+        return as(ws, "editor").body(postgresConnection(name, CANARY)).post("/api/v1/workspaces/{ws}/connections", ws)
+                .then().statusCode(201).extract().path("connection_id");
     }
 
     @Test

@@ -12,6 +12,7 @@ public final class EventTypes {
     public static final String RUN_LOG = "jobplane.run.log";
     public static final String TASK_STARTED = "jobplane.task.started";
     public static final String TASK_FINISHED = "jobplane.task.finished";
+    public static final String TASK_PROGRESS = "jobplane.task.progress";
 
     private EventTypes() {
     }

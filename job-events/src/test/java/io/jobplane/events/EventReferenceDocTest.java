@@ -35,7 +35,8 @@ class EventReferenceDocTest {
             Map.entry(EventTypes.RUN_STARTED, RunStarted.class),
             Map.entry(EventTypes.RUN_FINISHED, RunFinished.class),
             Map.entry(EventTypes.TASK_STARTED, TaskStarted.class),
-            Map.entry(EventTypes.TASK_FINISHED, TaskFinished.class));
+            Map.entry(EventTypes.TASK_FINISHED, TaskFinished.class),
+            Map.entry(EventTypes.TASK_PROGRESS, io.jobplane.events.payload.TaskProgress.class));
 
     @Test
     void everyEventTypeAndFieldIsDocumented() throws Exception {

@@ -30,6 +30,7 @@ import io.jobplane.events.payload.RunQueued;
 import io.jobplane.events.payload.RunStarted;
 import io.jobplane.events.payload.RunStatus;
 import io.jobplane.events.payload.TaskFinished;
+import io.jobplane.events.payload.TaskProgress;
 import io.jobplane.events.payload.TaskStarted;
 import io.jobplane.events.payload.TaskStatus;
 import io.jobplane.harvester.readmodel.RunReadModel;
@@ -72,7 +73,7 @@ class RunReadModelTest {
         mixed.forEach(e -> publish(shuffled, e));
 
         String expected = "FAILED|1|2026-11-20T10:00:00Z|2026-11-20T10:00:01Z|2026-11-20T10:00:05Z|w1|task 1 failed: boom"
-                + "|task-a:0:SUCCESS:7:null|task-b:1:FAILED:null:boom|task-c:2:SKIPPED:null:null";
+                + "|task-a:0:SUCCESS:7:null:7/70|task-b:1:FAILED:null:boom|task-c:2:SKIPPED:null:null";
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(expected, snapshot(ordered)));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(expected, snapshot(shuffled)));
     }
@@ -92,7 +93,7 @@ class RunReadModelTest {
         pool.withTransaction(c -> readModel.apply(c, changes)).await().atMost(Duration.ofSeconds(10));
 
         assertEquals("FAILED|1|2026-11-20T10:00:00Z|2026-11-20T10:00:01Z|2026-11-20T10:00:05Z|w1|task 1 failed: boom"
-                + "|task-a:0:SUCCESS:7:null|task-b:1:FAILED:null:boom|task-c:2:SKIPPED:null:null", snapshot(runId));
+                + "|task-a:0:SUCCESS:7:null:7/70|task-b:1:FAILED:null:boom|task-c:2:SKIPPED:null:null", snapshot(runId));
         assertEquals(1L, pool.preparedQuery("select count(*) from runs.run_log where run_id = $1")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(runId)).await().atMost(Duration.ofSeconds(10))
                 .iterator().next().getLong(0), "a log line delivered twice is kept once");
@@ -111,6 +112,8 @@ class RunReadModelTest {
             changes.taskStarted(e);
         } else if (payload instanceof TaskFinished e) {
             changes.taskFinished(e);
+        } else if (payload instanceof TaskProgress e) {
+            changes.taskProgress(e);
         } else {
             changes.log((RunLog) payload);
         }
@@ -202,6 +205,8 @@ class RunReadModelTest {
                                 new RunQueued.TaskRef("task-c", 2)), T0, T0),
                 new RunStarted(runId, 1, "ws", "job-1", "w1", t1),
                 new TaskStarted(runId, 1, "ws", "task-a", 0, t1),
+                new TaskProgress(runId, 1, "ws", "task-a", 0, 3, 30, t1),
+                new TaskProgress(runId, 1, "ws", "task-a", 0, 7, 70, t1.plusMillis(500)),
                 new TaskFinished(runId, 1, "ws", "task-a", 0, TaskStatus.SUCCESS, 7L, null, t1.plusSeconds(1)),
                 new TaskStarted(runId, 1, "ws", "task-b", 1, t1.plusSeconds(1)),
                 new TaskFinished(runId, 1, "ws", "task-b", 1, TaskStatus.FAILED, null, "boom", t1.plusSeconds(2)),
@@ -215,6 +220,7 @@ class RunReadModelTest {
                 : payload instanceof RunStarted ? EventTypes.RUN_STARTED
                 : payload instanceof RunFinished ? EventTypes.RUN_FINISHED
                 : payload instanceof TaskStarted ? EventTypes.TASK_STARTED
+                : payload instanceof TaskProgress ? EventTypes.TASK_PROGRESS
                 : EventTypes.TASK_FINISHED;
         TopicRecorder.sendEvent(TestInfrastructure.shared().kafka().bootstrapServers(), Topics.RUN_EVENTS, runId,
                 EventCodec.encode(CloudEvent.of("/test", type, runId, payload)));
@@ -237,7 +243,7 @@ class RunReadModelTest {
                             .append(instant(rs, 5)).append('|').append(rs.getString(6)).append('|').append(rs.getString(7));
                 }
             }
-            try (var st = c.prepareStatement("select task_id, task_index, status, rows_affected, error_message "
+            try (var st = c.prepareStatement("select task_id, task_index, status, rows_affected, error_message, rows_processed, bytes_processed "
                     + "from runs.task_run where run_id = ? order by task_index")) {
                 st.setString(1, runId);
                 try (ResultSet rs = st.executeQuery()) {
@@ -245,6 +251,9 @@ class RunReadModelTest {
                         out.append('|').append(rs.getString(1)).append(':').append(rs.getInt(2)).append(':')
                                 .append(rs.getString(3)).append(':').append(rs.getObject(4)).append(':')
                                 .append(rs.getString(5));
+                        if (rs.getObject(6) != null) {
+                            out.append(':').append(rs.getLong(6)).append('/').append(rs.getLong(7));
+                        }
                     }
                 }
             }

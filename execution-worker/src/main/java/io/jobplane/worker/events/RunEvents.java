@@ -23,6 +23,7 @@ import io.jobplane.events.payload.RunLog;
 import io.jobplane.events.payload.RunStarted;
 import io.jobplane.events.payload.RunStatus;
 import io.jobplane.events.payload.TaskFinished;
+import io.jobplane.events.payload.TaskProgress;
 import io.jobplane.events.payload.TaskSpec;
 import io.jobplane.events.payload.TaskStarted;
 import io.jobplane.events.payload.TaskStatus;
@@ -83,6 +84,12 @@ public class RunEvents {
     public void taskFinished(LaunchCommand run, TaskSpec task, TaskStatus status, Long rows, String error) {
         send(EventTypes.TASK_FINISHED, run.runId(), new TaskFinished(run.runId(), run.attempt(), run.workspace(),
                 task.taskId(), task.index(), status, rows, error, Instant.now()));
+    }
+
+    /** How far a task has got: rows and bytes read so far in this try. */
+    public void taskProgress(LaunchCommand run, TaskSpec task, long rows, long bytes) {
+        send(EventTypes.TASK_PROGRESS, run.runId(), new TaskProgress(run.runId(), run.attempt(), run.workspace(),
+                task.taskId(), task.index(), rows, bytes, Instant.now()));
     }
 
     /** Completes when the broker has the heartbeat; the command is acknowledged only then. */

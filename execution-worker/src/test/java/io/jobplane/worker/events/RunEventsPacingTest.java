@@ -34,7 +34,7 @@ class RunEventsPacingTest {
         StalledBroker broker = new StalledBroker();
         RunEvents events = new RunEvents(broker, config());
         LaunchCommand run = new LaunchCommand("run-1", 1, "ws", "job-1", "job", "TABLE_TO_TABLE", null, List.of(), false,
-                Instant.now(), "manual", Instant.now(), Map.of(), RunSettings.DEFAULT);
+                Instant.now(), "manual", Instant.now(), Map.of(), RunSettings.DEFAULT, null, null);
         for (int i = 0; i < RunEvents.OUTSTANDING; i++) {
             events.runStarted(run);
         }

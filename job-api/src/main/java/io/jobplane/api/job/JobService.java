@@ -51,6 +51,7 @@ public class JobService {
             return Uni.createFrom().failure(ApiException.badRequest("SETTING_NOT_APPLICABLE",
                     request.type() + " jobs have no tasks", "Leave out tasks and queries."));
         }
+        tasks.forEach(t -> TaskSyntax.check(request.type(), t.query()));
         return requireConnection(caller.workspace(), "source_connection_id", request.sourceConnectionId(), request.type().source())
                 .chain(() -> requireConnection(caller.workspace(), "destination_connection_id",
                         request.destinationConnectionId(), request.type().destination()))

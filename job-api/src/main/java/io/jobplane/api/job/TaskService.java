@@ -49,7 +49,8 @@ public class TaskService {
 
     @WithTransaction
     public Uni<JobView.TaskView> add(Caller caller, UUID jobId, TaskChange.Add add) {
-        return editable(caller, jobId).invoke(TaskService::requireTasksApply).chain(job -> TaskEntity.ofJob(job.id).chain(tasks -> {
+        return editable(caller, jobId).invoke(TaskService::requireTasksApply)
+                .invoke(job -> TaskSyntax.check(job.type, add.query())).chain(job -> TaskEntity.ofJob(job.id).chain(tasks -> {
             int at = add.index() == null ? tasks.size() : add.index();
             requireIndex(at, tasks.size() + 1);
             TaskEntity task = new TaskEntity();
@@ -72,6 +73,7 @@ public class TaskService {
             TaskEntity task = find(tasks, taskId);
             Map<String, Object> changed = new LinkedHashMap<>();
             if (change.query() != null && !change.query().equals(task.query)) {
+                TaskSyntax.check(job.type, change.query());
                 task.query = change.query();
                 changed.put("query", "(changed)");
             }

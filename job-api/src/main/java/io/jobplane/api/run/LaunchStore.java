@@ -35,11 +35,14 @@ class LaunchStore {
     private static final String PLAN_SQL = """
             select j.id, j.name, j.type, j.status, j.continue_on_error, j.settings, j.destination_connection_id,
                    c.name as connection_name, c.type as connection_type, c.jdbc_url, c.username, c.secrets,
+                   j.source_connection_id, s.name as source_name, s.type as source_type, s.jdbc_url as source_jdbc_url,
+                   s.username as source_username, s.secrets as source_secrets,
                    coalesce((select json_agg(json_build_array(t.id, t.task_index, t.query, t.is_active)
                                              order by t.task_index)
                                from api.task t where t.job_id = j.id), '[]') as tasks,
                    (select w.max_active_runs from api.workspace w where w.id = j.workspace) as workspace_cap
               from api.job j left join api.connection c on c.id = j.destination_connection_id
+                             left join api.connection s on s.id = j.source_connection_id
              where j.workspace = $1 and j.id = $2""";
     private static final String BY_KEY_SQL = """
             select id, job_id, attempt, trigger, requested_at, state from api.run
@@ -84,17 +87,11 @@ class LaunchStore {
         job.continueOnError = row.getBoolean("continue_on_error");
         job.settings = row.getString("settings");
         job.destinationConnectionId = row.getUUID("destination_connection_id");
-        ConnectionEntity connection = null;
-        if (job.destinationConnectionId != null) {
-            connection = new ConnectionEntity();
-            connection.id = job.destinationConnectionId;
-            connection.workspace = workspace;
-            connection.name = row.getString("connection_name");
-            connection.type = row.getString("connection_type");
-            connection.jdbcUrl = row.getString("jdbc_url");
-            connection.username = row.getString("username");
-            connection.secrets = row.getString("secrets");
-        }
+        job.sourceConnectionId = row.getUUID("source_connection_id");
+        ConnectionEntity connection = connection(workspace, job.destinationConnectionId, row, "connection_name",
+                "connection_type", "jdbc_url", "username", "secrets");
+        ConnectionEntity source = connection(workspace, job.sourceConnectionId, row, "source_name", "source_type",
+                "source_jdbc_url", "source_username", "source_secrets");
         List<TaskEntity> tasks = new ArrayList<>();
         for (Object element : (JsonArray) row.getValue("tasks")) {
             JsonArray t = (JsonArray) element;
@@ -106,7 +103,23 @@ class LaunchStore {
             task.active = t.getBoolean(3);
             tasks.add(task);
         }
-        return new LaunchPlan(job, tasks, connection, row.getInteger("workspace_cap"));
+        return new LaunchPlan(job, tasks, connection, source, row.getInteger("workspace_cap"));
+    }
+
+    private static ConnectionEntity connection(String workspace, UUID id, Row row, String name, String type, String jdbcUrl,
+            String username, String secrets) {
+        if (id == null) {
+            return null;
+        }
+        ConnectionEntity connection = new ConnectionEntity();
+        connection.id = id;
+        connection.workspace = workspace;
+        connection.name = row.getString(name);
+        connection.type = row.getString(type);
+        connection.jdbcUrl = row.getString(jdbcUrl);
+        connection.username = row.getString(username);
+        connection.secrets = row.getString(secrets);
+        return connection;
     }
 
     /** The run an earlier launch with this key made, or null. */
@@ -154,9 +167,10 @@ class LaunchStore {
     }
 
     /**
-     * What a launch reads: the job, all its tasks in order, its destination connection, and the
-     * workspace's own run cap (null: none set).
+     * What a launch reads: the job, all its tasks in order, its destination and source connections
+     * (null when it names none), and the workspace's own run cap (null: none set).
      */
-    record LaunchPlan(JobEntity job, List<TaskEntity> tasks, ConnectionEntity connection, Integer workspaceCap) {
+    record LaunchPlan(JobEntity job, List<TaskEntity> tasks, ConnectionEntity connection, ConnectionEntity source,
+            Integer workspaceCap) {
     }
 }

@@ -17,6 +17,7 @@ import io.jobplane.api.connection.ConnectionEntity;
 import io.jobplane.api.job.JobEntity;
 import io.jobplane.api.job.TaskEntity;
 import io.jobplane.api.job.settings.Execution;
+import io.jobplane.api.job.settings.Replication;
 import io.jobplane.api.json.StoredJson;
 import io.jobplane.api.outbox.Outbox;
 import io.jobplane.api.workspace.WorkspaceEntity;
@@ -25,6 +26,7 @@ import io.jobplane.events.EventTypes;
 import io.jobplane.events.Topics;
 import io.jobplane.events.payload.ConnectionSpec;
 import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.events.payload.ReplicationSpec;
 import io.jobplane.events.payload.RunSettings;
 import io.jobplane.events.payload.TaskSpec;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -132,9 +134,14 @@ public class RunAdmission {
     /** Dispatches a run whose tasks and connection are loaded here, read-only. */
     Uni<Void> dispatch(RunEntity run, JobEntity job) {
         return TaskEntity.ofJob(job.id).call(tasks -> readOnly(tasks.toArray()))
-                .chain(tasks -> ConnectionEntity.<ConnectionEntity>findById(job.destinationConnectionId)
-                        .call(c -> readOnly(c))
-                        .chain(destination -> dispatch(run, job, tasks, destination)));
+                .chain(tasks -> connection(job.destinationConnectionId)
+                        .chain(destination -> connection(job.sourceConnectionId)
+                                .chain(source -> outbox.append(Topics.COMMANDS, markDispatched(run, job, tasks, destination, source)))));
+    }
+
+    private static Uni<ConnectionEntity> connection(UUID id) {
+        return id == null ? Uni.createFrom().nullItem()
+                : ConnectionEntity.<ConnectionEntity>findById(id).call(c -> readOnly(c));
     }
 
     /** Definitions a run only reads are never flushed back, so runs never contend for their rows. */
@@ -148,16 +155,13 @@ public class RunAdmission {
         }).replaceWithVoid();
     }
 
-    private Uni<Void> dispatch(RunEntity run, JobEntity job, List<TaskEntity> tasks, ConnectionEntity destination) {
-        return outbox.append(Topics.COMMANDS, markDispatched(run, job, tasks, destination));
-    }
-
     /** Marks the run dispatched now and returns its launch command, for the caller to write with it. */
-    static CloudEvent markDispatched(RunEntity run, JobEntity job, List<TaskEntity> tasks, ConnectionEntity destination) {
+    static CloudEvent markDispatched(RunEntity run, JobEntity job, List<TaskEntity> tasks, ConnectionEntity destination,
+            ConnectionEntity source) {
         run.state = RunState.DISPATCHED;
         run.dispatchedAt = Instant.now();
         run.notBefore = null;
-        LaunchCommand command = command(run, job, selected(run, tasks), destination);
+        LaunchCommand command = command(run, job, selected(run, tasks), destination, source);
         return CloudEvent.of(RunService.SOURCE, EventTypes.LAUNCH, run.id.toString(), command);
     }
 
@@ -175,9 +179,8 @@ public class RunAdmission {
         return tasks.stream().filter(t -> wanted.contains(t.id)).toList();
     }
 
-    private static LaunchCommand command(RunEntity run, JobEntity job, List<TaskEntity> tasks, ConnectionEntity c) {
-        ConnectionSpec destination = c == null ? null
-                : new ConnectionSpec(c.id.toString(), c.type, c.jdbcUrl, c.username, c.sealed().get("password"));
+    private static LaunchCommand command(RunEntity run, JobEntity job, List<TaskEntity> tasks, ConnectionEntity c,
+            ConnectionEntity s) {
         List<TaskSpec> specs = new ArrayList<>();
         for (TaskEntity t : tasks) {
             specs.add(new TaskSpec(t.id.toString(), t.index, t.query));
@@ -186,8 +189,24 @@ public class RunAdmission {
         RunSettings settings = new RunSettings(e.enableParallelProcessing(), e.workerPool(), e.taskTimeoutSeconds(),
                 e.retry().attempts(), e.retry().backoffSeconds(), e.verbosity().level());
         return new LaunchCommand(run.id.toString(), run.attempt, run.workspace, job.id.toString(), job.name,
-                job.type.name(), destination, specs, job.continueOnError, run.requestedAt, run.trigger,
-                run.executionDate, StoredJson.readMap(run.parameters, PARAMETERS), settings);
+                job.type.name(), spec(c), specs, job.continueOnError, run.requestedAt, run.trigger,
+                run.executionDate, StoredJson.readMap(run.parameters, PARAMETERS), settings, spec(s), replication(job));
+    }
+
+    private static ConnectionSpec spec(ConnectionEntity c) {
+        return c == null ? null : new ConnectionSpec(c.id.toString(), c.type, c.jdbcUrl, c.username, c.sealed().get("password"));
+    }
+
+    /** The job's replication settings with defaults, for the job types that replicate; else null. */
+    private static ReplicationSpec replication(JobEntity job) {
+        if (!job.type.replicates()) {
+            return null;
+        }
+        Replication r = job.settings().effective(true).replication();
+        return new ReplicationSpec(r.destinationSchema(), r.tableNamePrefix(), r.dropTable(), r.truncateTableData(),
+                r.alterSchema(), r.autoTruncateStrings(), r.deletionBehavior().name(), r.replicateStartDate(),
+                r.replicateInterval(), r.replicateIntervalUnit() == null ? null : r.replicateIntervalUnit().name(),
+                r.batchSize(), r.useGmtDatetime());
     }
 
     static Integer limitOf(JobEntity job) {

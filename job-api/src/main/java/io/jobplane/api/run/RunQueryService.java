@@ -51,7 +51,8 @@ public class RunQueryService {
     /** Runs of deleted jobs live on in the read model only. */
     private static final String READ_MODEL_SQL = "select " + RUN_COLUMNS + " from runs.run rr where rr.run_id = $1 and rr.workspace = $2";
     private static final String TASKS_SQL = """
-            select task_id, task_index, status, rows_affected, error_message, started_at, finished_at
+            select task_id, task_index, status, rows_affected, error_message, started_at, finished_at,
+                   rows_processed, bytes_processed
               from runs.task_run where run_id = $1 order by task_index""";
     private static final String JOB_SQL = "select 1 from api.job where id = $1 and workspace = $2";
     private static final String ACTIVE_SQL = "select count(*) filter (where state in " + RunState.ACTIVE_SQL + ") as active,"
@@ -59,7 +60,7 @@ public class RunQueryService {
             + " from api.run where job_id = $1 and state in " + RunState.UNFINISHED_SQL;
     private static final String LAST_RUN_OF_TASKS_SQL = """
             select distinct on (t.task_id) t.task_id, t.task_index, t.status, t.rows_affected, t.error_message,
-                   t.started_at, t.finished_at, r.run_id, r.attempt, r.status as run_status, r.execution_date
+                   t.started_at, t.finished_at, t.rows_processed, t.bytes_processed, r.run_id, r.attempt, r.status as run_status, r.execution_date
               from runs.task_run t join runs.run r on r.run_id = t.run_id
              where t.task_id = any($1) and r.workspace = $2 and r.job_id = $3
              order by t.task_id, t.run_id desc""";
@@ -147,7 +148,7 @@ public class RunQueryService {
         List<Object> params = new ArrayList<>(List.of(taskId.toString(), caller.workspace(), jobId.toString()));
         StringBuilder sql = new StringBuilder("""
                 select t.task_id, t.task_index, t.status, t.rows_affected, t.error_message, t.started_at, t.finished_at,
-                       r.run_id, r.attempt, r.status as run_status, r.execution_date
+                       t.rows_processed, t.bytes_processed, r.run_id, r.attempt, r.status as run_status, r.execution_date
                   from runs.task_run t join runs.run r on r.run_id = t.run_id
                  where t.task_id = $1 and r.workspace = $2 and r.job_id = $3""");
         if (cursor != null) {
@@ -263,7 +264,7 @@ public class RunQueryService {
         Instant finished = instant(t, "finished_at");
         return new RunStatusView.TaskRunView(t.getString("task_id"), t.getInteger("task_index"), t.getString("status"),
                 t.getLong("rows_affected"), t.getString("error_message"), started, finished,
-                RunStatusView.millisBetween(started, finished));
+                RunStatusView.millisBetween(started, finished), t.getLong("rows_processed"), t.getLong("bytes_processed"));
     }
 
     private static RunStatusView.TaskHistoryEntry taskEntry(Row r) {

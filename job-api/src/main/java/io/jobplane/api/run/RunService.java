@@ -17,6 +17,8 @@ import io.jobplane.api.job.JobEntity;
 import io.jobplane.api.job.JobStatus;
 import io.jobplane.api.job.JobType;
 import io.jobplane.api.job.TaskEntity;
+import io.jobplane.api.job.TaskSyntax;
+import io.jobplane.api.job.settings.Replication;
 import io.jobplane.api.json.StoredJson;
 import io.jobplane.api.outbox.Outbox;
 import io.jobplane.api.run.LaunchStore.LaunchPlan;
@@ -125,8 +127,48 @@ public class RunService {
         requireActive(plan.job());
         requireRunnable(plan.job());
         requireTasks(plan.job(), plan.tasks(), options);
+        requireTaskSyntax(plan, options);
         requireTemplateValues(plan, options);
         requireRunnableConnection(plan.connection());
+        requireRunnableSource(plan);
+    }
+
+    /** Tasks stored before their type's syntax was checked on save are refused before they run. */
+    private static void requireTaskSyntax(LaunchPlan plan, LaunchRequest options) {
+        UUID[] taskIds = options.tasks() == null ? null : options.tasks().toArray(new UUID[0]);
+        for (TaskEntity task : RunAdmission.selected(taskIds, plan.tasks())) {
+            String problem = TaskSyntax.problem(plan.job().type, task.query);
+            if (problem != null) {
+                throw ApiException.conflict("TASK_SQL_INVALID", "Task " + task.index + " (" + task.id + "): " + problem,
+                        "Correct the task with PUT .../jobs/" + plan.job().id + "/tasks/" + task.id + ".");
+            }
+        }
+        if (plan.job().type.replicates() && Boolean.TRUE.equals(replication(plan.job()).historyMode())) {
+            throw ApiException.conflict("SETTING_NOT_RUNNABLE", "replication.history_mode is not carried out by this version's workers",
+                    "Set replication.history_mode to false; rows are then kept at their latest version.");
+        }
+    }
+
+    private static Replication replication(JobEntity job) {
+        return job.settings().effective(true).replication();
+    }
+
+    /** Jobs that read from a database need a source connection workers can read. */
+    private static void requireRunnableSource(LaunchPlan plan) {
+        if (plan.job().type.source() != JobType.Uses.DATABASE) {
+            return;
+        }
+        ConnectionEntity source = plan.source();
+        if (source == null) {
+            throw ApiException.conflict("JOB_HAS_NO_SOURCE", "The job names no source connection to replicate from",
+                    "Set source_connection_id on the job.");
+        }
+        if (source.type() != ConnectionType.POSTGRESQL) {
+            throw ApiException.conflict("CONNECTION_TYPE_NOT_RUNNABLE",
+                    "Connection '" + source.name + "' is of type " + source.type
+                            + ", which workers of this version cannot replicate from",
+                    "Point the job's source at a postgresql connection.");
+        }
     }
 
     /** Every templated value the run's tasks name must be a built-in or one of the launch's parameters. */
@@ -162,7 +204,7 @@ public class RunService {
         RunEntity run = newRun(caller, plan, idempotencyKey, options);
         run.id = LaunchStore.newRunId();
         CloudEvent queued = queuedEvent(run, plan.job(), RunAdmission.selected(run, plan.tasks()));
-        CloudEvent command = RunAdmission.markDispatched(run, plan.job(), plan.tasks(), plan.connection());
+        CloudEvent command = RunAdmission.markDispatched(run, plan.job(), plan.tasks(), plan.connection(), plan.source());
         return store.insertDispatched(run, queued, command).chain(inserted -> inserted
                 ? Uni.createFrom().item(LaunchResult.of(run, false))
                 : winner(caller, plan, idempotencyKey));
@@ -252,7 +294,7 @@ public class RunService {
             }
             return;
         }
-        if (tasks.stream().noneMatch(t -> t.active)) {
+        if (tasks.stream().noneMatch(t -> t.active) && job.type != JobType.SYNC_ALL) {
             throw new ApiException(Status.CONFLICT, "NO_ACTIVE_TASKS",
                     "Job '" + job.name + "' has no active task to run",
                     "Add a task or set is_active on one of its tasks.");

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
@@ -37,7 +39,9 @@ public record RunStatusView(
             String errorMessage,
             Instant startedAt,
             Instant finishedAt,
-            Long durationMs) {
+            Long durationMs,
+            @Schema(description = "Rows the task has read so far (replication), from its progress events") Long rowsProcessed,
+            @Schema(description = "Bytes the task has read so far (replication)") Long bytesProcessed) {
     }
 
     /** A page of runs, newest first; {@code next_cursor} fetches older ones, absent on the last page. */

@@ -7,6 +7,8 @@ import java.util.Map;
 /**
  * Asks a worker to execute one attempt of a run. Type {@code jobplane.command.launch}.
  * {@code parameters} and {@code executionDate} are the launch's; {@code settings} says how to run.
+ * Replicating jobs also carry their {@code source} connection and {@code replication} settings
+ * (both null for other job types).
  */
 public record LaunchCommand(
         String runId,
@@ -22,10 +24,17 @@ public record LaunchCommand(
         String trigger,
         Instant executionDate,
         Map<String, String> parameters,
-        RunSettings settings) {
+        RunSettings settings,
+        ConnectionSpec source,
+        ReplicationSpec replication) {
 
     /** The settings, or the defaults for a command that carries none. */
     public RunSettings settingsOrDefault() {
         return settings == null ? RunSettings.DEFAULT : settings;
+    }
+
+    /** The replication settings, or the defaults for a command that carries none. */
+    public ReplicationSpec replicationOrDefault() {
+        return replication == null ? ReplicationSpec.DEFAULT : replication;
     }
 }

@@ -26,6 +26,7 @@ import io.jobplane.events.payload.RunLog;
 import io.jobplane.events.payload.RunQueued;
 import io.jobplane.events.payload.RunStarted;
 import io.jobplane.events.payload.TaskFinished;
+import io.jobplane.events.payload.TaskProgress;
 import io.jobplane.events.payload.TaskStarted;
 import io.jobplane.harvester.readmodel.RunReadModel;
 import io.smallrye.mutiny.Uni;
@@ -135,6 +136,7 @@ public class RunEventListener {
                 case EventTypes.RUN_FINISHED -> changes.finished(event.dataAs(RunFinished.class));
                 case EventTypes.TASK_STARTED -> changes.taskStarted(event.dataAs(TaskStarted.class));
                 case EventTypes.TASK_FINISHED -> changes.taskFinished(event.dataAs(TaskFinished.class));
+                case EventTypes.TASK_PROGRESS -> changes.taskProgress(event.dataAs(TaskProgress.class));
                 case EventTypes.RUN_LOG -> changes.log(event.dataAs(RunLog.class));
                 // Heartbeats are job-api's business (run supervision); dashboards read them from the topic.
                 case EventTypes.RUN_HEARTBEAT -> {

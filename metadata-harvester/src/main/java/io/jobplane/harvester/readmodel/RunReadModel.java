@@ -21,6 +21,7 @@ import io.jobplane.events.payload.RunLog;
 import io.jobplane.events.payload.RunQueued;
 import io.jobplane.events.payload.RunStarted;
 import io.jobplane.events.payload.TaskFinished;
+import io.jobplane.events.payload.TaskProgress;
 import io.jobplane.events.payload.TaskStarted;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -37,11 +38,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class RunReadModel {
 
-    /**
-     * The run's identity (job, name, trigger, first queue time) only fills in. Its progress follows
-     * the latest attempt: a newer attempt starts over, an older one changes nothing, and the same
-     * attempt only moves the status forward and fills fields that are still empty.
-     */
     /**
      * The run's identity (job, name, trigger, first queue time) only fills in. Its progress follows
      * the latest attempt: a newer attempt starts over, an older one changes nothing, and the same
@@ -87,13 +83,13 @@ public class RunReadModel {
 
     /**
      * A newer attempt replaces the task's row; an older one changes nothing; the same attempt only
-     * moves the status forward and fills fields that are still empty.
+     * moves the status forward, fills fields that are still empty and lets progress only grow.
      */
     private static final String UPSERT_TASKS = """
             insert into runs.task_run as t (run_id, task_id, task_index, attempt, status, rows_affected, error_message,
-                                            started_at, finished_at)
+                                            started_at, finished_at, rows_processed, bytes_processed)
             select * from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::bigint[], $7::text[],
-                                 $8::timestamptz[], $9::timestamptz[])
+                                 $8::timestamptz[], $9::timestamptz[], $10::bigint[], $11::bigint[])
             on conflict (run_id, task_id) do update set
                 task_index    = excluded.task_index,
                 status        = case
@@ -109,6 +105,10 @@ public class RunReadModel {
                                      else coalesce(t.started_at, excluded.started_at) end,
                 finished_at   = case when excluded.attempt > t.attempt then excluded.finished_at
                                      else coalesce(t.finished_at, excluded.finished_at) end,
+                rows_processed = case when excluded.attempt > t.attempt then excluded.rows_processed
+                                      else greatest(t.rows_processed, excluded.rows_processed) end,
+                bytes_processed = case when excluded.attempt > t.attempt then excluded.bytes_processed
+                                       else greatest(t.bytes_processed, excluded.bytes_processed) end,
                 attempt       = excluded.attempt
             where excluded.attempt >= t.attempt""";
 
@@ -192,7 +192,9 @@ public class RunReadModel {
                 .addArrayOfLong(rows.stream().map(TaskRow::rows).toArray(Long[]::new))
                 .addArrayOfString(strings(rows, TaskRow::error))
                 .addArrayOfOffsetDateTime(times(rows, TaskRow::startedAt))
-                .addArrayOfOffsetDateTime(times(rows, TaskRow::finishedAt));
+                .addArrayOfOffsetDateTime(times(rows, TaskRow::finishedAt))
+                .addArrayOfLong(rows.stream().map(TaskRow::rowsProcessed).toArray(Long[]::new))
+                .addArrayOfLong(rows.stream().map(TaskRow::bytesProcessed).toArray(Long[]::new));
     }
 
     private static Tuple logTuple(List<RunLog> logs) {
@@ -271,6 +273,14 @@ public class RunReadModel {
                     e.errorMessage(), null, e.finishedAt()));
         }
 
+        /** Progress reads as a running task (a lower rank than any end) that has moved this far. */
+        public void taskProgress(TaskProgress e) {
+            ensure(e.runId(), e.workspace(), e.attempt());
+            tasks.add(new TaskRow(e.runId(), e.taskId(), e.index(), e.attempt(), "RUNNING", null, null, null, null,
+                    e.rowsProcessed(), e.bytesProcessed()));
+            toClose.add(e.runId());
+        }
+
         public boolean isEmpty() {
             return runs.isEmpty() && ensured.isEmpty() && tasks.isEmpty() && logs.isEmpty();
         }
@@ -312,7 +322,12 @@ public class RunReadModel {
 
     /** One event's contribution to a task row; fields left null change nothing. */
     private record TaskRow(String runId, String taskId, int index, int attempt, String status, Long rows, String error,
-            Instant startedAt, Instant finishedAt) {
+            Instant startedAt, Instant finishedAt, Long rowsProcessed, Long bytesProcessed) {
+
+        TaskRow(String runId, String taskId, int index, int attempt, String status, Long rows, String error,
+                Instant startedAt, Instant finishedAt) {
+            this(runId, taskId, index, attempt, status, rows, error, startedAt, finishedAt, null, null);
+        }
     }
 
     /** One event's contribution to a run row; fields left null change nothing. */

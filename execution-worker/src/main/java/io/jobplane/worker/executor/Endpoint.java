@@ -1,0 +1,66 @@
+package io.jobplane.worker.executor;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import io.jobplane.events.payload.ConnectionSpec;
+import io.jobplane.events.secret.SecretKeyring;
+
+/**
+ * One end of a run (its destination, or a replication's source) with its password opened: sessions
+ * are borrowed from and given back to the worker's {@link SessionPool}. Messages that leave it are
+ * scrubbed of the password, in case a driver ever echoes it.
+ */
+final class Endpoint {
+
+    private final String role;
+    private final ConnectionSpec spec;
+    private final String password;
+
+    private Endpoint(String role, ConnectionSpec spec, String password) {
+        this.role = role;
+        this.spec = spec;
+        this.password = password;
+    }
+
+    /** Opens the connection's sealed password; {@code role} ("destination", "source") names it in errors. */
+    static Endpoint open(String role, ConnectionSpec spec, SecretKeyring keyring) throws Unavailable {
+        if (spec == null || spec.jdbcUrl() == null) {
+            throw new Unavailable("the job has no " + role + " connection");
+        }
+        try {
+            return new Endpoint(role, spec, spec.password() == null ? null : keyring.open(spec.password()));
+        } catch (RuntimeException e) {
+            throw new Unavailable("cannot open the " + role + " password: " + e.getMessage());
+        }
+    }
+
+    /** A session labelled (in pg_stat_activity) with what it is for. */
+    Connection borrow(SessionPool sessions, String label) throws Unavailable {
+        try {
+            return sessions.borrow(spec.jdbcUrl(), spec.username(), password, label);
+        } catch (SQLException e) {
+            throw new Unavailable("cannot connect to the " + role + ": " + scrub(e.getMessage()));
+        }
+    }
+
+    /** Gives the session back; only one whose work ended normally ({@code reusable}) serves again. */
+    void release(SessionPool sessions, Connection connection, boolean reusable) {
+        sessions.release(spec.jdbcUrl(), spec.username(), password, connection, reusable);
+    }
+
+    /** The message without the password in it. */
+    String scrub(String message) {
+        if (message == null || password == null || password.isEmpty()) {
+            return message;
+        }
+        return message.replace(password, "***");
+    }
+
+    /** The run cannot reach one of its connections; the message is safe to publish. */
+    static final class Unavailable extends Exception {
+        Unavailable(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

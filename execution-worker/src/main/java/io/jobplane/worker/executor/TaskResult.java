@@ -1,0 +1,27 @@
+package io.jobplane.worker.executor;
+
+import io.jobplane.events.payload.TaskStatus;
+
+/**
+ * How one try of a task ended. A failure is tried again per the job's retry settings unless it is
+ * {@code final} (the task itself is wrong, another try cannot succeed).
+ */
+public record TaskResult(TaskStatus status, Long rowsAffected, String errorMessage, boolean retryable) {
+
+    public static TaskResult success(Long rows) {
+        return new TaskResult(TaskStatus.SUCCESS, rows, null, false);
+    }
+
+    public static TaskResult failed(String why) {
+        return new TaskResult(TaskStatus.FAILED, null, why, true);
+    }
+
+    /** A failure no retry can mend, e.g. a task whose text is invalid. */
+    public static TaskResult invalid(String why) {
+        return new TaskResult(TaskStatus.FAILED, null, why, false);
+    }
+
+    public static TaskResult stopped(String why) {
+        return new TaskResult(TaskStatus.STOPPED, null, why, false);
+    }
+}

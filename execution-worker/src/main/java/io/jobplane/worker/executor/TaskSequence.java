@@ -1,0 +1,153 @@
+package io.jobplane.worker.executor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.events.payload.RunSettings;
+import io.jobplane.events.payload.TaskSpec;
+import io.jobplane.events.payload.TaskStatus;
+
+/**
+ * The tasks of one attempt and how they went, whatever a task does: each is reported started and
+ * finished, tried again per the job's retry settings (backoff doubling), skipped once the run is
+ * cancelled or an earlier task failed without {@code continue_on_error}. Shared by the threads of
+ * a parallel run.
+ */
+public final class TaskSequence {
+
+    private static final Logger LOG = Logger.getLogger(TaskSequence.class);
+
+    /** One try of a task. */
+    @FunctionalInterface
+    public interface Attempt {
+        TaskResult once();
+    }
+
+    private final LaunchCommand run;
+    private final RunControl control;
+    private final RunSettings settings;
+    private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final AtomicBoolean skipRest = new AtomicBoolean();
+
+    public TaskSequence(LaunchCommand run, RunControl control) {
+        this.run = run;
+        this.control = control;
+        this.settings = run.settingsOrDefault();
+    }
+
+    /** Runs the task (unless the run is already over) and records how it ended. */
+    public void run(TaskSpec task, String description, Attempt attempt) {
+        if (skipRest.get() || control.isCancelled()) {
+            stopped.compareAndSet(false, control.isCancelled());
+            control.events().taskFinished(run, task, TaskStatus.SKIPPED, null, null);
+            return;
+        }
+        control.events().taskStarted(run, task);
+        control.progress(task, "task " + task.index() + " started: " + abbreviate(description));
+        TaskResult result = attempts(task, attempt);
+        control.events().taskFinished(run, task, result.status(), result.rowsAffected(), result.errorMessage());
+        if (result.status() == TaskStatus.STOPPED) {
+            stopped.set(true);
+            skipRest.set(true);
+        } else if (result.status() == TaskStatus.FAILED) {
+            failures.add("task " + task.index() + " (" + task.taskId() + ") failed: " + result.errorMessage());
+            if (!run.continueOnError()) {
+                skipRest.set(true);
+            }
+        }
+    }
+
+    /** The task could not even start (e.g. no connection); it fails without a try. */
+    public void failed(TaskSpec task, String why) {
+        control.events().taskFinished(run, task, TaskStatus.FAILED, null, why);
+        failures.add("task " + task.index() + " (" + task.taskId() + ") failed: " + why);
+        skipRest.compareAndSet(false, !run.continueOnError());
+    }
+
+    private TaskResult attempts(TaskSpec task, Attempt attempt) {
+        Duration backoff = Duration.ofSeconds(settings.retryBackoffSeconds());
+        for (int n = 1;; n++) {
+            TaskResult result = attempt.once();
+            if (result.status() != TaskStatus.FAILED || !result.retryable() || n >= settings.taskAttempts()) {
+                String line = "task " + task.index() + " " + result.status()
+                        + (result.rowsAffected() == null ? "" : ", " + result.rowsAffected() + " rows")
+                        + (result.errorMessage() == null ? "" : ": " + result.errorMessage());
+                if (result.status() == TaskStatus.SUCCESS) {
+                    control.progress(task, line);
+                } else {
+                    control.log(task, "ERROR", line);
+                }
+                return result;
+            }
+            control.log(task, "WARN", "task " + task.index() + " failed (try " + n + " of " + settings.taskAttempts()
+                    + "): " + result.errorMessage() + "; trying again in " + backoff.toSeconds() + " s");
+            if (control.sleepUnlessCancelled(backoff)) {
+                return TaskResult.stopped("cancelled while waiting to retry");
+            }
+            backoff = backoff.multipliedBy(2);
+        }
+    }
+
+    /** Whether every task ended normally, so sessions it used may serve another run. */
+    public boolean clean() {
+        return failures.isEmpty() && !stopped.get() && !control.isCancelled();
+    }
+
+    public RunOutcome outcome() {
+        if (stopped.get()) {
+            return RunOutcome.stopped();
+        }
+        return failures.isEmpty() ? RunOutcome.success() : RunOutcome.failed("TASK_FAILED", String.join("; ", failures));
+    }
+
+    /** Runs every task on a thread of its own, {@code pool} at a time, and waits for all of them. */
+    public static void runParallel(LaunchCommand run, List<TaskSpec> tasks, int pool, Consumer<TaskSpec> body) {
+        ExecutorService threads = Executors.newFixedThreadPool(Math.min(pool, tasks.size()), r -> {
+            Thread t = new Thread(r, "run-" + run.runId() + "-task");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (TaskSpec task : tasks) {
+                running.add(threads.submit(() -> body.accept(task)));
+            }
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    LOG.errorf(e.getCause(), "run %s: a task thread failed", run.runId());
+                }
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** The run cannot reach a connection: every task is skipped and the run fails saying why. */
+    public static RunOutcome unavailable(LaunchCommand run, RunControl control, List<TaskSpec> tasks, String code, String why) {
+        LOG.warnf("run %s: %s", run.runId(), why);
+        control.log(null, "ERROR", why);
+        tasks.forEach(t -> control.events().taskFinished(run, t, TaskStatus.SKIPPED, null, null));
+        return RunOutcome.failed(code, why);
+    }
+
+    static String abbreviate(String text) {
+        String oneLine = text.replaceAll("\\s+", " ").trim();
+        return oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine;
+    }
+}
