@@ -44,6 +44,8 @@ public final class TableReplication {
     /** Column a {@code SOFT_DELETE} destination carries: true for rows the source no longer has. */
     public static final String DELETED_COLUMN = "jobplane_deleted";
     private static final int BUFFER = 1 << 16;
+    /** A batch is written early when it reaches this size, whatever {@code batch_size} says. */
+    private static final int MAX_BATCH_BYTES = 8 << 20;
     private static final long PROGRESS_NANOS = 1_000_000_000L;
 
     /** Where replication reports how far it has got, and learns that it must stop. */
@@ -450,49 +452,69 @@ public final class TableReplication {
         };
     }
 
-    /** Streams the select's rows from the source into the destination table; returns rows copied. */
+    /**
+     * Streams the select's rows from the source into the destination table, {@code batch_size} rows
+     * (at most 8 MiB) to a write; returns rows copied. Progress goes out about once a second.
+     */
     private long copy(String select, String table, List<String> columns) throws SQLException, Cancelled {
         CopyOut out = source.unwrap(PGConnection.class).getCopyAPI().copyOut("copy (" + select + ") to stdout");
         CopyIn in = null;
         try {
             in = destination.unwrap(PGConnection.class).getCopyAPI().copyIn("copy " + table + " (" + quoted(columns) + ") from stdin");
-            byte[] buffer = new byte[BUFFER];
-            int fill = 0;
+            Batch batch = new Batch(in, Math.max(1, spec.batchSize()));
             byte[] row;
-            int batch = Math.max(1, spec.batchSize());
-            long sinceReport = 0;
             while ((row = out.readFromCopy()) != null) {
                 rows++;
                 bytes += row.length;
-                if (fill + row.length > BUFFER) {
-                    in.writeToCopy(buffer, 0, fill);
-                    fill = 0;
-                }
-                if (row.length > BUFFER) {
-                    in.writeToCopy(row, 0, row.length);
-                } else {
-                    System.arraycopy(row, 0, buffer, fill, row.length);
-                    fill += row.length;
-                }
-                if (++sinceReport >= batch || (rows & 1023) == 0) {
-                    long now = System.nanoTime();
-                    if (sinceReport >= batch || now - lastReport >= PROGRESS_NANOS) {
-                        if (listener.cancelled()) {
-                            throw new Cancelled();
-                        }
-                        listener.progress(rows, bytes);
-                        lastReport = now;
-                        sinceReport = 0;
+                if (batch.add(row) && System.nanoTime() - lastReport >= PROGRESS_NANOS) {
+                    if (listener.cancelled()) {
+                        throw new Cancelled();
                     }
+                    listener.progress(rows, bytes);
+                    lastReport = System.nanoTime();
                 }
             }
-            if (fill > 0) {
-                in.writeToCopy(buffer, 0, fill);
-            }
+            batch.flush();
             return in.endCopy();
         } catch (SQLException | Cancelled | RuntimeException e) {
             cancelQuietly(out, in);
             throw e;
+        }
+    }
+
+    /** Rows gathered into one write to the destination. */
+    private static final class Batch {
+        private final CopyIn in;
+        private final int size;
+        private byte[] buffer = new byte[BUFFER];
+        private int fill;
+        private int count;
+
+        Batch(CopyIn in, int size) {
+            this.in = in;
+            this.size = size;
+        }
+
+        /** Adds a row; true when that completed a batch, which was written. */
+        boolean add(byte[] row) throws SQLException {
+            if (fill + row.length > buffer.length) {
+                buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2, fill + row.length));
+            }
+            System.arraycopy(row, 0, buffer, fill, row.length);
+            fill += row.length;
+            if (++count < size && fill < MAX_BATCH_BYTES) {
+                return false;
+            }
+            flush();
+            return true;
+        }
+
+        void flush() throws SQLException {
+            if (fill > 0) {
+                in.writeToCopy(buffer, 0, fill);
+            }
+            fill = 0;
+            count = 0;
         }
     }
 

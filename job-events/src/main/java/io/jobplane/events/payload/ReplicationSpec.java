@@ -11,7 +11,7 @@ import java.time.LocalDate;
  * the source do ({@code deletionBehavior}: {@code HARD_DELETE}, {@code SOFT_DELETE},
  * {@code SKIP_DELETE}), and where incremental replication starts and how it is sliced
  * ({@code replicateStartDate}, {@code replicateInterval} of {@code replicateIntervalUnit}).
- * {@code batchSize} is the number of rows between two progress reports of a table.
+ * {@code batchSize} is the number of rows sent to the destination in one write (at most 8 MiB).
  */
 public record ReplicationSpec(
         String destinationSchema,

@@ -1,11 +1,7 @@
 package io.jobplane.stack.cli;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,10 +35,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.jobplane.stack.DevTokens;
 import io.jobplane.stack.PostgresServer;
 import io.jobplane.stack.StackException;
 import picocli.CommandLine.Command;
@@ -59,7 +53,7 @@ import picocli.CommandLine.Option;
         description = "Benchmark the running local stack (start it with ./jobplane up) and print the figures.")
 class BenchCommand implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = StackApi.JSON;
     private static final String WS = "bench";
 
     @Option(names = "--runs", defaultValue = "5000", description = "no-op runs to launch (default ${DEFAULT-VALUE})")
@@ -87,23 +81,19 @@ class BenchCommand implements Callable<Integer> {
     @Option(names = "--queries", defaultValue = "2000", description = "status and history queries each (default ${DEFAULT-VALUE})")
     int queries;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private StackApi stack;
     private String api;
-    private String token;
     private PostgresServer pg;
     /** The connection every bench job runs on: the local stack's {@code demo} database. */
     private String connectionId;
 
     @Override
     public Integer call() throws Exception {
-        LocalStack stack = new LocalStack();
-        api = stack.apiUrl();
+        stack = new StackApi(WS);
+        api = stack.url();
         pg = stack.postgres();
-        token = DevTokens.mint(stack.keys().privateKey(), "bench", Map.of(WS, "admin"), Duration.ofHours(2));
-        String bootstrap = "127.0.0.1:" + stack.component(LocalStack.KAFKA).port();
-        if (request("GET", "/q/health/ready", null).statusCode() != 200) {
-            throw new StackException("the API at " + api + " is not ready: start the platform with ./jobplane up");
-        }
+        String bootstrap = "127.0.0.1:" + stack.stack().component(LocalStack.KAFKA).port();
+        stack.requireReady();
         jobs = Math.max(1, jobs);
         System.out.printf("jobplane bench: %d runs of %d job%s, %d clients, %d CPUs, API %s%n%n", runs, jobs,
                 jobs > 1 ? "s" : "", clients, Runtime.getRuntime().availableProcessors(), api);
@@ -518,13 +508,7 @@ class BenchCommand implements Callable<Integer> {
     // --- setup and plumbing ----------------------------------------------------------------------
 
     private String connection() throws Exception {
-        String url = pg.jdbcUrl().substring(0, pg.jdbcUrl().lastIndexOf('/') + 1) + "demo";
-        Map<String, Object> body = new java.util.HashMap<>(Map.of("name", "bench-" + stamp(), "type", "postgresql",
-                "jdbc_url", url, "username", pg.username()));
-        if (pg.password() != null && !pg.password().isEmpty()) {
-            body.put("password", pg.password());
-        }
-        return created(request("POST", "/api/v1/workspaces/" + WS + "/connections", body), "connection_id");
+        return stack.postgresConnection(UpCommand.DEMO_DATABASE);
     }
 
     private String job(String name, List<String> queries) throws Exception {
@@ -533,30 +517,19 @@ class BenchCommand implements Callable<Integer> {
     }
 
     private static String created(HttpResponse<String> r, String field) throws Exception {
-        if (r.statusCode() != 201) {
-            throw new StackException("setup failed: " + r.statusCode() + " " + r.body());
-        }
-        JsonNode node = JSON.readTree(r.body());
-        return node.get(field).asText();
+        return StackApi.created(r, field);
     }
 
     private HttpResponse<String> request(String method, String path, Object body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token);
-        if (body != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return stack.request(method, path, body);
     }
 
     private Connection db() throws SQLException {
-        return DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+        return stack.db();
     }
 
     private static String stamp() {
-        return Long.toString(System.currentTimeMillis(), 36);
+        return StackApi.stamp();
     }
 
     private static long pct(List<Long> sorted, int p) {

@@ -1,0 +1,107 @@
+package io.jobplane.stack.cli;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.jobplane.stack.DevTokens;
+import io.jobplane.stack.PostgresServer;
+import io.jobplane.stack.StackException;
+
+/** The running local stack as the benchmarks use it: its API with an admin token for one workspace, and its PostgreSQL. */
+final class StackApi {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final String api;
+    private final String token;
+    private final String workspace;
+    private final PostgresServer pg;
+    private final LocalStack stack;
+
+    StackApi(String workspace) {
+        this.stack = new LocalStack();
+        this.workspace = workspace;
+        this.api = stack.apiUrl();
+        this.pg = stack.postgres();
+        this.token = DevTokens.mint(stack.keys().privateKey(), "bench", Map.of(workspace, "admin"), Duration.ofHours(2));
+    }
+
+    LocalStack stack() {
+        return stack;
+    }
+
+    String url() {
+        return api;
+    }
+
+    PostgresServer postgres() {
+        return pg;
+    }
+
+    /** Fails with the fix when the API does not answer ready. */
+    void requireReady() throws Exception {
+        if (request("GET", "/q/health/ready", null).statusCode() != 200) {
+            throw new StackException("the API at " + api + " is not ready: start the platform with ./jobplane up");
+        }
+    }
+
+    /** A path under the workspace, e.g. {@code /jobs}. */
+    String ws(String path) {
+        return "/api/v1/workspaces/" + workspace + path;
+    }
+
+    /** A postgresql connection to a database of the stack's server; returns its id. */
+    String postgresConnection(String database) throws Exception {
+        String url = pg.jdbcUrl().substring(0, pg.jdbcUrl().lastIndexOf('/') + 1) + database;
+        Map<String, Object> body = new HashMap<>(Map.of("name", "bench-" + database + "-" + stamp(), "type", "postgresql",
+                "jdbc_url", url, "username", pg.username()));
+        if (pg.password() != null && !pg.password().isEmpty()) {
+            body.put("password", pg.password());
+        }
+        return created(request("POST", ws("/connections"), body), "connection_id");
+    }
+
+    HttpResponse<String> request(String method, String path, Object body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token);
+        if (body != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The field of a 201 answer; anything else is a failed setup. */
+    static String created(HttpResponse<String> r, String field) throws Exception {
+        if (r.statusCode() != 201 && r.statusCode() != 202) {
+            throw new StackException("setup failed: " + r.statusCode() + " " + r.body());
+        }
+        JsonNode node = JSON.readTree(r.body());
+        return node.get(field).asText();
+    }
+
+    Connection db() throws SQLException {
+        return DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+    }
+
+    Connection db(String database) throws SQLException {
+        return DriverManager.getConnection(pg.jdbcUrl(database), pg.username(), pg.password());
+    }
+
+    static String stamp() {
+        return Long.toString(System.currentTimeMillis(), 36);
+    }
+}
