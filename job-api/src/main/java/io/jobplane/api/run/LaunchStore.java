@@ -34,9 +34,11 @@ class LaunchStore {
 
     private static final String PLAN_SQL = """
             select j.id, j.name, j.type, j.status, j.continue_on_error, j.settings, j.destination_connection_id,
-                   c.name as connection_name, c.type as connection_type, c.jdbc_url, c.username, c.secrets,
-                   j.source_connection_id, s.name as source_name, s.type as source_type, s.jdbc_url as source_jdbc_url,
-                   s.username as source_username, s.secrets as source_secrets,
+                   c.name as d_name, c.type as d_type, c.jdbc_url as d_jdbc_url, c.username as d_username,
+                   c.secrets as d_secrets, c.base_path as d_base_path, c.base_url as d_base_url, c.headers as d_headers,
+                   j.source_connection_id, s.name as s_name, s.type as s_type, s.jdbc_url as s_jdbc_url,
+                   s.username as s_username, s.secrets as s_secrets, s.base_path as s_base_path, s.base_url as s_base_url,
+                   s.headers as s_headers,
                    coalesce((select json_agg(json_build_array(t.id, t.task_index, t.query, t.is_active)
                                              order by t.task_index)
                                from api.task t where t.job_id = j.id), '[]') as tasks,
@@ -88,10 +90,8 @@ class LaunchStore {
         job.settings = row.getString("settings");
         job.destinationConnectionId = row.getUUID("destination_connection_id");
         job.sourceConnectionId = row.getUUID("source_connection_id");
-        ConnectionEntity connection = connection(workspace, job.destinationConnectionId, row, "connection_name",
-                "connection_type", "jdbc_url", "username", "secrets");
-        ConnectionEntity source = connection(workspace, job.sourceConnectionId, row, "source_name", "source_type",
-                "source_jdbc_url", "source_username", "source_secrets");
+        ConnectionEntity connection = connection(workspace, job.destinationConnectionId, row, "d_");
+        ConnectionEntity source = connection(workspace, job.sourceConnectionId, row, "s_");
         List<TaskEntity> tasks = new ArrayList<>();
         for (Object element : (JsonArray) row.getValue("tasks")) {
             JsonArray t = (JsonArray) element;
@@ -106,19 +106,22 @@ class LaunchStore {
         return new LaunchPlan(job, tasks, connection, source, row.getInteger("workspace_cap"));
     }
 
-    private static ConnectionEntity connection(String workspace, UUID id, Row row, String name, String type, String jdbcUrl,
-            String username, String secrets) {
+    /** The connection whose columns the plan query names with this prefix; null when the job names none. */
+    private static ConnectionEntity connection(String workspace, UUID id, Row row, String prefix) {
         if (id == null) {
             return null;
         }
         ConnectionEntity connection = new ConnectionEntity();
         connection.id = id;
         connection.workspace = workspace;
-        connection.name = row.getString(name);
-        connection.type = row.getString(type);
-        connection.jdbcUrl = row.getString(jdbcUrl);
-        connection.username = row.getString(username);
-        connection.secrets = row.getString(secrets);
+        connection.name = row.getString(prefix + "name");
+        connection.type = row.getString(prefix + "type");
+        connection.jdbcUrl = row.getString(prefix + "jdbc_url");
+        connection.username = row.getString(prefix + "username");
+        connection.secrets = row.getString(prefix + "secrets");
+        connection.basePath = row.getString(prefix + "base_path");
+        connection.baseUrl = row.getString(prefix + "base_url");
+        connection.headers = row.getString(prefix + "headers");
         return connection;
     }
 

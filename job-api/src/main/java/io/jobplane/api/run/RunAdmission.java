@@ -20,11 +20,13 @@ import io.jobplane.api.job.settings.Execution;
 import io.jobplane.api.job.settings.Replication;
 import io.jobplane.api.json.StoredJson;
 import io.jobplane.api.outbox.Outbox;
+import io.jobplane.api.secret.SealedFields;
 import io.jobplane.api.workspace.WorkspaceEntity;
 import io.jobplane.events.CloudEvent;
 import io.jobplane.events.EventTypes;
 import io.jobplane.events.Topics;
 import io.jobplane.events.payload.ConnectionSpec;
+import io.jobplane.events.payload.SealedValue;
 import io.jobplane.events.payload.LaunchCommand;
 import io.jobplane.events.payload.ReplicationSpec;
 import io.jobplane.events.payload.RunSettings;
@@ -194,7 +196,19 @@ public class RunAdmission {
     }
 
     private static ConnectionSpec spec(ConnectionEntity c) {
-        return c == null ? null : new ConnectionSpec(c.id.toString(), c.type, c.jdbcUrl, c.username, c.sealed().get("password"));
+        if (c == null) {
+            return null;
+        }
+        SealedFields sealed = c.sealed();
+        Map<String, SealedValue> secrets = new HashMap<>();
+        for (String name : sealed.names()) {
+            if (!name.equals("password")) {
+                secrets.put(name, sealed.get(name));
+            }
+        }
+        Map<String, String> headers = c.headerMap();
+        return new ConnectionSpec(c.id.toString(), c.type, c.jdbcUrl, c.username, sealed.get("password"), c.basePath,
+                c.baseUrl, headers.isEmpty() ? null : headers, secrets.isEmpty() ? null : secrets);
     }
 
     /** The job's replication settings with defaults, for the job types that replicate; else null. */

@@ -129,8 +129,7 @@ public class RunService {
         requireTasks(plan.job(), plan.tasks(), options);
         requireTaskSyntax(plan, options);
         requireTemplateValues(plan, options);
-        requireRunnableConnection(plan.connection());
-        requireRunnableSource(plan);
+        requireRunnableConnections(plan);
     }
 
     /** Tasks stored before their type's syntax was checked on save are refused before they run. */
@@ -153,23 +152,6 @@ public class RunService {
         return job.settings().effective(true).replication();
     }
 
-    /** Jobs that read from a database need a source connection workers can read. */
-    private static void requireRunnableSource(LaunchPlan plan) {
-        if (plan.job().type.source() != JobType.Uses.DATABASE) {
-            return;
-        }
-        ConnectionEntity source = plan.source();
-        if (source == null) {
-            throw ApiException.conflict("JOB_HAS_NO_SOURCE", "The job names no source connection to replicate from",
-                    "Set source_connection_id on the job.");
-        }
-        if (source.type() != ConnectionType.POSTGRESQL) {
-            throw ApiException.conflict("CONNECTION_TYPE_NOT_RUNNABLE",
-                    "Connection '" + source.name + "' is of type " + source.type
-                            + ", which workers of this version cannot replicate from",
-                    "Point the job's source at a postgresql connection.");
-        }
-    }
 
     /** Every templated value the run's tasks name must be a built-in or one of the launch's parameters. */
     private static void requireTemplateValues(LaunchPlan plan, LaunchRequest options) {
@@ -266,17 +248,29 @@ public class RunService {
         }
     }
 
-    /** Workers execute SQL tasks on PostgreSQL today; other databases come with their executors. */
-    private static void requireRunnableConnection(ConnectionEntity connection) {
+    /**
+     * A job's connections must be there where its type needs them, and databases must be ones
+     * workers can reach: PostgreSQL today (MySQL comes with its executor).
+     */
+    private static void requireRunnableConnections(LaunchPlan plan) {
+        requireEnd("destination", plan.job().type.destination(), plan.connection());
+        requireEnd("source", plan.job().type.source(), plan.source());
+    }
+
+    private static void requireEnd(String end, JobType.Uses uses, ConnectionEntity connection) {
         if (connection == null) {
-            throw ApiException.conflict("JOB_HAS_NO_DESTINATION", "The job names no destination connection to run its tasks on",
-                    "Set destination_connection_id on the job.");
+            if (uses.required()) {
+                throw ApiException.conflict("JOB_HAS_NO_" + end.toUpperCase(java.util.Locale.ROOT),
+                        "The job names no " + end + " connection", "Set " + end + "_connection_id on the job.");
+            }
+            return;
         }
-        if (connection.type() != ConnectionType.POSTGRESQL) {
+        boolean database = uses == JobType.Uses.DATABASE || uses == JobType.Uses.OPTIONAL_DATABASE;
+        if (database && connection.type() != ConnectionType.POSTGRESQL) {
             throw ApiException.conflict("CONNECTION_TYPE_NOT_RUNNABLE",
                     "Connection '" + connection.name + "' is of type " + connection.type
-                            + ", which workers of this version cannot run tasks on",
-                    "Point the job at a postgresql connection.");
+                            + ", which workers of this version cannot use as a " + end,
+                    "Point the job's " + end + " at a postgresql connection.");
         }
     }
 
