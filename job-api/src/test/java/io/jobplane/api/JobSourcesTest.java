@@ -4,8 +4,10 @@ import static io.jobplane.api.ApiTestSupport.as;
 import static io.jobplane.api.ApiTestSupport.uniqueWorkspace;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -13,11 +15,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.Test;
 
+import io.jobplane.stack.Zips;
 import io.jobplane.stack.JobplaneTestResource;
 import io.jobplane.stack.TestInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -71,16 +72,81 @@ class JobSourcesTest {
                 .body("action", org.hamcrest.Matchers.hasItems("job.sources.uploaded", "job.sources.deleted"));
     }
 
-    private static byte[] zip(Map<String, String> files) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (var f : files.entrySet()) {
-                zip.putNextEntry(new ZipEntry(f.getKey()));
-                zip.write(f.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                zip.closeEntry();
-            }
-        }
-        return out.toByteArray();
+    @Test
+    void stepsSeeTheJobsPropertiesAndWriteOnlySecretsAndEachRunPinsItsPackage() throws Exception {
+        String ws = uniqueWorkspace();
+        String job = as(ws, "editor").body(Map.of("name", "steps-env", "type", "STEPS"))
+                .post("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(201).extract().path("job_id");
+        String base = "/api/v1/workspaces/" + ws + "/jobs/" + job;
+        String canary = "canary-step-secret-" + job.substring(0, 8);
+
+        as(ws, "editor").body(Map.of("REGION", "eu", "BATCH", "7")).put(base + "/properties").then().statusCode(200)
+                .body("REGION", equalTo("eu"));
+        as(ws, "viewer").get(base + "/properties").then().statusCode(200).body("BATCH", equalTo("7"));
+        as(ws, "editor").body(Map.of("PATH", "/tmp")).put(base + "/properties").then().statusCode(400)
+                .body("error_code", equalTo("INVALID_ENVIRONMENT")).body("error_msg", org.hamcrest.Matchers.containsString("reserved"));
+        as(ws, "editor").body(Map.of("not-a-name", "x")).put(base + "/properties").then().statusCode(400)
+                .body("error_code", equalTo("INVALID_ENVIRONMENT"));
+        as(ws, "editor").body(Map.of("secrets", Map.of("API_TOKEN", canary))).put(base + "/secrets").then().statusCode(200)
+                .body("names", equalTo(List.of("API_TOKEN")));
+        as(ws, "viewer").get(base + "/secrets").then().statusCode(200).body("names", equalTo(List.of("API_TOKEN")))
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(canary)));
+        as(ws, "editor").body(Map.of("secrets", Map.of("REGION", "x"))).put(base + "/secrets").then().statusCode(400)
+                .body("error_code", equalTo("INVALID_ENVIRONMENT"));
+        as(ws, "editor").body(Map.of("remove_secrets", List.of("NOPE"))).put(base + "/secrets").then().statusCode(400)
+                .body("error_code", equalTo("UNKNOWN_SECRET"));
+        as(ws, "viewer").body(Map.of("A", "b")).put(base + "/properties").then().statusCode(403);
+
+        as(ws, "operator").post(base + "/runs").then().statusCode(409).body("error_code", equalTo("NO_STEP_PACKAGE"));
+        byte[] first = zip(Map.of("10_hello.sh", "echo hello"));
+        as(ws, "editor").contentType("application/zip").body(first).post(base + "/sources").then().statusCode(201);
+        String pinned = as(ws, "operator").post(base + "/runs").then().statusCode(202).extract().path("run_id");
+        as(ws, "editor").contentType("application/zip").body(zip(Map.of("20_bye.py", "print('bye')"))).post(base + "/sources")
+                .then().statusCode(201).body("version", equalTo(2));
+        String later = as(ws, "operator").post(base + "/runs").then().statusCode(202).extract().path("run_id");
+
+        var record = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> RunLaunchTest.findByKey(io.jobplane.events.Topics.COMMANDS, pinned), r -> r != null);
+        assertFalse(record.value().contains(canary), "secrets travel sealed");
+        var launch = io.jobplane.events.EventCodec.decode(record.value()).dataAs(io.jobplane.events.payload.LaunchCommand.class);
+        assertEquals(1, launch.steps().version());
+        assertEquals(List.of("10_hello.sh"), launch.steps().steps());
+        assertArrayEquals(first, launch.steps().content());
+        assertEquals(Map.of("REGION", "eu", "BATCH", "7"), launch.steps().properties());
+        assertEquals(canary, TestInfrastructure.shared().keyring().open(launch.steps().secrets().get("API_TOKEN")));
+        var next = io.jobplane.events.EventCodec.decode(org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> RunLaunchTest.findByKey(io.jobplane.events.Topics.COMMANDS, later), r -> r != null).value())
+                .dataAs(io.jobplane.events.payload.LaunchCommand.class);
+        assertEquals(2, next.steps().version(), "a run takes the newest package when it is launched");
+        assertEquals(1L, RunLaunchTest.count("select count(*) from api.run where id = '" + pinned + "' and source_version = 1"),
+                "the first run stays pinned to version 1 (its retries run it too)");
+        as(ws, "viewer").get("/api/v1/workspaces/{ws}/audit", ws).then().statusCode(200)
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(canary)))
+                .body("action", org.hamcrest.Matchers.hasItems("job.properties.replaced", "job.secrets.updated"));
+    }
+
+    @Test
+    void aLargePackageTravelsWithItsLaunchCommand() {
+        String ws = uniqueWorkspace();
+        String job = as(ws, "editor").body(Map.of("name", "big-package", "type", "STEPS"))
+                .post("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(201).extract().path("job_id");
+        String base = "/api/v1/workspaces/" + ws + "/jobs/" + job;
+        byte[] noise = new byte[6 * 1024 * 1024];
+        new java.util.Random(1).nextBytes(noise);
+        // Random bytes do not compress: the zip, and so the command, is as large as packages get in practice.
+        byte[] zip = zip(Map.of("10_run.sh", "echo big", "data/blob.txt", java.util.Base64.getEncoder().encodeToString(noise)
+                .substring(0, 7 * 1024 * 1024)));
+        as(ws, "editor").contentType("application/zip").body(zip).post(base + "/sources").then().statusCode(201);
+        String run = as(ws, "operator").post(base + "/runs").then().statusCode(202).extract().path("run_id");
+        var record = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> RunLaunchTest.findByKey(io.jobplane.events.Topics.COMMANDS, run), r -> r != null);
+        assertTrue(record.value().length() > 7_000_000, "the command carries the package: " + record.value().length());
+        assertArrayEquals(zip, io.jobplane.events.EventCodec.decode(record.value())
+                .dataAs(io.jobplane.events.payload.LaunchCommand.class).steps().content());
+    }
+
+    private static byte[] zip(Map<String, String> files) {
+        return Zips.of(files);
     }
 
     private static byte[] storedContent(String job, int version) throws Exception {

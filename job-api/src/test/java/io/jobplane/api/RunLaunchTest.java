@@ -211,7 +211,7 @@ class RunLaunchTest {
                 .then().statusCode(201).extract().path("job_id");
     }
 
-    private static ConsumerRecord<String, String> findByKey(String topic, String key) {
+    static ConsumerRecord<String, String> findByKey(String topic, String key) {
         return readAll(topic, Duration.ofSeconds(5)).stream().filter(r -> key.equals(r.key())).findFirst().orElse(null);
     }
 

@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * A real single-node Apache Kafka broker in KRaft mode, run as its own JVM from the broker
@@ -32,6 +35,12 @@ public final class KafkaBroker extends ManagedProcess {
             "jobplane.catalog-changes", 3,
             "jobplane.policy-changes", 3,
             "jobplane.dead-letter", 1);
+    /**
+     * Topics whose records can be large: a launch command carries a STEPS job's package (up to
+     * 8 MiB, base64 in JSON), and a poison one may end in the dead-letter topic.
+     */
+    public static final Map<String, String> LARGE_RECORDS = Map.of("max.message.bytes", Integer.toString(16 * 1024 * 1024));
+    private static final Set<String> LARGE_RECORD_TOPICS = Set.of("jobplane.commands", "jobplane.dead-letter");
 
     private static final String CLASSPATH_RESOURCE = "/io/jobplane/stack/kafka-broker.classpath";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
@@ -172,11 +181,19 @@ public final class KafkaBroker extends ManagedProcess {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = TOPICS.entrySet().stream()
                     .filter(t -> !existing.contains(t.getKey()))
-                    .map(t -> new NewTopic(t.getKey(), t.getValue(), (short) 1))
+                    .map(t -> new NewTopic(t.getKey(), t.getValue(), (short) 1)
+                            .configs(LARGE_RECORD_TOPICS.contains(t.getKey()) ? LARGE_RECORDS : Map.of()))
                     .toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             }
+            // Topics made by an older version get the setting too.
+            Map<ConfigResource, java.util.Collection<AlterConfigOp>> large = new java.util.HashMap<>();
+            for (String topic : LARGE_RECORD_TOPICS) {
+                large.put(new ConfigResource(ConfigResource.Type.TOPIC, topic), LARGE_RECORDS.entrySet().stream()
+                        .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET)).toList());
+            }
+            admin.incrementalAlterConfigs(large).all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new StackException("cannot create the jobplane topics: " + e.getMessage(), e);
         }

@@ -47,6 +47,11 @@ public class JobEntity extends WorkspaceObject {
     public String parameter;
     /** Sealed secrets of the parameter, JSON; see {@link SealedFields}. */
     public String secrets = "{}";
+    /** STEPS jobs: properties their steps see as environment variables, JSON object of strings. */
+    public String properties = "{}";
+    /** STEPS jobs: secrets their steps see as environment variables, sealed JSON; see {@link SealedFields}. */
+    @Column(name = "step_secrets")
+    public String stepSecrets = "{}";
 
     @Transient
     private String parsedFrom;

@@ -38,7 +38,8 @@ class LaunchStore {
                    c.secrets as d_secrets, c.base_path as d_base_path, c.base_url as d_base_url, c.headers as d_headers,
                    j.source_connection_id, s.name as s_name, s.type as s_type, s.jdbc_url as s_jdbc_url,
                    s.username as s_username, s.secrets as s_secrets, s.base_path as s_base_path, s.base_url as s_base_url,
-                   s.headers as s_headers,
+                   s.headers as s_headers, j.properties, j.step_secrets,
+                   (select max(v.version) from api.job_source v where v.job_id = j.id) as source_version,
                    coalesce((select json_agg(json_build_array(t.id, t.task_index, t.query, t.is_active)
                                              order by t.task_index)
                                from api.task t where t.job_id = j.id), '[]') as tasks,
@@ -56,8 +57,8 @@ class LaunchStore {
     private static final String INSERT_SQL = """
             with r as (
               insert into api.run (id, workspace, job_id, attempt, trigger, idempotency_key, requested_at,
-                                   requested_by, state, execution_date, parameters, task_ids, dispatched_at)
-              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                   requested_by, state, execution_date, parameters, task_ids, dispatched_at, source_version)
+              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $18)
               on conflict on constraint run_idempotency_unique do nothing
               returning id),
             o as (
@@ -90,6 +91,8 @@ class LaunchStore {
         job.settings = row.getString("settings");
         job.destinationConnectionId = row.getUUID("destination_connection_id");
         job.sourceConnectionId = row.getUUID("source_connection_id");
+        job.properties = row.getString("properties");
+        job.stepSecrets = row.getString("step_secrets");
         ConnectionEntity connection = connection(workspace, job.destinationConnectionId, row, "d_");
         ConnectionEntity source = connection(workspace, job.sourceConnectionId, row, "s_");
         List<TaskEntity> tasks = new ArrayList<>();
@@ -103,7 +106,7 @@ class LaunchStore {
             task.active = t.getBoolean(3);
             tasks.add(task);
         }
-        return new LaunchPlan(job, tasks, connection, source, row.getInteger("workspace_cap"));
+        return new LaunchPlan(job, tasks, connection, source, row.getInteger("workspace_cap"), row.getInteger("source_version"));
     }
 
     /** The connection whose columns the plan query names with this prefix; null when the job names none. */
@@ -164,16 +167,18 @@ class LaunchStore {
                 .addArrayOfUUID(run.taskIds)
                 .addOffsetDateTime(run.dispatchedAt.atOffset(ZoneOffset.UTC))
                 .addString(Topics.RUN_EVENTS).addString(EventCodec.encode(queued))
-                .addString(Topics.COMMANDS).addString(EventCodec.encode(command));
+                .addString(Topics.COMMANDS).addString(EventCodec.encode(command))
+                .addInteger(run.sourceVersion);
         return pool.preparedQuery(INSERT_SQL).execute(values)
                 .map(rows -> rows.iterator().next().getLong("inserted") == 1);
     }
 
     /**
      * What a launch reads: the job, all its tasks in order, its destination and source connections
-     * (null when it names none), and the workspace's own run cap (null: none set).
+     * (null when it names none), the workspace's own run cap (null: none set) and the job's newest
+     * step package version (null: none).
      */
     record LaunchPlan(JobEntity job, List<TaskEntity> tasks, ConnectionEntity connection, ConnectionEntity source,
-            Integer workspaceCap) {
+            Integer workspaceCap, Integer latestSource) {
     }
 }

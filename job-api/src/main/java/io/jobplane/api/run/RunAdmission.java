@@ -16,6 +16,7 @@ import io.jobplane.api.config.RunsConfig;
 import io.jobplane.api.connection.ConnectionEntity;
 import io.jobplane.api.job.JobEntity;
 import io.jobplane.api.job.TaskEntity;
+import io.jobplane.api.job.source.StepPackages;
 import io.jobplane.api.job.settings.Execution;
 import io.jobplane.api.job.settings.Replication;
 import io.jobplane.api.json.StoredJson;
@@ -27,6 +28,7 @@ import io.jobplane.events.EventTypes;
 import io.jobplane.events.Topics;
 import io.jobplane.events.payload.ConnectionSpec;
 import io.jobplane.events.payload.SealedValue;
+import io.jobplane.events.payload.StepPackageSpec;
 import io.jobplane.events.payload.LaunchCommand;
 import io.jobplane.events.payload.ReplicationSpec;
 import io.jobplane.events.payload.RunSettings;
@@ -51,10 +53,12 @@ public class RunAdmission {
     private static final int BATCH = 500;
 
     private final Outbox outbox;
+    private final StepPackages packages;
     private final Optional<Integer> defaultWorkspaceLimit;
 
-    public RunAdmission(Outbox outbox, RunsConfig config) {
+    public RunAdmission(Outbox outbox, StepPackages packages, RunsConfig config) {
         this.outbox = outbox;
+        this.packages = packages;
         this.defaultWorkspaceLimit = config.maxActivePerWorkspace();
     }
 
@@ -138,7 +142,9 @@ public class RunAdmission {
         return TaskEntity.ofJob(job.id).call(tasks -> readOnly(tasks.toArray()))
                 .chain(tasks -> connection(job.destinationConnectionId)
                         .chain(destination -> connection(job.sourceConnectionId)
-                                .chain(source -> outbox.append(Topics.COMMANDS, markDispatched(run, job, tasks, destination, source)))));
+                                .chain(source -> packages.spec(job, run.sourceVersion)
+                                        .chain(steps -> outbox.append(Topics.COMMANDS,
+                                                markDispatched(run, job, tasks, destination, source, steps))))));
     }
 
     private static Uni<ConnectionEntity> connection(UUID id) {
@@ -159,11 +165,11 @@ public class RunAdmission {
 
     /** Marks the run dispatched now and returns its launch command, for the caller to write with it. */
     static CloudEvent markDispatched(RunEntity run, JobEntity job, List<TaskEntity> tasks, ConnectionEntity destination,
-            ConnectionEntity source) {
+            ConnectionEntity source, StepPackageSpec steps) {
         run.state = RunState.DISPATCHED;
         run.dispatchedAt = Instant.now();
         run.notBefore = null;
-        LaunchCommand command = command(run, job, selected(run, tasks), destination, source);
+        LaunchCommand command = command(run, job, selected(run, tasks), destination, source, steps);
         return CloudEvent.of(RunService.SOURCE, EventTypes.LAUNCH, run.id.toString(), command);
     }
 
@@ -182,7 +188,7 @@ public class RunAdmission {
     }
 
     private static LaunchCommand command(RunEntity run, JobEntity job, List<TaskEntity> tasks, ConnectionEntity c,
-            ConnectionEntity s) {
+            ConnectionEntity s, StepPackageSpec steps) {
         List<TaskSpec> specs = new ArrayList<>();
         for (TaskEntity t : tasks) {
             specs.add(new TaskSpec(t.id.toString(), t.index, t.query));
@@ -192,7 +198,7 @@ public class RunAdmission {
                 e.retry().attempts(), e.retry().backoffSeconds(), e.verbosity().level());
         return new LaunchCommand(run.id.toString(), run.attempt, run.workspace, job.id.toString(), job.name,
                 job.type.name(), spec(c), specs, job.continueOnError, run.requestedAt, run.trigger,
-                run.executionDate, StoredJson.readMap(run.parameters, PARAMETERS), settings, spec(s), replication(job));
+                run.executionDate, StoredJson.readMap(run.parameters, PARAMETERS), settings, spec(s), replication(job), steps);
     }
 
     private static ConnectionSpec spec(ConnectionEntity c) {

@@ -61,4 +61,7 @@ public class RunEntity extends PanacheEntityBase {
     public String errorCode;
     @Column(name = "cancel_requested_by")
     public String cancelRequestedBy;
+    /** The step package version a STEPS run executes, pinned at launch; null for other job types. */
+    @Column(name = "source_version")
+    public Integer sourceVersion;
 }

@@ -18,6 +18,7 @@ import io.jobplane.api.job.JobStatus;
 import io.jobplane.api.job.JobType;
 import io.jobplane.api.job.TaskEntity;
 import io.jobplane.api.job.TaskSyntax;
+import io.jobplane.api.job.source.StepPackages;
 import io.jobplane.api.job.settings.Replication;
 import io.jobplane.api.json.StoredJson;
 import io.jobplane.api.outbox.Outbox;
@@ -48,8 +49,10 @@ public class RunService {
     private final Outbox outbox;
     private final RunAdmission admission;
     private final LaunchStore store;
+    private final StepPackages packages;
 
-    public RunService(Outbox outbox, RunAdmission admission, LaunchStore store) {
+    public RunService(Outbox outbox, RunAdmission admission, LaunchStore store, StepPackages packages) {
+        this.packages = packages;
         this.outbox = outbox;
         this.admission = admission;
         this.store = store;
@@ -130,6 +133,10 @@ public class RunService {
         requireTaskSyntax(plan, options);
         requireTemplateValues(plan, options);
         requireRunnableConnections(plan);
+        if (plan.job().type == JobType.STEPS && plan.latestSource() == null) {
+            throw ApiException.conflict("NO_STEP_PACKAGE", "Job '" + plan.job().name + "' has no step package to run",
+                    "Upload one with POST .../jobs/" + plan.job().id + "/sources (a zip of .sql, .py and .sh steps).");
+        }
     }
 
     /** Tasks stored before their type's syntax was checked on save are refused before they run. */
@@ -186,8 +193,9 @@ public class RunService {
         RunEntity run = newRun(caller, plan, idempotencyKey, options);
         run.id = LaunchStore.newRunId();
         CloudEvent queued = queuedEvent(run, plan.job(), RunAdmission.selected(run, plan.tasks()));
-        CloudEvent command = RunAdmission.markDispatched(run, plan.job(), plan.tasks(), plan.connection(), plan.source());
-        return store.insertDispatched(run, queued, command).chain(inserted -> inserted
+        return packages.spec(plan.job(), run.sourceVersion)
+                .map(steps -> RunAdmission.markDispatched(run, plan.job(), plan.tasks(), plan.connection(), plan.source(), steps))
+                .chain(command -> store.insertDispatched(run, queued, command)).chain(inserted -> inserted
                 ? Uni.createFrom().item(LaunchResult.of(run, false))
                 : winner(caller, plan, idempotencyKey));
     }
@@ -221,6 +229,7 @@ public class RunService {
         run.executionDate = options.executionDate() != null ? options.executionDate() : run.requestedAt;
         run.parameters = StoredJson.write(options.parameters() == null ? Map.of() : options.parameters());
         run.taskIds = options.tasks() == null ? null : options.tasks().toArray(new UUID[0]);
+        run.sourceVersion = plan.job().type == JobType.STEPS ? plan.latestSource() : null;
         run.state = RunState.QUEUED;
         return run;
     }
@@ -288,7 +297,8 @@ public class RunService {
             }
             return;
         }
-        if (tasks.stream().noneMatch(t -> t.active) && job.type != JobType.SYNC_ALL) {
+        // SYNC_ALL without tasks copies every table; STEPS jobs run their package's steps instead.
+        if (tasks.stream().noneMatch(t -> t.active) && job.type.takesTasks() && job.type != JobType.SYNC_ALL) {
             throw new ApiException(Status.CONFLICT, "NO_ACTIVE_TASKS",
                     "Job '" + job.name + "' has no active task to run",
                     "Add a task or set is_active on one of its tasks.");

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 
 import io.jobplane.api.json.StoredJson;
 import io.jobplane.events.payload.SealedValue;
+import io.jobplane.events.secret.Masking;
 import io.jobplane.events.secret.SecretKeyring;
 
 /**
@@ -75,15 +76,6 @@ public final class SealedFields {
 
     /** Replaces every secret value found in {@code text} by {@code ***}. */
     public static String mask(String text, Collection<String> secrets) {
-        if (text == null) {
-            return null;
-        }
-        String masked = text;
-        for (String secret : secrets) {
-            if (secret != null && secret.length() >= 3) {
-                masked = masked.replace(secret, "***");
-            }
-        }
-        return masked;
+        return Masking.mask(text, secrets);
     }
 }

@@ -108,14 +108,14 @@ public class JobSourceResource {
     }
 
     /** The caller's STEPS job; locked when the caller changes its sources, so versions never collide. */
-    private static Uni<JobEntity> stepsJob(Caller caller, UUID jobId, boolean lock) {
+    static Uni<JobEntity> stepsJob(Caller caller, UUID jobId, boolean lock) {
         var query = JobEntity.<JobEntity>find("workspace = ?1 and id = ?2", caller.workspace(), jobId);
         return (lock ? query.withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE) : query).firstResult()
                 .onItem().ifNull().failWith(() -> ApiException.notFound("job", jobId))
                 .invoke(job -> {
                     if (job.type != JobType.STEPS) {
                         throw ApiException.conflict("SOURCES_NOT_APPLICABLE", "Job '" + job.name + "' is of type " + job.type
-                                + "; only STEPS jobs have step packages", "Create a job of type STEPS for packaged steps.");
+                                + "; only STEPS jobs have step packages, properties and secrets", "Create a job of type STEPS for packaged steps.");
                     }
                 });
     }

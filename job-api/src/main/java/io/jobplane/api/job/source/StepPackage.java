@@ -2,16 +2,14 @@ package io.jobplane.api.job.source;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 import io.jobplane.api.error.ApiException;
+import io.jobplane.events.Checksums;
 
 /**
  * An uploaded step package (VDK's data-job layout): a zip whose top level (or whose one top-level
@@ -71,7 +69,7 @@ public record StepPackage(byte[] content, String sha256, List<String> steps) {
             throw ApiException.badRequest("NO_STEPS", "The package has no step: no .sql, .py or .sh file at its top level",
                     "Put the steps (e.g. 10_prepare.sql, 20_load.py) at the top of the zip or of its one folder.");
         }
-        return new StepPackage(content, sha256(content), steps);
+        return new StepPackage(content, Checksums.sha256(content), steps);
     }
 
     /** The step files, in the order they run: at the top level, or in the package's one top folder. */
@@ -95,14 +93,6 @@ public record StepPackage(byte[] content, String sha256, List<String> steps) {
         }
         steps.sort(null);
         return steps;
-    }
-
-    private static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static ApiException invalid(String message, String fix) {

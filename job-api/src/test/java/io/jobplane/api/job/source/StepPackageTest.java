@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.Test;
 
+import io.jobplane.stack.Zips;
 import io.jobplane.api.error.ApiException;
 
 /** The package checks on their own; upload, storage and versions are in JobSourcesTest. */
@@ -44,15 +42,7 @@ class StepPackageTest {
         }
     }
 
-    private static byte[] zip(Map<String, String> files) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (var f : new TreeMap<>(files).entrySet()) {
-                zip.putNextEntry(new ZipEntry(f.getKey()));
-                zip.write(f.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                zip.closeEntry();
-            }
-        }
-        return out.toByteArray();
+    private static byte[] zip(Map<String, String> files) {
+        return Zips.of(new TreeMap<>(files));
     }
 }

@@ -1,0 +1,342 @@
+package io.jobplane.worker.steps;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.jobplane.events.payload.ConnectionSpec;
+import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.events.payload.SealedValue;
+import io.jobplane.events.payload.StepPackageSpec;
+import io.jobplane.events.payload.TaskSpec;
+import io.jobplane.events.secret.Masking;
+import io.jobplane.events.secret.SecretKeyring;
+import io.jobplane.worker.config.StepsConfig;
+import io.jobplane.worker.executor.JobExecutor;
+import io.jobplane.worker.executor.RunControl;
+import io.jobplane.worker.executor.RunOutcome;
+import io.jobplane.worker.executor.SessionPool;
+import io.jobplane.worker.executor.TaskResult;
+import io.jobplane.worker.executor.TaskSequence;
+
+/**
+ * Runs {@code STEPS} jobs, VDK's data-job layout: the step package version the run was launched
+ * with is unpacked into a folder of its own and its steps run in name order, each reported as a
+ * task ({@code step:<name>}). {@code .sql} steps run as one script on the job's destination
+ * connection; {@code .py} and {@code .sh} steps run as processes in the package's folder with the
+ * job's properties and secrets (and the run's identity, and the destination as libpq variables) in
+ * their environment. Their output becomes the run's log, every secret value masked. A step
+ * running past {@code task_timeout_seconds} (else the worker's step timeout) or cancelled is
+ * stopped with its whole process tree.
+ */
+@ApplicationScoped
+public class StepsJobExecutor implements JobExecutor {
+
+    private static final Logger LOG = Logger.getLogger(StepsJobExecutor.class);
+    private static final int LAST_LINE = 500;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private final SecretKeyring keyring;
+    private final SessionPool sessions;
+    private final StepsConfig config;
+
+    public StepsJobExecutor(SecretKeyring keyring, SessionPool sessions, StepsConfig config) {
+        this.keyring = keyring;
+        this.sessions = sessions;
+        this.config = config;
+    }
+
+    @Override
+    public Set<String> jobTypes() {
+        return Set.of("STEPS");
+    }
+
+    @Override
+    public RunOutcome execute(LaunchCommand run, RunControl control) {
+        StepPackageSpec pkg = run.steps();
+        if (pkg == null) {
+            return failed(control, "STEP_PACKAGE_MISSING",
+                    "the step package this run was launched with is gone (the job's sources were deleted); upload one and launch again");
+        }
+        List<TaskSpec> tasks = new ArrayList<>();
+        for (String step : pkg.steps()) {
+            tasks.add(new TaskSpec("step:" + step, tasks.size(), step));
+        }
+        Map<String, String> secrets = new HashMap<>();
+        String password;
+        try {
+            if (pkg.secrets() != null) {
+                pkg.secrets().forEach((name, sealed) -> secrets.put(name, keyring.open(sealed)));
+            }
+            password = open(run.destination() == null ? null : run.destination().password());
+        } catch (RuntimeException e) {
+            return TaskSequence.unavailable(run, control, tasks, "SECRETS_UNAVAILABLE", "cannot open the job's secrets: " + e.getMessage());
+        }
+        List<String> masked = new ArrayList<>(secrets.values());
+        if (password != null) {
+            masked.add(password);
+        }
+        control.progress(null, "step package version " + pkg.version() + " (" + pkg.sha256().substring(0, 12) + "…), "
+                + tasks.size() + " steps");
+        try (StepPackageFiles files = StepPackageFiles.unpack(run.runId(), pkg.content(), pkg.sha256(), pkg.steps())) {
+            Step context = new Step(run, control, files, environment(run, pkg, secrets, password), masked, password);
+            TaskSequence sequence = new TaskSequence(run, control);
+            try {
+                for (TaskSpec task : tasks) {
+                    sequence.run(task, task.query(), () -> context.run(task));
+                }
+            } finally {
+                context.close(sequence.clean());
+            }
+            return sequence.outcome();
+        } catch (IOException e) {
+            return TaskSequence.unavailable(run, control, tasks, "STEP_PACKAGE_INVALID", e.getMessage());
+        }
+    }
+
+    private String open(SealedValue sealed) {
+        return sealed == null ? null : keyring.open(sealed);
+    }
+
+    private static RunOutcome failed(RunControl control, String code, String why) {
+        control.log(null, "ERROR", why);
+        return RunOutcome.failed(code, why);
+    }
+
+    /** What every step process sees besides PATH: the run, the job's properties and secrets, the destination. */
+    private static Map<String, String> environment(LaunchCommand run, StepPackageSpec pkg, Map<String, String> secrets,
+            String password) {
+        Map<String, String> env = new HashMap<>();
+        env.put("LANG", "C.UTF-8");
+        env.put("PYTHONUNBUFFERED", "1");
+        env.put("JOBPLANE_RUN_ID", run.runId());
+        env.put("JOBPLANE_ATTEMPT", Integer.toString(run.attempt()));
+        env.put("JOBPLANE_WORKSPACE", run.workspace());
+        env.put("JOBPLANE_JOB_ID", run.jobId());
+        env.put("JOBPLANE_JOB_NAME", run.jobName());
+        env.put("JOBPLANE_EXECUTION_DATE", run.executionDate() == null ? "" : run.executionDate().toString());
+        try {
+            env.put("JOBPLANE_PARAMETERS", JSON.writeValueAsString(run.parameters() == null ? Map.of() : run.parameters()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings is always JSON", e);
+        }
+        env.put("JOBPLANE_STEP_PACKAGE_VERSION", Integer.toString(pkg.version()));
+        ConnectionSpec db = run.destination();
+        if (db != null && db.jdbcUrl() != null && db.jdbcUrl().startsWith("jdbc:postgresql://")) {
+            URI uri = URI.create(db.jdbcUrl().substring("jdbc:".length()));
+            env.put("JOBPLANE_DB_JDBC_URL", db.jdbcUrl());
+            env.put("PGHOST", uri.getHost());
+            env.put("PGPORT", Integer.toString(uri.getPort() < 0 ? 5432 : uri.getPort()));
+            env.put("PGDATABASE", uri.getPath().replaceFirst("^/", ""));
+            if (db.username() != null) {
+                env.put("PGUSER", db.username());
+            }
+            if (password != null) {
+                env.put("PGPASSWORD", password);
+            }
+        }
+        if (pkg.properties() != null) {
+            env.putAll(pkg.properties());
+        }
+        env.putAll(secrets);
+        return env;
+    }
+
+    /** Runs the steps of one attempt; holds the SQL session the run's .sql steps share. */
+    private final class Step {
+        private final LaunchCommand run;
+        private final RunControl control;
+        private final StepPackageFiles files;
+        private final Map<String, String> environment;
+        private final List<String> secrets;
+        private final String password;
+        private Connection connection;
+
+        Step(LaunchCommand run, RunControl control, StepPackageFiles files, Map<String, String> environment,
+                List<String> secrets, String password) {
+            this.run = run;
+            this.control = control;
+            this.files = files;
+            this.environment = environment;
+            this.secrets = secrets;
+            this.password = password;
+        }
+
+        TaskResult run(TaskSpec task) {
+            String name = task.query();
+            Path file;
+            try {
+                file = files.step(name);
+            } catch (IOException e) {
+                return TaskResult.invalid(e.getMessage());
+            }
+            String kind = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+            return switch (kind) {
+                case "sql" -> sql(task, file);
+                case "py" -> process(task, List.of(config.pythonCommand(), file.toString()));
+                case "sh" -> process(task, List.of(config.shellCommand(), file.toString()));
+                default -> TaskResult.invalid("step " + name + " is neither .sql, .py nor .sh");
+            };
+        }
+
+        private TaskResult sql(TaskSpec task, Path file) {
+            ConnectionSpec db = run.destination();
+            if (db == null || db.jdbcUrl() == null) {
+                return TaskResult.invalid("step " + task.query() + " is SQL, and the job names no destination connection to run it on");
+            }
+            String script;
+            try {
+                script = Files.readString(file, StandardCharsets.UTF_8);
+                if (connection == null) {
+                    connection = sessions.borrow(db.jdbcUrl(), db.username(), password, "jobplane run " + run.runId());
+                }
+            } catch (IOException | SQLException e) {
+                return TaskResult.failed(mask(e.getMessage()));
+            }
+            try (Statement statement = connection.createStatement()) {
+                Integer timeout = run.settingsOrDefault().taskTimeoutSeconds();
+                if (timeout != null) {
+                    statement.setQueryTimeout(timeout);
+                }
+                control.interruptWith(task.taskId(), statement::cancel);
+                if (control.isCancelled()) {
+                    return TaskResult.stopped("cancelled before the step started");
+                }
+                long rows = 0;
+                boolean isResult = statement.execute(script);
+                while (true) {
+                    if (!isResult) {
+                        int count = statement.getUpdateCount();
+                        if (count == -1) {
+                            break;
+                        }
+                        rows += count;
+                    }
+                    isResult = statement.getMoreResults();
+                }
+                for (SQLWarning w = statement.getWarnings(); w != null; w = w.getNextWarning()) {
+                    control.log(task, "INFO", mask(w.getMessage()));
+                }
+                return TaskResult.success(rows);
+            } catch (SQLException e) {
+                if (control.isCancelled()) {
+                    return TaskResult.stopped("cancelled: " + mask(e.getMessage()));
+                }
+                return TaskResult.failed(mask(e.getMessage()));
+            } finally {
+                control.interruptWith(task.taskId(), null);
+            }
+        }
+
+        private TaskResult process(TaskSpec task, List<String> command) {
+            ProcessBuilder builder = new ProcessBuilder(command).directory(files.root().toFile());
+            Map<String, String> env = builder.environment();
+            String path = env.get("PATH");
+            env.clear();
+            env.put("PATH", path == null ? "/usr/local/bin:/usr/bin:/bin" : path);
+            env.put("HOME", files.dir().toString());
+            env.put("TMPDIR", files.dir().toString());
+            env.putAll(environment);
+            env.put("JOBPLANE_STEP", task.query());
+            Process process;
+            try {
+                process = builder.start();
+            } catch (IOException e) {
+                return TaskResult.invalid("cannot start " + command.get(0) + " for step " + task.query() + ": " + e.getMessage()
+                        + " (set jobplane.worker.steps." + (command.get(0).equals(config.pythonCommand()) ? "python" : "shell")
+                        + "-command)");
+            }
+            AtomicReference<String> lastError = new AtomicReference<>();
+            Thread out = pump(process.getInputStream(), task, "INFO", null);
+            Thread err = pump(process.getErrorStream(), task, "WARN", lastError);
+            control.interruptWith(task.taskId(), () -> destroyTree(process));
+            Duration timeout = run.settingsOrDefault().taskTimeoutSeconds() != null
+                    ? Duration.ofSeconds(run.settingsOrDefault().taskTimeoutSeconds()) : config.timeout();
+            try {
+                boolean ended = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (!ended) {
+                    destroyTree(process);
+                }
+                out.join(5000);
+                err.join(5000);
+                if (control.isCancelled()) {
+                    return TaskResult.stopped("cancelled: the step's processes were stopped");
+                }
+                if (!ended) {
+                    return TaskResult.failed("step " + task.query() + " ran longer than " + timeout.toSeconds()
+                            + " s and was stopped (task_timeout_seconds)");
+                }
+                int code = process.exitValue();
+                if (code != 0) {
+                    return TaskResult.failed("step " + task.query() + " exited with code " + code
+                            + (lastError.get() == null ? "" : ": " + lastError.get()));
+                }
+                return TaskResult.success(null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                destroyTree(process);
+                return TaskResult.stopped("the worker is shutting down");
+            } finally {
+                control.interruptWith(task.taskId(), null);
+            }
+        }
+
+        /** Reads one output stream of a step into the run log, line by line, masked. */
+        private Thread pump(InputStream stream, TaskSpec task, String level, AtomicReference<String> last) {
+            Thread t = new Thread(() -> {
+                try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                    for (String line; (line = reader.readLine()) != null;) {
+                        String clean = mask(line);
+                        control.log(task, level, clean);
+                        if (last != null && !clean.isBlank()) {
+                            last.set(clean.length() > LAST_LINE ? clean.substring(0, LAST_LINE) + "…" : clean);
+                        }
+                    }
+                } catch (IOException e) {
+                    LOG.debugf("run %s: output of step %s ended: %s", run.runId(), task.query(), e.getMessage());
+                }
+            }, "run-" + run.runId() + "-step-output");
+            t.setDaemon(true);
+            t.start();
+            return t;
+        }
+
+        private String mask(String text) {
+            return Masking.mask(text, secrets);
+        }
+
+        void close(boolean clean) {
+            if (connection != null) {
+                sessions.release(run.destination().jdbcUrl(), run.destination().username(), password, connection, clean);
+            }
+        }
+    }
+
+    /** Stops a step and every process it started. */
+    private static void destroyTree(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+}

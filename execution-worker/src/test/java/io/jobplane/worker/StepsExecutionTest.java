@@ -1,0 +1,166 @@
+package io.jobplane.worker;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.jobplane.events.Checksums;
+import io.jobplane.events.EventTypes;
+import io.jobplane.events.Topics;
+import io.jobplane.events.payload.CancelCommand;
+import io.jobplane.events.payload.ConnectionSpec;
+import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.events.payload.RunFinished;
+import io.jobplane.events.payload.RunLog;
+import io.jobplane.events.payload.RunSettings;
+import io.jobplane.events.payload.RunStatus;
+import io.jobplane.events.payload.StepPackageSpec;
+import io.jobplane.events.payload.TaskFinished;
+import io.jobplane.events.payload.TaskStatus;
+import io.jobplane.stack.JobplaneTestResource;
+import io.jobplane.stack.TestInfrastructure;
+import io.jobplane.stack.Zips;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** STEPS runs: a real zip unpacked, SQL on a real database, real python and bash processes. */
+@QuarkusTest
+@QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
+class StepsExecutionTest {
+
+    private static final String DB = "steps_target";
+    private static final String SECRET = "tok-Secret-4711-xyz";
+    private static WorkerRuns runs;
+
+    @BeforeAll
+    static void start() {
+        TestInfrastructure.shared().postgres().createDatabase(DB);
+        runs = new WorkerRuns();
+    }
+
+    @AfterAll
+    static void stop() {
+        runs.close();
+    }
+
+    @Test
+    void stepsRunInNameOrderWithTheJobsEnvironmentAndSecretsNeverShow() throws Exception {
+        String table = "steps_" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("my-job/30_check.sh", "echo \"step 3 in $JOBPLANE_STEP\"\ntest -f lib/helper.py && echo 'package files are here'\n"
+                + "echo \"db $PGDATABASE as $PGUSER\"");
+        files.put("my-job/10_create.sql", "create table " + table + " (id int, note text);\ninsert into " + table
+                + " values (1, 'from sql'), (2, 'again');");
+        files.put("my-job/20_report.py", "import os, sys\nprint('region=' + os.environ['REGION'])\n"
+                + "print('token=' + os.environ['API_TOKEN'])\nprint('run=' + os.environ['JOBPLANE_RUN_ID'])\n"
+                + "print('warned ' + os.environ['API_TOKEN'], file=sys.stderr)\n");
+        files.put("my-job/lib/helper.py", "X = 1");
+        LaunchCommand launch = command(files, List.of("10_create.sql", "20_report.py", "30_check.sh"), RunSettings.DEFAULT);
+        WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
+
+        RunFinished finished = runs.awaitFinished(launch.runId());
+        assertEquals(RunStatus.SUCCESS, finished.status(), finished.errorMessage());
+        List<TaskFinished> tasks = runs.tasksOf(launch.runId());
+        assertEquals(List.of("step:10_create.sql", "step:20_report.py", "step:30_check.sh"),
+                tasks.stream().map(TaskFinished::taskId).toList());
+        assertEquals(2L, tasks.get(0).rowsAffected(), "the script's rows, all statements counted");
+        assertEquals("2", query("select count(*) from " + table));
+        List<String> log = runs.logOf(launch.runId()).stream().map(RunLog::message).toList();
+        assertTrue(log.contains("region=eu"), log.toString());
+        assertTrue(log.contains("token=***"), log.toString());
+        assertTrue(log.contains("warned ***"), "stderr is logged and masked too: " + log);
+        assertTrue(log.contains("run=" + launch.runId()), log.toString());
+        assertTrue(log.contains("step 3 in 30_check.sh") && log.contains("package files are here"), log.toString());
+        assertTrue(log.contains("db " + DB + " as " + TestInfrastructure.shared().postgres().username()), log.toString());
+        assertTrue(runs.recorder().values(launch.runId()).stream().noneMatch(v -> v.contains(SECRET)),
+                "no event carries the secret");
+    }
+
+    @Test
+    void aFailingStepFailsTheRunWithItsLastErrorAndTheRestAreSkipped() {
+        LaunchCommand launch = command(Map.of("10_fail.sh", "echo working\necho 'cannot reach the bucket' >&2\nexit 3",
+                "20_never.py", "print('never')"), List.of("10_fail.sh", "20_never.py"), RunSettings.DEFAULT);
+        WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
+        RunFinished finished = runs.awaitFinished(launch.runId());
+        assertEquals(RunStatus.FAILED, finished.status());
+        List<TaskFinished> tasks = runs.tasksOf(launch.runId());
+        assertEquals(TaskStatus.FAILED, tasks.get(0).status());
+        assertEquals("step 10_fail.sh exited with code 3: cannot reach the bucket", tasks.get(0).errorMessage());
+        assertEquals(TaskStatus.SKIPPED, tasks.get(1).status());
+    }
+
+    @Test
+    void aStepPastItsTimeoutAndACancelledStepAreStoppedWithTheirChildren() {
+        String marker = "sleep-" + UUID.randomUUID().toString().substring(0, 8);
+        RunSettings twoSeconds = new RunSettings(false, 1, 2, 1, 1, 2);
+        LaunchCommand timed = command(Map.of("10_slow.sh", "bash -c 'sleep 600; echo " + marker + "'"), List.of("10_slow.sh"), twoSeconds);
+        WorkerRuns.send(EventTypes.LAUNCH, timed.runId(), timed);
+        RunFinished finished = runs.awaitFinished(timed.runId());
+        assertEquals(RunStatus.FAILED, finished.status());
+        assertTrue(runs.tasksOf(timed.runId()).get(0).errorMessage().contains("ran longer than 2 s"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> processes(marker) == 0);
+
+        String other = "sleep-" + UUID.randomUUID().toString().substring(0, 8);
+        LaunchCommand cancelled = command(Map.of("10_slow.sh", "echo started\nbash -c 'sleep 600; echo " + other + "' & wait"),
+                List.of("10_slow.sh"), RunSettings.DEFAULT);
+        WorkerRuns.send(EventTypes.LAUNCH, cancelled.runId(), cancelled);
+        await().atMost(Duration.ofSeconds(30)).until(() -> processes(other) == 1);
+        WorkerRuns.send(Topics.CONTROL, EventTypes.CANCEL, cancelled.runId(),
+                new CancelCommand(cancelled.runId(), "ws", Instant.now(), 1, "tester", null));
+        assertEquals(RunStatus.STOPPED, runs.awaitFinished(cancelled.runId()).status());
+        assertEquals(TaskStatus.STOPPED, runs.tasksOf(cancelled.runId()).get(0).status());
+        await().atMost(Duration.ofSeconds(10)).until(() -> processes(other) == 0);
+    }
+
+    @Test
+    void aRunWhosePackageIsGoneFailsSayingWhy() {
+        LaunchCommand base = command(Map.of("1.sh", "true"), List.of("1.sh"), RunSettings.DEFAULT);
+        LaunchCommand without = new LaunchCommand(base.runId(), 1, "ws", "job-s", "steps", "STEPS", base.destination(), List.of(),
+                false, Instant.now(), "manual", Instant.now(), Map.of(), RunSettings.DEFAULT, null, null, null);
+        WorkerRuns.send(EventTypes.LAUNCH, without.runId(), without);
+        RunFinished finished = runs.awaitFinished(without.runId());
+        assertEquals(RunStatus.FAILED, finished.status());
+        assertEquals("STEP_PACKAGE_MISSING", finished.errorCode());
+        assertFalse(finished.errorMessage().isBlank());
+    }
+
+    private static LaunchCommand command(Map<String, String> files, List<String> steps, RunSettings settings) {
+        var pg = TestInfrastructure.shared().postgres();
+        var keyring = WorkerRuns.keyring();
+        byte[] zip = Zips.of(files);
+        StepPackageSpec pkg = new StepPackageSpec(1, Checksums.sha256(zip), steps, zip, Map.of("REGION", "eu"),
+                Map.of("API_TOKEN", keyring.seal(SECRET)));
+        ConnectionSpec db = new ConnectionSpec("db", "postgresql", pg.jdbcUrl(DB), pg.username(), keyring.seal("unused-with-trust"));
+        return new LaunchCommand(UUID.randomUUID().toString(), 1, "ws", "job-s", "steps", "STEPS", db, List.of(), false,
+                Instant.now(), "manual", Instant.now(), Map.of("day", "monday"), settings, null, null, pkg);
+    }
+
+    /** Processes whose command line names the marker (a child shell that outlives the step's shell would). */
+    private static long processes(String marker) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false)).count();
+    }
+
+    private static String query(String sql) throws Exception {
+        var pg = TestInfrastructure.shared().postgres();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(DB), pg.username(), pg.password());
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
