@@ -118,6 +118,19 @@ class RunLaunchTest {
         as(ws, "operator").post("/api/v1/workspaces/{ws}/jobs/{job}/runs", ws, history)
                 .then().statusCode(409).body("error_code", equalTo("SETTING_NOT_RUNNABLE"));
 
+        String mysql = as(ws, "editor").body(Map.of("name", "shop-db", "type", "mysql", "jdbc_url", "jdbc:mysql://127.0.0.1:1/shop",
+                        "username", "u", "password", CANARY)).post("/api/v1/workspaces/{ws}/connections", ws)
+                .then().statusCode(201).extract().path("connection_id");
+        String fromMysql = as(ws, "editor").body(Map.of("name", "from-mysql", "type", "STANDARD", "source_connection_id", mysql,
+                        "destination_connection_id", destination, "queries", List.of("REPLICATE [orders]")))
+                .post("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(201).extract().path("job_id");
+        as(ws, "operator").post("/api/v1/workspaces/{ws}/jobs/{job}/runs", ws, fromMysql).then().statusCode(409)
+                .body("error_code", equalTo("CONNECTION_TYPE_NOT_RUNNABLE")).body("solution_msg", containsString("postgresql"));
+        String onMysql = as(ws, "editor").body(Map.of("name", "on-mysql", "type", "TABLE_TO_TABLE", "destination_connection_id", mysql,
+                        "queries", List.of("update orders set seen = 1")))
+                .post("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(201).extract().path("job_id");
+        as(ws, "operator").post("/api/v1/workspaces/{ws}/jobs/{job}/runs", ws, onMysql).then().statusCode(202);
+
         String everything = as(ws, "editor").body(Map.of("name", "everything", "type", "SYNC_ALL", "source_connection_id", source,
                         "destination_connection_id", destination))
                 .post("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(201).extract().path("job_id");

@@ -27,6 +27,7 @@ public final class TestInfrastructure {
     /** Pid of the test JVM that owns a run's folder; a run whose owner is gone is cleaned up by the next. */
     private static final String OWNER_FILE = "owner.pid";
     private static final String KAFKA_PID_FILE = "kafka.pid";
+    private static final String MARIADB_PID_FILE = "mariadb.pid";
 
     private static TestInfrastructure shared;
     private static RuntimeException startFailure;
@@ -34,6 +35,7 @@ public final class TestInfrastructure {
     private final Path dir;
     private final KafkaBroker kafka;
     private final PostgresServer postgres;
+    private MariaDbServer mysql;
     private final DevKeys keys;
 
     private TestInfrastructure(Path dir, KafkaBroker kafka, PostgresServer postgres, DevKeys keys) {
@@ -118,6 +120,10 @@ public final class TestInfrastructure {
                 Processes.handle(readPid(run.resolve(KAFKA_PID_FILE)))
                         .filter(h -> Processes.commandLine(h).map(c -> c.contains(run.resolve("kafka").toString())).orElse(false))
                         .ifPresent(h -> Processes.stop(h, Duration.ofSeconds(30)));
+                Processes.handle(readPid(run.resolve(MARIADB_PID_FILE)))
+                        .filter(h -> Processes.commandLine(h).map(c -> c.contains(run.resolve("mariadb").toString())).orElse(false))
+                        .ifPresent(h -> Processes.stop(h, Duration.ofSeconds(30)));
+                deleteRecursively(run.resolve("mariadb"));
                 if (Files.exists(run.resolve("postgres/postmaster.pid"))) {
                     PostgresServer.attach(run.resolve("postgres"), 0, run.resolve("postgres.log")).stop();
                 }
@@ -155,6 +161,18 @@ public final class TestInfrastructure {
         return postgres;
     }
 
+    /**
+     * A MariaDB server (MySQL-compatible) for tests of MySQL connections, started on first use only:
+     * most test JVMs never need one. Needs the MariaDB binaries artifact on the test classpath.
+     */
+    public synchronized MariaDbServer mysql() {
+        if (mysql == null) {
+            mysql = Ports.startOnFreePorts(() -> MariaDbServer.start(dir.resolve("mariadb"), Ports.free(), dir.resolve("mariadb.log")));
+            writeQuietly(dir.resolve(MARIADB_PID_FILE), Long.toString(mysql.pid()));
+        }
+        return mysql;
+    }
+
     /** Signs test tokens ({@link #keys()}.privateKey()) and seals secrets. */
     public DevKeys keys() {
         return keys;
@@ -188,7 +206,12 @@ public final class TestInfrastructure {
             kafka.stop();
         } finally {
             postgres.stop();
+            MariaDbServer started = mysql;
+            if (started != null) {
+                started.stop();
+            }
         }
+        deleteRecursively(dir.resolve("mariadb"));
         // The logs stay for a look after a failed run; the data (a few dozen MB per run) goes.
         deleteRecursively(dir.resolve("kafka"));
         deleteRecursively(dir.resolve("postgres"));

@@ -19,7 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps idle database sessions per destination (URL, user, password) so a run does not open — and
+ * Keeps idle PostgreSQL sessions per destination (URL, user, password) so a run does not open — and
  * the database does not fork — a new session each time. A session goes back only after a task
  * ended normally; one that was cancelled, timed out or failed is closed, so no run inherits another
  * run's half-done state. Returned sessions are reset ({@code DISCARD ALL}) and idle ones close after
@@ -45,6 +45,9 @@ public class SessionPool {
 
     /** A session to the destination, labelled with the run so operators can find it in pg_stat_activity. */
     public Connection borrow(String url, String user, String password, String applicationName) throws SQLException {
+        if (!isPostgres(url)) {
+            return connectOther(url, user, password);
+        }
         Key key = new Key(url, user, password);
         Deque<Idle> sessions = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
         while (true) {
@@ -77,9 +80,29 @@ public class SessionPool {
         return DriverManager.getConnection(url, props);
     }
 
+    /**
+     * A session to a database other than PostgreSQL (MySQL): not pooled, since only PostgreSQL's
+     * {@code DISCARD ALL} resets everything a run may have left behind.
+     */
+    private static Connection connectOther(String url, String user, String password) throws SQLException {
+        Properties props = new Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("connectTimeout", "10000");
+        return DriverManager.getConnection(url, props);
+    }
+
+    private static boolean isPostgres(String url) {
+        return url.startsWith("jdbc:postgresql:");
+    }
+
     /** Gives a session back for reuse, or closes it when it must not be reused. */
     public void release(String url, String user, String password, Connection connection, boolean reusable) {
-        if (!reusable) {
+        if (!reusable || !isPostgres(url)) {
             closeQuietly(connection);
             return;
         }

@@ -23,7 +23,8 @@ import io.jobplane.events.payload.TaskStatus;
 import io.jobplane.events.secret.SecretKeyring;
 
 /**
- * Runs SQL tasks ({@code TABLE_TO_TABLE}) on the job's destination connection, one statement per
+ * Runs SQL tasks ({@code TABLE_TO_TABLE}) on the job's destination connection (PostgreSQL or
+ * MySQL; templated values are read in that database's dialect), one statement per
  * task, each committed on its own: in order, or {@code worker_pool} at a time when the job asks
  * for parallel processing. A task that fails is tried again per the job's retry settings; one that
  * runs past its timeout is cancelled in the database and fails. A cancel calls
@@ -95,7 +96,7 @@ public class SqlJobExecutor implements JobExecutor {
             Map<String, Object> values, Connection connection, Endpoint destination) {
         SqlTemplate template;
         try {
-            template = SqlTemplate.parse(task.query());
+            template = SqlTemplate.parse(task.query(), SqlTemplate.Dialect.of(run.destination().type()));
             template.requireValues(values);
         } catch (SqlTemplate.TemplateException e) {
             state.run(task, task.query(), () -> TaskResult.invalid(e.getMessage()));

@@ -1,9 +1,11 @@
 package io.jobplane.api.run;
 
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -173,7 +175,8 @@ public class RunService {
         for (TaskEntity task : RunAdmission.selected(taskIds, plan.tasks())) {
             List<String> names;
             try {
-                names = SqlTemplate.parse(task.query).names();
+                names = SqlTemplate.parse(task.query, SqlTemplate.Dialect.of(plan.connection() == null ? null
+                        : plan.connection().type)).names();
             } catch (SqlTemplate.TemplateException e) {
                 throw ApiException.conflict("TASK_SQL_INVALID", "Task " + task.index + " (" + task.id + "): " + e.getMessage(),
                         "Correct the task with PUT .../jobs/" + plan.job().id + "/tasks/" + task.id + ".");
@@ -259,14 +262,18 @@ public class RunService {
 
     /**
      * A job's connections must be there where its type needs them, and databases must be ones
-     * workers can reach: PostgreSQL today (MySQL comes with its executor).
+     * its executor works with.
      */
     private static void requireRunnableConnections(LaunchPlan plan) {
-        requireEnd("destination", plan.job().type.destination(), plan.connection());
-        requireEnd("source", plan.job().type.source(), plan.source());
+        // SQL tasks run on MySQL too; replication and step packages need PostgreSQL's COPY and DISCARD.
+        Set<ConnectionType> databases = plan.job().type == JobType.TABLE_TO_TABLE
+                ? EnumSet.of(ConnectionType.POSTGRESQL, ConnectionType.MYSQL) : EnumSet.of(ConnectionType.POSTGRESQL);
+        requireEnd("destination", plan.job().type, plan.connection(), databases);
+        requireEnd("source", plan.job().type, plan.source(), databases);
     }
 
-    private static void requireEnd(String end, JobType.Uses uses, ConnectionEntity connection) {
+    private static void requireEnd(String end, JobType type, ConnectionEntity connection, Set<ConnectionType> databases) {
+        JobType.Uses uses = end.equals("source") ? type.source() : type.destination();
         if (connection == null) {
             if (uses.required()) {
                 throw ApiException.conflict("JOB_HAS_NO_" + end.toUpperCase(java.util.Locale.ROOT),
@@ -275,11 +282,12 @@ public class RunService {
             return;
         }
         boolean database = uses == JobType.Uses.DATABASE || uses == JobType.Uses.OPTIONAL_DATABASE;
-        if (database && connection.type() != ConnectionType.POSTGRESQL) {
+        if (database && !databases.contains(connection.type())) {
             throw ApiException.conflict("CONNECTION_TYPE_NOT_RUNNABLE",
                     "Connection '" + connection.name + "' is of type " + connection.type
-                            + ", which workers of this version cannot use as a " + end,
-                    "Point the job's " + end + " at a postgresql connection.");
+                            + ", which workers of this version cannot use as the " + end + " of " + type + " jobs",
+                    "Point the job's " + end + " at a " + databases.stream().map(ConnectionType::wire).sorted()
+                            .collect(java.util.stream.Collectors.joining(" or ")) + " connection.");
         }
     }
 

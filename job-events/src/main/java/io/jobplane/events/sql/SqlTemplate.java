@@ -19,7 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A task's SQL with templated values: {@code {{execution_date}}} (the run's execution date, a
+ * A task's SQL (PostgreSQL's or MySQL's, see {@link Dialect}) with templated values: {@code {{execution_date}}} (the run's execution date, a
  * {@code timestamptz}), {@code {{FD_DATE}}} and {@code {{FD_TIME}}} (that date as {@code yyyyMMdd}
  * and {@code HHmmss}, UTC) and the launch's {@code parameters} by name. Every value is bound as a
  * statement parameter, never written into the SQL text, so no value can change what the statement
@@ -37,19 +37,41 @@ public final class SqlTemplate {
     /** The values every run supplies; launch parameters add to them. */
     public static final Set<String> BUILT_INS = Set.of("execution_date", "FD_DATE", "FD_TIME");
 
+    /**
+     * Whose SQL a task is written in, which decides what a quote or a comment is: PostgreSQL
+     * ({@code "identifiers"}, {@code E'…'} and dollar quotes, nested comments) or MySQL
+     * ({@code `identifiers`}, {@code "strings"} and backslash escapes, {@code #} comments).
+     */
+    public enum Dialect {
+        POSTGRESQL, MYSQL;
+
+        /** The dialect of a connection type ({@code postgresql}, {@code mysql}); PostgreSQL for anything else. */
+        public static Dialect of(String connectionType) {
+            return "mysql".equalsIgnoreCase(connectionType) ? MYSQL : POSTGRESQL;
+        }
+    }
+
     private final String sql;
     /** The statement for the JDBC driver, placeholders as {@code ?}; null when there are none. */
     private final String jdbcSql;
     private final List<String> names;
+    private final Dialect dialect;
 
-    private SqlTemplate(String sql, String jdbcSql, List<String> names) {
+    private SqlTemplate(String sql, String jdbcSql, List<String> names, Dialect dialect) {
         this.sql = sql;
         this.jdbcSql = jdbcSql;
         this.names = names;
+        this.dialect = dialect;
     }
 
-    /** Reads the task's SQL; a placeholder where no parameter can go is an error. */
+    /** Reads the task's PostgreSQL; a placeholder where no parameter can go is an error. */
     public static SqlTemplate parse(String sql) {
+        return parse(sql, Dialect.POSTGRESQL);
+    }
+
+    /** Reads the task's SQL in the given dialect; a placeholder where no parameter can go is an error. */
+    public static SqlTemplate parse(String sql, Dialect dialect) {
+        boolean mysql = dialect == Dialect.MYSQL;
         StringBuilder out = new StringBuilder(sql.length() + 16);
         List<String> names = new ArrayList<>();
         int i = 0;
@@ -66,25 +88,30 @@ public final class SqlTemplate {
                 out.append('?');
                 i = m.end();
                 continue;
-            } else if (c == '?') {
-                // A literal '?' (e.g. the jsonb operator) must not read as a parameter: JDBC's escape is '??'.
+            } else if (c == '?' && !mysql) {
+                // A literal '?' (e.g. the jsonb operator) must not read as a parameter: pgjdbc's escape is '??'.
                 out.append("??");
                 i++;
                 continue;
             } else if (c == '\'') {
-                boolean escapes = i > 0 && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e')
+                boolean escapes = mysql || i > 0 && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e')
                         && (i < 2 || !Character.isLetterOrDigit(sql.charAt(i - 2)));
                 end = endOfQuoted(sql, i, '\'', escapes);
                 refusePlaceholders(sql, i, end, "a quoted literal");
             } else if (c == '"') {
-                end = endOfQuoted(sql, i, '"', false);
+                end = endOfQuoted(sql, i, '"', mysql);
+                refusePlaceholders(sql, i, end, mysql ? "a quoted literal" : "a quoted identifier");
+            } else if (c == '`' && mysql) {
+                end = endOfQuoted(sql, i, '`', false);
                 refusePlaceholders(sql, i, end, "a quoted identifier");
-            } else if (c == '-' && sql.startsWith("--", i)) {
+            } else if (c == '-' && sql.startsWith("--", i)
+                    && (!mysql || i + 2 >= n || Character.isWhitespace(sql.charAt(i + 2)))
+                    || c == '#' && mysql) {
                 int newline = sql.indexOf('\n', i);
                 end = newline < 0 ? n : newline;
             } else if (c == '/' && sql.startsWith("/*", i)) {
                 end = endOfBlockComment(sql, i);
-            } else if (c == '$' && (i == 0 || !Character.isLetterOrDigit(sql.charAt(i - 1)) && sql.charAt(i - 1) != '_')) {
+            } else if (c == '$' && !mysql && (i == 0 || !Character.isLetterOrDigit(sql.charAt(i - 1)) && sql.charAt(i - 1) != '_')) {
                 Matcher tag = DOLLAR_TAG.matcher(sql).region(i, n);
                 if (!tag.lookingAt()) {
                     out.append(c);
@@ -102,7 +129,8 @@ public final class SqlTemplate {
             out.append(sql, i, end);
             i = end;
         }
-        return names.isEmpty() ? new SqlTemplate(sql, null, List.of()) : new SqlTemplate(sql, out.toString(), List.copyOf(names));
+        return names.isEmpty() ? new SqlTemplate(sql, null, List.of(), dialect)
+                : new SqlTemplate(sql, out.toString(), List.copyOf(names), dialect);
     }
 
     /** The statement as the JDBC driver gets it (placeholders as {@code ?}); null when there are none. */
@@ -153,8 +181,13 @@ public final class SqlTemplate {
         try {
             for (int p = 0; p < names.size(); p++) {
                 Object value = values.get(names.get(p));
-                if (value instanceof OffsetDateTime time) {
+                if (value instanceof OffsetDateTime time && dialect == Dialect.MYSQL) {
+                    // MySQL's DATETIME has no zone: the run's execution date goes in as UTC.
+                    prepared.setObject(p + 1, time.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime());
+                } else if (value instanceof OffsetDateTime time) {
                     prepared.setObject(p + 1, time);
+                } else if (dialect == Dialect.MYSQL) {
+                    prepared.setString(p + 1, value == null ? null : value.toString());
                 } else {
                     // Untyped: the database infers the type from where the value stands ('20261123' as a date, say).
                     prepared.setObject(p + 1, value == null ? null : value.toString(), Types.OTHER);

@@ -53,6 +53,21 @@ class SqlTemplateTest {
     }
 
     @Test
+    void mysqlReadsItsOwnQuotesAndComments() {
+        SqlTemplate.Dialect mysql = SqlTemplate.Dialect.MYSQL;
+        SqlTemplate t = SqlTemplate.parse("select 'it\\'s {x}', `col`, \"str\" # {{FD_DATE}} ?\n"
+                + "-- {{FD_TIME}}\n , 1--{{FD_DATE}}\n , {{region}}", mysql);
+        assertEquals("select 'it\\'s {x}', `col`, \"str\" # {{FD_DATE}} ?\n-- {{FD_TIME}}\n , 1--?\n , ?", t.jdbcSql());
+        assertEquals(List.of("FD_DATE", "region"), t.names(), "'--' without a space after it is two minus signs in MySQL");
+        for (String sql : List.of("select `c_{{FD_DATE}}`", "select \"stores-{{FD_DATE}}\"", "select 'a\\' {{FD_DATE}}'")) {
+            var e = assertThrows(SqlTemplate.TemplateException.class, () -> SqlTemplate.parse(sql, mysql), sql);
+            assertTrue(e.getMessage().contains("{{FD_DATE}} stands inside"), e.getMessage());
+        }
+        assertEquals("select ? from t where a = '?'", SqlTemplate.parse("select {{x}} from t where a = '?'", mysql).jdbcSql(),
+                "a MySQL '?' is not doubled: Connector/J reads quotes itself");
+    }
+
+    @Test
     void valuesComeFromTheExecutionDateAndTheLaunchParametersWhichCannotShadowABuiltIn() {
         Map<String, Object> values = SqlTemplate.values(Instant.parse("2026-01-02T21:08:09Z"),
                 Map.of("region", "eu", "FD_DATE", "19990101"));
