@@ -100,7 +100,7 @@ public final class ReverseEtl {
     public record RefusedBatch(long batch, int rows, int status, String firstKey, String lastKey) {
     }
 
-    /** What the task did: rows and bytes delivered, batches sent, tries beyond the first, what was refused. */
+    /** What the task did: rows, bytes and batches delivered, tries beyond the first, what was refused. */
     public record Result(long rows, long bytes, long batches, long retries, List<RefusedBatch> refused, String keyLabel) {
         public long refusedRows() {
             return refused.stream().mapToLong(RefusedBatch::rows).sum();
@@ -358,7 +358,6 @@ public final class ReverseEtl {
             }
         }
         refused.add(new RefusedBatch(batch.number, batch.rows, status, batch.keys.get(0), batch.keys.get(batch.rows - 1)));
-        batches++;
         listener.log("ERROR", what + " refused by the receiver (" + said + "); its " + batch.rows + " rows were not delivered, "
                 + keyLabel + ": " + named(batch.keys));
     }
