@@ -138,6 +138,48 @@ class RunLaunchTest {
                 .then().statusCode(202).body("status", equalTo("QUEUED"));
     }
 
+    @Test
+    void reverseEtlJobsRunWithTheirHttpDestinationAndTasksInTheirOwnSyntax() {
+        String ws = uniqueWorkspace();
+        String source = connection(ws, "crm");
+        String receiver = as(ws, "editor").body(Map.of("name", "hooks", "type", "http", "base_url", "https://hooks.example.com/v1",
+                        "headers", Map.of("X-Tenant", "acme"), "auth_token", CANARY + "-token",
+                        "secret_headers", Map.of("X-Api-Key", CANARY + "-key")))
+                .post("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(201).extract().path("connection_id");
+        String jobId = as(ws, "editor").body(Map.of("name", "to-crm", "type", "REVERSE_ETL", "source_connection_id", source,
+                        "destination_connection_id", receiver, "replication", Map.of("batch_size", 250),
+                        "tasks", List.of(Map.of("query", "REPLICATE [contacts] WITH RateLimit='20', KeyColumn='id'"
+                                + " SELECT * FROM [crm_contacts] WHERE active"))))
+                .post("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(201).extract().path("job_id");
+
+        as(ws, "editor").body(Map.of("query", "REPLICATE [contacts] WITH CheckColumn='updated_at'"))
+                .post("/api/v1/workspaces/{ws}/jobs/{job}/tasks", ws, jobId)
+                .then().statusCode(400).body("error_code", equalTo("INVALID_TASK"))
+                .body("error_msg", containsString("unknown option 'CheckColumn'"))
+                .body("error_msg", containsString("RateLimit"))
+                .body("solution_msg", containsString("POSTed to under the destination's base_url"));
+        as(ws, "editor").body(Map.of("query", "REPLICATE [contacts] WITH RateLimit='fast'"))
+                .post("/api/v1/workspaces/{ws}/jobs/{job}/tasks", ws, jobId)
+                .then().statusCode(400).body("error_code", equalTo("INVALID_TASK"))
+                .body("error_msg", containsString("RateLimit='fast' is not a number of requests a second"));
+
+        String runId = as(ws, "operator").post("/api/v1/workspaces/{ws}/jobs/{job}/runs", ws, jobId)
+                .then().statusCode(202).extract().path("run_id");
+        ConsumerRecord<String, String> record = await().atMost(Duration.ofSeconds(30))
+                .until(() -> findByKey(Topics.COMMANDS, runId), r -> r != null);
+        assertFalse(record.value().contains(CANARY), "the destination's secrets travel sealed");
+        LaunchCommand launch = EventCodec.decode(record.value()).dataAs(LaunchCommand.class);
+        assertEquals("REVERSE_ETL", launch.jobType());
+        assertEquals(source, launch.source().connectionId());
+        assertEquals("https://hooks.example.com/v1", launch.destination().baseUrl());
+        assertEquals(Map.of("X-Tenant", "acme"), launch.destination().headers());
+        var keyring = TestInfrastructure.shared().keyring();
+        assertEquals(CANARY + "-token", keyring.open(launch.destination().secret("auth_token")));
+        assertEquals(CANARY + "-key", keyring.open(launch.destination().secret("secret_headers.X-Api-Key")));
+        assertEquals(250, launch.replication().batchSize());
+        assertEquals(1, launch.tasks().size());
+    }
+
     private static String connection(String ws, String name) {
         return as(ws, "editor").body(postgresConnection(name, CANARY)).post("/api/v1/workspaces/{ws}/connections", ws)
                 .then().statusCode(201).extract().path("connection_id");

@@ -49,6 +49,15 @@ final class Endpoint {
         sessions.release(spec.jdbcUrl(), spec.username(), password, connection, reusable);
     }
 
+    /** Bounds each statement of the session by the job's {@code task_timeout_seconds}, when it sets one. */
+    static void limitStatements(Connection connection, Integer timeoutSeconds) throws SQLException {
+        if (timeoutSeconds != null) {
+            try (java.sql.Statement st = connection.createStatement()) {
+                st.execute("set statement_timeout = " + (timeoutSeconds * 1000L));
+            }
+        }
+    }
+
     /** The message without the password in it. */
     String scrub(String message) {
         if (message == null || password == null || password.isEmpty()) {

@@ -199,12 +199,8 @@ public class ReplicateJobExecutor implements JobExecutor {
                 return TaskResult.stopped("cancelled before the task started");
             }
             Integer timeout = run.settingsOrDefault().taskTimeoutSeconds();
-            if (timeout != null) {
-                for (Connection c : List.of(pair.source, pair.destination)) {
-                    try (Statement st = c.createStatement()) {
-                        st.execute("set statement_timeout = " + (timeout * 1000L));
-                    }
-                }
+            for (Connection c : List.of(pair.source, pair.destination)) {
+                Endpoint.limitStatements(c, timeout);
             }
             long written = replication.replicate(statement);
             control.progress(task, replication.rows() + " rows (" + replication.bytes() + " bytes) read from the source");

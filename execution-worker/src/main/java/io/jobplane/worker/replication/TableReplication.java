@@ -66,7 +66,7 @@ public final class TableReplication {
 
     /** The task cannot be carried out as written or configured; the message says what to change. */
     public static final class Refused extends Exception {
-        Refused(String message) {
+        public Refused(String message) {
             super(message, null, false, false);
         }
     }
@@ -101,7 +101,7 @@ public final class TableReplication {
             execute(source, "set time zone 'UTC'");
             execute(destination, "set time zone 'UTC'");
         }
-        Source src = describeSource(statement);
+        SourceQuery src = describeSource(statement);
         String check = statement.checkColumn() == null ? null : checkColumn(src.columns, statement.checkColumn());
 
         destination.setAutoCommit(false);
@@ -123,53 +123,8 @@ public final class TableReplication {
 
     // ---- source --------------------------------------------------------------------------
 
-    private record Source(String select, Columns columns) {
-    }
-
-    private Source describeSource(ReplicateStatement statement) throws SQLException, Refused {
-        if (!statement.isQueryForm()) {
-            Relation table = resolve(source, statement.source(), "r', 'p', 'v', 'm', 'f");
-            if (table == null) {
-                throw new Refused("source table " + statement.source() + " does not exist (or is not visible to the source user)");
-            }
-            return new Source("select * from " + quote(table.schema) + "." + quote(table.name), Columns.of(source, table.oid));
-        }
-        String view = "jobplane_replicate_source";
-        execute(source, "drop view if exists pg_temp." + view);
-        try {
-            execute(source, "create temporary view " + view + " as " + statement.select());
-        } catch (SQLException e) {
-            throw new Refused("the task's query is not valid on the source: " + e.getMessage());
-        }
-        Columns shape;
-        try (Statement st = source.createStatement();
-                ResultSet rs = st.executeQuery("select 'pg_temp." + view + "'::regclass::oid")) {
-            rs.next();
-            shape = Columns.of(source, rs.getLong(1));
-        } finally {
-            execute(source, "drop view if exists pg_temp." + view);
-        }
-        return new Source(statement.select(), withBaseTableHints(shape, statement.source()));
-    }
-
-    /**
-     * A query's columns carry no NOT NULL or key; those of the table it reads from apply where the
-     * query keeps their names (all key columns for the key).
-     */
-    private Columns withBaseTableHints(Columns shape, TableName from) throws SQLException {
-        Relation base = from == null ? null : resolve(source, from, "r', 'p");
-        if (base == null) {
-            return shape;
-        }
-        Columns table = Columns.of(source, base.oid);
-        Map<String, Column> known = table.byName();
-        List<Column> columns = shape.columns().stream().map(c -> {
-            Column b = known.get(c.name());
-            return new Column(c.name(), c.type(), b != null && b.notNull() && b.type().equals(c.type()));
-        }).toList();
-        List<String> names = shape.names();
-        List<String> key = !table.primaryKey().isEmpty() && names.containsAll(table.primaryKey()) ? table.primaryKey() : List.of();
-        return new Columns(columns, key);
+    private SourceQuery describeSource(ReplicateStatement statement) throws SQLException, Refused {
+        return SourceQuery.describe(source, statement);
     }
 
     private static String checkColumn(Columns columns, String wanted) throws Refused {
@@ -274,7 +229,7 @@ public final class TableReplication {
 
     // ---- loading -------------------------------------------------------------------------
 
-    private long full(Source src, String table, boolean empty) throws SQLException, Refused, Cancelled {
+    private long full(SourceQuery src, String table, boolean empty) throws SQLException, Refused, Cancelled {
         String select = selectFrom(src, table, null);
         if (empty) {
             return copy(select, table, src.columns.names());
@@ -294,7 +249,7 @@ public final class TableReplication {
         return changed + deleted;
     }
 
-    private long incremental(Source src, String table, String check, boolean empty) throws SQLException, Refused, Cancelled {
+    private long incremental(SourceQuery src, String table, String check, boolean empty) throws SQLException, Refused, Cancelled {
         Column column = src.columns.byName().get(check);
         String type = column.type();
         String high = empty ? null : single(destination, "select max(" + quote(check) + ")::text from " + table);
@@ -344,7 +299,7 @@ public final class TableReplication {
      * Slice bounds for {@code replicate_interval}: from the start value in steps of the interval up to
      * now; the last slice is open-ended, so no row is missed. Empty without an interval.
      */
-    private List<String> slices(Source src, String check, String type, String from) throws SQLException {
+    private List<String> slices(SourceQuery src, String check, String type, String from) throws SQLException {
         if (spec.replicateInterval() == null || spec.replicateIntervalUnit() == null || !PgTypes.isTemporal(type)) {
             return List.of();
         }
@@ -378,7 +333,7 @@ public final class TableReplication {
     }
 
     /** The source rows as the destination takes them: strings cut to fit with auto_truncate_strings. */
-    private String selectFrom(Source src, String table, String where) throws SQLException {
+    private String selectFrom(SourceQuery src, String table, String where) throws SQLException {
         Map<String, Column> dest = spec.autoTruncateStrings() ? Columns.of(destination, oidOf(table)).byName() : Map.of();
         String columns = src.columns.names().stream().map(name -> {
             Column d = dest.get(name);
@@ -537,11 +492,11 @@ public final class TableReplication {
 
     // ---- catalog helpers -----------------------------------------------------------------
 
-    private record Relation(long oid, String schema, String name) {
+    record Relation(long oid, String schema, String name) {
     }
 
     /** Finds a relation by name (exactly, else ignoring case when that is unambiguous) among the kinds given. */
-    private static Relation resolve(Connection c, TableName name, String kinds) throws SQLException {
+    static Relation resolve(Connection c, TableName name, String kinds) throws SQLException {
         String sql = "select c.oid, n.nspname, c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
                 + " where c.relkind in ('" + kinds + "') and n.nspname = coalesce(?, current_schema()) and %s";
         Relation exact = one(c, sql.formatted("c.relname = ?"), name);
@@ -591,7 +546,7 @@ public final class TableReplication {
         }
     }
 
-    private static void execute(Connection c, String sql) throws SQLException {
+    static void execute(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute(sql);
         }
@@ -602,7 +557,7 @@ public final class TableReplication {
         return "'" + value.replace("'", "''") + "'::" + type;
     }
 
-    static String quote(String identifier) {
+    public static String quote(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 

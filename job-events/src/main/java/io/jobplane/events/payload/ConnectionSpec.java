@@ -6,8 +6,9 @@ import java.util.Map;
  * A connection as the worker needs it, its secrets sealed. Database connections carry
  * {@code jdbcUrl}, {@code username} and {@code password}; a {@code filesystem} connection its
  * {@code basePath}; an {@code http} connection its {@code baseUrl} and plain {@code headers}.
- * {@code secrets} holds the connection's other sealed fields by name ({@code auth_token},
- * {@code secret_headers}, a JSON object of header values); absent when there are none.
+ * {@code secrets} holds the connection's other sealed fields by name: {@code auth_token}, and one
+ * {@code secret_headers.<header name>} per secret header (workers also take a single
+ * {@code secret_headers}, a sealed JSON object of header name → value); absent when there are none.
  */
 public record ConnectionSpec(
         String connectionId,

@@ -1,5 +1,6 @@
 package io.jobplane.events.sql;
 
+import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,11 +15,31 @@ import java.util.regex.Pattern;
  * {@code WITH} clause: {@code REPLICATE [Accounts] WITH CheckColumn='updated_at'} replicates
  * incrementally by that column. In the query, {@code [name]} is a quoted identifier; a bracket that
  * follows a name, a closing bracket or parenthesis is an array subscript ({@code tags[1]}).
+ * <p>
+ * The same grammar serves job types whose tasks take other options ({@link Variant}): a reverse
+ * ETL task ({@link ReverseEtlStatement}) is read by it too, with its own options. {@code options}
+ * holds every option given, by lower-case name.
  */
-public record ReplicateStatement(TableName target, String select, TableName source, String checkColumn) {
+public record ReplicateStatement(TableName target, String select, TableName source, String checkColumn,
+        Map<String, String> options) {
 
     /** Options a task may set in its {@code WITH} clause, by lower-case name. */
     public static final Map<String, String> OPTIONS = Map.of("checkcolumn", "CheckColumn");
+
+    /**
+     * What one job type's tasks may say: what such a task is called in messages, the options it
+     * knows (lower-case name → how it is written), how to write it (appended to every syntax
+     * error), and why it takes no {@code {{placeholders}}}.
+     */
+    public record Variant(String task, Map<String, String> options, String howToWrite, String noPlaceholders) {
+    }
+
+    /** Replication tasks ({@code STANDARD}, {@code SYNC_ALL}). */
+    public static final Variant REPLICATION = new Variant("replication task", OPTIONS,
+            "Write REPLICATE [Table], REPLICATE [Table] WITH CheckColumn='updated_at', or "
+                    + "REPLICATE [Destination] SELECT … FROM [Source] WHERE …",
+            "replication tasks take no {{placeholders}} (the query is streamed with COPY, which binds no values); "
+                    + "filter incremental runs with CheckColumn instead");
 
     private static final Pattern KEYWORD = Pattern.compile("(?is)\\s*REPLICATE\\b\\s*");
     private static final Pattern WITH = Pattern.compile("(?is)\\s*WITH\\b\\s*");
@@ -38,9 +59,8 @@ public record ReplicateStatement(TableName target, String select, TableName sour
 
     /** A task that is not a replication statement; the message says what is wrong and how to write it. */
     public static final class SyntaxException extends IllegalArgumentException {
-        SyntaxException(String message) {
-            super(message + ". Write REPLICATE [Table], REPLICATE [Table] WITH CheckColumn='updated_at', or "
-                    + "REPLICATE [Destination] SELECT … FROM [Source] WHERE …");
+        SyntaxException(String message, Variant variant) {
+            super(message + ". " + variant.howToWrite());
         }
     }
 
@@ -49,34 +69,43 @@ public record ReplicateStatement(TableName target, String select, TableName sour
         return select != null;
     }
 
+    /** Reads a replication task ({@link #REPLICATION}). */
     public static ReplicateStatement parse(String task) {
+        return parse(task, REPLICATION);
+    }
+
+    /** Reads a task in this grammar taking the variant's options; errors say how to write it. */
+    public static ReplicateStatement parse(String task, Variant variant) {
         String text = task.strip();
         while (text.endsWith(";")) {
             text = text.substring(0, text.length() - 1).stripTrailing();
         }
         Matcher keyword = KEYWORD.matcher(text);
         if (!keyword.lookingAt()) {
-            throw new SyntaxException("a replication task starts with REPLICATE");
+            throw new SyntaxException("a " + variant.task() + " starts with REPLICATE", variant);
         }
         if (text.contains("{{")) {
-            throw new SyntaxException("replication tasks take no {{placeholders}} (the query is streamed with COPY, which "
-                    + "binds no values); filter incremental runs with CheckColumn instead");
+            throw new SyntaxException(variant.noPlaceholders(), variant);
         }
         int[] at = { keyword.end() };
-        TableName target = name(text, at);
+        TableName target = name(text, at, variant);
         String checkColumn = null;
+        Map<String, String> options = new TreeMap<>();
         Matcher with = WITH.matcher(text).region(at[0], text.length());
         if (with.lookingAt() && isOption(text, with.end())) {
-            Map<String, String> options = new TreeMap<>();
             int i = with.end();
             while (true) {
                 Matcher option = OPTION.matcher(text).region(i, text.length());
                 if (!option.lookingAt()) {
-                    throw new SyntaxException("expected Name='value' after WITH at position " + (i + 1));
+                    throw new SyntaxException("expected Name='value' after WITH at position " + (i + 1), variant);
                 }
                 String key = option.group(1).toLowerCase(Locale.ROOT);
-                if (!OPTIONS.containsKey(key)) {
-                    throw new SyntaxException("unknown option '" + option.group(1) + "'; known: " + OPTIONS.values());
+                if (!variant.options().containsKey(key)) {
+                    throw new SyntaxException("unknown option '" + option.group(1) + "'; known: "
+                            + new TreeMap<>(variant.options()).values(), variant);
+                }
+                if (options.containsKey(key)) {
+                    throw new SyntaxException("option '" + option.group(1) + "' is given twice", variant);
                 }
                 options.put(key, option.group(2).replace("''", "'"));
                 i = option.end();
@@ -88,19 +117,20 @@ public record ReplicateStatement(TableName target, String select, TableName sour
             }
             checkColumn = options.get("checkcolumn");
             if (checkColumn != null && checkColumn.isBlank()) {
-                throw new SyntaxException("CheckColumn names no column");
+                throw new SyntaxException("CheckColumn names no column", variant);
             }
             at[0] = i;
         }
+        Map<String, String> given = Collections.unmodifiableMap(options);
         String rest = text.substring(at[0]).strip();
         if (rest.isEmpty()) {
-            return new ReplicateStatement(target, null, target, checkColumn);
+            return new ReplicateStatement(target, null, target, checkColumn, given);
         }
         if (!SELECT.matcher(rest).matches()) {
-            throw new SyntaxException("expected SELECT after the table name, found '" + abbreviate(rest) + "'");
+            throw new SyntaxException("expected SELECT after the table name, found '" + abbreviate(rest) + "'", variant);
         }
-        String select = quoteBrackets(rest);
-        return new ReplicateStatement(target, select, firstFrom(select), checkColumn);
+        String select = quoteBrackets(rest, variant);
+        return new ReplicateStatement(target, select, firstFrom(select), checkColumn, given);
     }
 
     /** Whether {@code WITH} at this point starts an option list rather than a common table expression. */
@@ -108,33 +138,33 @@ public record ReplicateStatement(TableName target, String select, TableName sour
         return OPTION.matcher(text).region(from, text.length()).lookingAt();
     }
 
-    private static TableName name(String text, int[] at) {
-        String first = identifier(text, at);
+    private static TableName name(String text, int[] at, Variant variant) {
+        String first = identifier(text, at, variant);
         int i = skipSpaces(text, at[0]);
         if (i < text.length() && text.charAt(i) == '.') {
             at[0] = skipSpaces(text, i + 1);
-            return new TableName(first, identifier(text, at));
+            return new TableName(first, identifier(text, at, variant));
         }
         return new TableName(null, first);
     }
 
-    private static String identifier(String text, int[] at) {
+    private static String identifier(String text, int[] at, Variant variant) {
         int i = skipSpaces(text, at[0]);
         if (i < text.length() && text.charAt(i) == '[') {
             int close = text.indexOf(']', i + 1);
             if (close < 0) {
-                throw new SyntaxException("a '[' at position " + (i + 1) + " is never closed");
+                throw new SyntaxException("a '[' at position " + (i + 1) + " is never closed", variant);
             }
             String name = text.substring(i + 1, close);
             if (name.isBlank()) {
-                throw new SyntaxException("empty table name at position " + (i + 1));
+                throw new SyntaxException("empty table name at position " + (i + 1), variant);
             }
             at[0] = close + 1;
             return name;
         }
         Matcher bare = BARE.matcher(text).region(i, text.length());
         if (!bare.lookingAt()) {
-            throw new SyntaxException("expected a table name at position " + (i + 1));
+            throw new SyntaxException("expected a table name at position " + (i + 1), variant);
         }
         at[0] = bare.end();
         return bare.group();
@@ -151,7 +181,7 @@ public record ReplicateStatement(TableName target, String select, TableName sour
      * The query with {@code [name]} written as the quoted identifier {@code "name"}; string
      * literals, quoted identifiers and array subscripts stay as they are.
      */
-    static String quoteBrackets(String query) {
+    private static String quoteBrackets(String query, Variant variant) {
         StringBuilder out = new StringBuilder(query.length());
         int n = query.length();
         for (int i = 0; i < n; i++) {
@@ -173,7 +203,7 @@ public record ReplicateStatement(TableName target, String select, TableName sour
             } else if (c == '[' && !subscript(out)) {
                 int close = query.indexOf(']', i + 1);
                 if (close < 0) {
-                    throw new SyntaxException("a '[' at position " + (i + 1) + " of the query is never closed");
+                    throw new SyntaxException("a '[' at position " + (i + 1) + " of the query is never closed", variant);
                 }
                 out.append('"').append(query.substring(i + 1, close).replace("\"", "\"\"")).append('"');
                 i = close;
