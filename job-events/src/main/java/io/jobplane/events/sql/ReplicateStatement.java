@@ -1,8 +1,7 @@
 package io.jobplane.events.sql;
 
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,7 +22,6 @@ public record ReplicateStatement(TableName target, String select, TableName sour
     private static final Pattern KEYWORD = Pattern.compile("(?is)\\s*REPLICATE\\b\\s*");
     private static final Pattern WITH = Pattern.compile("(?is)\\s*WITH\\b\\s*");
     private static final Pattern SELECT = Pattern.compile("(?is)\\s*(SELECT|WITH)\\b.*");
-    private static final Pattern OPTION = Pattern.compile("(?s)\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*'((?:[^']|'')*)'\\s*");
     private static final Pattern BARE = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
     private static final Pattern FROM = Pattern.compile(
             "(?i)\\bFROM\\s+(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)(?:\\s*\\.\\s*(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*))?");
@@ -50,10 +48,7 @@ public record ReplicateStatement(TableName target, String select, TableName sour
     }
 
     public static ReplicateStatement parse(String task) {
-        String text = task.strip();
-        while (text.endsWith(";")) {
-            text = text.substring(0, text.length() - 1).stripTrailing();
-        }
+        String text = StatementText.trimmed(task);
         Matcher keyword = KEYWORD.matcher(text);
         if (!keyword.lookingAt()) {
             throw new SyntaxException("a replication task starts with REPLICATE");
@@ -63,41 +58,23 @@ public record ReplicateStatement(TableName target, String select, TableName sour
                     + "binds no values); filter incremental runs with CheckColumn instead");
         }
         int[] at = { keyword.end() };
-        TableName target = name(text, at);
+        TableName target = name(text, at, SyntaxException::new);
         String checkColumn = null;
         Matcher with = WITH.matcher(text).region(at[0], text.length());
         if (with.lookingAt() && isOption(text, with.end())) {
-            Map<String, String> options = new TreeMap<>();
-            int i = with.end();
-            while (true) {
-                Matcher option = OPTION.matcher(text).region(i, text.length());
-                if (!option.lookingAt()) {
-                    throw new SyntaxException("expected Name='value' after WITH at position " + (i + 1));
-                }
-                String key = option.group(1).toLowerCase(Locale.ROOT);
-                if (!OPTIONS.containsKey(key)) {
-                    throw new SyntaxException("unknown option '" + option.group(1) + "'; known: " + OPTIONS.values());
-                }
-                options.put(key, option.group(2).replace("''", "'"));
-                i = option.end();
-                if (i < text.length() && text.charAt(i) == ',') {
-                    i++;
-                    continue;
-                }
-                break;
-            }
+            at[0] = with.end();
+            Map<String, String> options = StatementText.options(text, at, OPTIONS, SyntaxException::new);
             checkColumn = options.get("checkcolumn");
             if (checkColumn != null && checkColumn.isBlank()) {
                 throw new SyntaxException("CheckColumn names no column");
             }
-            at[0] = i;
         }
         String rest = text.substring(at[0]).strip();
         if (rest.isEmpty()) {
             return new ReplicateStatement(target, null, target, checkColumn);
         }
         if (!SELECT.matcher(rest).matches()) {
-            throw new SyntaxException("expected SELECT after the table name, found '" + abbreviate(rest) + "'");
+            throw new SyntaxException("expected SELECT after the table name, found '" + StatementText.abbreviate(rest) + "'");
         }
         String select = quoteBrackets(rest);
         return new ReplicateStatement(target, select, firstFrom(select), checkColumn);
@@ -105,42 +82,43 @@ public record ReplicateStatement(TableName target, String select, TableName sour
 
     /** Whether {@code WITH} at this point starts an option list rather than a common table expression. */
     private static boolean isOption(String text, int from) {
-        return OPTION.matcher(text).region(from, text.length()).lookingAt();
+        return StatementText.OPTION.matcher(text).region(from, text.length()).lookingAt();
     }
 
-    private static TableName name(String text, int[] at) {
-        String first = identifier(text, at);
+    /** A table name at {@code at[0]}, bracketed or bare, maybe qualified; {@code at[0]} moves past it. */
+    static TableName name(String text, int[] at, Function<String, ? extends RuntimeException> error) {
+        String first = identifier(text, at, error);
         int i = skipSpaces(text, at[0]);
         if (i < text.length() && text.charAt(i) == '.') {
             at[0] = skipSpaces(text, i + 1);
-            return new TableName(first, identifier(text, at));
+            return new TableName(first, identifier(text, at, error));
         }
         return new TableName(null, first);
     }
 
-    private static String identifier(String text, int[] at) {
+    private static String identifier(String text, int[] at, Function<String, ? extends RuntimeException> error) {
         int i = skipSpaces(text, at[0]);
         if (i < text.length() && text.charAt(i) == '[') {
             int close = text.indexOf(']', i + 1);
             if (close < 0) {
-                throw new SyntaxException("a '[' at position " + (i + 1) + " is never closed");
+                throw error.apply("a '[' at position " + (i + 1) + " is never closed");
             }
             String name = text.substring(i + 1, close);
             if (name.isBlank()) {
-                throw new SyntaxException("empty table name at position " + (i + 1));
+                throw error.apply("empty table name at position " + (i + 1));
             }
             at[0] = close + 1;
             return name;
         }
         Matcher bare = BARE.matcher(text).region(i, text.length());
         if (!bare.lookingAt()) {
-            throw new SyntaxException("expected a table name at position " + (i + 1));
+            throw error.apply("expected a table name at position " + (i + 1));
         }
         at[0] = bare.end();
         return bare.group();
     }
 
-    private static int skipSpaces(String text, int i) {
+    static int skipSpaces(String text, int i) {
         while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
             i++;
         }
@@ -204,9 +182,5 @@ public record ReplicateStatement(TableName target, String select, TableName sour
 
     private static String unquote(String identifier) {
         return identifier.startsWith("\"") ? identifier.substring(1, identifier.length() - 1).replace("\"\"", "\"") : identifier;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 }
