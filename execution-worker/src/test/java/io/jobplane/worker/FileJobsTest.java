@@ -259,7 +259,7 @@ class FileJobsTest {
             assertEquals(RunStatus.FAILED, escape.finished.status());
             assertTrue(escape.tasks.get(0).errorMessage().contains("'elsewhere' in the destination is a link to a place outside"),
                     escape.tasks.get(0).errorMessage());
-            assertEquals("f", query("select (to_regclass('" + table + "') is not null)::text").substring(0, 1));
+            assertEquals("false", query("select (to_regclass('" + table + "') is not null)::text"));
             try (Stream<Path> files = Files.list(outside)) {
                 assertEquals(List.of("secret.csv"), files.map(p -> p.getFileName().toString()).toList(), "nothing was written outside");
             }
@@ -317,6 +317,30 @@ class FileJobsTest {
         assertEquals(RunStatus.FAILED, missing.finished.status());
         assertEquals("'in/stores-20260304.csv' does not exist in the source (below its base_path)", missing.tasks.get(0).errorMessage());
         assertEquals(TaskStatus.FAILED, missing.tasks.get(0).status());
+    }
+
+    @Test
+    void aCancelStopsTheLoadAndLeavesNothingOfTheFile() throws Exception {
+        String table = "big_" + shortId();
+        Path big = dir.resolve("big.csv");
+        try (var out = Files.newBufferedWriter(big)) {
+            out.write("id,pad\n");
+            String pad = "x".repeat(60);
+            for (int i = 0; i < 3_000_000; i++) {
+                out.write(i + "," + pad + "\n");
+            }
+        }
+        LaunchCommand launch = load("job-" + shortId(), List.of("REPLICATE [" + table + "] FROM 'big.csv'"), ReplicationSpec.DEFAULT);
+        WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> runs.eventsOf(launch.runId()).stream()
+                .anyMatch(e -> e.type().equals(EventTypes.TASK_PROGRESS)));
+        WorkerRuns.send(io.jobplane.events.Topics.CONTROL, EventTypes.CANCEL, launch.runId(),
+                new io.jobplane.events.payload.CancelCommand(launch.runId(), "ws", Instant.now(), 1, "tester", null));
+        RunFinished finished = runs.awaitFinished(launch.runId());
+        assertEquals(RunStatus.STOPPED, finished.status());
+        assertEquals(TaskStatus.STOPPED, runs.tasksOf(launch.runId()).get(0).status());
+        assertEquals("false", query("select (to_regclass('" + table + "') is not null)::text"), "the table made for the file went back with it");
+        assertEquals("0", query("select count(*) from jobplane_loaded_files where job_id = '" + launch.jobId() + "'"));
     }
 
     // ---- plumbing ------------------------------------------------------------------------
