@@ -70,6 +70,8 @@ final class ParquetRows implements FileRows {
             reader = ParquetFileReader.open(new LocalInputFile(file), ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
         } catch (RuntimeException e) {
             throw FileRows.malformed(shown, null, "is not a Parquet file (" + e.getMessage() + ")");
+        } catch (LinkageError e) {
+            throw unsupported(e);
         }
         schema = reader.getFileMetaData().getSchema();
         io = new ColumnIOFactory().getColumnIO(schema);
@@ -109,7 +111,18 @@ final class ParquetRows implements FileRows {
             return values;
         } catch (RuntimeException e) {
             throw FileRows.malformed(shown, "row " + (row + 1), "cannot be read (" + e.getMessage() + ")");
+        } catch (LinkageError e) {
+            throw unsupported(e);
         }
+    }
+
+    /**
+     * The file needs a part of parquet-java's Hadoop side this worker does not carry (a rare
+     * compression codec, say): the file fails, saying so, instead of the run's thread.
+     */
+    private FileTaskException unsupported(LinkageError e) {
+        return FileRows.malformed(shown, null, "uses a Parquet feature this worker cannot read (" + e + ");"
+                + " write it with SNAPPY, GZIP, ZSTD, LZ4_RAW or no compression");
     }
 
     @Override
