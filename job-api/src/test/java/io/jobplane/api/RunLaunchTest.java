@@ -180,6 +180,59 @@ class RunLaunchTest {
         assertEquals(1, launch.tasks().size());
     }
 
+    @Test
+    void fileJobsAreCheckedInTheirOwnSyntaxAndCarryTheirFolders() throws Exception {
+        String ws = uniqueWorkspace();
+        java.nio.file.Path landing = java.nio.file.Files.createTempDirectory("landing");
+        java.nio.file.Path archive = java.nio.file.Files.createTempDirectory("archive");
+        String folder = as(ws, "editor").body(Map.of("name", "landing", "type", "filesystem", "base_path", landing.toString()))
+                .post("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(201).extract().path("connection_id");
+        String archiveFolder = as(ws, "editor").body(Map.of("name", "archive", "type", "filesystem", "base_path", archive.toString()))
+                .post("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(201).extract().path("connection_id");
+        String warehouse = connection(ws, "warehouse");
+
+        String load = as(ws, "editor").body(Map.of("name", "orders", "type", "LOAD_FOLDER", "source_connection_id", folder,
+                        "destination_connection_id", warehouse, "replication", Map.of("destination_schema", "landing"),
+                        "tasks", List.of(Map.of("query", "REPLICATE [orders] FROM 'incoming/{{region}}/*.csv' WITH Header='false'"))))
+                .post("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(201).extract().path("job_id");
+        as(ws, "editor").body(Map.of("query", "REPLICATE [orders] FROM '../etc/*.csv'"))
+                .post("/api/v1/workspaces/{ws}/jobs/{job}/tasks", ws, load)
+                .then().statusCode(400).body("error_code", equalTo("INVALID_TASK")).body("error_msg", containsString("'..'"))
+                .body("solution_msg", containsString("REPLICATE [Table] FROM 'folder/files-*.csv'"));
+        as(ws, "operator").post("/api/v1/workspaces/{ws}/jobs/{job}/runs", ws, load)
+                .then().statusCode(400).body("error_code", equalTo("UNKNOWN_TEMPLATE_VALUE")).body("error_msg", containsString("{{region}}"));
+        String loadRun = as(ws, "operator").body(Map.of("parameters", Map.of("region", "eu")))
+                .post("/api/v1/workspaces/{ws}/jobs/{job}/runs", ws, load).then().statusCode(202).extract().path("run_id");
+        LaunchCommand loadLaunch = EventCodec.decode(await().atMost(Duration.ofSeconds(30))
+                .until(() -> findByKey(Topics.COMMANDS, loadRun), r -> r != null).value()).dataAs(LaunchCommand.class);
+        assertEquals("LOAD_FOLDER", loadLaunch.jobType());
+        assertEquals(landing.toString(), loadLaunch.source().basePath());
+        assertEquals(warehouse, loadLaunch.destination().connectionId());
+        assertEquals("landing", loadLaunch.replication().destinationSchema());
+        assertEquals(Map.of("region", "eu"), loadLaunch.parameters());
+
+        String copy = as(ws, "editor").body(Map.of("name", "stores", "type", "STORAGE_TO_STORAGE", "source_connection_id", folder,
+                        "destination_connection_id", archiveFolder,
+                        "queries", List.of("COPY 'in/stores-{{FD_DATE}}-{{FD_TIME}}.csv' TO 'archive/{{FD_DATE}}/'")))
+                .post("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(201).extract().path("job_id");
+        as(ws, "editor").body(Map.of("query", "COPY 'in/*.csv' TO 'out.csv'")).post("/api/v1/workspaces/{ws}/jobs/{job}/tasks", ws, copy)
+                .then().statusCode(400).body("error_code", equalTo("INVALID_TASK"))
+                .body("error_msg", containsString("TO must be a directory")).body("solution_msg", containsString("COPY 'in/stores-"));
+        String copyRun = as(ws, "operator").post("/api/v1/workspaces/{ws}/jobs/{job}/runs", ws, copy)
+                .then().statusCode(202).extract().path("run_id");
+        LaunchCommand copyLaunch = EventCodec.decode(await().atMost(Duration.ofSeconds(30))
+                .until(() -> findByKey(Topics.COMMANDS, copyRun), r -> r != null).value()).dataAs(LaunchCommand.class);
+        assertEquals("STORAGE_TO_STORAGE", copyLaunch.jobType());
+        assertEquals(landing.toString(), copyLaunch.source().basePath());
+        assertEquals(archive.toString(), copyLaunch.destination().basePath());
+        assertEquals(null, copyLaunch.replication(), "file copies take no replication settings");
+
+        as(ws, "editor").body(Map.of("name", "sql", "type", "TABLE_TO_TABLE", "destination_connection_id", warehouse,
+                        "queries", List.of("COPY 'in/{{FD_DATE}}.csv' TO 'x/'")))
+                .post("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(400).body("error_code", equalTo("INVALID_TASK"))
+                .body("error_msg", containsString("{{FD_DATE}} stands inside a quoted literal"));
+    }
+
     private static String connection(String ws, String name) {
         return as(ws, "editor").body(postgresConnection(name, CANARY)).post("/api/v1/workspaces/{ws}/connections", ws)
                 .then().statusCode(201).extract().path("connection_id");

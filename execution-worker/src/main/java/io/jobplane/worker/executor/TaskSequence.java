@@ -111,6 +111,19 @@ public final class TaskSequence {
         return failures.isEmpty() ? RunOutcome.success() : RunOutcome.failed("TASK_FAILED", String.join("; ", failures));
     }
 
+    /**
+     * Runs every task in order, or {@code worker_pool} at a time when the job asks for parallel
+     * processing (each on a thread of its own); returns when all are done.
+     */
+    public static void each(LaunchCommand run, List<TaskSpec> tasks, Consumer<TaskSpec> body) {
+        RunSettings settings = run.settingsOrDefault();
+        if (settings.parallel() && settings.workerPool() > 1 && tasks.size() > 1) {
+            runParallel(run, tasks, settings.workerPool(), body);
+        } else {
+            tasks.forEach(body);
+        }
+    }
+
     /** Runs every task on a thread of its own, {@code pool} at a time, and waits for all of them. */
     public static void runParallel(LaunchCommand run, List<TaskSpec> tasks, int pool, Consumer<TaskSpec> body) {
         ExecutorService threads = Executors.newFixedThreadPool(Math.min(pool, tasks.size()), r -> {

@@ -14,9 +14,9 @@ import java.util.Map;
  * DDL writes it ({@code format_type}; enums as {@code text} and domains as their base type, since
  * neither exists at the destination), whether it is NOT NULL, and the primary key.
  */
-record Columns(List<Column> columns, List<String> primaryKey) {
+public record Columns(List<Column> columns, List<String> primaryKey) {
 
-    record Column(String name, String type, boolean notNull) {
+    public record Column(String name, String type, boolean notNull) {
     }
 
     private static final String COLUMNS_SQL = """
@@ -36,7 +36,7 @@ record Columns(List<Column> columns, List<String> primaryKey) {
              where i.indrelid = ? and i.indisprimary
              order by k.ord""";
 
-    static Columns of(Connection connection, long relationId) throws SQLException {
+    public static Columns of(Connection connection, long relationId) throws SQLException {
         List<Column> columns = new ArrayList<>();
         try (PreparedStatement st = connection.prepareStatement(COLUMNS_SQL)) {
             st.setLong(1, relationId);
@@ -58,13 +58,13 @@ record Columns(List<Column> columns, List<String> primaryKey) {
         return new Columns(columns, key);
     }
 
-    Map<String, Column> byName() {
+    public Map<String, Column> byName() {
         Map<String, Column> map = new LinkedHashMap<>();
         columns.forEach(c -> map.put(c.name(), c));
         return map;
     }
 
-    List<String> names() {
+    public List<String> names() {
         return columns.stream().map(Column::name).toList();
     }
 }

@@ -43,9 +43,6 @@ public final class TableReplication {
 
     /** Column a {@code SOFT_DELETE} destination carries: true for rows the source no longer has. */
     public static final String DELETED_COLUMN = "jobplane_deleted";
-    private static final int BUFFER = 1 << 16;
-    /** A batch is written early when it reaches this size, whatever {@code batch_size} says. */
-    private static final int MAX_BATCH_BYTES = 8 << 20;
     private static final long PROGRESS_NANOS = 1_000_000_000L;
 
     /** Where replication reports how far it has got, and learns that it must stop. */
@@ -146,17 +143,30 @@ public final class TableReplication {
     // ---- destination ---------------------------------------------------------------------
 
     private TableName targetOf(ReplicateStatement statement) throws SQLException {
+        return destinationTable(destination, spec, statement.target());
+    }
+
+    /**
+     * Where a task's table goes: {@code destination_schema}, else the task's schema, else the
+     * destination session's current schema; {@code table_name_prefix} before its name.
+     */
+    public static TableName destinationTable(Connection destination, ReplicationSpec spec, TableName target) throws SQLException {
         String schema = spec.destinationSchema() != null ? spec.destinationSchema()
-                : statement.target().schema() != null ? statement.target().schema() : currentSchema(destination);
+                : target.schema() != null ? target.schema() : currentSchema(destination);
         String prefix = spec.tableNamePrefix() == null ? "" : spec.tableNamePrefix();
-        return new TableName(schema, prefix + statement.target().name());
+        return new TableName(schema, prefix + target.name());
+    }
+
+    /** Creates the schema unless it exists. */
+    public static void ensureSchema(Connection destination, String schema) throws SQLException {
+        if (!exists(destination, "select 1 from pg_namespace where nspname = ?", schema)) {
+            execute(destination, "create schema if not exists " + quote(schema));
+        }
     }
 
     /** Makes the destination table ready; true when it is empty now. */
     private boolean prepareDestination(TableName target, String table, Columns src) throws SQLException, Refused {
-        if (!exists(destination, "select 1 from pg_namespace where nspname = ?", target.schema())) {
-            execute(destination, "create schema " + quote(target.schema()));
-        }
+        ensureSchema(destination, target.schema());
         Relation existing = resolveExact(destination, target);
         if (existing != null && spec.dropTable()) {
             execute(destination, "drop table " + table);
@@ -416,7 +426,7 @@ public final class TableReplication {
         CopyIn in = null;
         try {
             in = destination.unwrap(PGConnection.class).getCopyAPI().copyIn("copy " + table + " (" + quoted(columns) + ") from stdin");
-            Batch batch = new Batch(in, Math.max(1, spec.batchSize()));
+            CopyBatch batch = new CopyBatch(in, spec.batchSize());
             byte[] row;
             while ((row = out.readFromCopy()) != null) {
                 rows++;
@@ -434,42 +444,6 @@ public final class TableReplication {
         } catch (SQLException | Cancelled | RuntimeException e) {
             cancelQuietly(out, in);
             throw e;
-        }
-    }
-
-    /** Rows gathered into one write to the destination. */
-    private static final class Batch {
-        private final CopyIn in;
-        private final int size;
-        private byte[] buffer = new byte[BUFFER];
-        private int fill;
-        private int count;
-
-        Batch(CopyIn in, int size) {
-            this.in = in;
-            this.size = size;
-        }
-
-        /** Adds a row; true when that completed a batch, which was written. */
-        boolean add(byte[] row) throws SQLException {
-            if (fill + row.length > buffer.length) {
-                buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2, fill + row.length));
-            }
-            System.arraycopy(row, 0, buffer, fill, row.length);
-            fill += row.length;
-            if (++count < size && fill < MAX_BATCH_BYTES) {
-                return false;
-            }
-            flush();
-            return true;
-        }
-
-        void flush() throws SQLException {
-            if (fill > 0) {
-                in.writeToCopy(buffer, 0, fill);
-            }
-            fill = 0;
-            count = 0;
         }
     }
 
@@ -557,11 +531,13 @@ public final class TableReplication {
         return "'" + value.replace("'", "''") + "'::" + type;
     }
 
+    /** The identifier in double quotes (inner quotes doubled). */
     public static String quote(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
-    private static String quoted(List<String> identifiers) {
+    /** The identifiers quoted, comma-separated. */
+    public static String quoted(List<String> identifiers) {
         return identifiers.stream().map(TableReplication::quote).collect(Collectors.joining(", "));
     }
 }

@@ -51,10 +51,11 @@ public class JobService {
             return Uni.createFrom().failure(ApiException.badRequest("SETTING_NOT_APPLICABLE",
                     request.type() + " jobs have no tasks", "Leave out tasks and queries."));
         }
-        tasks.forEach(t -> TaskSyntax.check(request.type(), t.query()));
+        // Tasks are read in the syntax of the job's type, once its connections are known to fit the type.
         return requireConnection(caller.workspace(), "source_connection_id", request.sourceConnectionId(), request.type().source())
                 .chain(() -> requireConnection(caller.workspace(), "destination_connection_id",
                         request.destinationConnectionId(), request.type().destination()))
+                .invoke(() -> tasks.forEach(t -> TaskSyntax.check(request.type(), t.query())))
                 .chain(() -> ensureNameFree(caller.workspace(), request.name(), null))
                 .chain(() -> persist(caller, request, tasks))
                 .call(view -> audit.record(caller, "job.created", "job", view.jobId(),

@@ -26,7 +26,8 @@ public enum JobType {
     PERMISSION_MIGRATION(Uses.NONE, Uses.NONE, false, false),
     METADATA_INGEST(Uses.METADATA_SOURCE, Uses.DATABASE, false, false);
 
-    public static final Set<JobType> EXECUTABLE = EnumSet.of(TABLE_TO_TABLE, STANDARD, SYNC_ALL, STEPS, REVERSE_ETL);
+    public static final Set<JobType> EXECUTABLE = EnumSet.of(TABLE_TO_TABLE, STANDARD, SYNC_ALL, LOAD_FOLDER,
+            STORAGE_TO_STORAGE, STEPS, REVERSE_ETL);
     /** The types of LakeFormation's lf-jobs: they carry a typed {@code parameter}. */
     public static final Set<JobType> LAKEFORMATION = EnumSet.of(METADATA_DISCOVERY, METADATA_MIGRATION, PERMISSION_MIGRATION);
 

@@ -1,21 +1,27 @@
 package io.jobplane.api.job;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import io.jobplane.api.error.ApiException;
+import io.jobplane.events.sql.FileCopyStatement;
+import io.jobplane.events.sql.FolderLoadStatement;
 import io.jobplane.events.sql.ReplicateStatement;
 import io.jobplane.events.sql.ReverseEtlStatement;
+import io.jobplane.events.sql.SqlTemplate;
 
 /**
- * What a task of each job type must say. Replication and reverse ETL jobs' tasks are CData's
- * {@code REPLICATE} statements (each type with its own {@code WITH} options), read here as the
- * worker reads them, so a task that could never run is refused when it is saved.
+ * What a task of each job type must say, read here as the worker reads it, so a task that could
+ * never run is refused when it is saved: replication jobs' tasks are CData's {@code REPLICATE}
+ * statements (reverse ETL's with options of their own), folder loads'
+ * {@code REPLICATE [table] FROM 'files'}, file copies' {@code COPY 'from' TO 'to'}; other tasks are SQL.
  */
 public final class TaskSyntax {
 
     /** Job types whose tasks are {@code REPLICATE} statements. */
-    public static final Set<JobType> REPLICATING = EnumSet.of(JobType.STANDARD, JobType.SYNC_ALL, JobType.REVERSE_ETL);
+    public static final Set<JobType> REPLICATING = EnumSet.of(JobType.STANDARD, JobType.SYNC_ALL);
 
     private TaskSyntax() {
     }
@@ -24,27 +30,63 @@ public final class TaskSyntax {
     public static void check(JobType type, String query) {
         String problem = problem(type, query);
         if (problem != null) {
-            throw ApiException.badRequest("INVALID_TASK", problem, type == JobType.REVERSE_ETL
-                    ? "Write the task as a REPLICATE statement naming the path its rows are POSTed to under the destination's base_url,"
-                            + " e.g. REPLICATE [contacts] WITH RateLimit='20' SELECT * FROM [crm_contacts] WHERE active."
-                    : "Write the task as a REPLICATE statement, e.g. REPLICATE [Accounts] or REPLICATE [dest] SELECT * FROM [src].");
+            throw ApiException.badRequest("INVALID_TASK", problem, switch (type) {
+                case LOAD_FOLDER -> "Write the task as REPLICATE [Table] FROM 'folder/files-*.csv' WITH Format='CSV',"
+                        + " with a path relative to the source connection's base_path.";
+                case STORAGE_TO_STORAGE -> "Write the task as COPY 'in/stores-{{FD_DATE}}.csv' TO 'archive/{{FD_DATE}}/',"
+                        + " with paths relative to the connections' base_path.";
+                case REVERSE_ETL -> "Write the task as a REPLICATE statement naming the path its rows are POSTed to under the"
+                        + " destination's base_url, e.g. REPLICATE [contacts] WITH RateLimit='20' SELECT * FROM [crm_contacts] WHERE active.";
+                default -> "Write the task as a REPLICATE statement, e.g. REPLICATE [Accounts] or REPLICATE [dest] SELECT * FROM [src].";
+            });
         }
     }
 
     /** What is wrong with a stored task, or null. */
     public static String problem(JobType type, String query) {
-        if (!REPLICATING.contains(type) || query == null) {
+        if (query == null) {
             return null;
         }
         try {
-            if (type == JobType.REVERSE_ETL) {
-                ReverseEtlStatement.parse(query);
-            } else {
+            if (REPLICATING.contains(type)) {
                 ReplicateStatement.parse(query);
+            } else if (type == JobType.REVERSE_ETL) {
+                ReverseEtlStatement.parse(query);
+            } else if (type == JobType.LOAD_FOLDER) {
+                FolderLoadStatement.parse(query);
+            } else if (type == JobType.STORAGE_TO_STORAGE) {
+                FileCopyStatement.parse(query);
+            } else {
+                SqlTemplate.parse(query);
             }
             return null;
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | SqlTemplate.TemplateException e) {
             return e.getMessage();
         }
+    }
+
+    /** Whether the text is a folder-load or file-copy task (whatever the job's type). */
+    public static boolean isFileTask(String query) {
+        for (Consumer<String> parse : List.<Consumer<String>>of(FolderLoadStatement::parse, FileCopyStatement::parse)) {
+            try {
+                parse.accept(query);
+                return true;
+            } catch (IllegalArgumentException e) {
+                // not this kind
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The templated values a task names ({@code {{FD_DATE}}}, launch parameters): in file paths for
+     * folder loads and file copies, as bound parameters in SQL (of the destination's dialect) for the others.
+     */
+    public static List<String> templateNames(JobType type, String query, SqlTemplate.Dialect dialect) {
+        return switch (type) {
+            case LOAD_FOLDER -> FolderLoadStatement.parse(query).names();
+            case STORAGE_TO_STORAGE -> FileCopyStatement.parse(query).names();
+            default -> SqlTemplate.parse(query, dialect).names();
+        };
     }
 }

@@ -19,7 +19,8 @@ import io.jobplane.events.sql.SqlTemplate;
 /**
  * A task's SQL whose templated values ({@code {{FD_DATE}}}, launch parameters…) can all be bound as
  * parameters: one written where no parameter can go (inside quotes) is refused when the task is
- * saved, with the fix, rather than failing its runs later.
+ * saved, with the fix, rather than failing its runs later. Folder-load and file-copy tasks, whose
+ * paths hold their values in the text, are checked by {@link TaskSyntax} instead.
  */
 @Target({ FIELD, PARAMETER, RECORD_COMPONENT, TYPE_USE })
 @Retention(RUNTIME)
@@ -43,6 +44,10 @@ public @interface TemplatedSql {
                 SqlTemplate.parse(sql);
                 return true;
             } catch (SqlTemplate.TemplateException e) {
+                if (TaskSyntax.isFileTask(sql)) {
+                    // A folder load's or file copy's paths take values in their text; TaskSyntax checks them for the job's type.
+                    return true;
+                }
                 context.disableDefaultConstraintViolation();
                 // The message is text, not a message template: its braces must not be interpolated.
                 context.buildConstraintViolationWithTemplate(e.getMessage().replaceAll("([\\\\{}$])", "\\\\$1"))

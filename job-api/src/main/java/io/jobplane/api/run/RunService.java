@@ -175,9 +175,9 @@ public class RunService {
         for (TaskEntity task : RunAdmission.selected(taskIds, plan.tasks())) {
             List<String> names;
             try {
-                names = SqlTemplate.parse(task.query, SqlTemplate.Dialect.of(plan.connection() == null ? null
-                        : plan.connection().type)).names();
-            } catch (SqlTemplate.TemplateException e) {
+                names = TaskSyntax.templateNames(plan.job().type, task.query, SqlTemplate.Dialect.of(plan.connection() == null
+                        ? null : plan.connection().type));
+            } catch (IllegalArgumentException | SqlTemplate.TemplateException e) {
                 throw ApiException.conflict("TASK_SQL_INVALID", "Task " + task.index + " (" + task.id + "): " + e.getMessage(),
                         "Correct the task with PUT .../jobs/" + plan.job().id + "/tasks/" + task.id + ".");
             }

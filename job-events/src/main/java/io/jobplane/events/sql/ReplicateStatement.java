@@ -1,9 +1,9 @@
 package io.jobplane.events.sql;
 
 import java.util.Collections;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,7 +44,6 @@ public record ReplicateStatement(TableName target, String select, TableName sour
     private static final Pattern KEYWORD = Pattern.compile("(?is)\\s*REPLICATE\\b\\s*");
     private static final Pattern WITH = Pattern.compile("(?is)\\s*WITH\\b\\s*");
     private static final Pattern SELECT = Pattern.compile("(?is)\\s*(SELECT|WITH)\\b.*");
-    private static final Pattern OPTION = Pattern.compile("(?s)\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*'((?:[^']|'')*)'\\s*");
     private static final Pattern BARE = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
     private static final Pattern FROM = Pattern.compile(
             "(?i)\\bFROM\\s+(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)(?:\\s*\\.\\s*(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*))?");
@@ -76,10 +75,7 @@ public record ReplicateStatement(TableName target, String select, TableName sour
 
     /** Reads a task in this grammar taking the variant's options; errors say how to write it. */
     public static ReplicateStatement parse(String task, Variant variant) {
-        String text = task.strip();
-        while (text.endsWith(";")) {
-            text = text.substring(0, text.length() - 1).stripTrailing();
-        }
+        String text = StatementText.trimmed(task);
         Matcher keyword = KEYWORD.matcher(text);
         if (!keyword.lookingAt()) {
             throw new SyntaxException("a " + variant.task() + " starts with REPLICATE", variant);
@@ -88,38 +84,18 @@ public record ReplicateStatement(TableName target, String select, TableName sour
             throw new SyntaxException(variant.noPlaceholders(), variant);
         }
         int[] at = { keyword.end() };
-        TableName target = name(text, at, variant);
+        Function<String, SyntaxException> error = message -> new SyntaxException(message, variant);
+        TableName target = name(text, at, error);
         String checkColumn = null;
         Map<String, String> options = new TreeMap<>();
         Matcher with = WITH.matcher(text).region(at[0], text.length());
         if (with.lookingAt() && isOption(text, with.end())) {
-            int i = with.end();
-            while (true) {
-                Matcher option = OPTION.matcher(text).region(i, text.length());
-                if (!option.lookingAt()) {
-                    throw new SyntaxException("expected Name='value' after WITH at position " + (i + 1), variant);
-                }
-                String key = option.group(1).toLowerCase(Locale.ROOT);
-                if (!variant.options().containsKey(key)) {
-                    throw new SyntaxException("unknown option '" + option.group(1) + "'; known: "
-                            + new TreeMap<>(variant.options()).values(), variant);
-                }
-                if (options.containsKey(key)) {
-                    throw new SyntaxException("option '" + option.group(1) + "' is given twice", variant);
-                }
-                options.put(key, option.group(2).replace("''", "'"));
-                i = option.end();
-                if (i < text.length() && text.charAt(i) == ',') {
-                    i++;
-                    continue;
-                }
-                break;
-            }
+            at[0] = with.end();
+            options.putAll(StatementText.options(text, at, variant.options(), error));
             checkColumn = options.get("checkcolumn");
             if (checkColumn != null && checkColumn.isBlank()) {
                 throw new SyntaxException("CheckColumn names no column", variant);
             }
-            at[0] = i;
         }
         Map<String, String> given = Collections.unmodifiableMap(options);
         String rest = text.substring(at[0]).strip();
@@ -127,7 +103,7 @@ public record ReplicateStatement(TableName target, String select, TableName sour
             return new ReplicateStatement(target, null, target, checkColumn, given);
         }
         if (!SELECT.matcher(rest).matches()) {
-            throw new SyntaxException("expected SELECT after the table name, found '" + abbreviate(rest) + "'", variant);
+            throw new SyntaxException("expected SELECT after the table name, found '" + StatementText.abbreviate(rest) + "'", variant);
         }
         String select = quoteBrackets(rest, variant);
         return new ReplicateStatement(target, select, firstFrom(select), checkColumn, given);
@@ -135,42 +111,43 @@ public record ReplicateStatement(TableName target, String select, TableName sour
 
     /** Whether {@code WITH} at this point starts an option list rather than a common table expression. */
     private static boolean isOption(String text, int from) {
-        return OPTION.matcher(text).region(from, text.length()).lookingAt();
+        return StatementText.OPTION.matcher(text).region(from, text.length()).lookingAt();
     }
 
-    private static TableName name(String text, int[] at, Variant variant) {
-        String first = identifier(text, at, variant);
+    /** A table name at {@code at[0]}, bracketed or bare, maybe qualified; {@code at[0]} moves past it. */
+    static TableName name(String text, int[] at, Function<String, ? extends RuntimeException> error) {
+        String first = identifier(text, at, error);
         int i = skipSpaces(text, at[0]);
         if (i < text.length() && text.charAt(i) == '.') {
             at[0] = skipSpaces(text, i + 1);
-            return new TableName(first, identifier(text, at, variant));
+            return new TableName(first, identifier(text, at, error));
         }
         return new TableName(null, first);
     }
 
-    private static String identifier(String text, int[] at, Variant variant) {
+    private static String identifier(String text, int[] at, Function<String, ? extends RuntimeException> error) {
         int i = skipSpaces(text, at[0]);
         if (i < text.length() && text.charAt(i) == '[') {
             int close = text.indexOf(']', i + 1);
             if (close < 0) {
-                throw new SyntaxException("a '[' at position " + (i + 1) + " is never closed", variant);
+                throw error.apply("a '[' at position " + (i + 1) + " is never closed");
             }
             String name = text.substring(i + 1, close);
             if (name.isBlank()) {
-                throw new SyntaxException("empty table name at position " + (i + 1), variant);
+                throw error.apply("empty table name at position " + (i + 1));
             }
             at[0] = close + 1;
             return name;
         }
         Matcher bare = BARE.matcher(text).region(i, text.length());
         if (!bare.lookingAt()) {
-            throw new SyntaxException("expected a table name at position " + (i + 1), variant);
+            throw error.apply("expected a table name at position " + (i + 1));
         }
         at[0] = bare.end();
         return bare.group();
     }
 
-    private static int skipSpaces(String text, int i) {
+    static int skipSpaces(String text, int i) {
         while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
             i++;
         }
@@ -234,9 +211,5 @@ public record ReplicateStatement(TableName target, String select, TableName sour
 
     private static String unquote(String identifier) {
         return identifier.startsWith("\"") ? identifier.substring(1, identifier.length() - 1).replace("\"\"", "\"") : identifier;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 }

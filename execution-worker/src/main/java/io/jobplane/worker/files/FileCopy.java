@@ -1,0 +1,195 @@
+package io.jobplane.worker.files;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.jobplane.events.sql.FileCopyStatement;
+import io.jobplane.events.sql.PathPattern;
+
+/**
+ * Copies the files a {@link FileCopyStatement} matches from one base directory to another. Each
+ * copy is written to a temporary file in the target directory ({@code .<name>.jobplane-tmp-<id>},
+ * never matched by a pattern), flushed to disk and moved into place atomically, so a reader never
+ * sees half a file and a failed or cancelled copy leaves nothing behind. A target with the same
+ * size and SHA-256 as the source is left alone (a re-run copies nothing); a different one is
+ * replaced, kept or fails the task per {@code IfExists}. The copy keeps the source's modification
+ * time.
+ */
+public final class FileCopy {
+
+    private static final long PROGRESS_NANOS = 1_000_000_000L;
+
+    /** Where the copy reports how far it has got, and learns that it must stop. */
+    public interface Listener {
+        void progress(long files, long bytes);
+
+        void log(String message);
+
+        boolean cancelled();
+    }
+
+    /** Files copied, left alone because identical, kept per IfExists='SKIP'; bytes copied. */
+    public record Result(int copied, int identical, int kept, long bytes) {
+    }
+
+    private final BaseDirectory from;
+    private final BaseDirectory to;
+    private final Listener listener;
+    private long bytes;
+    private int copied;
+    private long lastReport = System.nanoTime();
+
+    public FileCopy(BaseDirectory from, BaseDirectory to, Listener listener) {
+        this.from = from;
+        this.to = to;
+        this.listener = listener;
+    }
+
+    public Result copy(FileCopyStatement statement, Map<String, Object> values) throws FileTaskException {
+        PathPattern.Resolved source;
+        PathPattern.Resolved target;
+        try {
+            source = statement.from().resolve(values);
+            target = statement.to().resolve(values);
+        } catch (PathPattern.PathException e) {
+            throw new FileTaskException(e.getMessage(), false);
+        }
+        List<BaseDirectory.Found> files = from.find(source);
+        if (files.isEmpty()) {
+            if (!source.isGlob()) {
+                throw new FileTaskException("'" + source.literal() + "' does not exist in the source (below its base_path)", true);
+            }
+            listener.log("no file matches '" + source.shown() + "'");
+        }
+        int identical = 0;
+        int kept = 0;
+        for (BaseDirectory.Found file : files) {
+            if (listener.cancelled()) {
+                throw new FileTaskException.Cancelled("cancelled between files");
+            }
+            String relative = statement.to().isDirectory()
+                    ? (target.directory().isEmpty() ? "" : target.directory() + "/") + file.below()
+                    : target.literal();
+            int slash = relative.lastIndexOf('/');
+            Path dir = to.directory(slash < 0 ? "" : relative.substring(0, slash));
+            Path destination = dir.resolve(relative.substring(slash + 1));
+            switch (existing(file, destination, relative)) {
+                case IDENTICAL -> {
+                    identical++;
+                    listener.log("'" + relative + "' is already there with the same content; left alone");
+                    continue;
+                }
+                case DIFFERENT -> {
+                    if (statement.ifExists() == FileCopyStatement.IfExists.SKIP) {
+                        kept++;
+                        listener.log("'" + relative + "' exists with other content; kept (IfExists='SKIP')");
+                        continue;
+                    }
+                    if (statement.ifExists() == FileCopyStatement.IfExists.FAIL) {
+                        throw new FileTaskException("'" + relative + "' exists in the destination with other content (IfExists='FAIL');"
+                                + " remove it, or write WITH IfExists='REPLACE' to replace it", false);
+                    }
+                }
+                case NONE -> {
+                }
+            }
+            write(file, dir, destination, relative);
+            copied++;
+            listener.log("'" + file.relative() + "' copied to '" + relative + "' (" + file.size() + " bytes)");
+        }
+        listener.progress(copied, bytes);
+        return new Result(copied, identical, kept, bytes);
+    }
+
+    private enum Existing {
+        NONE, IDENTICAL, DIFFERENT
+    }
+
+    private Existing existing(BaseDirectory.Found file, Path destination, String relative) throws FileTaskException {
+        try {
+            if (!Files.exists(destination, LinkOption.NOFOLLOW_LINKS)) {
+                return Existing.NONE;
+            }
+            BasicFileAttributes attributes = Files.readAttributes(destination, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isRegularFile()) {
+                throw new FileTaskException("'" + relative + "' in the destination is " + (attributes.isDirectory() ? "a directory" : "not a plain file")
+                        + "; copies replace plain files only", false);
+            }
+            if (attributes.size() != file.size()) {
+                return Existing.DIFFERENT;
+            }
+            return Arrays.equals(sha256(file.path()), sha256(destination)) ? Existing.IDENTICAL : Existing.DIFFERENT;
+        } catch (IOException e) {
+            throw new FileTaskException("cannot compare '" + relative + "' with the source: " + to.describe(e), true);
+        }
+    }
+
+    private void write(BaseDirectory.Found file, Path dir, Path destination, String relative) throws FileTaskException {
+        Path temp = dir.resolve("." + destination.getFileName() + BaseDirectory.TEMP_MARK + UUID.randomUUID());
+        try {
+            try (InputStream in = Files.newInputStream(file.path());
+                    FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                OutputStream out = Channels.newOutputStream(channel);
+                byte[] buffer = new byte[1 << 16];
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    out.write(buffer, 0, n);
+                    bytes += n;
+                    if (listener.cancelled()) {
+                        throw new FileTaskException.Cancelled("cancelled while copying '" + file.relative() + "'");
+                    }
+                    if (System.nanoTime() - lastReport >= PROGRESS_NANOS) {
+                        listener.progress(copied, bytes);
+                        lastReport = System.nanoTime();
+                    }
+                }
+                channel.force(true);
+            }
+            Files.setLastModifiedTime(temp, file.modified());
+            try {
+                Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new FileTaskException("the destination cannot move '" + relative + "' into place atomically", false);
+            }
+        } catch (IOException e) {
+            throw new FileTaskException("cannot copy '" + file.relative() + "' to '" + relative + "': " + to.describe(e), true);
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // a leftover temporary name is never matched by a pattern
+            }
+        }
+    }
+
+    /** The SHA-256 of the file's content. */
+    static byte[] sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, n);
+            }
+            return digest.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
