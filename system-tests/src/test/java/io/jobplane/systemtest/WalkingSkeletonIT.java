@@ -187,6 +187,101 @@ class WalkingSkeletonIT {
         }
     }
 
+    @Test
+    void theTailerWorkflowExampleWordForWord() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        String jtLog = "jt_log_" + suffix;
+        String jxLog = "jx_log_" + suffix;
+        String connection = createConnection("workflow-db-" + suffix);
+        String setup = createJob("setup-" + suffix, connection, List.of("create table " + jtLog + " (at timestamptz)",
+                "create table " + jxLog + " (at timestamptz)"));
+        assertEquals("SUCCESS", awaitTerminal(launch(setup)).extract().path("status"));
+        String ja = createJob("JA-" + suffix, connection, List.of("select 1"));
+        String jb = createJob("JB-" + suffix, connection, List.of("select 1"));
+        String jc = createJob("JC-" + suffix, connection, List.of("select 1 / 0"));
+        String jt = createJob("JT-" + suffix, connection, List.of("insert into " + jtLog + " values (now())"));
+        String jx = createJob("JX-" + suffix, connection, List.of("insert into " + jxLog + " values (now())"));
+        String workflow = workflow("JA-JB-JC-to-JT-" + suffix, List.of(ja, jb, jc), List.of(jt));
+        workflow("JT-to-JX-" + suffix, List.of(jt), List.of(jx));
+        String cyclic = api().body(Map.of("name", "JX-to-JA-" + suffix, "type", "WORKFLOW"))
+                .post("/api/v1/workspaces/{ws}/jobs", WS).then().statusCode(201).extract().path("job_id");
+        api().body(Map.of("triggers", List.of(jx), "targets", List.of(ja))).put("/api/v1/workspaces/{ws}/workflows/{id}", WS, cyclic)
+                .then().statusCode(400).body("error_code", equalTo("WORKFLOW_CYCLE"))
+                .body("error_msg", containsString("JX-" + suffix + " → JA-" + suffix + " → JT-" + suffix + " → JX-" + suffix));
+
+        // JA and JB are OK, but JC is not: JT is not triggered.
+        assertEquals("SUCCESS", awaitTerminal(launch(ja)).extract().path("status"));
+        assertEquals("SUCCESS", awaitTerminal(launch(jb)).extract().path("status"));
+        assertEquals("FAILED", awaitTerminal(launch(jc)).extract().path("status"));
+        awaitSatisfied(workflow, Map.of(ja, true, jb, true, jc, false));
+        workflowState(workflow).body("fire_count", equalTo(0)).body("ready", equalTo(false));
+
+        // You fix and relaunch JC, which becomes OK, and JT is triggered.
+        String jcTask = api().get("/api/v1/workspaces/{ws}/jobs/{job}/tasks", WS, jc).then().extract().path("[0].task_id");
+        api().body(Map.of("query", "select 1")).put("/api/v1/workspaces/{ws}/jobs/{job}/tasks/{task}", WS, jc, jcTask)
+                .then().statusCode(200);
+        assertEquals("SUCCESS", awaitTerminal(launch(jc)).extract().path("status"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> count("select count(*) from " + jtLog) == 1);
+        workflowState(workflow).body("fire_count", equalTo(1)).body("triggers.satisfied", equalTo(List.of(false, false, false)));
+
+        // The next morning, you launch JC again: you get JA(0), JB(0) and JC(1).
+        assertEquals("SUCCESS", awaitTerminal(launch(jc)).extract().path("status"));
+        awaitSatisfied(workflow, Map.of(ja, false, jb, false, jc, true));
+
+        // When JA and JB are started a few hours later, JC is already considered OK: JT runs on an unbalanced state.
+        assertEquals("SUCCESS", awaitTerminal(launch(ja)).extract().path("status"));
+        assertEquals("SUCCESS", awaitTerminal(launch(jb)).extract().path("status"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> count("select count(*) from " + jtLog) == 2);
+
+        // A reset is necessary: after JC's manual re-run, the reset forgets it, and JA and JB alone trigger nothing.
+        assertEquals("SUCCESS", awaitTerminal(launch(jc)).extract().path("status"));
+        awaitSatisfied(workflow, Map.of(ja, false, jb, false, jc, true));
+        api().post("/api/v1/workspaces/{ws}/workflows/{id}/reset", WS, workflow).then().statusCode(200)
+                .body("triggers.satisfied", equalTo(List.of(false, false, false)));
+        assertEquals("SUCCESS", awaitTerminal(launch(ja)).extract().path("status"));
+        assertEquals("SUCCESS", awaitTerminal(launch(jb)).extract().path("status"));
+        awaitSatisfied(workflow, Map.of(ja, true, jb, true, jc, false));
+        workflowState(workflow).body("fire_count", equalTo(2)).body("ready", equalTo(false));
+        assertEquals(2, count("select count(*) from " + jtLog));
+
+        // Workflows chain: each JT success fired JX once.
+        await().atMost(Duration.ofSeconds(60)).until(() -> count("select count(*) from " + jxLog) == 2);
+        api().delete("/api/v1/workspaces/{ws}/jobs/{job}", WS, ja).then().statusCode(409).body("error_code", equalTo("JOB_IN_WORKFLOW"));
+    }
+
+    private static String workflow(String name, List<String> triggers, List<String> targets) {
+        String id = api().body(Map.of("name", name, "type", "WORKFLOW")).post("/api/v1/workspaces/{ws}/jobs", WS)
+                .then().statusCode(201).extract().path("job_id");
+        api().body(Map.of("triggers", triggers, "targets", targets)).put("/api/v1/workspaces/{ws}/workflows/{id}", WS, id)
+                .then().statusCode(200).body("fire_count", equalTo(0));
+        return id;
+    }
+
+    private static ValidatableResponse workflowState(String workflow) {
+        return api().get("/api/v1/workspaces/{ws}/workflows/{id}", WS, workflow).then().statusCode(200);
+    }
+
+    /** Waits until the workflow's triggers show exactly these satisfied states (the run supervisor has seen the runs end). */
+    private static void awaitSatisfied(String workflow, Map<String, Boolean> expected) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            List<Map<String, Object>> triggers = workflowState(workflow).extract().path("triggers");
+            Map<String, Boolean> actual = new java.util.HashMap<>();
+            triggers.forEach(t -> actual.put((String) t.get("job_id"), (Boolean) t.get("satisfied")));
+            assertEquals(expected, actual);
+        });
+    }
+
+
+    private static long count(String sql) throws Exception {
+        var pg = platform.postgres();
+        String jdbcUrl = pg.jdbcUrl().substring(0, pg.jdbcUrl().lastIndexOf('/') + 1) + targetDb;
+        try (Connection c = DriverManager.getConnection(jdbcUrl, pg.username(), pg.password());
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private static java.security.PrivateKey freshKey() {
         try {
             var generator = java.security.KeyPairGenerator.getInstance("RSA");

@@ -106,6 +106,7 @@ public class JobService {
         return lock(caller, jobId)
                 .invoke(job -> Versions.requireMatch(ifMatch, job))
                 .call(this::requireIdle)
+                .call(this::requireNotInWorkflow)
                 .call(job -> audit.record(caller, "job.deleted", "job", job.id, Map.of("name", job.name)))
                 .call(job -> job.delete())
                 .replaceWithVoid();
@@ -121,6 +122,19 @@ public class JobService {
     Uni<JobEntity> find(Caller caller, UUID jobId) {
         return JobEntity.findInWorkspace(caller.workspace(), jobId)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("job", jobId));
+    }
+
+    /** A job a workflow triggers on or launches cannot go: the workflow would silently change meaning. */
+    private Uni<Void> requireNotInWorkflow(JobEntity job) {
+        return Panache.getSession().chain(s -> s.createNativeQuery(
+                        "select cast(w.name as text) from api.workflow_edge e join api.job w on w.id = e.workflow_id where e.job_id = ?1",
+                        String.class).setParameter(1, job.id).getResultList())
+                .invoke(workflows -> {
+                    if (!workflows.isEmpty()) {
+                        throw ApiException.conflict("JOB_IN_WORKFLOW", "Job '" + job.name + "' is part of workflow(s) "
+                                + new java.util.TreeSet<>(workflows), "Take it out of those workflows (PUT .../workflows/{id}) first.");
+                    }
+                }).replaceWithVoid();
     }
 
     Uni<Void> requireIdle(JobEntity job) {

@@ -66,14 +66,19 @@ public class RunService {
      * are queued and admitted in a transaction that takes the workspace's admission lock.
      */
     public Uni<LaunchResult> launch(Caller caller, UUID jobId, String idempotencyKey, LaunchRequest request) {
+        return launch(caller, jobId, idempotencyKey, request, "manual");
+    }
+
+    /** A launch by the platform itself ({@code trigger}: {@code workflow}, {@code schedule}, …). */
+    public Uni<LaunchResult> launch(Caller caller, UUID jobId, String idempotencyKey, LaunchRequest request, String trigger) {
         LaunchRequest options = request == null ? LaunchRequest.NONE : request;
         return earlier(caller, jobId, idempotencyKey)
                 .onItem().ifNull().switchTo(() -> store.plan(caller.workspace(), jobId)
                         .onItem().ifNull().failWith(() -> ApiException.notFound("job", jobId))
                         .invoke(plan -> requireLaunchable(plan, options))
                         .chain(plan -> admission.mayHold(plan.job(), plan.workspaceCap())
-                                ? recordQueued(caller, plan, idempotencyKey, options)
-                                : recordDispatched(caller, plan, idempotencyKey, options)))
+                                ? recordQueued(caller, plan, idempotencyKey, options, trigger)
+                                : recordDispatched(caller, plan, idempotencyKey, options, trigger)))
                 .invoke(result -> {
                     if (!result.replayed()) {
                         outbox.committed();
@@ -192,8 +197,9 @@ public class RunService {
         }
     }
 
-    private Uni<LaunchResult> recordDispatched(Caller caller, LaunchPlan plan, String idempotencyKey, LaunchRequest options) {
-        RunEntity run = newRun(caller, plan, idempotencyKey, options);
+    private Uni<LaunchResult> recordDispatched(Caller caller, LaunchPlan plan, String idempotencyKey, LaunchRequest options,
+            String trigger) {
+        RunEntity run = newRun(caller, plan, idempotencyKey, options, trigger);
         run.id = LaunchStore.newRunId();
         CloudEvent queued = queuedEvent(run, plan.job(), RunAdmission.selected(run, plan.tasks()));
         return packages.spec(plan.job(), run.sourceVersion)
@@ -203,8 +209,9 @@ public class RunService {
                 : winner(caller, plan, idempotencyKey));
     }
 
-    private Uni<LaunchResult> recordQueued(Caller caller, LaunchPlan plan, String idempotencyKey, LaunchRequest options) {
-        RunEntity run = newRun(caller, plan, idempotencyKey, options);
+    private Uni<LaunchResult> recordQueued(Caller caller, LaunchPlan plan, String idempotencyKey, LaunchRequest options,
+            String trigger) {
+        RunEntity run = newRun(caller, plan, idempotencyKey, options, trigger);
         return Panache.withTransaction(() -> run.<RunEntity>persist()
                         .call(saved -> outbox.append(Topics.RUN_EVENTS, queuedEvent(saved, plan.job(),
                                 RunAdmission.selected(saved, plan.tasks()))))
@@ -220,12 +227,13 @@ public class RunService {
                 .onItem().ifNull().failWith(() -> new IllegalStateException("the run of idempotency key vanished"));
     }
 
-    private static RunEntity newRun(Caller caller, LaunchPlan plan, String idempotencyKey, LaunchRequest options) {
+    private static RunEntity newRun(Caller caller, LaunchPlan plan, String idempotencyKey, LaunchRequest options,
+            String trigger) {
         RunEntity run = new RunEntity();
         run.workspace = caller.workspace();
         run.jobId = plan.job().id;
         run.attempt = 1;
-        run.trigger = "manual";
+        run.trigger = trigger;
         run.idempotencyKey = idempotencyKey;
         run.requestedAt = Instant.now();
         run.requestedBy = caller.subject();

@@ -23,6 +23,7 @@ import io.jobplane.api.job.JobEntity;
 import io.jobplane.api.job.TaskEntity;
 import io.jobplane.api.job.settings.Retry;
 import io.jobplane.api.outbox.Outbox;
+import io.jobplane.api.workflow.WorkflowEngine;
 import io.jobplane.events.CloudEvent;
 import io.jobplane.events.EventCodec;
 import io.jobplane.events.EventTypes;
@@ -64,10 +65,27 @@ public class RunSupervisor {
                    state = case when $4 and state = 'DISPATCHED' then 'RUNNING' else state end,
                    started_at = case when $4 then coalesce(started_at, $5) else started_at end
              where id = $1 and attempt = $2 and state in""" + " " + ACTIVE;
+    /**
+     * Ends the run (once: only an active run changes) and, when it succeeded, marks its job satisfied
+     * in every workflow it triggers that has not fired since the run ended — in one statement, so a
+     * trigger is never lost between the two. Returns the workspace and those workflows.
+     */
     private static final String FINISHED = """
-            update api.run set state = $3, finished_at = $4, error_code = $5, worker_id = coalesce(worker_id, $6),
-                   started_at = coalesce(started_at, $7), last_seen_at = now()
-             where id = $1 and attempt = $2 and state in""" + " " + ACTIVE + " returning workspace";
+            with f as (
+              update api.run set state = $3, finished_at = $4, error_code = $5, worker_id = coalesce(worker_id, $6),
+                     started_at = coalesce(started_at, $7), last_seen_at = now()
+               where id = $1 and attempt = $2 and state in""" + " " + ACTIVE + """
+
+              returning workspace, job_id, id, state, finished_at),
+            t as (
+              insert into api.workflow_trigger_state (workflow_id, trigger_job_id, run_id, succeeded_at)
+              select e.workflow_id, f.job_id, f.id, f.finished_at
+                from f join api.workflow_edge e on e.job_id = f.job_id and e.role = 'TRIGGER'
+                       join api.workflow w on w.job_id = e.workflow_id
+               where f.state = 'SUCCESS' and f.finished_at > coalesce(w.last_fired_at, '-infinity')
+              on conflict (workflow_id, trigger_job_id) do update set run_id = excluded.run_id, succeeded_at = excluded.succeeded_at
+              returning workflow_id)
+            select f.workspace, array(select workflow_id from t) as workflows from f""";
     private static final String WAITING = "select exists (select 1 from api.run where workspace = $1 and state = 'QUEUED')";
     private static final String DUE = """
             select distinct workspace from api.run
@@ -77,9 +95,11 @@ public class RunSupervisor {
     private final RunAdmission admission;
     private final Outbox outbox;
     private final Duration lostAfter;
+    private final WorkflowEngine workflowEngine;
 
-    public RunSupervisor(Pool pool, RunAdmission admission, Outbox outbox, RunsConfig config) {
+    public RunSupervisor(Pool pool, RunAdmission admission, Outbox outbox, RunsConfig config, WorkflowEngine workflowEngine) {
         this.pool = pool;
+        this.workflowEngine = workflowEngine;
         this.admission = admission;
         this.outbox = outbox;
         this.lostAfter = config.workerLostAfter();
@@ -197,15 +217,18 @@ public class RunSupervisor {
                     f.errorCode(), f.workerId(), startedAt == null ? null : startedAt.atOffset(java.time.ZoneOffset.UTC) });
         }).toList();
         Set<String> workspaces = new LinkedHashSet<>();
+        Set<UUID> workflows = new LinkedHashSet<>();
         return pool.preparedQuery(FINISHED).executeBatch(updates)
                 .invoke(rows -> {
                     for (var set = rows; set != null; set = set.next()) {
                         for (Row r : set) {
                             workspaces.add(r.getString("workspace"));
+                            workflows.addAll(List.of(r.getArrayOfUUIDs("workflows")));
                         }
                     }
                 })
-                .chain(() -> admitWhereWaiting(new ArrayList<>(workspaces)));
+                .chain(() -> admitWhereWaiting(new ArrayList<>(workspaces)))
+                .chain(() -> workflowEngine.fireIfReady(new ArrayList<>(workflows)));
     }
 
     private Uni<Void> admitWhereWaiting(List<String> workspaces) {
