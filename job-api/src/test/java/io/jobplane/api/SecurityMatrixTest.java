@@ -104,6 +104,10 @@ class SecurityMatrixTest {
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/jobs/{job}/last-status", "viewer", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/jobs/{job}/tasks/last-run", "viewer", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/jobs/{job}/tasks/{task}/history", "viewer", null),
+                new Endpoint("POST", "/api/v1/workspaces/{ws}/jobs/{none}/backfill", "operator",
+                        Map.of("from", "2026-01-01T00:00:00Z", "to", "2026-01-02T00:00:00Z")),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/backfills/{none}", "viewer", null),
+                new Endpoint("POST", "/api/v1/workspaces/{ws}/backfills/{none}/cancel", "operator", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/audit", "viewer", null));
     }
 

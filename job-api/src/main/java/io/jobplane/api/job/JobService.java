@@ -19,6 +19,7 @@ import io.jobplane.api.job.lakeformation.LakeFormationRules;
 import io.jobplane.api.job.settings.JobSettings;
 import io.jobplane.api.json.StoredJson;
 import io.jobplane.api.run.RunActivity;
+import io.jobplane.api.schedule.Schedules;
 import io.jobplane.api.secret.SealedFields;
 import io.jobplane.api.security.Caller;
 import io.jobplane.api.workspace.Versions;
@@ -36,11 +37,13 @@ public class JobService {
     private final RunActivity activity;
 
     private final SecretKeyring keyring;
+    private final Schedules schedules;
 
-    public JobService(Audit audit, RunActivity activity, SecretKeyring keyring) {
+    public JobService(Audit audit, RunActivity activity, SecretKeyring keyring, Schedules schedules) {
         this.audit = audit;
         this.activity = activity;
         this.keyring = keyring;
+        this.schedules = schedules;
     }
 
     @WithTransaction
@@ -87,7 +90,7 @@ public class JobService {
                 .invoke(job -> check(job.type, change.name() != null ? change.name() : job.name,
                         job.settings().with(change.settings()),
                         change.parameter() != null ? change.parameter() : job.parameter()))
-                .call(job -> change.onlyStatus() ? Uni.createFrom().voidItem() : requireIdle(job))
+                .call(job -> change.onlyScheduling() ? Uni.createFrom().voidItem() : requireIdle(job))
                 .call(job -> change.sourceConnectionId() == null ? Uni.createFrom().voidItem()
                         : requireConnection(caller.workspace(), "source_connection_id", change.sourceConnectionId(),
                                 job.type.source()))
@@ -97,7 +100,7 @@ public class JobService {
                 .call(job -> change.name() == null ? Uni.createFrom().voidItem()
                         : ensureNameFree(caller.workspace(), change.name(), job.id))
                 .call(job -> audit.record(caller, "job.updated", "job", job.id, apply(job, change)))
-                .call(job -> Panache.getSession().chain(s -> s.flush()))
+                .call(schedules::sync)
                 .chain(job -> TaskEntity.ofJob(job.id).map(tasks -> JobView.of(job, tasks)));
     }
 
@@ -274,6 +277,7 @@ public class JobService {
                         tasks.add(task);
                     }
                     return Panache.getSession().chain(s -> s.persistAll(tasks.toArray()))
+                            .call(() -> schedules.sync(saved))
                             .map(ignored -> JobView.of(saved, tasks));
                 });
     }

@@ -39,10 +39,18 @@ public record JobUpdate(
         return new JobSettings(schedule, notifications, execution, replication);
     }
 
-    /** True when the update changes nothing but the status, which is allowed even while the job runs. */
+    /** True when the update changes nothing but the status. */
     boolean onlyStatus() {
+        return schedule == null && onlyScheduling();
+    }
+
+    /**
+     * True when the update changes nothing but when the job runs (status, schedule), which leaves
+     * runs in progress alone and so is allowed even while the job runs.
+     */
+    boolean onlyScheduling() {
         return name == null && description == null && labels == null && sourceConnectionId == null
-                && destinationConnectionId == null && pipelineId == null && continueOnError == null && schedule == null
+                && destinationConnectionId == null && pipelineId == null && continueOnError == null
                 && notifications == null && execution == null && replication == null && parameter == null;
     }
 }

@@ -57,8 +57,9 @@ class LaunchStore {
     private static final String INSERT_SQL = """
             with r as (
               insert into api.run (id, workspace, job_id, attempt, trigger, idempotency_key, requested_at,
-                                   requested_by, state, execution_date, parameters, task_ids, dispatched_at, source_version)
-              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $18)
+                                   requested_by, state, execution_date, parameters, task_ids, dispatched_at, source_version,
+                                   backfill_id)
+              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $18, $19)
               on conflict on constraint run_idempotency_unique do nothing
               returning id),
             o as (
@@ -168,7 +169,8 @@ class LaunchStore {
                 .addOffsetDateTime(run.dispatchedAt.atOffset(ZoneOffset.UTC))
                 .addString(Topics.RUN_EVENTS).addString(EventCodec.encode(queued))
                 .addString(Topics.COMMANDS).addString(EventCodec.encode(command))
-                .addInteger(run.sourceVersion);
+                .addInteger(run.sourceVersion)
+                .addUUID(run.backfillId);
         return pool.preparedQuery(INSERT_SQL).execute(values)
                 .map(rows -> rows.iterator().next().getLong("inserted") == 1);
     }

@@ -76,16 +76,22 @@ public class RunAdmission {
 
     /** Admits the workspace's queued runs that fit; returns how many were dispatched. */
     public Uni<Integer> admitWaiting(String workspace) {
-        return Panache.getSession()
-                .chain(s -> s.createNativeQuery(
-                        "select 1 from (select pg_advisory_xact_lock(hashtext('jobplane.admit:' || ?1))) locked", Integer.class)
-                        .setParameter(1, workspace).getSingleResult())
+        return lock(workspace)
                 .chain(() -> RunEntity.<RunEntity>find(
                         "workspace = ?1 and state = ?2 and (notBefore is null or notBefore <= ?3) order by id",
                         workspace, RunState.QUEUED, Instant.now()).page(0, BATCH).list())
                 .chain(waiting -> waiting.isEmpty() ? Uni.createFrom().item(0)
                         : WorkspaceEntity.<WorkspaceEntity>findById(workspace)
                                 .chain(w -> admit(workspace, workspaceLimit(w == null ? null : w.maxActiveRuns), waiting)));
+    }
+
+    /** Takes the workspace's admission lock until the transaction ends; admissions of the workspace wait for it. */
+    Uni<Void> lock(String workspace) {
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(
+                        "select 1 from (select pg_advisory_xact_lock(hashtext('jobplane.admit:' || ?1))) locked", Integer.class)
+                        .setParameter(1, workspace).getSingleResult())
+                .replaceWithVoid();
     }
 
     private Uni<Integer> admit(String workspace, Optional<Integer> workspaceLimit, List<RunEntity> waiting) {

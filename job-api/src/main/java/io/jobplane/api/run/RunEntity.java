@@ -64,4 +64,7 @@ public class RunEntity extends PanacheEntityBase {
     /** The step package version a STEPS run executes, pinned at launch; null for other job types. */
     @Column(name = "source_version")
     public Integer sourceVersion;
+    /** The backfill that made the run; null for other runs. */
+    @Column(name = "backfill_id")
+    public UUID backfillId;
 }

@@ -66,19 +66,17 @@ public class RunService {
      * are queued and admitted in a transaction that takes the workspace's admission lock.
      */
     public Uni<LaunchResult> launch(Caller caller, UUID jobId, String idempotencyKey, LaunchRequest request) {
-        return launch(caller, jobId, idempotencyKey, request, "manual");
+        return launch(caller, jobId, idempotencyKey, request, RunOrigin.MANUAL);
     }
 
-    /** A launch by the platform itself ({@code trigger}: {@code workflow}, {@code schedule}, …). */
-    public Uni<LaunchResult> launch(Caller caller, UUID jobId, String idempotencyKey, LaunchRequest request, String trigger) {
+    /** {@link #launch(Caller, UUID, String, LaunchRequest)} for a run that something other than a request made. */
+    public Uni<LaunchResult> launch(Caller caller, UUID jobId, String idempotencyKey, LaunchRequest request, RunOrigin origin) {
         LaunchRequest options = request == null ? LaunchRequest.NONE : request;
         return earlier(caller, jobId, idempotencyKey)
-                .onItem().ifNull().switchTo(() -> store.plan(caller.workspace(), jobId)
-                        .onItem().ifNull().failWith(() -> ApiException.notFound("job", jobId))
-                        .invoke(plan -> requireLaunchable(plan, options))
+                .onItem().ifNull().switchTo(() -> plan(caller, jobId, options)
                         .chain(plan -> admission.mayHold(plan.job(), plan.workspaceCap())
-                                ? recordQueued(caller, plan, idempotencyKey, options, trigger)
-                                : recordDispatched(caller, plan, idempotencyKey, options, trigger)))
+                                ? recordQueued(caller, plan, idempotencyKey, options, origin)
+                                : recordDispatched(caller, plan, idempotencyKey, options, origin)))
                 .invoke(result -> {
                     if (!result.replayed()) {
                         outbox.committed();
@@ -91,16 +89,61 @@ public class RunService {
         return Panache.withTransaction(() -> RunEntity.<RunEntity>find("workspace = ?1 and id = ?2", caller.workspace(), runId)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
                 .onItem().ifNull().failWith(() -> ApiException.notFound("run", runId))
-                .call(run -> switch (run.state) {
-                    case QUEUED -> stopQueued(caller, run);
-                    case DISPATCHED, RUNNING -> requestStop(caller, run);
-                    case CANCELLING -> Uni.createFrom().voidItem();
-                    default -> Uni.createFrom().failure(ApiException.conflict("RUN_ENDED",
-                            "Run " + runId + " has already ended " + run.state,
-                            "Nothing to cancel; launch the job again if you need another run."));
-                }))
+                .call(run -> run.state.isTerminal() ? Uni.createFrom().failure(ApiException.conflict("RUN_ENDED",
+                        "Run " + runId + " has already ended " + run.state,
+                        "Nothing to cancel; launch the job again if you need another run.")) : stop(caller, run)))
                 .invoke(outbox::committed)
                 .map(run -> LaunchResult.of(run, false));
+    }
+
+    /**
+     * Launches one run of the job per execution date, all queued in the caller's transaction and
+     * admitted under the job's and the workspace's concurrency limits, so runs over a limit wait
+     * QUEUED. A job that cannot launch fails the whole call and nothing is written.
+     */
+    public Uni<List<RunEntity>> launchEach(Caller caller, UUID jobId, List<Instant> executionDates, RunOrigin origin) {
+        return plan(caller, jobId, LaunchRequest.NONE).chain(plan -> {
+            List<RunEntity> runs = executionDates.stream()
+                    .map(date -> newRun(caller, plan, null, new LaunchRequest(null, null, date), origin)).toList();
+            List<TaskEntity> tasks = RunAdmission.selected((UUID[]) null, plan.tasks());
+            Uni<Void> chain = Panache.getSession().chain(s -> s.persistAll(runs.toArray()));
+            for (RunEntity run : runs) {
+                chain = chain.call(() -> outbox.append(Topics.RUN_EVENTS, queuedEvent(run, plan.job(), tasks)));
+            }
+            return chain.call(() -> admission.admitWaiting(caller.workspace())).replaceWith(runs);
+        });
+    }
+
+    /**
+     * Stops every unfinished run of the backfill and returns how many; the caller's transaction
+     * holds the workspace's admission lock meanwhile, so none of them is dispatched half-way.
+     */
+    public Uni<Integer> cancelBackfill(Caller caller, UUID backfillId) {
+        return admission.lock(caller.workspace())
+                .chain(() -> RunEntity.<RunEntity>find("workspace = ?1 and backfillId = ?2 and state in ?3 order by id",
+                        caller.workspace(), backfillId, RunState.UNFINISHED).withLock(LockModeType.PESSIMISTIC_WRITE).list())
+                .chain(runs -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (RunEntity run : runs) {
+                        chain = chain.call(() -> stop(caller, run));
+                    }
+                    return chain.replaceWith(runs.size());
+                });
+    }
+
+    /** Stops a run that has not ended: a queued one at once; one a worker may hold goes CANCELLING. */
+    private Uni<Void> stop(Caller caller, RunEntity run) {
+        return switch (run.state) {
+            case QUEUED -> stopQueued(caller, run);
+            case DISPATCHED, RUNNING -> requestStop(caller, run);
+            default -> Uni.createFrom().voidItem();
+        };
+    }
+
+    private Uni<LaunchPlan> plan(Caller caller, UUID jobId, LaunchRequest options) {
+        return store.plan(caller.workspace(), jobId)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("job", jobId))
+                .invoke(plan -> requireLaunchable(plan, options));
     }
 
     private Uni<Void> stopQueued(Caller caller, RunEntity run) {
@@ -198,8 +241,8 @@ public class RunService {
     }
 
     private Uni<LaunchResult> recordDispatched(Caller caller, LaunchPlan plan, String idempotencyKey, LaunchRequest options,
-            String trigger) {
-        RunEntity run = newRun(caller, plan, idempotencyKey, options, trigger);
+            RunOrigin origin) {
+        RunEntity run = newRun(caller, plan, idempotencyKey, options, origin);
         run.id = LaunchStore.newRunId();
         CloudEvent queued = queuedEvent(run, plan.job(), RunAdmission.selected(run, plan.tasks()));
         return packages.spec(plan.job(), run.sourceVersion)
@@ -210,8 +253,8 @@ public class RunService {
     }
 
     private Uni<LaunchResult> recordQueued(Caller caller, LaunchPlan plan, String idempotencyKey, LaunchRequest options,
-            String trigger) {
-        RunEntity run = newRun(caller, plan, idempotencyKey, options, trigger);
+            RunOrigin origin) {
+        RunEntity run = newRun(caller, plan, idempotencyKey, options, origin);
         return Panache.withTransaction(() -> run.<RunEntity>persist()
                         .call(saved -> outbox.append(Topics.RUN_EVENTS, queuedEvent(saved, plan.job(),
                                 RunAdmission.selected(saved, plan.tasks()))))
@@ -228,12 +271,13 @@ public class RunService {
     }
 
     private static RunEntity newRun(Caller caller, LaunchPlan plan, String idempotencyKey, LaunchRequest options,
-            String trigger) {
+            RunOrigin origin) {
         RunEntity run = new RunEntity();
         run.workspace = caller.workspace();
         run.jobId = plan.job().id;
         run.attempt = 1;
-        run.trigger = trigger;
+        run.trigger = origin.trigger();
+        run.backfillId = origin.backfillId();
         run.idempotencyKey = idempotencyKey;
         run.requestedAt = Instant.now();
         run.requestedBy = caller.subject();

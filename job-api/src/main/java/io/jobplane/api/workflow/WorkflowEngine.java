@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.jobplane.api.error.ApiException;
+import io.jobplane.api.run.RunOrigin;
 import io.jobplane.api.run.RunService;
 import io.jobplane.api.security.Caller;
 import io.jobplane.api.security.Role;
@@ -107,7 +108,7 @@ public class WorkflowEngine {
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (Row r : rows) {
                 UUID target = r.getUUID("job_id");
-                chain = chain.chain(() -> runs.launch(caller, target, key, null, "workflow")
+                chain = chain.chain(() -> runs.launch(caller, target, key, null, RunOrigin.WORKFLOW)
                         .invoke(result -> outcome.add(target + ": run " + result.runId()))
                         .onFailure(ApiException.class).recoverWithItem(e -> {
                             // A target that cannot run now (disabled, no tasks…) does not keep the others from running.

@@ -1,0 +1,128 @@
+package io.jobplane.api.backfill;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import io.jobplane.api.audit.Audit;
+import io.jobplane.api.error.ApiException;
+import io.jobplane.api.job.JobEntity;
+import io.jobplane.api.job.settings.CronExpressions;
+import io.jobplane.api.job.settings.Schedule;
+import io.jobplane.api.outbox.Outbox;
+import io.jobplane.api.run.RunEntity;
+import io.jobplane.api.run.RunOrigin;
+import io.jobplane.api.run.RunService;
+import io.jobplane.api.security.Caller;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Backfills: one run per schedule tick of a range, each with the tick as its execution date, all
+ * written in one transaction and admitted under the job's concurrency limits; cancelled as a whole.
+ */
+@ApplicationScoped
+public class BackfillService {
+
+    /** The most ticks one backfill runs. */
+    public static final int MAX_RUNS = 1000;
+
+    private final RunService runs;
+    private final Audit audit;
+    private final Outbox outbox;
+
+    public BackfillService(RunService runs, Audit audit, Outbox outbox) {
+        this.runs = runs;
+        this.audit = audit;
+        this.outbox = outbox;
+    }
+
+    public Uni<BackfillView> create(Caller caller, UUID jobId, BackfillRequest request) {
+        return Panache.withTransaction(() -> JobEntity.findInWorkspace(caller.workspace(), jobId)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("job", jobId))
+                .chain(job -> {
+                    List<Instant> ticks = ticks(job, request);
+                    BackfillEntity backfill = new BackfillEntity();
+                    backfill.workspace = caller.workspace();
+                    backfill.jobId = jobId;
+                    backfill.rangeFrom = request.from();
+                    backfill.rangeTo = request.to();
+                    backfill.requestedBy = caller.subject();
+                    backfill.requestedAt = Instant.now();
+                    return backfill.<BackfillEntity>persist()
+                            .call(() -> Panache.getSession().chain(s -> s.flush()))
+                            .chain(saved -> runs.launchEach(caller, jobId, ticks, RunOrigin.backfill(saved.id))
+                                    .call(made -> audit.record(caller, "backfill.created", "backfill", saved.id,
+                                            Map.of("job_id", jobId, "from", request.from().toString(),
+                                                    "to", request.to().toString(), "runs", made.size())))
+                                    .map(made -> BackfillView.of(saved, made)));
+                }))
+                .invoke(outbox::committed);
+    }
+
+    @WithSession
+    public Uni<BackfillView> get(Caller caller, UUID backfillId) {
+        return find(caller, backfillId, LockModeType.NONE).chain(this::view);
+    }
+
+    /** Stops the backfill's queued and running runs; its ended runs stay as they are. */
+    public Uni<BackfillView> cancel(Caller caller, UUID backfillId) {
+        return Panache.withTransaction(() -> find(caller, backfillId, LockModeType.PESSIMISTIC_WRITE)
+                .call(backfill -> runs.cancelBackfill(caller, backfillId).chain(stopped -> {
+                    if (stopped == 0 && backfill.cancelledAt == null) {
+                        return Uni.createFrom().failure(ApiException.conflict("BACKFILL_ENDED",
+                                "Every run of backfill " + backfillId + " has already ended",
+                                "Nothing to cancel; start another backfill if you need the range again."));
+                    }
+                    if (backfill.cancelledAt == null) {
+                        backfill.cancelledAt = Instant.now();
+                        backfill.cancelledBy = caller.subject();
+                    }
+                    return audit.record(caller, "backfill.cancelled", "backfill", backfillId, Map.of("runs_stopped", stopped));
+                }))
+                .call(() -> Panache.getSession().chain(s -> s.flush()))
+                .chain(this::view))
+                .invoke(outbox::committed);
+    }
+
+    private Uni<BackfillEntity> find(Caller caller, UUID backfillId, LockModeType lock) {
+        return BackfillEntity.<BackfillEntity>find("workspace = ?1 and id = ?2", caller.workspace(), backfillId)
+                .withLock(lock).firstResult()
+                .onItem().ifNull().failWith(() -> ApiException.notFound("backfill", backfillId));
+    }
+
+    private Uni<BackfillView> view(BackfillEntity backfill) {
+        return RunEntity.<RunEntity>find("backfillId = ?1 order by executionDate", backfill.id).list()
+                .map(list -> BackfillView.of(backfill, list));
+    }
+
+    /** The job's schedule ticks in the range, or the 400 that says why there are none to run. */
+    private static List<Instant> ticks(JobEntity job, BackfillRequest request) {
+        Schedule schedule = job.settings().effective(job.type.replicates()).schedule();
+        if (schedule.cron() == null) {
+            throw ApiException.badRequest("JOB_NOT_SCHEDULED", "Job '" + job.name + "' has no schedule.cron to backfill",
+                    "Set schedule.cron on the job (PUT .../jobs/" + job.id + "); it need not be enabled.");
+        }
+        if (request.from().isAfter(request.to())) {
+            throw ApiException.badRequest("INVALID_BACKFILL_RANGE", "from " + request.from() + " is after to " + request.to(),
+                    "Send from at or before to; both ends are included.");
+        }
+        List<Instant> ticks = CronExpressions.ticks(schedule.cron(), schedule.timezone())
+                .between(request.from(), request.to(), MAX_RUNS + 1);
+        if (ticks.isEmpty()) {
+            throw ApiException.badRequest("BACKFILL_RANGE_EMPTY", "The schedule '" + schedule.cron() + "' (" + schedule.timezone()
+                    + ") does not fire from " + request.from() + " to " + request.to(),
+                    "Widen the range so that it holds at least one tick; GET the job to see its next_fire_times.");
+        }
+        if (ticks.size() > MAX_RUNS) {
+            throw ApiException.badRequest("BACKFILL_TOO_LARGE", "The range holds more than " + MAX_RUNS + " ticks of '"
+                    + schedule.cron() + "'", "Split it into backfills of at most " + MAX_RUNS + " ticks each.");
+        }
+        return ticks;
+    }
+}
