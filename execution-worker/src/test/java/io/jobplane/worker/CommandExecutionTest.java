@@ -296,6 +296,67 @@ class CommandExecutionTest {
         }
     }
 
+    @Test
+    void preAndPostJobEventsRunAroundTheTasksAndTheirNoticesReachTheRunLog() throws Exception {
+        String table = "events_" + shortId();
+        RunSettings settings = events("create table " + table + " (seq serial, what text);"
+                + " insert into " + table + " (what) values ('pre'); do $$ begin raise notice 'pre done'; end $$",
+                "insert into " + table + " (what) values ('post'); do $$ begin raise notice 'post done'; end $$");
+        // The task needs the table the pre-job event makes.
+        LaunchCommand launch = command(false, DB, null, List.of("insert into " + table + " (what) values ('task')"), settings);
+        WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
+
+        assertEquals(RunStatus.SUCCESS, runs.awaitFinished(launch.runId()).status());
+        assertEquals(List.of("pre", "task", "post"), strings("select what from " + table + " order by seq"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> runs.logOf(launch.runId()).stream().map(RunLog::message)
+                .toList().containsAll(List.of("pre_job_event: pre done", "post_job_event: post done")));
+        assertTrue(runs.logOf(launch.runId()).stream().filter(l -> l.message().endsWith(" done")).allMatch(l -> l.taskId() == null),
+                "the events' notices are run log lines, not a task's");
+    }
+
+    @Test
+    void aFailingPreJobEventFailsTheRunBeforeAnyTaskAndAFailingPostJobEventFailsASuccessfulRun() throws Exception {
+        String table = "never_" + shortId();
+        LaunchCommand pre = command(false, DB, null, List.of("create table " + table + " (id int)"),
+                events("select 1 / 0", "create table " + table + " (id int)"));
+        WorkerRuns.send(EventTypes.LAUNCH, pre.runId(), pre);
+        RunFinished failed = runs.awaitFinished(pre.runId());
+        assertEquals(RunStatus.FAILED, failed.status());
+        assertEquals("PRE_JOB_EVENT_FAILED", failed.errorCode());
+        assertTrue(failed.errorMessage().startsWith("pre_job_event failed:") && failed.errorMessage().contains("division by zero"),
+                failed.errorMessage());
+        assertEquals(List.of(TaskStatus.SKIPPED), runs.tasksOf(pre.runId()).stream().map(TaskFinished::status).toList());
+        assertEquals(List.of(EventTypes.RUN_STARTED, EventTypes.TASK_FINISHED, EventTypes.RUN_FINISHED), runs.typesOf(pre.runId()));
+        assertEquals(0, countRows("select count(*) from information_schema.tables where table_name = '" + table + "'"),
+                "neither the task nor the post-job event ran");
+
+        LaunchCommand post = command(false, DB, null, List.of("select 1"), events(null, "select * from no_such_table"));
+        WorkerRuns.send(EventTypes.LAUNCH, post.runId(), post);
+        RunFinished afterTasks = runs.awaitFinished(post.runId());
+        assertEquals(RunStatus.FAILED, afterTasks.status());
+        assertEquals("POST_JOB_EVENT_FAILED", afterTasks.errorCode());
+        assertTrue(afterTasks.errorMessage().contains("no_such_table"), afterTasks.errorMessage());
+        assertEquals(List.of(TaskStatus.SUCCESS), runs.tasksOf(post.runId()).stream().map(TaskFinished::status).toList());
+    }
+
+    @Test
+    void aCancelStopsAPreJobEventInTheDatabaseAndNoTaskRuns() throws Exception {
+        LaunchCommand launch = command(false, DB, null, List.of("select 1"), events("select pg_sleep(600)", "select 2"));
+        WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sessionsOf(launch.runId()) == 1);
+
+        WorkerRuns.send(EventTypes.CANCEL, launch.runId(), new CancelCommand(launch.runId(), "ws", Instant.now(), 1, "tester", null));
+        RunFinished finished = runs.awaitFinished(launch.runId());
+        assertEquals(RunStatus.STOPPED, finished.status());
+        assertEquals("CANCELLED", finished.errorCode());
+        assertEquals(List.of(TaskStatus.SKIPPED), runs.tasksOf(launch.runId()).stream().map(TaskFinished::status).toList());
+        await().atMost(Duration.ofSeconds(10)).until(() -> sessionsOf(launch.runId()) == 0);
+    }
+
+    private static RunSettings events(String pre, String post) {
+        return new RunSettings(false, 1, null, 1, 1, 2, pre, post);
+    }
+
     private static String launch(boolean continueOnError, String... queries) {
         LaunchCommand launch = command(continueOnError, List.of(queries));
         WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
@@ -335,6 +396,18 @@ class CommandExecutionTest {
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(DB), pg.username(), pg.password())) {
             c.createStatement().execute(sql);
         }
+    }
+
+    private static List<String> strings(String sql) throws Exception {
+        var pg = TestInfrastructure.shared().postgres();
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(DB), pg.username(), pg.password());
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
     }
 
     private static long countRows(String sql) throws Exception {

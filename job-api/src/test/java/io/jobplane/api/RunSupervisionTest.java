@@ -88,6 +88,16 @@ class RunSupervisionTest {
     }
 
     @Test
+    void preAndPostJobEventsTravelInTheLaunchCommand() {
+        String ws = uniqueWorkspace();
+        String job = job(ws, "events", Map.of("pre_job_event", "create table if not exists audit_log (at timestamptz)",
+                "post_job_event", "insert into audit_log values (now())"), List.of(task("select 1", true)));
+        LaunchCommand launch = launchOf(launch(ws, job), 1);
+        assertEquals("create table if not exists audit_log (at timestamptz)", launch.settings().preJobEvent());
+        assertEquals("insert into audit_log values (now())", launch.settings().postJobEvent());
+    }
+
+    @Test
     void runsOverTheJobsLimitWaitQueuedAndStartInOrderWhenASlotFrees() {
         String ws = uniqueWorkspace();
         String job = job(ws, "limited", Map.of("max_active_runs", 1), List.of(task("select 1", true)));

@@ -59,6 +59,7 @@ class SecurityMatrixTest {
 
     private static List<Endpoint> endpoints() {
         Map<String, Object> conn = postgresConnection("m-" + UUID.randomUUID().toString().substring(0, 6), "pw");
+        Map<String, Object> webhook = Map.of("url", "https://hooks.example.com/jobplane", "secret", "matrix-secret-0123456789");
         return List.of(
                 new Endpoint("GET", "/api/v1/workspaces", "any", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}", "viewer", null),
@@ -108,7 +109,16 @@ class SecurityMatrixTest {
                         Map.of("from", "2026-01-01T00:00:00Z", "to", "2026-01-02T00:00:00Z")),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/backfills/{none}", "viewer", null),
                 new Endpoint("POST", "/api/v1/workspaces/{ws}/backfills/{none}/cancel", "operator", null),
-                new Endpoint("GET", "/api/v1/workspaces/{ws}/audit", "viewer", null));
+                
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/audit", "viewer", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/webhooks", "viewer", null),
+                new Endpoint("POST", "/api/v1/workspaces/{ws}/webhooks", "editor", webhook),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/webhooks/{none}", "viewer", null),
+                new Endpoint("DELETE", "/api/v1/workspaces/{ws}/webhooks/{none}", "editor", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/webhooks/{none}/deliveries", "viewer", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/jobs/{job}/webhooks", "viewer", null),
+                new Endpoint("POST", "/api/v1/workspaces/{ws}/jobs/{job}/webhooks", "editor", webhook),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/runs/{none}/notifications", "viewer", null));
     }
 
     private static void workspaceWithObjects() {

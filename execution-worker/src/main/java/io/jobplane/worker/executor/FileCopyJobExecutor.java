@@ -45,14 +45,8 @@ public class FileCopyJobExecutor implements JobExecutor {
         Map<String, Object> values = SqlTemplate.values(run.executionDate(), run.parameters());
         TaskSequence sequence = new TaskSequence(run, control);
         TaskSequence.each(run, tasks, task -> {
-            FileCopyStatement statement;
-            try {
-                statement = FileCopyStatement.parse(task.query());
-            } catch (IllegalArgumentException e) {
-                sequence.run(task, task.query(), () -> TaskResult.invalid(e.getMessage()));
-                return;
-            }
-            sequence.run(task, task.query(), () -> once(run, control, task, statement, source, destination, values));
+            sequence.run(task, FileCopyStatement::parse,
+                    statement -> () -> once(run, control, task, statement, source, destination, values));
         });
         return sequence.outcome();
     }
@@ -62,22 +56,7 @@ public class FileCopyJobExecutor implements JobExecutor {
         if (control.isCancelled()) {
             return TaskResult.stopped("cancelled before the task started");
         }
-        FileCopy copy = new FileCopy(source, destination, new FileCopy.Listener() {
-            @Override
-            public void progress(long files, long bytes) {
-                control.events().taskProgress(run, task, files, bytes);
-            }
-
-            @Override
-            public void log(String message) {
-                control.log(task, "INFO", message);
-            }
-
-            @Override
-            public boolean cancelled() {
-                return control.isCancelled();
-            }
-        });
+        FileCopy copy = new FileCopy(source, destination, control.listener(task));
         try {
             FileCopy.Result result = copy.copy(statement, values);
             control.progress(task, result.copied() + " files copied (" + result.bytes() + " bytes), " + result.identical()

@@ -62,14 +62,8 @@ public class FolderLoadJobExecutor implements JobExecutor {
         Map<String, Object> values = SqlTemplate.values(run.executionDate(), run.parameters());
         TaskSequence sequence = new TaskSequence(run, control);
         TaskSequence.each(run, tasks, task -> {
-            FolderLoadStatement statement;
-            try {
-                statement = FolderLoadStatement.parse(task.query());
-            } catch (IllegalArgumentException e) {
-                sequence.run(task, task.query(), () -> TaskResult.invalid(e.getMessage()));
-                return;
-            }
-            sequence.run(task, task.query(), () -> once(run, control, task, statement, source, destination, values));
+            sequence.run(task, FolderLoadStatement::parse,
+                    statement -> () -> once(run, control, task, statement, source, destination, values));
         });
         return sequence.outcome();
     }
@@ -94,22 +88,7 @@ public class FolderLoadJobExecutor implements JobExecutor {
                     st.execute("set statement_timeout = " + (timeout * 1000L));
                 }
             }
-            FolderLoad load = new FolderLoad(session, source, run.replicationOrDefault(), run.jobId(), run.runId(), new FolderLoad.Listener() {
-                @Override
-                public void progress(long rows, long bytes) {
-                    control.events().taskProgress(run, task, rows, bytes);
-                }
-
-                @Override
-                public void log(String message) {
-                    control.log(task, "INFO", message);
-                }
-
-                @Override
-                public boolean cancelled() {
-                    return control.isCancelled();
-                }
-            });
+            FolderLoad load = new FolderLoad(session, source, run.replicationOrDefault(), run.jobId(), run.runId(), control.listener(task));
             FolderLoad.Result result = load.load(statement, values);
             clean = true;
             control.progress(task, result.loaded() + " files loaded (" + result.rows() + " rows), " + result.skipped()

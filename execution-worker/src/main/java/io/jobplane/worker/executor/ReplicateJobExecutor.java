@@ -162,34 +162,12 @@ public class ReplicateJobExecutor implements JobExecutor {
     }
 
     private static void runTask(LaunchCommand run, RunControl control, TaskSequence sequence, TaskSpec task, Pair pair) {
-        ReplicateStatement statement;
-        try {
-            statement = ReplicateStatement.parse(task.query());
-        } catch (IllegalArgumentException e) {
-            sequence.run(task, task.query(), () -> TaskResult.invalid(e.getMessage()));
-            return;
-        }
-        sequence.run(task, task.query(), () -> once(run, control, task, statement, pair));
+        sequence.run(task, ReplicateStatement::parse, statement -> () -> once(run, control, task, statement, pair));
     }
 
     private static TaskResult once(LaunchCommand run, RunControl control, TaskSpec task, ReplicateStatement statement, Pair pair) {
         ReplicationSpec spec = run.replicationOrDefault();
-        TableReplication replication = new TableReplication(pair.source, pair.destination, spec, new TableReplication.Listener() {
-            @Override
-            public void progress(long rows, long bytes) {
-                control.events().taskProgress(run, task, rows, bytes);
-            }
-
-            @Override
-            public void log(String message) {
-                control.log(task, "INFO", message);
-            }
-
-            @Override
-            public boolean cancelled() {
-                return control.isCancelled();
-            }
-        });
+        TableReplication replication = new TableReplication(pair.source, pair.destination, spec, control.listener(task));
         control.interruptWith(task.taskId(), () -> {
             pair.source.unwrap(BaseConnection.class).cancelQuery();
             pair.destination.unwrap(BaseConnection.class).cancelQuery();

@@ -113,14 +113,8 @@ public class ReverseEtlJobExecutor implements JobExecutor {
 
     private void runTask(LaunchCommand run, RunControl control, TaskSequence sequence, TaskSpec task, Endpoint source,
             Connection session, HttpReceiver receiver) {
-        ReverseEtlStatement statement;
-        try {
-            statement = ReverseEtlStatement.parse(task.query());
-        } catch (IllegalArgumentException e) {
-            sequence.run(task, task.query(), () -> TaskResult.invalid(e.getMessage()));
-            return;
-        }
-        sequence.run(task, task.query(), () -> once(run, control, task, statement, source, session, receiver));
+        sequence.run(task, ReverseEtlStatement::parse,
+                statement -> () -> once(run, control, task, statement, source, session, receiver));
     }
 
     private TaskResult once(LaunchCommand run, RunControl control, TaskSpec task, ReverseEtlStatement statement, Endpoint source,

@@ -124,6 +124,26 @@ public final class RunControl {
         send(task, level, message);
     }
 
+    /** What the task's work reports through: progress events, INFO log lines, the run's cancel flag. */
+    public TaskListener listener(TaskSpec task) {
+        return new TaskListener() {
+            @Override
+            public void progress(long units, long bytes) {
+                events.taskProgress(run, task, units, bytes);
+            }
+
+            @Override
+            public void log(String message) {
+                RunControl.this.log(task, "INFO", message);
+            }
+
+            @Override
+            public boolean cancelled() {
+                return isCancelled();
+            }
+        };
+    }
+
     /** A progress line (a task started, a run ended): logged from verbosity 3 on. */
     public void progress(TaskSpec task, String message) {
         if (run.settingsOrDefault().verbosity() >= 3) {

@@ -94,15 +94,11 @@ public class SqlJobExecutor implements JobExecutor {
 
     private static void runTask(LaunchCommand run, RunControl control, TaskSequence state, TaskSpec task,
             Map<String, Object> values, Connection connection, Endpoint destination) {
-        SqlTemplate template;
-        try {
-            template = SqlTemplate.parse(task.query(), SqlTemplate.Dialect.of(run.destination().type()));
+        state.run(task, query -> {
+            SqlTemplate template = SqlTemplate.parse(query, SqlTemplate.Dialect.of(run.destination().type()));
             template.requireValues(values);
-        } catch (SqlTemplate.TemplateException e) {
-            state.run(task, task.query(), () -> TaskResult.invalid(e.getMessage()));
-            return;
-        }
-        state.run(task, task.query(), () -> once(run, control, task, template, values, connection, destination));
+            return template;
+        }, template -> () -> once(run, control, task, template, values, connection, destination));
     }
 
     private static TaskResult once(LaunchCommand run, RunControl control, TaskSpec task, SqlTemplate template,

@@ -68,6 +68,21 @@ public final class TaskSequence {
         }
     }
 
+    /**
+     * Reads the task's text with {@code parse} (which throws {@link IllegalArgumentException}
+     * saying how to write it), then runs it; a task that does not read fails without a try.
+     */
+    public <S> void run(TaskSpec task, java.util.function.Function<String, S> parse, java.util.function.Function<S, Attempt> attempt) {
+        S statement;
+        try {
+            statement = parse.apply(task.query());
+        } catch (IllegalArgumentException e) {
+            run(task, task.query(), () -> TaskResult.invalid(e.getMessage()));
+            return;
+        }
+        run(task, task.query(), attempt.apply(statement));
+    }
+
     /** The task could not even start (e.g. no connection); it fails without a try. */
     public void failed(TaskSpec task, String why) {
         control.events().taskFinished(run, task, TaskStatus.FAILED, null, why);

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.jobplane.worker.executor.TaskListener;
 import io.jobplane.events.sql.FileCopyStatement;
 import io.jobplane.events.sql.PathPattern;
 
@@ -35,14 +36,6 @@ public final class FileCopy {
 
     private static final long PROGRESS_NANOS = 1_000_000_000L;
 
-    /** Where the copy reports how far it has got, and learns that it must stop. */
-    public interface Listener {
-        void progress(long files, long bytes);
-
-        void log(String message);
-
-        boolean cancelled();
-    }
 
     /** Files copied, left alone because identical, kept per IfExists='SKIP'; bytes copied. */
     public record Result(int copied, int identical, int kept, long bytes) {
@@ -50,12 +43,12 @@ public final class FileCopy {
 
     private final BaseDirectory from;
     private final BaseDirectory to;
-    private final Listener listener;
+    private final TaskListener listener;
     private long bytes;
     private int copied;
     private long lastReport = System.nanoTime();
 
-    public FileCopy(BaseDirectory from, BaseDirectory to, Listener listener) {
+    public FileCopy(BaseDirectory from, BaseDirectory to, TaskListener listener) {
         this.from = from;
         this.to = to;
         this.listener = listener;

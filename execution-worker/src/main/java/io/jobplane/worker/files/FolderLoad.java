@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
+import io.jobplane.worker.executor.TaskListener;
 import io.jobplane.events.payload.ReplicationSpec;
 import io.jobplane.events.sql.FolderLoadStatement;
 import io.jobplane.events.sql.PathPattern;
@@ -70,14 +71,6 @@ public final class FolderLoad {
                 run_id text,
                 primary key (job_id, table_name, path, sha256))""".formatted(LOADED);
 
-    /** Where the load reports how far it has got, and learns that it must stop. */
-    public interface Listener {
-        void progress(long rows, long bytes);
-
-        void log(String message);
-
-        boolean cancelled();
-    }
 
     /** How the task went: files loaded and skipped (loaded before), rows loaded (by this run), files that could not be. */
     public record Result(int loaded, int skipped, long rows, List<String> failures) {
@@ -88,12 +81,12 @@ public final class FolderLoad {
     private final ReplicationSpec spec;
     private final String jobId;
     private final String runId;
-    private final Listener listener;
+    private final TaskListener listener;
     private long rows;
     private long bytes;
     private long lastReport = System.nanoTime();
 
-    public FolderLoad(Connection destination, BaseDirectory source, ReplicationSpec spec, String jobId, String runId, Listener listener) {
+    public FolderLoad(Connection destination, BaseDirectory source, ReplicationSpec spec, String jobId, String runId, TaskListener listener) {
         this.destination = destination;
         this.source = source;
         this.spec = spec;

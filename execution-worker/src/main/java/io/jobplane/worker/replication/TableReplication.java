@@ -15,6 +15,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyOut;
 
+import io.jobplane.worker.executor.TaskListener;
 import io.jobplane.events.payload.ReplicationSpec;
 import io.jobplane.events.sql.ReplicateStatement;
 import io.jobplane.events.sql.ReplicateStatement.TableName;
@@ -45,14 +46,6 @@ public final class TableReplication {
     public static final String DELETED_COLUMN = "jobplane_deleted";
     private static final long PROGRESS_NANOS = 1_000_000_000L;
 
-    /** Where replication reports how far it has got, and learns that it must stop. */
-    public interface Listener {
-        void progress(long rows, long bytes);
-
-        void log(String message);
-
-        boolean cancelled();
-    }
 
     /** The run was cancelled while rows were moving. */
     public static final class Cancelled extends Exception {
@@ -71,12 +64,12 @@ public final class TableReplication {
     private final Connection source;
     private final Connection destination;
     private final ReplicationSpec spec;
-    private final Listener listener;
+    private final TaskListener listener;
     private long rows;
     private long bytes;
     private long lastReport = System.nanoTime();
 
-    public TableReplication(Connection source, Connection destination, ReplicationSpec spec, Listener listener) {
+    public TableReplication(Connection source, Connection destination, ReplicationSpec spec, TaskListener listener) {
         this.source = source;
         this.destination = destination;
         this.spec = spec;

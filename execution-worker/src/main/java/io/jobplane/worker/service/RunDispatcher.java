@@ -25,10 +25,12 @@ import org.jboss.logging.MDC;
 
 import io.jobplane.events.payload.CancelCommand;
 import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.events.payload.RunStatus;
 import io.jobplane.events.payload.TaskSpec;
 import io.jobplane.events.payload.TaskStatus;
 import io.jobplane.worker.config.WorkerConfig;
 import io.jobplane.worker.events.RunEvents;
+import io.jobplane.worker.executor.JobEvents;
 import io.jobplane.worker.executor.JobExecutor;
 import io.jobplane.worker.executor.RunControl;
 import io.jobplane.worker.executor.RunOutcome;
@@ -50,6 +52,7 @@ public class RunDispatcher {
 
     private final RunEvents events;
     private final Instance<JobExecutor> executors;
+    private final JobEvents jobEvents;
     private final WorkerConfig config;
     private final ExecutorService pool;
     private final ScheduledExecutorService timers;
@@ -60,9 +63,10 @@ public class RunDispatcher {
     /** Runs cancelled before this worker held them: run id → attempt cancelled (0 = any). */
     private final Map<String, Integer> cancelledEarly = bounded();
 
-    public RunDispatcher(RunEvents events, Instance<JobExecutor> executors, WorkerConfig config) {
+    public RunDispatcher(RunEvents events, Instance<JobExecutor> executors, JobEvents jobEvents, WorkerConfig config) {
         this.events = events;
         this.executors = executors;
+        this.jobEvents = jobEvents;
         this.config = config;
         this.pool = Executors.newFixedThreadPool(config.maxConcurrentRuns(), daemonThreads("run-executor-"));
         this.timers = Executors.newScheduledThreadPool(1, daemonThreads("run-timer-"));
@@ -159,7 +163,12 @@ public class RunDispatcher {
                 return;
             }
             control.progress(null, "attempt " + run.attempt() + " started on worker " + events.workerId());
-            RunOutcome outcome = executor.get().execute(run, control);
+            RunOutcome outcome = jobEvents.run(run, control, JobEvents.PRE, "PRE_JOB_EVENT_FAILED");
+            if (outcome != null) {
+                skipAll(run);
+            } else {
+                outcome = afterTasks(run, control, executor.get().execute(run, control));
+            }
             if (outcome.errorMessage() == null) {
                 control.progress(null, "run " + outcome.status());
             } else {
@@ -174,6 +183,23 @@ public class RunDispatcher {
             stopRepeating(run.runId());
             MDC.remove("run_id");
         }
+    }
+
+    /**
+     * The post-job event runs after the tasks, whatever their outcome, unless the run was cancelled.
+     * Its failure fails a run whose tasks succeeded; after failed tasks it is logged, and the tasks'
+     * failure stays the run's.
+     */
+    private RunOutcome afterTasks(LaunchCommand run, RunControl control, RunOutcome tasks) {
+        if (tasks.status() == RunStatus.STOPPED) {
+            return tasks;
+        }
+        RunOutcome post = jobEvents.run(run, control, JobEvents.POST, "POST_JOB_EVENT_FAILED");
+        if (post == null || tasks.status() == RunStatus.SUCCESS || post.status() == RunStatus.STOPPED) {
+            return post == null ? tasks : post;
+        }
+        control.log(null, "ERROR", post.errorMessage());
+        return tasks;
     }
 
     private void skipAll(LaunchCommand run) {

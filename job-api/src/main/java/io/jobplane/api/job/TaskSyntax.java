@@ -60,7 +60,7 @@ public final class TaskSyntax {
                 SqlTemplate.parse(query);
             }
             return null;
-        } catch (IllegalArgumentException | SqlTemplate.TemplateException e) {
+        } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
     }

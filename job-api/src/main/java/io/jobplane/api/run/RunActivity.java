@@ -45,7 +45,7 @@ public class RunActivity {
     }
 
     /** PostgreSQL "relation does not exist": the harvester has not created the run read model yet. */
-    static boolean readModelMissing(Throwable failure) {
+    public static boolean readModelMissing(Throwable failure) {
         return failure instanceof PgException pg && "42P01".equals(pg.getSqlState());
     }
 }

@@ -201,7 +201,7 @@ public class RunAdmission {
         }
         Execution e = job.execution();
         RunSettings settings = new RunSettings(e.enableParallelProcessing(), e.workerPool(), e.taskTimeoutSeconds(),
-                e.retry().attempts(), e.retry().backoffSeconds(), e.verbosity().level());
+                e.retry().attempts(), e.retry().backoffSeconds(), e.verbosity().level(), e.preJobEvent(), e.postJobEvent());
         return new LaunchCommand(run.id.toString(), run.attempt, run.workspace, job.id.toString(), job.name,
                 job.type.name(), spec(c), specs, job.continueOnError, run.requestedAt, run.trigger,
                 run.executionDate, StoredJson.readMap(run.parameters, PARAMETERS), settings, spec(s), replication(job), steps);

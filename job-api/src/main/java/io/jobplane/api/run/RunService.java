@@ -225,7 +225,7 @@ public class RunService {
             try {
                 names = TaskSyntax.templateNames(plan.job().type, task.query, SqlTemplate.Dialect.of(plan.connection() == null
                         ? null : plan.connection().type));
-            } catch (IllegalArgumentException | SqlTemplate.TemplateException e) {
+            } catch (IllegalArgumentException e) {
                 throw ApiException.conflict("TASK_SQL_INVALID", "Task " + task.index + " (" + task.id + "): " + e.getMessage(),
                         "Correct the task with PUT .../jobs/" + plan.job().id + "/tasks/" + task.id + ".");
             }

@@ -22,6 +22,7 @@ import io.jobplane.api.config.RunsConfig;
 import io.jobplane.api.job.JobEntity;
 import io.jobplane.api.job.TaskEntity;
 import io.jobplane.api.job.settings.Retry;
+import io.jobplane.api.notify.RunEndNotifier;
 import io.jobplane.api.outbox.Outbox;
 import io.jobplane.api.workflow.WorkflowEngine;
 import io.jobplane.events.CloudEvent;
@@ -49,7 +50,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * sending heartbeats for {@code jobplane.runs.worker-lost-after}, and admits waiting runs. Events of
  * an attempt that is no longer the run's current one are ignored: that is the fence against a
  * worker that was presumed lost. A second worker that announces an attempt another already holds is
- * told to stop its copy.
+ * told to stop its copy. Once a batch's ends are recorded, {@link RunEndNotifier} records the mails
+ * and webhook calls they trigger.
  */
 @ApplicationScoped
 public class RunSupervisor {
@@ -94,14 +96,17 @@ public class RunSupervisor {
     private final Pool pool;
     private final RunAdmission admission;
     private final Outbox outbox;
+    private final RunEndNotifier notifier;
     private final Duration lostAfter;
     private final WorkflowEngine workflowEngine;
 
-    public RunSupervisor(Pool pool, RunAdmission admission, Outbox outbox, RunsConfig config, WorkflowEngine workflowEngine) {
+    public RunSupervisor(Pool pool, RunAdmission admission, Outbox outbox, RunEndNotifier notifier, RunsConfig config,
+            WorkflowEngine workflowEngine) {
         this.pool = pool;
         this.workflowEngine = workflowEngine;
         this.admission = admission;
         this.outbox = outbox;
+        this.notifier = notifier;
         this.lostAfter = config.workerLostAfter();
     }
 
@@ -120,7 +125,9 @@ public class RunSupervisor {
         if (seen.isEmpty() && finished.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        // Run ends are notified once recorded, in the same batch: its offsets are committed after both.
         return recordSeen(seen, finished).chain(() -> recordFinished(finished, seen))
+                .chain(() -> notifier.runsEnded(finished))
                 .onFailure().invoke(e -> LOG.warnf("run supervision: %s; trying the batch again", e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely();
     }

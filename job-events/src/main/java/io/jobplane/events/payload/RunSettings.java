@@ -3,9 +3,10 @@ package io.jobplane.events.payload;
 /**
  * How a worker executes a run: tasks one after another or {@code workerPool} at a time, a
  * per-task timeout, how often a failed task is tried ({@code taskAttempts}, with
- * {@code retryBackoffSeconds} before the first retry, doubling after each), and how much it logs
+ * {@code retryBackoffSeconds} before the first retry, doubling after each), how much it logs
  * ({@code verbosity}, CData's levels: 1 errors, 2 also warnings and the database's notices, 3 also
- * each task's start and end, 5 everything).
+ * each task's start and end, 5 everything), and the job's pre- and post-job events: SQL run on the
+ * job's database connection before the first task and after the last (null: none).
  */
 public record RunSettings(
         boolean parallel,
@@ -13,7 +14,15 @@ public record RunSettings(
         Integer taskTimeoutSeconds,
         int taskAttempts,
         int retryBackoffSeconds,
-        int verbosity) {
+        int verbosity,
+        String preJobEvent,
+        String postJobEvent) {
 
     public static final RunSettings DEFAULT = new RunSettings(false, 1, null, 1, 10, 2);
+
+    /** Settings without pre- or post-job events. */
+    public RunSettings(boolean parallel, int workerPool, Integer taskTimeoutSeconds, int taskAttempts,
+            int retryBackoffSeconds, int verbosity) {
+        this(parallel, workerPool, taskTimeoutSeconds, taskAttempts, retryBackoffSeconds, verbosity, null, null);
+    }
 }

@@ -255,7 +255,7 @@ public final class SqlTemplate {
     }
 
     /** The task's SQL cannot be run as templated; the message says why and how to fix it. */
-    public static final class TemplateException extends RuntimeException {
+    public static final class TemplateException extends IllegalArgumentException {
         public TemplateException(String message) {
             super(message);
         }
