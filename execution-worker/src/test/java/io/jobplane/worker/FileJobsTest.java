@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -447,22 +446,7 @@ class FileJobsTest {
 
     /** The last statement's first row, columns joined with '/'. */
     private static String query(String sql) throws SQLException {
-        var pg = TestInfrastructure.shared().postgres();
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(DESTINATION), pg.username(), pg.password())) {
-            var st = c.createStatement();
-            st.execute(sql);
-            while (st.getResultSet() == null && (st.getMoreResults() || st.getUpdateCount() != -1)) {
-                // skip to the statement that returns rows
-            }
-            try (ResultSet rs = st.getResultSet()) {
-                assertTrue(rs.next());
-                List<String> values = new ArrayList<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    values.add(rs.getString(i));
-                }
-                return String.join("/", values);
-            }
-        }
+        return WorkerRuns.firstRow(DESTINATION, sql);
     }
 
     private static String shortId() {

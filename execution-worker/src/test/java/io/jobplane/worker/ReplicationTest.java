@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -240,18 +239,8 @@ class ReplicationTest {
         }
     }
 
-    /** The first row's columns joined with '/'. */
     private static String query(String database, String sql) throws SQLException {
-        var pg = TestInfrastructure.shared().postgres();
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.username(), pg.password());
-                ResultSet rs = c.createStatement().executeQuery(sql)) {
-            assertTrue(rs.next());
-            List<String> values = new ArrayList<>();
-            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                values.add(rs.getString(i));
-            }
-            return String.join("/", values);
-        }
+        return WorkerRuns.firstRow(database, sql);
     }
 
     private static String shortId() {

@@ -1,8 +1,15 @@
 package io.jobplane.worker;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -44,6 +51,29 @@ final class WorkerRuns implements AutoCloseable {
     static SecretKeyring keyring() {
         return new SecretKeyring(TestInfrastructure.SECRET_KEY_ID,
                 Map.of(TestInfrastructure.SECRET_KEY_ID, TestInfrastructure.secretKeyBase64()));
+    }
+
+    /**
+     * The first row (of the first statement that returns rows) of SQL run on a database of the test
+     * PostgreSQL, its columns joined with '/'.
+     */
+    static String firstRow(String database, String sql) throws SQLException {
+        var pg = TestInfrastructure.shared().postgres();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.username(), pg.password());
+                Statement st = c.createStatement()) {
+            st.execute(sql);
+            while (st.getResultSet() == null && (st.getMoreResults() || st.getUpdateCount() != -1)) {
+                // skip to the statement that returns rows
+            }
+            try (ResultSet rs = st.getResultSet()) {
+                assertTrue(rs.next(), "a row from: " + sql);
+                List<String> values = new ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    values.add(rs.getString(i));
+                }
+                return String.join("/", values);
+            }
+        }
     }
 
     RunFinished awaitFinished(String runId) {

@@ -104,15 +104,8 @@ public class FolderLoadJobExecutor implements JobExecutor {
             return e.retryable() ? TaskResult.failed(e.getMessage()) : TaskResult.invalid(e.getMessage());
         } catch (SQLException e) {
             String message = destination.scrub(e.getMessage());
-            if (control.isCancelled()) {
-                return TaskResult.stopped("cancelled: " + message);
-            }
-            if ("57014".equals(e.getSQLState())) {
-                return TaskResult.failed("timed out after " + run.settingsOrDefault().taskTimeoutSeconds()
-                        + " s (task_timeout_seconds): " + message);
-            }
             LOG.infof("run %s task %d (%s) failed: %s", run.runId(), task.index(), task.taskId(), message);
-            return TaskResult.failed(message);
+            return TaskResult.ofSqlFailure(e, message, control.isCancelled(), run.settingsOrDefault().taskTimeoutSeconds());
         } finally {
             control.interruptWith(task.taskId(), null);
             destination.release(sessions, session, clean && !control.isCancelled());

@@ -189,15 +189,8 @@ public class ReplicateJobExecutor implements JobExecutor {
             return TaskResult.stopped(e.getMessage());
         } catch (SQLException e) {
             String message = pair.scrub(e.getMessage());
-            if (control.isCancelled()) {
-                return TaskResult.stopped("cancelled: " + message);
-            }
-            if ("57014".equals(e.getSQLState())) {
-                return TaskResult.failed("timed out after " + run.settingsOrDefault().taskTimeoutSeconds()
-                        + " s (task_timeout_seconds): " + message);
-            }
             LOG.infof("run %s task %d (%s) failed: %s", run.runId(), task.index(), task.taskId(), message);
-            return TaskResult.failed(message);
+            return TaskResult.ofSqlFailure(e, message, control.isCancelled(), run.settingsOrDefault().taskTimeoutSeconds());
         } finally {
             control.interruptWith(task.taskId(), null);
         }

@@ -2,7 +2,6 @@ package io.jobplane.worker.executor;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLTimeoutException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -118,15 +117,8 @@ public class SqlJobExecutor implements JobExecutor {
             return TaskResult.success(count < 0 ? null : (long) count);
         } catch (SQLException e) {
             String message = destination.scrub(e.getMessage());
-            if (control.isCancelled()) {
-                return TaskResult.stopped("cancelled: " + message);
-            }
-            if (e instanceof SQLTimeoutException || "57014".equals(e.getSQLState())) {
-                return TaskResult.failed("timed out after " + settings.taskTimeoutSeconds()
-                        + " s (task_timeout_seconds): " + message);
-            }
             LOG.infof("run %s task %d (%s) failed: %s", run.runId(), task.index(), task.taskId(), message);
-            return TaskResult.failed(message);
+            return TaskResult.ofSqlFailure(e, message, control.isCancelled(), settings.taskTimeoutSeconds());
         } finally {
             control.interruptWith(task.taskId(), null);
         }

@@ -1,5 +1,8 @@
 package io.jobplane.worker.executor;
 
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+
 import io.jobplane.events.payload.TaskStatus;
 
 /**
@@ -23,5 +26,20 @@ public record TaskResult(TaskStatus status, Long rowsAffected, String errorMessa
 
     public static TaskResult stopped(String why) {
         return new TaskResult(TaskStatus.STOPPED, null, why, false);
+    }
+
+    /**
+     * How a task whose statement threw ended: stopped when the run was cancelled, failed past
+     * {@code task_timeout_seconds} when the database cancelled it for time, else failed with the
+     * database's message ({@code message}: already scrubbed of secrets).
+     */
+    public static TaskResult ofSqlFailure(SQLException e, String message, boolean cancelled, Integer timeoutSeconds) {
+        if (cancelled) {
+            return stopped("cancelled: " + message);
+        }
+        if (e instanceof SQLTimeoutException || "57014".equals(e.getSQLState())) {
+            return failed("timed out after " + timeoutSeconds + " s (task_timeout_seconds): " + message);
+        }
+        return failed(message);
     }
 }
