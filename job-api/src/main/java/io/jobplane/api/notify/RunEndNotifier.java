@@ -38,6 +38,13 @@ public class RunEndNotifier {
             select r.workspace, r.attempt, r.state, r.trigger, r.requested_at, r.started_at, r.finished_at, r.error_code,
                    j.id as job_id, j.name as job_name, j.type as job_type, j.settings
               from api.run r join api.job j on j.id = r.job_id where r.id = $1""";
+    /** Of these runs, those whose job mails on run end or that a webhook of the workspace or job may want. */
+    private static final String WANTED_SQL = """
+            select r.id from api.run r join api.job j on j.id = r.job_id
+             where r.id = any($1)
+               and ((j.settings::jsonb #>> '{notifications,send_email}') = 'true'
+                    or exists (select 1 from api.webhook w
+                                where w.workspace = r.workspace and (w.job_id is null or w.job_id = r.job_id)))""";
     private static final String WEBHOOKS_SQL = """
             select id, events from api.webhook where workspace = $1 and (job_id is null or job_id = $2) order by id""";
     private static final String TASKS_SQL = """
@@ -60,11 +67,22 @@ public class RunEndNotifier {
 
     /** Records the deliveries of these run ends; completes once they are stored. */
     public Uni<Void> runsEnded(List<RunFinished> ends) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (RunFinished end : ends) {
-            chain = chain.chain(() -> runEnded(end));
+        if (ends.isEmpty()) {
+            return Uni.createFrom().voidItem();
         }
-        return chain;
+        // One query for the batch first: most runs notify no one, and they cost nothing more.
+        UUID[] ids = ends.stream().map(e -> UUID.fromString(e.runId())).toArray(UUID[]::new);
+        return pool.preparedQuery(WANTED_SQL).execute(Tuple.of(ids)).chain(rows -> {
+            java.util.Set<UUID> wanted = new java.util.HashSet<>();
+            rows.forEach(r -> wanted.add(r.getUUID("id")));
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (RunFinished end : ends) {
+                if (wanted.contains(UUID.fromString(end.runId()))) {
+                    chain = chain.chain(() -> runEnded(end));
+                }
+            }
+            return chain;
+        });
     }
 
     private Uni<Void> runEnded(RunFinished end) {
