@@ -11,7 +11,7 @@ import io.jobplane.events.secret.SecretKeyring;
  * are borrowed from and given back to the worker's {@link SessionPool}. Messages that leave it are
  * scrubbed of the password, in case a driver ever echoes it.
  */
-final class Endpoint {
+public final class Endpoint {
 
     private final String role;
     private final ConnectionSpec spec;
@@ -24,7 +24,7 @@ final class Endpoint {
     }
 
     /** Opens the connection's sealed password; {@code role} ("destination", "source") names it in errors. */
-    static Endpoint open(String role, ConnectionSpec spec, SecretKeyring keyring) throws Unavailable {
+    public static Endpoint open(String role, ConnectionSpec spec, SecretKeyring keyring) throws Unavailable {
         if (spec == null || spec.jdbcUrl() == null) {
             throw new Unavailable("the job has no " + role + " connection");
         }
@@ -36,7 +36,7 @@ final class Endpoint {
     }
 
     /** A session labelled (in pg_stat_activity) with what it is for. */
-    Connection borrow(SessionPool sessions, String label) throws Unavailable {
+    public Connection borrow(SessionPool sessions, String label) throws Unavailable {
         try {
             return sessions.borrow(spec.jdbcUrl(), spec.username(), password, label);
         } catch (SQLException e) {
@@ -45,7 +45,7 @@ final class Endpoint {
     }
 
     /** Gives the session back; only one whose work ended normally ({@code reusable}) serves again. */
-    void release(SessionPool sessions, Connection connection, boolean reusable) {
+    public void release(SessionPool sessions, Connection connection, boolean reusable) {
         sessions.release(spec.jdbcUrl(), spec.username(), password, connection, reusable);
     }
 
@@ -58,8 +58,13 @@ final class Endpoint {
         }
     }
 
+    /** The opened password, for a process that connects by itself (libpq's PGPASSWORD); null when none. */
+    public String password() {
+        return password;
+    }
+
     /** The message without the password in it. */
-    String scrub(String message) {
+    public String scrub(String message) {
         if (message == null || password == null || password.isEmpty()) {
             return message;
         }
@@ -67,7 +72,7 @@ final class Endpoint {
     }
 
     /** The run cannot reach one of its connections; the message is safe to publish. */
-    static final class Unavailable extends Exception {
+    public static final class Unavailable extends Exception {
         Unavailable(String message) {
             super(message, null, false, false);
         }

@@ -28,12 +28,12 @@ import org.jboss.logging.Logger;
 
 import io.jobplane.events.payload.ConnectionSpec;
 import io.jobplane.events.payload.LaunchCommand;
-import io.jobplane.events.payload.SealedValue;
 import io.jobplane.events.payload.StepPackageSpec;
 import io.jobplane.events.payload.TaskSpec;
 import io.jobplane.events.secret.Masking;
 import io.jobplane.events.secret.SecretKeyring;
 import io.jobplane.worker.config.StepsConfig;
+import io.jobplane.worker.executor.Endpoint;
 import io.jobplane.worker.executor.JobExecutor;
 import io.jobplane.worker.executor.RunControl;
 import io.jobplane.worker.executor.RunOutcome;
@@ -85,15 +85,17 @@ public class StepsJobExecutor implements JobExecutor {
             tasks.add(new TaskSpec("step:" + step, tasks.size(), step));
         }
         Map<String, String> secrets = new HashMap<>();
-        String password;
+        Endpoint database;
         try {
             if (pkg.secrets() != null) {
                 pkg.secrets().forEach((name, sealed) -> secrets.put(name, keyring.open(sealed)));
             }
-            password = open(run.destination() == null ? null : run.destination().password());
-        } catch (RuntimeException e) {
+            boolean hasDatabase = run.destination() != null && run.destination().jdbcUrl() != null;
+            database = hasDatabase ? Endpoint.open("destination", run.destination(), keyring) : null;
+        } catch (RuntimeException | Endpoint.Unavailable e) {
             return TaskSequence.unavailable(run, control, tasks, "SECRETS_UNAVAILABLE", "cannot open the job's secrets: " + e.getMessage());
         }
+        String password = database == null ? null : database.password();
         List<String> masked = new ArrayList<>(secrets.values());
         if (password != null) {
             masked.add(password);
@@ -101,7 +103,7 @@ public class StepsJobExecutor implements JobExecutor {
         control.progress(null, "step package version " + pkg.version() + " (" + pkg.sha256().substring(0, 12) + "…), "
                 + tasks.size() + " steps");
         try (StepPackageFiles files = StepPackageFiles.unpack(run.runId(), pkg.content(), pkg.sha256(), pkg.steps())) {
-            Step context = new Step(run, control, files, environment(run, pkg, secrets, password), masked, password);
+            Step context = new Step(run, control, files, environment(run, pkg, secrets, password), masked, database);
             TaskSequence sequence = new TaskSequence(run, control);
             try {
                 for (TaskSpec task : tasks) {
@@ -114,10 +116,6 @@ public class StepsJobExecutor implements JobExecutor {
         } catch (IOException e) {
             return TaskSequence.unavailable(run, control, tasks, "STEP_PACKAGE_INVALID", e.getMessage());
         }
-    }
-
-    private String open(SealedValue sealed) {
-        return sealed == null ? null : keyring.open(sealed);
     }
 
     private static RunOutcome failed(RunControl control, String code, String why) {
@@ -171,17 +169,18 @@ public class StepsJobExecutor implements JobExecutor {
         private final StepPackageFiles files;
         private final Map<String, String> environment;
         private final List<String> secrets;
-        private final String password;
+        /** The job's destination database; null when it names none. */
+        private final Endpoint database;
         private Connection connection;
 
         Step(LaunchCommand run, RunControl control, StepPackageFiles files, Map<String, String> environment,
-                List<String> secrets, String password) {
+                List<String> secrets, Endpoint database) {
             this.run = run;
             this.control = control;
             this.files = files;
             this.environment = environment;
             this.secrets = secrets;
-            this.password = password;
+            this.database = database;
         }
 
         TaskResult run(TaskSpec task) {
@@ -202,17 +201,16 @@ public class StepsJobExecutor implements JobExecutor {
         }
 
         private TaskResult sql(TaskSpec task, Path file) {
-            ConnectionSpec db = run.destination();
-            if (db == null || db.jdbcUrl() == null) {
+            if (database == null) {
                 return TaskResult.invalid("step " + task.query() + " is SQL, and the job names no destination connection to run it on");
             }
             String script;
             try {
                 script = Files.readString(file, StandardCharsets.UTF_8);
                 if (connection == null) {
-                    connection = sessions.borrow(db.jdbcUrl(), db.username(), password, "jobplane run " + run.runId());
+                    connection = database.borrow(sessions, "jobplane run " + run.runId());
                 }
-            } catch (IOException | SQLException e) {
+            } catch (IOException | Endpoint.Unavailable e) {
                 return TaskResult.failed(mask(e.getMessage()));
             }
             try (Statement statement = connection.createStatement()) {
@@ -329,7 +327,7 @@ public class StepsJobExecutor implements JobExecutor {
 
         void close(boolean clean) {
             if (connection != null) {
-                sessions.release(run.destination().jdbcUrl(), run.destination().username(), password, connection, clean);
+                database.release(sessions, connection, clean);
             }
         }
     }
