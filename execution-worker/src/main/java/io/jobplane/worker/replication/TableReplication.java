@@ -256,7 +256,8 @@ public final class TableReplication {
         Column column = src.columns.byName().get(check);
         String type = column.type();
         String high = empty ? null : single(destination, "select max(" + quote(check) + ")::text from " + table);
-        boolean hasKey = !keyOf(table).isEmpty();
+        List<String> key = keyOf(table);
+        boolean hasKey = !key.isEmpty();
         // With a key the rows at the high-water mark are read again (merged, so unchanged ones stay
         // untouched): rows stamped with that same value after the last run are not missed.
         String first = high != null ? quote(check) + (hasKey ? " >= " : " > ") + literal(high, type)
@@ -285,7 +286,7 @@ public final class TableReplication {
             } else {
                 stage(table, src.columns.names());
                 copy(select, "pg_temp.jobplane_stage", src.columns.names());
-                n = merge(table, src.columns.names(), keyOf(table));
+                n = merge(table, src.columns.names(), key);
                 execute(destination, "drop table pg_temp.jobplane_stage");
             }
             written += n;
@@ -328,11 +329,7 @@ public final class TableReplication {
     }
 
     private List<String> keyOf(String table) throws SQLException {
-        try (Statement st = destination.createStatement();
-                ResultSet rs = st.executeQuery("select '" + table.replace("'", "''") + "'::regclass::oid")) {
-            rs.next();
-            return Columns.of(destination, rs.getLong(1)).primaryKey();
-        }
+        return Columns.of(destination, oidOf(table)).primaryKey();
     }
 
     /** The source rows as the destination takes them: strings cut to fit with auto_truncate_strings. */
