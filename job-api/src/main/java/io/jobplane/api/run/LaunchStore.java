@@ -39,7 +39,8 @@ class LaunchStore {
                    j.source_connection_id, s.name as s_name, s.type as s_type, s.jdbc_url as s_jdbc_url,
                    s.username as s_username, s.secrets as s_secrets, s.base_path as s_base_path, s.base_url as s_base_url,
                    s.headers as s_headers, j.properties, j.step_secrets,
-                   (select max(v.version) from api.job_source v where v.job_id = j.id) as source_version,
+                   case when j.type = 'STEPS'
+                        then (select max(v.version) from api.job_source v where v.job_id = j.id) end as source_version,
                    coalesce((select json_agg(json_build_array(t.id, t.task_index, t.query, t.is_active)
                                              order by t.task_index)
                                from api.task t where t.job_id = j.id), '[]') as tasks,
