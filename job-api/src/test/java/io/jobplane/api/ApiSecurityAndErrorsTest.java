@@ -9,13 +9,19 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
+
+import io.jobplane.api.security.VerifiedTokens;
 
 import io.jobplane.stack.DevTokens;
 import io.jobplane.stack.JobplaneTestResource;
@@ -27,6 +33,9 @@ import io.restassured.http.ContentType;
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
 class ApiSecurityAndErrorsTest {
+
+    @Inject
+    VerifiedTokens verifiedTokens;
 
     @Test
     void requestsWithoutAValidTokenAre401WithAJsonError() {
@@ -51,6 +60,29 @@ class ApiSecurityAndErrorsTest {
                     .body("error_code", equalTo("UNAUTHENTICATED"));
         }
         given().auth().oauth2(valid).get("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(200);
+    }
+
+    @Test
+    void aVerifiedTokenIsNotVerifiedAgainUntilItExpires() {
+        String ws = uniqueWorkspace();
+        var key = TestInfrastructure.shared().keys().privateKey();
+        String shortLived = DevTokens.builder(key).subject("x").workspace(ws, "admin")
+                .expiresAt(Instant.now().plusSeconds(3)).sign();
+        given().auth().oauth2(shortLived).get("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(200);
+        long hits = verifiedTokens.hits();
+        given().auth().oauth2(shortLived).get("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(200);
+        assertTrue(verifiedTokens.hits() > hits, "the second request with the same token is answered from the cache");
+
+        // Another signature on the same claims is a different token: verified, and refused.
+        String forged = shortLived.substring(0, shortLived.lastIndexOf('.') + 1) + "AAAA"
+                + shortLived.substring(shortLived.lastIndexOf('.') + 5);
+        given().auth().oauth2(forged).get("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(401);
+
+        // Once the token expires, the cache does not keep it alive.
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> given().auth()
+                .oauth2(shortLived).get("/api/v1/workspaces/{ws}/jobs", ws).statusCode() == 401);
+        given().auth().oauth2(shortLived).get("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(401)
+                .body("error_code", equalTo("UNAUTHENTICATED"));
     }
 
     @Test
