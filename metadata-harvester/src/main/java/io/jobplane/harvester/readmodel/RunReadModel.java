@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BinaryOperator;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,9 +32,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Writes run events into {@code runs.run}, {@code runs.task_run} and {@code runs.run_log}. Every
  * write is an upsert that only moves a status forward (see the rank functions in the migration) and
  * only fills fields that are still empty, so duplicates and out-of-order delivery give the same rows.
- * A batch of events is written in a few multi-row statements ({@link Changes}): one per "round",
- * where round n holds the n-th change of every run (or task) in the batch, so no statement touches
- * a row twice and every row still sees its changes in event order.
+ * A batch of events is written in one multi-row statement per table ({@link Changes}): the changes
+ * a batch holds for one run (or task) are first folded into one row by the same rules the upserts
+ * apply, so every row is written once per batch and ends as if its changes had come one by one.
  */
 @ApplicationScoped
 public class RunReadModel {
@@ -133,11 +134,13 @@ public class RunReadModel {
     /** Writes the batch's changes: runs first (task rows and log lines refer to them), then tasks, logs, open tasks. */
     public Uni<Void> apply(SqlClient sql, Changes changes) {
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (List<RunRow> round : rounds(changes.runRows(), r -> r.runId)) {
-            chain = chain.chain(() -> sql.preparedQuery(UPSERT_RUNS).execute(runTuple(round)).replaceWithVoid());
+        List<RunRow> runs = folded(changes.runRows(), r -> r.runId, RunRow::then);
+        if (!runs.isEmpty()) {
+            chain = chain.chain(() -> sql.preparedQuery(UPSERT_RUNS).execute(runTuple(runs)).replaceWithVoid());
         }
-        for (List<TaskRow> round : rounds(changes.tasks, t -> t.runId() + '\n' + t.taskId())) {
-            chain = chain.chain(() -> sql.preparedQuery(UPSERT_TASKS).execute(taskTuple(round)).replaceWithVoid());
+        List<TaskRow> tasks = folded(changes.tasks, t -> t.runId() + '\n' + t.taskId(), TaskRow::then);
+        if (!tasks.isEmpty()) {
+            chain = chain.chain(() -> sql.preparedQuery(UPSERT_TASKS).execute(taskTuple(tasks)).replaceWithVoid());
         }
         if (!changes.logs.isEmpty()) {
             chain = chain.chain(() -> sql.preparedQuery(INSERT_LOGS).execute(logTuple(changes.logs)).replaceWithVoid());
@@ -149,18 +152,20 @@ public class RunReadModel {
         return chain;
     }
 
-    /** Round n holds the n-th row of every key, in the order the rows were added. */
-    private static <T> List<List<T>> rounds(List<T> rows, Function<T, String> key) {
-        Map<String, Integer> seen = new HashMap<>();
-        List<List<T>> rounds = new ArrayList<>();
-        for (T row : rows) {
-            int n = seen.merge(key.apply(row), 1, Integer::sum) - 1;
-            if (n == rounds.size()) {
-                rounds.add(new ArrayList<>());
-            }
-            rounds.get(n).add(row);
-        }
-        return rounds;
+    /** One row per key: each key's rows, in the order they were added, folded into the first. */
+    private static <T> List<T> folded(List<T> rows, Function<T, String> key, BinaryOperator<T> then) {
+        Map<String, T> byKey = new LinkedHashMap<>();
+        rows.forEach(row -> byKey.merge(key.apply(row), row, then));
+        return new ArrayList<>(byKey.values());
+    }
+
+    /** The later of two values of a field the same attempt fills only while empty, across attempts: the newer attempt's. */
+    private static <V> V byAttempt(int earlier, V before, int later, V after) {
+        return later > earlier ? after : later < earlier ? before : before != null ? before : after;
+    }
+
+    private static <V> V firstNonNull(V before, V after) {
+        return before != null ? before : after;
     }
 
     private static Tuple runTuple(List<RunRow> rows) {
@@ -328,7 +333,35 @@ public class RunReadModel {
                 Instant startedAt, Instant finishedAt) {
             this(runId, taskId, index, attempt, status, rows, error, startedAt, finishedAt, null, null);
         }
+
+        /** This row followed by {@code later}, as {@code UPSERT_TASKS} would leave it. */
+        TaskRow then(TaskRow later) {
+            if (later.attempt > attempt) {
+                return later;
+            }
+            if (later.attempt < attempt) {
+                return this;
+            }
+            return new TaskRow(runId, taskId, later.index, attempt,
+                    TASK_RANK.getOrDefault(later.status, -1) > TASK_RANK.getOrDefault(status, -1) ? later.status : status,
+                    firstNonNull(rows, later.rows), firstNonNull(error, later.error),
+                    firstNonNull(startedAt, later.startedAt), firstNonNull(finishedAt, later.finishedAt),
+                    greatest(rowsProcessed, later.rowsProcessed), greatest(bytesProcessed, later.bytesProcessed));
+        }
+
+        private static Long greatest(Long a, Long b) {
+            if (a == null || b == null) {
+                return a == null ? b : a;
+            }
+            return Long.valueOf(Math.max(a, b));
+        }
     }
+
+    /** {@code runs.status_rank} and {@code runs.task_status_rank} of the migrations. */
+    private static final Map<String, Integer> RUN_RANK = Map.of("QUEUED", 0, "RUNNING", 1, "CANCELLING", 2,
+            "SUCCESS", 3, "FAILED", 3, "STOPPED", 3);
+    private static final Map<String, Integer> TASK_RANK = Map.of("PENDING", 0, "RUNNING", 1, "SKIPPED", 2,
+            "STOPPED", 3, "SUCCESS", 4, "FAILED", 4);
 
     /** One event's contribution to a run row; fields left null change nothing. */
     private static final class RunRow {
@@ -400,6 +433,25 @@ public class RunReadModel {
         RunRow cancelledBy(String who) {
             cancelledBy = who;
             return this;
+        }
+
+        /** This row followed by {@code later}, as {@code UPSERT_RUNS} would leave it. */
+        RunRow then(RunRow later) {
+            int a = attempt;
+            int b = later.attempt;
+            String merged = b > a ? later.status : b < a ? status
+                    : RUN_RANK.getOrDefault(later.status, -1) > RUN_RANK.getOrDefault(status, -1) ? later.status : status;
+            RunRow row = new RunRow(runId, workspace, Math.max(a, b), merged)
+                    .job(firstNonNull(jobId, later.jobId), firstNonNull(jobName, later.jobName))
+                    .trigger(b > a ? firstNonNull(later.trigger, trigger) : firstNonNull(trigger, later.trigger))
+                    .queuedAt(firstNonNull(queuedAt, later.queuedAt))
+                    .executionDate(firstNonNull(executionDate, later.executionDate))
+                    .cancelledBy(firstNonNull(cancelledBy, later.cancelledBy))
+                    .startedAt(byAttempt(a, startedAt, b, later.startedAt))
+                    .finishedAt(byAttempt(a, finishedAt, b, later.finishedAt))
+                    .error(byAttempt(a, error, b, later.error), byAttempt(a, errorCode, b, later.errorCode))
+                    .worker(byAttempt(a, workerId, b, later.workerId));
+            return row;
         }
     }
 
