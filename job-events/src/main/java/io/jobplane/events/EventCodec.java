@@ -1,6 +1,10 @@
 package io.jobplane.events;
 
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -55,6 +59,33 @@ public final class EventCodec {
             throw new MalformedEventException("event " + event.id() + " has no data");
         }
         return event;
+    }
+
+    /**
+     * The envelope's {@code type}, read without decoding the rest (its data in particular), so a
+     * consumer can pass over the events it does not follow cheaply; null when the text is not a JSON
+     * object with a string type ({@link #decode} says what is wrong with it).
+     */
+    public static String type(String json) {
+        if (json == null) {
+            return null;
+        }
+        try (JsonParser parser = MAPPER.getFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("type".equals(name)) {
+                    return value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                }
+                parser.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     static JsonNode toTree(Object payload) {

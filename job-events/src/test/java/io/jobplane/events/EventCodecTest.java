@@ -53,4 +53,16 @@ class EventCodecTest {
         CloudEvent event = EventCodec.decode(json);
         assertThrows(MalformedEventException.class, () -> event.dataAs(TaskFinished.class));
     }
+
+    @Test
+    void theTypeIsReadWithoutDecodingTheRestWhereverItStands() {
+        TaskFinished finished = new TaskFinished("run-1", 1, "acme", "task-1", 0, TaskStatus.SUCCESS, 42L, null,
+                Instant.parse("2026-01-02T03:04:05.123Z"));
+        assertEquals(EventTypes.TASK_FINISHED,
+                EventCodec.type(EventCodec.encode(CloudEvent.of("/w", EventTypes.TASK_FINISHED, "run-1", finished))));
+        assertEquals("t", EventCodec.type("{\"data\":{\"type\":\"inner\",\"x\":[1,{\"type\":2}]},\"type\":\"t\"}"));
+        for (String unreadable : List.of("", "not json", "[1]", "{\"type\":3}", "{\"id\":\"e\"}", "{\"type\":")) {
+            assertEquals(null, EventCodec.type(unreadable), unreadable);
+        }
+    }
 }

@@ -15,4 +15,12 @@ public interface OutboxConfig {
     /** Records relayed per transaction. */
     @WithDefault("500")
     int batchSize();
+
+    /**
+     * The relay vacuums {@code api.outbox} itself after this many relayed rows (at most once a
+     * second): every relayed row is a dead one, the relay reads the table from its oldest row, and
+     * autovacuum visits a database at most once a minute; 0 leaves it to autovacuum.
+     */
+    @WithDefault("20000")
+    int vacuumEvery();
 }

@@ -1,8 +1,10 @@
 package io.jobplane.api.outbox;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -31,7 +33,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * transaction that only ends after Kafka acknowledged every record: a broker outage rolls the
  * transaction back and the rows wait for the next attempt, so an acknowledged launch is never lost.
  * A transaction-scoped advisory lock lets one replica relay at a time, which keeps each run's
- * records in the order they were written.
+ * records in the order they were written. A batch is taken with one statement (delete … returning):
+ * the rows are gone only if the transaction commits. Relayed rows are dead rows the next batch would
+ * step over, so the relay vacuums the table after every {@code jobplane.outbox.vacuum-every} rows.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -39,6 +43,10 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     /** Arbitrary, fixed: identifies the relay's advisory lock among all of the database's. */
     private static final long RELAY_LOCK = 0x6a6f62706c616e65L;
+    /** The oldest rows, taken out of the table; they come back if the transaction does not commit. */
+    private static final String TAKE = """
+            delete from api.outbox where id in (select id from api.outbox order by id limit $1)
+            returning id, topic, message_key, payload""";
 
     private final Pool pool;
     private final MutinyEmitter<String> emitter;
@@ -47,6 +55,9 @@ public class OutboxRelay {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean pending = new AtomicBoolean();
     private volatile long timerId = -1;
+    private final AtomicLong relayedSinceVacuum = new AtomicLong();
+    private final AtomicBoolean vacuuming = new AtomicBoolean();
+    private volatile long lastVacuum;
 
     public OutboxRelay(Pool pool, @Channel("outbox") MutinyEmitter<String> emitter, Vertx vertx, OutboxConfig config) {
         this.pool = pool;
@@ -75,6 +86,7 @@ public class OutboxRelay {
         drainBatch().subscribe().with(
                 relayed -> {
                     draining.set(false);
+                    vacuumIfDue(relayed);
                     if (relayed >= config.batchSize() || pending.get()) {
                         nudge();
                     }
@@ -96,23 +108,34 @@ public class OutboxRelay {
     }
 
     private Uni<Integer> relayBatch(SqlConnection connection) {
-        return connection.preparedQuery("select id, topic, message_key, payload from api.outbox order by id limit $1")
-                .execute(Tuple.of(config.batchSize()))
+        return connection.preparedQuery(TAKE).execute(Tuple.of(config.batchSize()))
                 .chain(rows -> {
-                    List<Long> ids = new ArrayList<>();
-                    List<Uni<Void>> sends = new ArrayList<>();
-                    for (Row row : rows) {
-                        ids.add(row.getLong("id"));
-                        sends.add(publish(row.getString("topic"), row.getString("message_key"), row.getString("payload")));
-                    }
-                    if (ids.isEmpty()) {
+                    List<Row> taken = new ArrayList<>();
+                    rows.forEach(taken::add);
+                    if (taken.isEmpty()) {
                         return Uni.createFrom().item(0);
                     }
-                    return Uni.join().all(sends).andFailFast()
-                            .chain(() -> connection.preparedQuery("delete from api.outbox where id = any($1)")
-                                    .execute(Tuple.of(ids.toArray(new Long[0]))))
-                            .map(deleted -> ids.size());
+                    taken.sort(Comparator.comparingLong(row -> row.getLong("id")));
+                    List<Uni<Void>> sends = new ArrayList<>();
+                    for (Row row : taken) {
+                        sends.add(publish(row.getString("topic"), row.getString("message_key"), row.getString("payload")));
+                    }
+                    return Uni.join().all(sends).andFailFast().replaceWith(taken.size());
                 });
+    }
+
+    /** Vacuums the table once enough relayed rows lie dead in it; one at a time, at most once a second. */
+    private void vacuumIfDue(int relayed) {
+        if (config.vacuumEvery() <= 0 || relayedSinceVacuum.addAndGet(relayed) < config.vacuumEvery()
+                || System.currentTimeMillis() - lastVacuum < 1_000 || !vacuuming.compareAndSet(false, true)) {
+            return;
+        }
+        relayedSinceVacuum.set(0);
+        lastVacuum = System.currentTimeMillis();
+        pool.query("vacuum api.outbox").execute().subscribe().with(done -> vacuuming.set(false), failure -> {
+            vacuuming.set(false);
+            LOG.debugf("outbox vacuum skipped: %s", failure.getMessage());
+        });
     }
 
     private Uni<Void> publish(String topic, String key, String payload) {

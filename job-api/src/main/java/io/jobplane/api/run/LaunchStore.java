@@ -61,7 +61,7 @@ class LaunchStore {
                                    requested_by, state, execution_date, parameters, task_ids, dispatched_at, source_version,
                                    backfill_id)
               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $18, $19)
-              on conflict on constraint run_idempotency_unique do nothing
+              on conflict (workspace, job_id, idempotency_key) where idempotency_key is not null do nothing
               returning id),
             o as (
               insert into api.outbox (topic, message_key, payload, created_at)

@@ -60,13 +60,22 @@ public class RunSupervisor {
     /** Arbitrary, fixed: identifies the sweeper's advisory lock among all of the database's. */
     private static final long SWEEPER_LOCK = 727_003L;
     private static final String ACTIVE = RunState.ACTIVE_SQL;
+    /** The run events supervision reads; it passes over the others without decoding them. */
+    private static final Set<String> FOLLOWED = Set.of(EventTypes.RUN_HEARTBEAT, EventTypes.RUN_STARTED,
+            EventTypes.RUN_FINISHED);
 
+    /**
+     * The active states, bound as a parameter where one run is changed by id: spelled out in the
+     * text, they match the partial index of active runs, and the generic plan of the prepared
+     * statement scanned that whole index instead of looking the run up by its key.
+     */
+    private static final String[] ACTIVE_STATES = RunState.ACTIVE.stream().map(Enum::name).toArray(String[]::new);
     private static final String HOLDERS = "select id, attempt, worker_id from api.run where id = any($1) and state in " + ACTIVE;
     private static final String SEEN = """
             update api.run set last_seen_at = now(), worker_id = coalesce(worker_id, $3),
                    state = case when $4 and state = 'DISPATCHED' then 'RUNNING' else state end,
                    started_at = case when $4 then coalesce(started_at, $5) else started_at end
-             where id = $1 and attempt = $2 and state in""" + " " + ACTIVE;
+             where id = $1 and attempt = $2 and state = any($6::text[])""";
     /**
      * Ends the run (once: only an active run changes) and, when it succeeded, marks its job satisfied
      * in every workflow it triggers that has not fired since the run ended — in one statement, so a
@@ -76,8 +85,7 @@ public class RunSupervisor {
             with f as (
               update api.run set state = $3, finished_at = $4, error_code = $5, worker_id = coalesce(worker_id, $6),
                      started_at = coalesce(started_at, $7), last_seen_at = now()
-               where id = $1 and attempt = $2 and state in""" + " " + ACTIVE + """
-
+               where id = $1 and attempt = $2 and state = any($8::text[])
               returning workspace, job_id, id, state, finished_at),
             t as (
               insert into api.workflow_trigger_state (workflow_id, trigger_job_id, run_id, succeeded_at)
@@ -115,6 +123,10 @@ public class RunSupervisor {
         Map<Attempt, Seen> seen = new LinkedHashMap<>();
         List<RunFinished> finished = new ArrayList<>();
         for (String value : values) {
+            String type = EventCodec.type(value);
+            if (type != null && !FOLLOWED.contains(type)) {
+                continue; // task events and log lines: metadata-harvester's, not supervision's
+            }
             try {
                 read(EventCodec.decode(value), seen, finished);
             } catch (MalformedEventException | IllegalArgumentException e) {
@@ -192,7 +204,7 @@ public class RunSupervisor {
                     return;
                 }
                 updates.add(Tuple.of(attempt.runId(), attempt.attempt(), s.workerId(), s.started(),
-                        s.startedAt() == null ? null : s.startedAt().atOffset(java.time.ZoneOffset.UTC)));
+                        s.startedAt() == null ? null : s.startedAt().atOffset(java.time.ZoneOffset.UTC), ACTIVE_STATES));
             });
             Uni<Void> updated = updates.isEmpty() ? Uni.createFrom().voidItem()
                     : pool.preparedQuery(SEEN).executeBatch(updates).replaceWithVoid();
@@ -221,7 +233,8 @@ public class RunSupervisor {
             Instant startedAt = started == null ? null : started.startedAt();
             return Tuple.from(new Object[] { runId, f.attempt(), f.status().name(),
                     (f.finishedAt() == null ? Instant.now() : f.finishedAt()).atOffset(java.time.ZoneOffset.UTC),
-                    f.errorCode(), f.workerId(), startedAt == null ? null : startedAt.atOffset(java.time.ZoneOffset.UTC) });
+                    f.errorCode(), f.workerId(), startedAt == null ? null : startedAt.atOffset(java.time.ZoneOffset.UTC),
+                    ACTIVE_STATES });
         }).toList();
         Set<String> workspaces = new LinkedHashSet<>();
         Set<UUID> workflows = new LinkedHashSet<>();
