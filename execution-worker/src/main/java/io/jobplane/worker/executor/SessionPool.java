@@ -22,8 +22,10 @@ import org.jboss.logging.Logger;
  * Keeps idle PostgreSQL sessions per destination (URL, user, password) so a run does not open — and
  * the database does not fork — a new session each time. A session goes back only after a task
  * ended normally; one that was cancelled, timed out or failed is closed, so no run inherits another
- * run's half-done state. Returned sessions are reset ({@code DISCARD ALL}) and idle ones close after
- * a minute.
+ * run's half-done state. Returned sessions are reset ({@code DISCARD ALL}, which also sets their
+ * application name back to the {@code jobplane} they were opened with) and idle ones close after a
+ * minute. A session idle for less than a second is handed out without a validity round trip: it was
+ * in use then.
  */
 @ApplicationScoped
 public class SessionPool {
@@ -31,6 +33,8 @@ public class SessionPool {
     private static final Logger LOG = Logger.getLogger(SessionPool.class);
     private static final int IDLE_PER_DESTINATION = 16;
     private static final long IDLE_MILLIS = 60_000;
+    private static final long TRUSTED_IDLE_MILLIS = 1_000;
+    private static final String IDLE_NAME = "jobplane";
 
     private final Map<Key, Deque<Idle>> idle = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -59,7 +63,8 @@ public class SessionPool {
                 break;
             }
             try {
-                if (candidate.connection().isValid(2)) {
+                boolean recent = System.currentTimeMillis() - candidate.since() < TRUSTED_IDLE_MILLIS;
+                if (recent || candidate.connection().isValid(2)) {
                     candidate.connection().setClientInfo("ApplicationName", applicationName);
                     return candidate.connection();
                 }
@@ -75,9 +80,11 @@ public class SessionPool {
         if (password != null) {
             props.setProperty("password", password);
         }
-        props.setProperty("ApplicationName", applicationName);
+        props.setProperty("ApplicationName", IDLE_NAME);
         props.setProperty("connectTimeout", "10");
-        return DriverManager.getConnection(url, props);
+        Connection connection = DriverManager.getConnection(url, props);
+        connection.setClientInfo("ApplicationName", applicationName);
+        return connection;
     }
 
     /**
@@ -114,7 +121,6 @@ public class SessionPool {
             try (var st = connection.createStatement()) {
                 st.execute("DISCARD ALL");
             }
-            connection.setClientInfo("ApplicationName", "jobplane idle");
         } catch (SQLException e) {
             closeQuietly(connection);
             return;
