@@ -48,9 +48,12 @@ public final class ServiceProcess extends ManagedProcess {
         }
         // A fixed heap with a large young generation: a service's garbage is almost all per request
         // or per event, so a roomy eden means few, short collections (a growing 64 MB heap paused
-        // every ~50 ms under load and ran full collections).
+        // every ~50 ms under load and ran full collections). Compiled code stays compiled: Java 17's
+        // code-cache sweeper flushed a service's hot methods while it idled between bursts, and it
+        // then spent up to half its CPU compiling them again under the next load (the option is
+        // gone from later JDKs, whose code cache has no sweeper; they ignore it).
         List<String> command = new ArrayList<>(List.of(Processes.javaBinary(), "-Xms384m", "-Xmx384m", "-Xmn192m",
-                "-XX:+UseSerialGC"));
+                "-XX:+UseSerialGC", "-XX:+IgnoreUnrecognizedVMOptions", "-XX:-UseCodeCacheFlushing"));
         Map<String, String> props = new TreeMap<>(systemProperties);
         props.put("quarkus.http.port", String.valueOf(httpPort));
         props.putIfAbsent("quarkus.http.host", "127.0.0.1");

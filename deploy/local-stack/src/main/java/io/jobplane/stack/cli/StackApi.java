@@ -42,6 +42,11 @@ final class StackApi {
         return stack;
     }
 
+    /** The bearer token the bench uses. */
+    String token() {
+        return token;
+    }
+
     String url() {
         return api;
     }
