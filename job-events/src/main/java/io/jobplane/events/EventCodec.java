@@ -1,7 +1,11 @@
 package io.jobplane.events;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -35,6 +39,26 @@ public final class EventCodec {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("event cannot be serialised: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * The text of {@code encode(CloudEvent.of(source, type, subject, payload))}, written in one pass:
+     * the payload is not first turned into a tree (for producers that only send, like the worker).
+     */
+    public static String encode(String source, String type, String subject, Object payload) {
+        try {
+            return MAPPER.writeValueAsString(new Envelope(CloudEvent.SPEC_VERSION, UUID.randomUUID().toString(),
+                    Objects.requireNonNull(source, "source"), Objects.requireNonNull(type, "type"), subject, Instant.now(),
+                    "application/json", payload));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("event cannot be serialised: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** {@link CloudEvent}'s fields, in its order, with the payload as it is. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record Envelope(String specversion, String id, String source, String type, String subject, Instant time,
+            String datacontenttype, Object data) {
     }
 
     /**

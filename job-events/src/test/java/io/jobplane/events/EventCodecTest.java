@@ -65,4 +65,18 @@ class EventCodecTest {
             assertEquals(null, EventCodec.type(unreadable), unreadable);
         }
     }
+
+    @Test
+    void writingAnEventInOnePassGivesTheTextOfTheEnvelope() {
+        TaskFinished finished = new TaskFinished("run-1", 1, "acme", "task-1", 0, TaskStatus.FAILED, null, "boom \"x\" ü",
+                Instant.parse("2026-01-02T03:04:05.123Z"));
+        CloudEvent viaTree = CloudEvent.of("/w", EventTypes.TASK_FINISHED, "run-1", finished);
+        String direct = EventCodec.encode("/w", EventTypes.TASK_FINISHED, "run-1", finished);
+        CloudEvent back = EventCodec.decode(direct);
+        String normalised = EventCodec.encode(new CloudEvent(back.specversion(), viaTree.id(), back.source(), back.type(),
+                back.subject(), viaTree.time(), back.datacontenttype(), back.data()));
+        assertEquals(EventCodec.encode(viaTree), normalised);
+        assertEquals(finished, back.dataAs(TaskFinished.class));
+        assertTrue(!back.id().equals(viaTree.id()) && back.time() != null, direct);
+    }
 }

@@ -134,7 +134,7 @@ public class RunEvents {
     private Message<String> message(String type, String runId, Object payload) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("content-type", CloudEvent.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
-        String json = EventCodec.encode(CloudEvent.of(source, type, runId, payload));
+        String json = EventCodec.encode(source, type, runId, payload);
         return Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(runId).withHeaders(headers).build());
     }

@@ -14,8 +14,6 @@ import io.jobplane.api.job.JobEntity;
 import io.jobplane.api.job.JobStatus;
 import io.jobplane.api.job.JobType;
 import io.jobplane.api.job.TaskEntity;
-import io.jobplane.events.CloudEvent;
-import io.jobplane.events.EventCodec;
 import io.jobplane.events.Topics;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
@@ -155,10 +153,10 @@ class LaunchStore {
     }
 
     /**
-     * Writes a dispatched run with its queued event and launch command; false when a concurrent
+     * Writes a dispatched run with its queued event and launch command (their JSON text); false when a concurrent
      * launch with the same idempotency key got there first (nothing was written).
      */
-    Uni<Boolean> insertDispatched(RunEntity run, CloudEvent queued, CloudEvent command) {
+    Uni<Boolean> insertDispatched(RunEntity run, String queued, String command) {
         Tuple values = Tuple.tuple(List.of(run.id, run.workspace, run.jobId, run.attempt, run.trigger))
                 .addString(run.idempotencyKey)
                 .addOffsetDateTime(run.requestedAt.atOffset(ZoneOffset.UTC))
@@ -168,8 +166,8 @@ class LaunchStore {
                 .addString(run.parameters)
                 .addArrayOfUUID(run.taskIds)
                 .addOffsetDateTime(run.dispatchedAt.atOffset(ZoneOffset.UTC))
-                .addString(Topics.RUN_EVENTS).addString(EventCodec.encode(queued))
-                .addString(Topics.COMMANDS).addString(EventCodec.encode(command))
+                .addString(Topics.RUN_EVENTS).addString(queued)
+                .addString(Topics.COMMANDS).addString(command)
                 .addInteger(run.sourceVersion)
                 .addUUID(run.backfillId);
         return pool.preparedQuery(INSERT_SQL).execute(values)

@@ -172,11 +172,17 @@ public class RunAdmission {
     /** Marks the run dispatched now and returns its launch command, for the caller to write with it. */
     static CloudEvent markDispatched(RunEntity run, JobEntity job, List<TaskEntity> tasks, ConnectionEntity destination,
             ConnectionEntity source, StepPackageSpec steps) {
+        return CloudEvent.of(RunService.SOURCE, EventTypes.LAUNCH, run.id.toString(),
+                dispatch(run, job, tasks, destination, source, steps));
+    }
+
+    /** Marks the run dispatched now and returns the payload of its launch command. */
+    static LaunchCommand dispatch(RunEntity run, JobEntity job, List<TaskEntity> tasks, ConnectionEntity destination,
+            ConnectionEntity source, StepPackageSpec steps) {
         run.state = RunState.DISPATCHED;
         run.dispatchedAt = Instant.now();
         run.notBefore = null;
-        LaunchCommand command = command(run, job, selected(run, tasks), destination, source, steps);
-        return CloudEvent.of(RunService.SOURCE, EventTypes.LAUNCH, run.id.toString(), command);
+        return command(run, job, selected(run, tasks), destination, source, steps);
     }
 
     /** The tasks a run executes: those its launch named, else the job's active ones; in the job's order. */

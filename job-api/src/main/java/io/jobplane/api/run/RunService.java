@@ -27,6 +27,7 @@ import io.jobplane.api.outbox.Outbox;
 import io.jobplane.api.run.LaunchStore.LaunchPlan;
 import io.jobplane.api.security.Caller;
 import io.jobplane.events.CloudEvent;
+import io.jobplane.events.EventCodec;
 import io.jobplane.events.EventTypes;
 import io.jobplane.events.Topics;
 import io.jobplane.events.payload.CancelCommand;
@@ -244,9 +245,13 @@ public class RunService {
             RunOrigin origin) {
         RunEntity run = newRun(caller, plan, idempotencyKey, options, origin);
         run.id = LaunchStore.newRunId();
-        CloudEvent queued = queuedEvent(run, plan.job(), RunAdmission.selected(run, plan.tasks()));
+        // Written straight to text: the hot path skips the JSON trees CloudEvent.of would build.
+        String id = run.id.toString();
+        String queued = EventCodec.encode(SOURCE, EventTypes.RUN_QUEUED, id,
+                queued(run, plan.job(), RunAdmission.selected(run, plan.tasks())));
         return packages.spec(plan.job(), run.sourceVersion)
-                .map(steps -> RunAdmission.markDispatched(run, plan.job(), plan.tasks(), plan.connection(), plan.source(), steps))
+                .map(steps -> EventCodec.encode(SOURCE, EventTypes.LAUNCH, id,
+                        RunAdmission.dispatch(run, plan.job(), plan.tasks(), plan.connection(), plan.source(), steps)))
                 .chain(command -> store.insertDispatched(run, queued, command)).chain(inserted -> inserted
                 ? Uni.createFrom().item(LaunchResult.of(run, false))
                 : winner(caller, plan, idempotencyKey));
@@ -290,10 +295,13 @@ public class RunService {
     }
 
     static CloudEvent queuedEvent(RunEntity run, JobEntity job, List<TaskEntity> tasks) {
+        return CloudEvent.of(SOURCE, EventTypes.RUN_QUEUED, run.id.toString(), queued(run, job, tasks));
+    }
+
+    private static RunQueued queued(RunEntity run, JobEntity job, List<TaskEntity> tasks) {
         List<RunQueued.TaskRef> refs = tasks.stream().map(t -> new RunQueued.TaskRef(t.id.toString(), t.index)).toList();
-        RunQueued queued = new RunQueued(run.id.toString(), run.attempt, run.workspace, job.id.toString(), job.name,
+        return new RunQueued(run.id.toString(), run.attempt, run.workspace, job.id.toString(), job.name,
                 run.trigger, refs, Instant.now(), run.executionDate);
-        return CloudEvent.of(SOURCE, EventTypes.RUN_QUEUED, run.id.toString(), queued);
     }
 
     private static void requireActive(JobEntity job) {
