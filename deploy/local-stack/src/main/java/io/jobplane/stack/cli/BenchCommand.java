@@ -64,10 +64,10 @@ class BenchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = StackApi.JSON;
     private static final String WS = "bench";
 
-    @Option(names = "--runs", defaultValue = "5000", description = "no-op runs to launch (default ${DEFAULT-VALUE})")
+    @Option(names = "--runs", defaultValue = "20000", description = "no-op runs to launch (default ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--warmup", defaultValue = "5000", description = "runs launched and awaited first, not measured, so every JVM has compiled its hot paths (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "20000", description = "runs launched and awaited first, not measured, so every JVM has compiled its hot paths (default ${DEFAULT-VALUE})")
     int warmup;
 
     @Option(names = "--clients", defaultValue = "32", description = "concurrent HTTP clients launching (default ${DEFAULT-VALUE})")
