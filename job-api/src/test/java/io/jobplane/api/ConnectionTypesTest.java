@@ -151,6 +151,35 @@ class ConnectionTypesTest {
                 .statusCode(400).body("error_code", equalTo(code)).body("solution_msg", not(nullValue()));
     }
 
+    @Test
+    void sqlTasksAreReadInTheirDestinationsDialect() {
+        String ws = uniqueWorkspace();
+        String mysql = create(ws, Map.of("name", "shop", "type", "mysql", "host", "db.internal", "database", "shop",
+                "username", "etl", "password", "pw"));
+        String postgres = create(ws, ApiTestSupport.postgresConnection("warehouse", "pw"));
+        // MySQL reads \' as a quote inside the string; PostgreSQL ends the string there and finds one left open.
+        String mysqlTask = "insert into t values ('it\\'s', {{x}})";
+        String jobs = "/api/v1/workspaces/{ws}/jobs";
+
+        String onMysql = as(ws, "editor").body(Map.of("name", "m", "type", "TABLE_TO_TABLE", "destination_connection_id", mysql,
+                "tasks", List.of(Map.of("query", mysqlTask)))).post(jobs, ws).then().statusCode(201).extract().path("job_id");
+        as(ws, "editor").body(Map.of("name", "p", "type", "TABLE_TO_TABLE", "destination_connection_id", postgres,
+                "tasks", List.of(Map.of("query", mysqlTask)))).post(jobs, ws).then().statusCode(400)
+                .body("error_code", equalTo("INVALID_TASK"));
+        String onPostgres = as(ws, "editor").body(Map.of("name", "p", "type", "TABLE_TO_TABLE",
+                "destination_connection_id", postgres, "tasks", List.of(Map.of("query", "select 1")))).post(jobs, ws)
+                .then().statusCode(201).extract().path("job_id");
+
+        as(ws, "editor").body(Map.of("query", mysqlTask)).post(jobs + "/{job}/tasks", ws, onMysql).then().statusCode(201);
+        as(ws, "editor").body(Map.of("query", mysqlTask)).post(jobs + "/{job}/tasks", ws, onPostgres).then().statusCode(400)
+                .body("error_code", equalTo("INVALID_TASK"));
+        // At launch, too, the task is read as MySQL reads it: it names one value, x.
+        as(ws, "operator").body(Map.of("parameters", Map.of("x", "1"))).post(jobs + "/{job}/runs", ws, onMysql)
+                .then().statusCode(202);
+        as(ws, "operator").body(Map.of()).post(jobs + "/{job}/runs", ws, onMysql).then().statusCode(400)
+                .body("error_code", equalTo("UNKNOWN_TEMPLATE_VALUE"));
+    }
+
     private static String create(String ws, Map<String, Object> body) {
         return as(ws, "editor").body(body).post("/api/v1/workspaces/{ws}/connections", ws)
                 .then().statusCode(201).extract().path("connection_id");

@@ -24,6 +24,7 @@ import io.jobplane.api.secret.SealedFields;
 import io.jobplane.api.security.Caller;
 import io.jobplane.api.workspace.Versions;
 import io.jobplane.events.secret.SecretKeyring;
+import io.jobplane.events.sql.SqlTemplate;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -58,7 +59,8 @@ public class JobService {
         return requireConnection(caller.workspace(), "source_connection_id", request.sourceConnectionId(), request.type().source())
                 .chain(() -> requireConnection(caller.workspace(), "destination_connection_id",
                         request.destinationConnectionId(), request.type().destination()))
-                .invoke(() -> tasks.forEach(t -> TaskSyntax.check(request.type(), t.query())))
+                .invoke(destination -> tasks.forEach(t -> TaskSyntax.check(request.type(), t.query(),
+                        SqlTemplate.Dialect.of(destination == null ? null : destination.type))))
                 .chain(() -> ensureNameFree(caller.workspace(), request.name(), null))
                 .chain(() -> persist(caller, request, tasks))
                 .call(view -> audit.record(caller, "job.created", "job", view.jobId(),
@@ -283,12 +285,13 @@ public class JobService {
     }
 
     /** The connection exists in the workspace and is of a kind this end of the job takes. */
-    private static Uni<Void> requireConnection(String workspace, String field, UUID connectionId, JobType.Uses uses) {
+    /** The connection the field names, checked to fit the job type; null when the field is empty and may be. */
+    private static Uni<ConnectionEntity> requireConnection(String workspace, String field, UUID connectionId, JobType.Uses uses) {
         if (connectionId == null) {
             return uses.required() ? Uni.createFrom().failure(ApiException.badRequest("CONNECTION_REQUIRED",
                     field + " is required for this job type",
                     "Send the id of a connection of type " + uses.types() + " (GET .../connections)."))
-                    : Uni.createFrom().voidItem();
+                    : Uni.createFrom().nullItem();
         }
         if (!uses.allowed()) {
             return Uni.createFrom().failure(ApiException.badRequest("SETTING_NOT_APPLICABLE",
@@ -304,8 +307,7 @@ public class JobService {
                                 field + " names a " + c.type + " connection, but this job type needs one of " + uses.types(),
                                 "Use a connection of type " + uses.types() + ".");
                     }
-                })
-                .replaceWithVoid();
+                });
     }
 
     private static Uni<Void> ensureNameFree(String workspace, String name, UUID self) {

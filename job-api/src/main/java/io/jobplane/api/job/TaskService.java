@@ -10,9 +10,11 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.jobplane.api.audit.Audit;
+import io.jobplane.api.connection.ConnectionEntity;
 import io.jobplane.api.error.ApiException;
 import io.jobplane.api.run.RunActivity;
 import io.jobplane.api.security.Caller;
+import io.jobplane.events.sql.SqlTemplate;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -50,7 +52,8 @@ public class TaskService {
     @WithTransaction
     public Uni<JobView.TaskView> add(Caller caller, UUID jobId, TaskChange.Add add) {
         return editable(caller, jobId).invoke(TaskService::requireTasksApply)
-                .invoke(job -> TaskSyntax.check(job.type, add.query())).chain(job -> TaskEntity.ofJob(job.id).chain(tasks -> {
+                .call(job -> dialect(job).invoke(d -> TaskSyntax.check(job.type, add.query(), d)))
+                .chain(job -> TaskEntity.ofJob(job.id).chain(tasks -> {
             int at = add.index() == null ? tasks.size() : add.index();
             requireIndex(at, tasks.size() + 1);
             TaskEntity task = new TaskEntity();
@@ -69,11 +72,11 @@ public class TaskService {
 
     @WithTransaction
     public Uni<JobView.TaskView> update(Caller caller, UUID jobId, UUID taskId, TaskChange.Update change) {
-        return editable(caller, jobId).chain(job -> TaskEntity.ofJob(job.id).chain(tasks -> {
+        return editable(caller, jobId).chain(job -> dialect(job).chain(dialect -> TaskEntity.ofJob(job.id).chain(tasks -> {
             TaskEntity task = find(tasks, taskId);
             Map<String, Object> changed = new LinkedHashMap<>();
             if (change.query() != null && !change.query().equals(task.query)) {
-                TaskSyntax.check(job.type, change.query());
+                TaskSyntax.check(job.type, change.query(), dialect);
                 task.query = change.query();
                 changed.put("query", "(changed)");
             }
@@ -87,7 +90,16 @@ public class TaskService {
                 changed.put("index", change.index());
             }
             return touched(caller, job, "task.updated", task, changed).map(ignored -> JobView.TaskView.of(task));
-        }));
+        })));
+    }
+
+    /** The dialect of the job's destination, in which its SQL tasks are read. */
+    private static Uni<SqlTemplate.Dialect> dialect(JobEntity job) {
+        if (job.destinationConnectionId == null) {
+            return Uni.createFrom().item(SqlTemplate.Dialect.POSTGRESQL);
+        }
+        return ConnectionEntity.findInWorkspace(job.workspace, job.destinationConnectionId)
+                .map(c -> SqlTemplate.Dialect.of(c == null ? null : c.type));
     }
 
     @WithTransaction

@@ -26,9 +26,12 @@ public final class TaskSyntax {
     private TaskSyntax() {
     }
 
-    /** Refuses (400 INVALID_TASK) a task a job of this type could not run. */
-    public static void check(JobType type, String query) {
-        String problem = problem(type, query);
+    /**
+     * Refuses (400 INVALID_TASK) a task a job of this type could not run; SQL is read in the dialect
+     * of the destination (MySQL's quotes and escapes on a MySQL connection).
+     */
+    public static void check(JobType type, String query, SqlTemplate.Dialect dialect) {
+        String problem = problem(type, query, dialect);
         if (problem != null) {
             throw ApiException.badRequest("INVALID_TASK", problem, switch (type) {
                 case LOAD_FOLDER -> "Write the task as REPLICATE [Table] FROM 'folder/files-*.csv' WITH Format='CSV',"
@@ -42,8 +45,8 @@ public final class TaskSyntax {
         }
     }
 
-    /** What is wrong with a stored task, or null. */
-    public static String problem(JobType type, String query) {
+    /** What is wrong with a stored task, read in the destination's dialect, or null. */
+    public static String problem(JobType type, String query, SqlTemplate.Dialect dialect) {
         if (query == null) {
             return null;
         }
@@ -57,7 +60,7 @@ public final class TaskSyntax {
             } else if (type == JobType.STORAGE_TO_STORAGE) {
                 FileCopyStatement.parse(query);
             } else {
-                SqlTemplate.parse(query);
+                SqlTemplate.parse(query, dialect);
             }
             return null;
         } catch (IllegalArgumentException e) {

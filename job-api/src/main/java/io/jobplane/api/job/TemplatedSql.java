@@ -19,8 +19,10 @@ import io.jobplane.events.sql.SqlTemplate;
 /**
  * A task's SQL whose templated values ({@code {{FD_DATE}}}, launch parameters…) can all be bound as
  * parameters: one written where no parameter can go (inside quotes) is refused when the task is
- * saved, with the fix, rather than failing its runs later. Folder-load and file-copy tasks, whose
- * paths hold their values in the text, are checked by {@link TaskSyntax} instead.
+ * saved, with the fix, rather than failing its runs later. The destination is not known here, so
+ * text that either dialect reads passes; {@link TaskSyntax} then reads it in the destination's own.
+ * Folder-load and file-copy tasks, whose paths hold their values in the text, are checked by
+ * {@link TaskSyntax} alone.
  */
 @Target({ FIELD, PARAMETER, RECORD_COMPONENT, TYPE_USE })
 @Retention(RUNTIME)
@@ -44,7 +46,7 @@ public @interface TemplatedSql {
                 SqlTemplate.parse(sql);
                 return true;
             } catch (SqlTemplate.TemplateException e) {
-                if (TaskSyntax.isFileTask(sql)) {
+                if (readsAsMysql(sql) || TaskSyntax.isFileTask(sql)) {
                     // A folder load's or file copy's paths take values in their text; TaskSyntax checks them for the job's type.
                     return true;
                 }
@@ -52,6 +54,15 @@ public @interface TemplatedSql {
                 // The message is text, not a message template: its braces must not be interpolated.
                 context.buildConstraintViolationWithTemplate(e.getMessage().replaceAll("([\\\\{}$])", "\\\\$1"))
                         .addConstraintViolation();
+                return false;
+            }
+        }
+
+        private static boolean readsAsMysql(String sql) {
+            try {
+                SqlTemplate.parse(sql, SqlTemplate.Dialect.MYSQL);
+                return true;
+            } catch (SqlTemplate.TemplateException e) {
                 return false;
             }
         }

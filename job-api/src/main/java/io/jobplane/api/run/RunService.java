@@ -194,7 +194,7 @@ public class RunService {
     private static void requireTaskSyntax(LaunchPlan plan, LaunchRequest options) {
         UUID[] taskIds = options.tasks() == null ? null : options.tasks().toArray(new UUID[0]);
         for (TaskEntity task : RunAdmission.selected(taskIds, plan.tasks())) {
-            String problem = TaskSyntax.problem(plan.job().type, task.query);
+            String problem = TaskSyntax.problem(plan.job().type, task.query, dialect(plan));
             if (problem != null) {
                 throw ApiException.conflict("TASK_SQL_INVALID", "Task " + task.index + " (" + task.id + "): " + problem,
                         "Correct the task with PUT .../jobs/" + plan.job().id + "/tasks/" + task.id + ".");
@@ -204,6 +204,11 @@ public class RunService {
             throw ApiException.conflict("SETTING_NOT_RUNNABLE", "replication.history_mode is not carried out by this version's workers",
                     "Set replication.history_mode to false; rows are then kept at their latest version.");
         }
+    }
+
+    /** The destination's SQL dialect, in which the job's SQL tasks are read. */
+    private static SqlTemplate.Dialect dialect(LaunchPlan plan) {
+        return SqlTemplate.Dialect.of(plan.connection() == null ? null : plan.connection().type);
     }
 
     private static Replication replication(JobEntity job) {
@@ -224,8 +229,7 @@ public class RunService {
         for (TaskEntity task : RunAdmission.selected(taskIds, plan.tasks())) {
             List<String> names;
             try {
-                names = TaskSyntax.templateNames(plan.job().type, task.query, SqlTemplate.Dialect.of(plan.connection() == null
-                        ? null : plan.connection().type));
+                names = TaskSyntax.templateNames(plan.job().type, task.query, dialect(plan));
             } catch (IllegalArgumentException e) {
                 throw ApiException.conflict("TASK_SQL_INVALID", "Task " + task.index + " (" + task.id + "): " + e.getMessage(),
                         "Correct the task with PUT .../jobs/" + plan.job().id + "/tasks/" + task.id + ".");
