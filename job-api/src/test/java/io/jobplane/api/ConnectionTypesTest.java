@@ -165,7 +165,7 @@ class ConnectionTypesTest {
                 "tasks", List.of(Map.of("query", mysqlTask)))).post(jobs, ws).then().statusCode(201).extract().path("job_id");
         as(ws, "editor").body(Map.of("name", "p", "type", "TABLE_TO_TABLE", "destination_connection_id", postgres,
                 "tasks", List.of(Map.of("query", mysqlTask)))).post(jobs, ws).then().statusCode(400)
-                .body("error_code", equalTo("INVALID_TASK"));
+                .body("error_code", equalTo("INVALID_TASK")).body("solution_msg", containsString("PostgreSQL"));
         String onPostgres = as(ws, "editor").body(Map.of("name", "p", "type", "TABLE_TO_TABLE",
                 "destination_connection_id", postgres, "tasks", List.of(Map.of("query", "select 1")))).post(jobs, ws)
                 .then().statusCode(201).extract().path("job_id");

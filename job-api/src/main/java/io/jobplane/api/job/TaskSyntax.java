@@ -40,7 +40,10 @@ public final class TaskSyntax {
                         + " with paths relative to the connections' base_path.";
                 case REVERSE_ETL -> "Write the task as a REPLICATE statement naming the path its rows are POSTed to under the"
                         + " destination's base_url, e.g. REPLICATE [contacts] WITH RateLimit='20' SELECT * FROM [crm_contacts] WHERE active.";
-                default -> "Write the task as a REPLICATE statement, e.g. REPLICATE [Accounts] or REPLICATE [dest] SELECT * FROM [src].";
+                case STANDARD, SYNC_ALL ->
+                    "Write the task as a REPLICATE statement, e.g. REPLICATE [Accounts] or REPLICATE [dest] SELECT * FROM [src].";
+                default -> "Correct the task's SQL as the message says; it is read as "
+                        + (dialect == SqlTemplate.Dialect.MYSQL ? "MySQL" : "PostgreSQL") + " reads it, the destination's dialect.";
             });
         }
     }
