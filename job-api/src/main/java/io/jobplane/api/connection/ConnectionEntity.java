@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.jobplane.api.json.StoredJson;
 import io.jobplane.api.secret.SealedFields;
 import io.jobplane.api.workspace.WorkspaceObject;
+import io.jobplane.events.sql.SqlTemplate;
 import io.smallrye.mutiny.Uni;
 
 /** A connection to a system jobs read from or write to. Its secrets are stored sealed, never in clear. */
@@ -50,6 +51,11 @@ public class ConnectionEntity extends WorkspaceObject {
 
     public SealedFields sealed() {
         return SealedFields.read(secrets);
+    }
+
+    /** The SQL dialect tasks on this destination are read in; PostgreSQL's when there is none. */
+    public static SqlTemplate.Dialect dialectOf(ConnectionEntity destination) {
+        return SqlTemplate.Dialect.of(destination == null ? null : destination.type);
     }
 
     public static Uni<ConnectionEntity> findInWorkspace(String workspace, UUID id) {

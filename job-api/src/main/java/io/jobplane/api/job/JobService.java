@@ -24,7 +24,6 @@ import io.jobplane.api.secret.SealedFields;
 import io.jobplane.api.security.Caller;
 import io.jobplane.api.workspace.Versions;
 import io.jobplane.events.secret.SecretKeyring;
-import io.jobplane.events.sql.SqlTemplate;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -60,7 +59,7 @@ public class JobService {
                 .chain(() -> requireConnection(caller.workspace(), "destination_connection_id",
                         request.destinationConnectionId(), request.type().destination()))
                 .invoke(destination -> tasks.forEach(t -> TaskSyntax.check(request.type(), t.query(),
-                        SqlTemplate.Dialect.of(destination == null ? null : destination.type))))
+                        ConnectionEntity.dialectOf(destination))))
                 .chain(() -> ensureNameFree(caller.workspace(), request.name(), null))
                 .chain(() -> persist(caller, request, tasks))
                 .call(view -> audit.record(caller, "job.created", "job", view.jobId(),

@@ -99,7 +99,7 @@ public class TaskService {
             return Uni.createFrom().item(SqlTemplate.Dialect.POSTGRESQL);
         }
         return ConnectionEntity.findInWorkspace(job.workspace, job.destinationConnectionId)
-                .map(c -> SqlTemplate.Dialect.of(c == null ? null : c.type));
+                .map(ConnectionEntity::dialectOf);
     }
 
     @WithTransaction

@@ -208,7 +208,7 @@ public class RunService {
 
     /** The destination's SQL dialect, in which the job's SQL tasks are read. */
     private static SqlTemplate.Dialect dialect(LaunchPlan plan) {
-        return SqlTemplate.Dialect.of(plan.connection() == null ? null : plan.connection().type);
+        return ConnectionEntity.dialectOf(plan.connection());
     }
 
     private static Replication replication(JobEntity job) {
