@@ -12,7 +12,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-/** The template reader on its own; binding against a real database is in the worker's CommandExecutionTest. */
+/** The template reader on its own; binding against a real database is in the worker's CommandExecutionIT. */
 class SqlTemplateTest {
 
     @Test

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import io.jobplane.stack.Zips;
 import io.jobplane.api.error.ApiException;
 
-/** The package checks on their own; upload, storage and versions are in JobSourcesTest. */
+/** The package checks on their own; upload, storage and versions are in JobSourcesIT. */
 class StepPackageTest {
 
     @Test

@@ -42,7 +42,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** Replication between two real PostgreSQL databases, driven through the worker's command topic. */
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
-class ReplicationTest {
+class ReplicationIT {
 
     private static final String SOURCE = "repl_source";
     private static final String DESTINATION = "repl_destination";

@@ -41,7 +41,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
-class RunSupervisionTest {
+class RunSupervisionIT {
 
     private static TopicRecorder commands;
     private static TopicRecorder control;

@@ -3,7 +3,7 @@ package io.jobplane.api;
 import static io.jobplane.api.ApiTestSupport.as;
 import static io.jobplane.api.ApiTestSupport.postgresConnection;
 import static io.jobplane.api.ApiTestSupport.uniqueWorkspace;
-import static io.jobplane.api.RunLaunchTest.count;
+import static io.jobplane.api.RunLaunchIT.count;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -42,7 +42,7 @@ import io.restassured.response.ValidatableResponse;
  */
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
-class BackfillTest {
+class BackfillIT {
 
     private static final List<String> HOURS = List.of("2026-01-01T00:00:00Z", "2026-01-01T06:00:00Z",
             "2026-01-01T12:00:00Z", "2026-01-01T18:00:00Z", "2026-01-02T00:00:00Z");
@@ -52,7 +52,7 @@ class BackfillTest {
         String ws = uniqueWorkspace();
         String job = job(ws, "six-hourly", Map.of("enabled", false, "cron", "0 */6 * * *"));
         ValidatableResponse created = as(ws, "operator").body(Map.of("from", HOURS.get(0), "to", HOURS.get(4)))
-                .post(ScheduleTest.path(ws, job) + "/backfill").then().statusCode(202)
+                .post(ScheduleIT.path(ws, job) + "/backfill").then().statusCode(202)
                 .header("Location", containsString("/backfills/"))
                 .body("status", equalTo("RUNNING")).body("runs", hasSize(5))
                 .body("runs.execution_date", equalTo(HOURS));
@@ -96,7 +96,7 @@ class BackfillTest {
         String ws = uniqueWorkspace();
         String job = job(ws, "daily", Map.of("cron", "0 0 * * *"));
         String backfill = as(ws, "operator").body(Map.of("from", "2026-02-01T00:00:00Z", "to", "2026-02-01T00:00:00Z"))
-                .post(ScheduleTest.path(ws, job) + "/backfill").then().statusCode(202).body("runs", hasSize(1))
+                .post(ScheduleIT.path(ws, job) + "/backfill").then().statusCode(202).body("runs", hasSize(1))
                 .extract().path("backfill_id");
         String run = as(ws, "viewer").get("/api/v1/workspaces/{ws}/backfills/{id}", ws, backfill).then()
                 .extract().path("runs[0].run_id");
@@ -121,21 +121,21 @@ class BackfillTest {
         refused(ws, minutely, Map.of("from", "2026-01-01T00:00:00Z"), 400, "VALIDATION_FAILED");
         refused(ws, minutely, Map.of("from", "yesterday", "to", "2026-01-01T00:00:00Z"), 400, null);
         refused(ws, unscheduled, Map.of("from", "2026-01-01T00:00:00Z", "to", "2026-01-01T01:00:00Z"), 400, "JOB_NOT_SCHEDULED");
-        as(ws, "editor").body(Map.of("status", "DISABLED")).put(ScheduleTest.path(ws, minutely)).then().statusCode(200);
+        as(ws, "editor").body(Map.of("status", "DISABLED")).put(ScheduleIT.path(ws, minutely)).then().statusCode(200);
         refused(ws, minutely, Map.of("from", "2026-01-01T00:00:00Z", "to", "2026-01-01T01:00:00Z"), 409, "JOB_NOT_ACTIVE");
         as(ws, "viewer").body(Map.of("from", "2026-01-01T00:00:00Z", "to", "2026-01-01T01:00:00Z"))
-                .post(ScheduleTest.path(ws, minutely) + "/backfill").then().statusCode(403);
+                .post(ScheduleIT.path(ws, minutely) + "/backfill").then().statusCode(403);
         assertEquals(0, count("select count(*) from api.run where job_id in ('" + minutely + "', '" + unscheduled + "')"));
         assertEquals(0, count("select count(*) from api.backfill where job_id in ('" + minutely + "', '" + unscheduled + "')"));
         // The largest range that fits: exactly the cap.
-        as(ws, "editor").body(Map.of("status", "ACTIVE")).put(ScheduleTest.path(ws, minutely)).then().statusCode(200);
+        as(ws, "editor").body(Map.of("status", "ACTIVE")).put(ScheduleIT.path(ws, minutely)).then().statusCode(200);
         Instant from = Instant.parse("2026-01-01T00:00:00Z");
         as(ws, "operator").body(Map.of("from", from.toString(), "to", from.plusSeconds(999 * 60).toString()))
-                .post(ScheduleTest.path(ws, minutely) + "/backfill").then().statusCode(202).body("runs", hasSize(1000));
+                .post(ScheduleIT.path(ws, minutely) + "/backfill").then().statusCode(202).body("runs", hasSize(1000));
     }
 
     private static void refused(String ws, String job, Map<String, Object> body, int status, String code) {
-        ValidatableResponse r = as(ws, "operator").body(body).post(ScheduleTest.path(ws, job) + "/backfill").then()
+        ValidatableResponse r = as(ws, "operator").body(body).post(ScheduleIT.path(ws, job) + "/backfill").then()
                 .statusCode(status);
         if (code != null) {
             r.body("error_code", equalTo(code));

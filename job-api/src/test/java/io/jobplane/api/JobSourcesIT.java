@@ -27,7 +27,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** Step packages of STEPS jobs: uploaded as zips, checked, versioned, listed and deleted; stored byte for byte. */
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
-class JobSourcesTest {
+class JobSourcesIT {
 
     @Test
     void aPackageIsCheckedStoredAsANewVersionListedAndDeleted() throws Exception {
@@ -61,7 +61,7 @@ class JobSourcesTest {
                 .then().statusCode(400).body("error_code", equalTo("NO_STEPS"));
         as(ws, "viewer").get(sources).then().statusCode(200).body("size()", equalTo(2));
 
-        String other = RunLaunchTest.createJob(ws, "sql-job", "pw");
+        String other = RunLaunchIT.createJob(ws, "sql-job", "pw");
         as(ws, "editor").contentType("application/zip").body(zip).post("/api/v1/workspaces/" + ws + "/jobs/" + other + "/sources")
                 .then().statusCode(409).body("error_code", equalTo("SOURCES_NOT_APPLICABLE"));
         as(ws, "viewer").contentType("application/zip").body(zip).post(sources).then().statusCode(403);
@@ -106,7 +106,7 @@ class JobSourcesTest {
         String later = as(ws, "operator").post(base + "/runs").then().statusCode(202).extract().path("run_id");
 
         var record = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
-                .until(() -> RunLaunchTest.findByKey(io.jobplane.events.Topics.COMMANDS, pinned), r -> r != null);
+                .until(() -> RunLaunchIT.findByKey(io.jobplane.events.Topics.COMMANDS, pinned), r -> r != null);
         assertFalse(record.value().contains(canary), "secrets travel sealed");
         var launch = io.jobplane.events.EventCodec.decode(record.value()).dataAs(io.jobplane.events.payload.LaunchCommand.class);
         assertEquals(1, launch.steps().version());
@@ -115,10 +115,10 @@ class JobSourcesTest {
         assertEquals(Map.of("REGION", "eu", "BATCH", "7"), launch.steps().properties());
         assertEquals(canary, TestInfrastructure.shared().keyring().open(launch.steps().secrets().get("API_TOKEN")));
         var next = io.jobplane.events.EventCodec.decode(org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
-                .until(() -> RunLaunchTest.findByKey(io.jobplane.events.Topics.COMMANDS, later), r -> r != null).value())
+                .until(() -> RunLaunchIT.findByKey(io.jobplane.events.Topics.COMMANDS, later), r -> r != null).value())
                 .dataAs(io.jobplane.events.payload.LaunchCommand.class);
         assertEquals(2, next.steps().version(), "a run takes the newest package when it is launched");
-        assertEquals(1L, RunLaunchTest.count("select count(*) from api.run where id = '" + pinned + "' and source_version = 1"),
+        assertEquals(1L, RunLaunchIT.count("select count(*) from api.run where id = '" + pinned + "' and source_version = 1"),
                 "the first run stays pinned to version 1 (its retries run it too)");
         as(ws, "viewer").get("/api/v1/workspaces/{ws}/audit", ws).then().statusCode(200)
                 .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(canary)))
@@ -139,7 +139,7 @@ class JobSourcesTest {
         as(ws, "editor").contentType("application/zip").body(zip).post(base + "/sources").then().statusCode(201);
         String run = as(ws, "operator").post(base + "/runs").then().statusCode(202).extract().path("run_id");
         var record = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
-                .until(() -> RunLaunchTest.findByKey(io.jobplane.events.Topics.COMMANDS, run), r -> r != null);
+                .until(() -> RunLaunchIT.findByKey(io.jobplane.events.Topics.COMMANDS, run), r -> r != null);
         assertTrue(record.value().length() > 7_000_000, "the command carries the package: " + record.value().length());
         assertArrayEquals(zip, io.jobplane.events.EventCodec.decode(record.value())
                 .dataAs(io.jobplane.events.payload.LaunchCommand.class).steps().content());

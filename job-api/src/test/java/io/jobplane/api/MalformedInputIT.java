@@ -32,7 +32,7 @@ import net.jqwik.api.Arbitrary;
  */
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
-class MalformedInputTest {
+class MalformedInputIT {
 
     private static final int REQUESTS = 2000;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,7 +43,7 @@ class MalformedInputTest {
         String token = ApiTestSupport.token(ws, "admin");
         String connectionId = ApiTestSupport.as(ws, "admin").body(postgresConnection("fuzz-db", "pw"))
                 .post("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(201).extract().path("connection_id");
-        String jobId = RunLaunchTest.createJob(ws, "fuzz-job", "pw");
+        String jobId = RunLaunchIT.createJob(ws, "fuzz-job", "pw");
         String taskId = ApiTestSupport.as(ws, "admin").get("/api/v1/workspaces/{ws}/jobs/{job}/tasks", ws, jobId)
                 .then().extract().path("[0].task_id");
         String base = "/api/v1/workspaces/" + ws;
@@ -72,7 +72,7 @@ class MalformedInputTest {
                         "queries", List.of("REPLICATE [A]"))),
                 new Target("PUT", base + "/jobs/" + jobId, Map.of("execution", Map.of("verbosity", 1, "worker_pool", 3),
                         "schedule", Map.of("enabled", false, "cron", "30 0 29 2 *"))),
-                new Target("POST", base + "/jobs", JobSettingsTest.migrationJob("lake_job", 2)));
+                new Target("POST", base + "/jobs", JobSettingsIT.migrationJob("lake_job", 2)));
 
         // Seeded, so every run sends the same requests and a failure reproduces; pass
         // -Djobplane.fuzz.seed=N to explore other inputs. jqwik's sampling outside its engine draws from

@@ -59,7 +59,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
-class FileJobsTest {
+class FileJobsIT {
 
     private static final String DESTINATION = "files_destination";
     private static final Instant EXECUTION_DATE = Instant.parse("2026-03-04T05:06:07Z");

@@ -41,7 +41,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** STEPS runs: a real zip unpacked, SQL on a real database, real python and bash processes. */
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
-class StepsExecutionTest {
+class StepsExecutionIT {
 
     private static final String DB = "steps_target";
     private static final String SECRET = "tok-Secret-4711-xyz";

@@ -27,7 +27,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** CData Sync's job parameters as typed settings, and LakeFormation's typed parameter with its rules. */
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
-class JobSettingsTest {
+class JobSettingsIT {
 
     @Test
     void everyCdataParameterIsATypedSettingThatReadsBack() {

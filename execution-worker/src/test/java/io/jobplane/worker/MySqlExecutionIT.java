@@ -38,7 +38,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** SQL tasks on a MySQL connection: a real MariaDB server the test infrastructure starts. */
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
-class MySqlExecutionTest {
+class MySqlExecutionIT {
 
     private static final String DB = "worker_mysql";
     private static WorkerRuns runs;

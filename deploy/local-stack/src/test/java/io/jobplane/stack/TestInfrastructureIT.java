@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-class TestInfrastructureTest {
+class TestInfrastructureIT {
 
     @Test
     void oneSharedBrokerAndDatabasePerJvmAreWhatTheQuarkusResourcePointsAt() throws Exception {

@@ -32,7 +32,7 @@ import io.restassured.specification.RequestSpecification;
  */
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
-class SecurityMatrixTest {
+class SecurityMatrixIT {
 
     private static final List<String> ROLES = List.of("viewer", "operator", "editor", "admin");
     private static String ws;
@@ -125,7 +125,7 @@ class SecurityMatrixTest {
         ws = uniqueWorkspace();
         connectionId = ApiTestSupport.as(ws, "editor").body(postgresConnection("matrix", "pw"))
                 .post("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(201).extract().path("connection_id");
-        jobId = RunLaunchTest.createJob(ws, "matrix-job", "pw");
+        jobId = RunLaunchIT.createJob(ws, "matrix-job", "pw");
         taskId = ApiTestSupport.as(ws, "viewer").get("/api/v1/workspaces/{ws}/jobs/{job}/tasks", ws, jobId)
                 .then().statusCode(200).extract().path("[0].task_id");
     }

@@ -36,7 +36,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
-class RunLaunchTest {
+class RunLaunchIT {
 
     private static final String CANARY = "canary-7f3a9c-secret";
 

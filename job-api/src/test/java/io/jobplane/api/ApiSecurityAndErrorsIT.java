@@ -32,7 +32,7 @@ import io.restassured.http.ContentType;
 
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
-class ApiSecurityAndErrorsTest {
+class ApiSecurityAndErrorsIT {
 
     @Inject
     VerifiedTokens verifiedTokens;
@@ -134,8 +134,8 @@ class ApiSecurityAndErrorsTest {
                 .then().statusCode(400).body("error_code", equalTo("INVALID_ENUM_VALUE"))
                 .body("solution_msg", containsString("TABLE_TO_TABLE"));
 
-        assertEquals(0, RunLaunchTest.count("select count(*) from api.connection where workspace = '" + ws + "'"));
-        assertEquals(0, RunLaunchTest.count("select count(*) from api.job where workspace = '" + ws + "'"));
+        assertEquals(0, RunLaunchIT.count("select count(*) from api.connection where workspace = '" + ws + "'"));
+        assertEquals(0, RunLaunchIT.count("select count(*) from api.job where workspace = '" + ws + "'"));
     }
 
     @Test

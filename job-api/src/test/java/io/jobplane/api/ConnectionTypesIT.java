@@ -29,7 +29,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** Every connection type, its write-only secrets and its real connection test. */
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
-class ConnectionTypesTest {
+class ConnectionTypesIT {
 
     private static final String TOKEN = "canary-token-5e1";
     private static final String API_KEY = "canary-apikey-9f3";

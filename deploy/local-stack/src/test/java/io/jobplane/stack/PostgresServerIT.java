@@ -13,7 +13,7 @@ import java.sql.ResultSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PostgresServerTest {
+class PostgresServerIT {
 
     // A private temp folder (mode 700): as root, the cluster belongs to the postgres user, who must reach it.
     @TempDir

@@ -59,7 +59,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = MailServerResource.class, restrictToAnnotatedClass = false)
-class NotificationsTest {
+class NotificationsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "whsec-" + "0123456789abcdef";
@@ -141,7 +141,7 @@ class NotificationsTest {
         finish(run, new RunFinished(failed, 1, ws, quiet, RunStatus.FAILED, "it broke", Instant.now(), "TASK_FAILED", "w1"));
         List<MimeMessage> all = awaitMails(ws, 3);
         assertEquals(List.of("jobplane: nightly-" + ws + " FAILED", "jobplane: nightly-" + ws + " FAILED", "Quiet job " + ws),
-                all.stream().map(NotificationsTest::subject).toList(),
+                all.stream().map(NotificationsIT::subject).toList(),
                 "the first mail once to each of its two recipients, and for the quiet job only its failed run");
         awaitPosts("/" + ws + "/all-failures", 2);
         assertEquals(1, posts("/" + ws + "/job").size(), "the job's webhook was not called again");

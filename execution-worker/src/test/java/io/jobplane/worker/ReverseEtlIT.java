@@ -67,7 +67,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
-class ReverseEtlTest {
+class ReverseEtlIT {
 
     private static final String SOURCE = "retl_source";
     private static final String TOKEN = "canary-token-" + UUID.randomUUID();

@@ -43,7 +43,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
-class CommandExecutionTest {
+class CommandExecutionIT {
 
     private static final String DB = "worker_target";
     private static WorkerRuns runs;

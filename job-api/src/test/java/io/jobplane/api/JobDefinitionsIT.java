@@ -27,7 +27,7 @@ import io.restassured.response.Response;
 
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
-class JobDefinitionsTest {
+class JobDefinitionsIT {
 
     @Test
     void aStaleIfMatchIsRefusedWith412AndChangesNothing() {

@@ -30,7 +30,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
-class PolicyMigratorTest {
+class PolicyMigratorIT {
 
     @Inject
     PolicyChangeListener listener;

@@ -42,7 +42,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
-class RunReadModelTest {
+class RunReadModelIT {
 
     @jakarta.inject.Inject
     io.vertx.mutiny.sqlclient.Pool pool;

@@ -3,7 +3,7 @@ package io.jobplane.api;
 import static io.jobplane.api.ApiTestSupport.as;
 import static io.jobplane.api.ApiTestSupport.postgresConnection;
 import static io.jobplane.api.ApiTestSupport.uniqueWorkspace;
-import static io.jobplane.api.RunLaunchTest.count;
+import static io.jobplane.api.RunLaunchIT.count;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -26,7 +26,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** Cron schedules fire runs by themselves, show their next fire times and follow every change at once. */
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
-class ScheduleTest {
+class ScheduleIT {
 
     private static final String EVERY_SECOND = "* * * * * *";
     private static final String NEW_YEAR = "0 0 1 1 *";
