@@ -272,8 +272,8 @@ class CommandExecutionIT {
                 "select 'stores-{{FD_DATE}}'",
                 "select {{no_such_parameter}}"));
         Instant executionDate = Instant.parse("2026-11-20T03:04:05Z");
-        LaunchCommand launch = new LaunchCommand(base.runId(), 1, "ws", "job-1", "job", "TABLE_TO_TABLE", base.destination(),
-                base.tasks(), true, Instant.now(), "manual", executionDate, Map.of("region", hostile), RunSettings.DEFAULT, null, null);
+        LaunchCommand launch = base.toBuilder().job("job-1", "job", "TABLE_TO_TABLE", true)
+                .launch("manual", Instant.now(), executionDate, Map.of("region", hostile)).settings(RunSettings.DEFAULT).build();
         WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
 
         assertEquals(RunStatus.FAILED, runs.awaitFinished(launch.runId()).status());
@@ -382,8 +382,9 @@ class CommandExecutionIT {
         for (int i = 0; i < queries.size(); i++) {
             tasks.add(new TaskSpec("task-" + i, i, queries.get(i)));
         }
-        return new LaunchCommand(runId, 1, "ws", "job-1", "job", "TABLE_TO_TABLE", destination, tasks,
-                continueOnError, Instant.now(), "manual", Instant.now(), Map.of(), settings, null, null);
+        return LaunchCommand.builder().run(runId, 1, "ws").job("job-1", "job", "TABLE_TO_TABLE", continueOnError)
+                .launch("manual", Instant.now(), Instant.now(), Map.of()).tasks(tasks).settings(settings).destination(destination)
+                .build();
     }
 
     private static long sessionsOf(String runId) throws Exception {

@@ -364,14 +364,15 @@ class FileJobsIT {
         var pg = TestInfrastructure.shared().postgres();
         ConnectionSpec destination = new ConnectionSpec("dst", "postgresql", pg.jdbcUrl(DESTINATION), pg.username(),
                 WorkerRuns.keyring().seal("unused-with-trust-auth"));
-        return new LaunchCommand(UUID.randomUUID().toString(), 1, "ws", job, "folder load", "LOAD_FOLDER", destination,
-                tasks(queries), true, Instant.now(), "manual", EXECUTION_DATE, parameters, SETTINGS, folder("src", base), spec);
+        return LaunchCommand.builder().run(UUID.randomUUID().toString(), 1, "ws").job(job, "folder load", "LOAD_FOLDER", true)
+                .launch("manual", Instant.now(), EXECUTION_DATE, parameters).tasks(tasks(queries)).settings(SETTINGS)
+                .destination(destination).source(folder("src", base)).replication(spec).build();
     }
 
     private static LaunchCommand copy(List<String> queries, Path from, Path to, Map<String, String> parameters) {
-        return new LaunchCommand(UUID.randomUUID().toString(), 1, "ws", "job-copy", "file copy", "STORAGE_TO_STORAGE",
-                folder("dst", to), tasks(queries), true, Instant.now(), "manual", EXECUTION_DATE, parameters, SETTINGS,
-                folder("src", from), null);
+        return LaunchCommand.builder().run(UUID.randomUUID().toString(), 1, "ws").job("job-copy", "file copy", "STORAGE_TO_STORAGE", true)
+                .launch("manual", Instant.now(), EXECUTION_DATE, parameters).tasks(tasks(queries)).settings(SETTINGS)
+                .destination(folder("dst", to)).source(folder("src", from)).build();
     }
 
     private static ConnectionSpec folder(String id, Path base) {

@@ -105,8 +105,9 @@ class MySqlExecutionIT {
         for (int i = 0; i < queries.length; i++) {
             tasks.add(new TaskSpec("task-" + i, i, queries[i]));
         }
-        return new LaunchCommand(UUID.randomUUID().toString(), 1, "ws", "job-m", "mysql-job", "TABLE_TO_TABLE", destination,
-                tasks, false, Instant.now(), "manual", Instant.parse("2026-11-20T03:04:05Z"), parameters, settings, null, null);
+        return LaunchCommand.builder().run(UUID.randomUUID().toString(), 1, "ws").job("job-m", "mysql-job", "TABLE_TO_TABLE", false)
+                .launch("manual", Instant.now(), Instant.parse("2026-11-20T03:04:05Z"), parameters).tasks(tasks).settings(settings)
+                .destination(destination).build();
     }
 
     /** Statements running in MySQL whose text names the marker (this query aside). */

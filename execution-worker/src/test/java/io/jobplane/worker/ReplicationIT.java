@@ -228,8 +228,9 @@ class ReplicationIT {
         for (int i = 0; i < queries.size(); i++) {
             tasks.add(new TaskSpec("task-" + i, i, queries.get(i)));
         }
-        return new LaunchCommand(UUID.randomUUID().toString(), 1, "ws", "job-r", "replication", type, destination, tasks,
-                false, Instant.now(), "manual", Instant.now(), Map.of(), settings, source, spec);
+        return LaunchCommand.builder().run(UUID.randomUUID().toString(), 1, "ws").job("job-r", "replication", type, false)
+                .launch("manual", Instant.now(), Instant.now(), Map.of()).tasks(tasks).settings(settings)
+                .destination(destination).source(source).replication(spec).build();
     }
 
     private static void sql(String database, String sql) throws SQLException {

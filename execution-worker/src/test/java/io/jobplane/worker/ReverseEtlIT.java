@@ -160,9 +160,9 @@ class ReverseEtlIT {
 
         // A second attempt of the same run sends the same batches under the same keys: still once each.
         int before = receiver.duplicates(path);
-        LaunchCommand again = new LaunchCommand(launch.runId(), 2, launch.workspace(), launch.jobId(), launch.jobName(),
-                launch.jobType(), launch.destination(), launch.tasks(), false, Instant.now(), "retry", launch.executionDate(),
-                Map.of(), launch.settings(), launch.source(), launch.replication());
+        LaunchCommand again = launch.toBuilder().run(launch.runId(), 2, launch.workspace())
+                .job(launch.jobId(), launch.jobName(), launch.jobType(), false)
+                .launch("retry", Instant.now(), launch.executionDate(), Map.of()).build();
         WorkerRuns.send(EventTypes.LAUNCH, again.runId(), again);
         assertEquals(RunStatus.SUCCESS, awaitFinished(launch.runId(), 2).status());
         assertEquals(before + 35, receiver.duplicates(path), "every batch of the second attempt was one the receiver had");
@@ -416,13 +416,14 @@ class ReverseEtlIT {
             tasks.add(new TaskSpec("task-" + i, i, queries.get(i)));
         }
         ReplicationSpec spec = new ReplicationSpec(null, "", false, false, false, false, "HARD_DELETE", null, null, null, batchSize, true);
-        return new LaunchCommand(UUID.randomUUID().toString(), 1, "ws", "job-retl", "reverse-etl", "REVERSE_ETL", destination, tasks,
-                false, Instant.now(), "manual", Instant.now(), Map.of(), new RunSettings(false, 1, null, taskAttempts, 1, 3), source, spec);
+        return LaunchCommand.builder().run(UUID.randomUUID().toString(), 1, "ws").job("job-retl", "reverse-etl", "REVERSE_ETL", false)
+                .launch("manual", Instant.now(), Instant.now(), Map.of()).tasks(tasks)
+                .settings(new RunSettings(false, 1, null, taskAttempts, 1, 3)).destination(destination).source(source)
+                .replication(spec).build();
     }
 
     private static LaunchCommand withContinueOnError(LaunchCommand l) {
-        return new LaunchCommand(l.runId(), l.attempt(), l.workspace(), l.jobId(), l.jobName(), l.jobType(), l.destination(), l.tasks(),
-                true, l.requestedAt(), l.trigger(), l.executionDate(), l.parameters(), l.settings(), l.source(), l.replication());
+        return l.toBuilder().job(l.jobId(), l.jobName(), l.jobType(), true).build();
     }
 
     private static void cancel(String runId) {

@@ -130,8 +130,8 @@ class StepsExecutionIT {
     @Test
     void aRunWhosePackageIsGoneFailsSayingWhy() {
         LaunchCommand base = command(Map.of("1.sh", "true"), List.of("1.sh"), RunSettings.DEFAULT);
-        LaunchCommand without = new LaunchCommand(base.runId(), 1, "ws", "job-s", "steps", "STEPS", base.destination(), List.of(),
-                false, Instant.now(), "manual", Instant.now(), Map.of(), RunSettings.DEFAULT, null, null, null);
+        LaunchCommand without = base.toBuilder().launch("manual", Instant.now(), Instant.now(), Map.of())
+                .settings(RunSettings.DEFAULT).steps(null).build();
         WorkerRuns.send(EventTypes.LAUNCH, without.runId(), without);
         RunFinished finished = runs.awaitFinished(without.runId());
         assertEquals(RunStatus.FAILED, finished.status());
@@ -146,8 +146,9 @@ class StepsExecutionIT {
         StepPackageSpec pkg = new StepPackageSpec(1, Checksums.sha256(zip), steps, zip, Map.of("REGION", "eu"),
                 Map.of("API_TOKEN", keyring.seal(SECRET)));
         ConnectionSpec db = new ConnectionSpec("db", "postgresql", pg.jdbcUrl(DB), pg.username(), keyring.seal("unused-with-trust"));
-        return new LaunchCommand(UUID.randomUUID().toString(), 1, "ws", "job-s", "steps", "STEPS", db, List.of(), false,
-                Instant.now(), "manual", Instant.now(), Map.of("day", "monday"), settings, null, null, pkg);
+        return LaunchCommand.builder().run(UUID.randomUUID().toString(), 1, "ws").job("job-s", "steps", "STEPS", false)
+                .launch("manual", Instant.now(), Instant.now(), Map.of("day", "monday")).tasks(List.of()).settings(settings)
+                .destination(db).steps(pkg).build();
     }
 
     /** Processes whose command line names the marker (a child shell that outlives the step's shell would). */

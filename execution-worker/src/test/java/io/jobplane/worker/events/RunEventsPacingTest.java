@@ -33,8 +33,8 @@ class RunEventsPacingTest {
     void aRunThreadWaitsOnlyWhileTheBrokerOwesTooManyAcknowledgements() throws Exception {
         StalledBroker broker = new StalledBroker();
         RunEvents events = new RunEvents(broker, config());
-        LaunchCommand run = new LaunchCommand("run-1", 1, "ws", "job-1", "job", "TABLE_TO_TABLE", null, List.of(), false,
-                Instant.now(), "manual", Instant.now(), Map.of(), RunSettings.DEFAULT, null, null);
+        LaunchCommand run = LaunchCommand.builder().run("run-1", 1, "ws").job("job-1", "job", "TABLE_TO_TABLE", false)
+                .launch("manual", Instant.now(), Instant.now(), Map.of()).settings(RunSettings.DEFAULT).build();
         for (int i = 0; i < RunEvents.OUTSTANDING; i++) {
             events.runStarted(run);
         }

@@ -17,6 +17,7 @@ import io.jobplane.api.outbox.Outbox;
 import io.jobplane.api.run.RunEntity;
 import io.jobplane.api.run.RunOrigin;
 import io.jobplane.api.run.RunService;
+import io.jobplane.api.run.launch.LaunchPipeline;
 import io.jobplane.api.security.Caller;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -32,11 +33,13 @@ public class BackfillService {
     /** The most ticks one backfill runs. */
     public static final int MAX_RUNS = 1000;
 
+    private final LaunchPipeline launches;
     private final RunService runs;
     private final Audit audit;
     private final Outbox outbox;
 
-    public BackfillService(RunService runs, Audit audit, Outbox outbox) {
+    public BackfillService(LaunchPipeline launches, RunService runs, Audit audit, Outbox outbox) {
+        this.launches = launches;
         this.runs = runs;
         this.audit = audit;
         this.outbox = outbox;
@@ -56,7 +59,7 @@ public class BackfillService {
                     backfill.requestedAt = Instant.now();
                     return backfill.<BackfillEntity>persist()
                             .call(() -> Panache.getSession().chain(s -> s.flush()))
-                            .chain(saved -> runs.launchEach(caller, jobId, ticks, RunOrigin.backfill(saved.id))
+                            .chain(saved -> launches.launchEach(caller, jobId, ticks, RunOrigin.backfill(saved.id))
                                     .call(made -> audit.record(caller, "backfill.created", "backfill", saved.id,
                                             Map.of("job_id", jobId, "from", request.from().toString(),
                                                     "to", request.to().toString(), "runs", made.size())))

@@ -50,25 +50,36 @@ public final class TaskSyntax {
 
     /** What is wrong with a stored task, read in the destination's dialect, or null. */
     public static String problem(JobType type, String query, SqlTemplate.Dialect dialect) {
-        if (query == null) {
-            return null;
-        }
         try {
-            if (REPLICATING.contains(type)) {
-                ReplicateStatement.parse(query);
-            } else if (type == JobType.REVERSE_ETL) {
-                ReverseEtlStatement.parse(query);
-            } else if (type == JobType.LOAD_FOLDER) {
-                FolderLoadStatement.parse(query);
-            } else if (type == JobType.STORAGE_TO_STORAGE) {
-                FileCopyStatement.parse(query);
-            } else {
-                SqlTemplate.parse(query, dialect);
-            }
+            read(type, query, dialect);
             return null;
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
+    }
+
+    /**
+     * Reads a task as a worker of the job's type will, once, and returns the templated values it
+     * names ({@code {{FD_DATE}}}, launch parameters): in file paths for folder loads and file copies,
+     * as bound parameters in SQL (of the destination's dialect) for the others. {@code REPLICATE}
+     * statements are read by their own grammar and then as a template.
+     *
+     * @throws IllegalArgumentException saying what is wrong with the task
+     */
+    public static List<String> read(JobType type, String query, SqlTemplate.Dialect dialect) {
+        if (query == null) {
+            return List.of();
+        }
+        if (REPLICATING.contains(type)) {
+            ReplicateStatement.parse(query);
+        } else if (type == JobType.REVERSE_ETL) {
+            ReverseEtlStatement.parse(query);
+        }
+        return switch (type) {
+            case LOAD_FOLDER -> FolderLoadStatement.parse(query).names();
+            case STORAGE_TO_STORAGE -> FileCopyStatement.parse(query).names();
+            default -> SqlTemplate.parse(query, dialect).names();
+        };
     }
 
     /** Whether the text is a folder-load or file-copy task (whatever the job's type). */
@@ -82,17 +93,5 @@ public final class TaskSyntax {
             }
         }
         return false;
-    }
-
-    /**
-     * The templated values a task names ({@code {{FD_DATE}}}, launch parameters): in file paths for
-     * folder loads and file copies, as bound parameters in SQL (of the destination's dialect) for the others.
-     */
-    public static List<String> templateNames(JobType type, String query, SqlTemplate.Dialect dialect) {
-        return switch (type) {
-            case LOAD_FOLDER -> FolderLoadStatement.parse(query).names();
-            case STORAGE_TO_STORAGE -> FileCopyStatement.parse(query).names();
-            default -> SqlTemplate.parse(query, dialect).names();
-        };
     }
 }

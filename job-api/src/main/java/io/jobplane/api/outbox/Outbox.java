@@ -15,6 +15,9 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class Outbox {
 
+    /** The CloudEvents {@code source} of every event and command job-api writes. */
+    public static final String SOURCE = "/jobplane/job-api";
+
     private final OutboxRelay relay;
 
     public Outbox(OutboxRelay relay) {

@@ -20,5 +20,5 @@ public record LaunchRequest(
         @Schema(description = "The logical date the run processes (RFC 3339); default: the launch time")
         Instant executionDate) {
 
-    static final LaunchRequest NONE = new LaunchRequest(null, null, null);
+    public static final LaunchRequest NONE = new LaunchRequest(null, null, null);
 }

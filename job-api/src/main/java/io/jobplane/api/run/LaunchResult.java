@@ -15,7 +15,7 @@ public record LaunchResult(
         Instant queuedAt,
         @JsonIgnore boolean replayed) {
 
-    static LaunchResult of(RunEntity run, boolean replayed) {
+    public static LaunchResult of(RunEntity run, boolean replayed) {
         return new LaunchResult(run.id, run.jobId, run.state.publicStatus(), run.attempt, run.trigger, run.requestedAt,
                 replayed);
     }

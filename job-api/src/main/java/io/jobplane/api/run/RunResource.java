@@ -27,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.jobplane.api.run.launch.LaunchPipeline;
 import io.jobplane.api.security.Caller;
 import io.jobplane.api.security.Role;
 import io.jobplane.api.security.WorkspaceGuard;
@@ -40,11 +41,13 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
 
+    private final LaunchPipeline launches;
     private final RunService runs;
     private final RunQueryService queries;
     private final WorkspaceGuard guard;
 
-    public RunResource(RunService runs, RunQueryService queries, WorkspaceGuard guard) {
+    public RunResource(LaunchPipeline launches, RunService runs, RunQueryService queries, WorkspaceGuard guard) {
+        this.launches = launches;
         this.runs = runs;
         this.queries = queries;
         this.guard = guard;
@@ -58,7 +61,7 @@ public class RunResource {
             @HeaderParam("Idempotency-Key") @Pattern(regexp = "[\\x21-\\x7e]{1,255}",
                     message = "must be 1 to 255 visible ASCII characters") String idempotencyKey,
             @RequestBody(required = false) @Valid LaunchRequest request) {
-        return runs.launch(guard.require(workspace, Role.OPERATOR), jobId, idempotencyKey, request)
+        return launches.launch(guard.require(workspace, Role.OPERATOR), jobId, idempotencyKey, request, RunOrigin.MANUAL)
                 .map(result -> Response.accepted(result)
                         .location(URI.create("/api/v1/workspaces/" + workspace + "/runs/" + result.runId()))
                         .header("Idempotent-Replayed", result.replayed())

@@ -19,11 +19,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import io.jobplane.api.config.RunsConfig;
-import io.jobplane.api.job.JobEntity;
-import io.jobplane.api.job.TaskEntity;
 import io.jobplane.api.job.settings.Retry;
 import io.jobplane.api.notify.RunEndNotifier;
 import io.jobplane.api.outbox.Outbox;
+import io.jobplane.api.run.launch.LaunchPipeline;
 import io.jobplane.api.workflow.WorkflowEngine;
 import io.jobplane.events.CloudEvent;
 import io.jobplane.events.EventCodec;
@@ -102,17 +101,17 @@ public class RunSupervisor {
              where state = 'QUEUED' and (not_before is null or not_before <= now()) limit 100""";
 
     private final Pool pool;
-    private final RunAdmission admission;
+    private final LaunchPipeline launches;
     private final Outbox outbox;
     private final RunEndNotifier notifier;
     private final Duration lostAfter;
     private final WorkflowEngine workflowEngine;
 
-    public RunSupervisor(Pool pool, RunAdmission admission, Outbox outbox, RunEndNotifier notifier, RunsConfig config,
+    public RunSupervisor(Pool pool, LaunchPipeline launches, Outbox outbox, RunEndNotifier notifier, RunsConfig config,
             WorkflowEngine workflowEngine) {
         this.pool = pool;
         this.workflowEngine = workflowEngine;
-        this.admission = admission;
+        this.launches = launches;
         this.outbox = outbox;
         this.notifier = notifier;
         this.lostAfter = config.workerLostAfter();
@@ -196,7 +195,7 @@ public class RunSupervisor {
                     LOG.warnf("run %s attempt %d: worker %s took an attempt %s holds; telling it to stop", attempt.runId(),
                             attempt.attempt(), s.workerId(), holder);
                     String id = attempt.runId().toString();
-                    fences.add(CloudEvent.of(RunService.SOURCE, EventTypes.CANCEL, id, new CancelCommand(id, null,
+                    fences.add(CloudEvent.of(Outbox.SOURCE, EventTypes.CANCEL, id, new CancelCommand(id, null,
                             Instant.now(), attempt.attempt(), "job-api", s.workerId())));
                     return;
                 }
@@ -261,7 +260,7 @@ public class RunSupervisor {
     }
 
     private Uni<Void> admit(String workspace) {
-        return Panache.withTransaction(() -> admission.admitWaiting(workspace)).replaceWithVoid();
+        return Panache.withTransaction(() -> launches.admitWaiting(workspace)).replaceWithVoid();
     }
 
     /** Lost workers, then runs waiting for a slot or a retry's backoff. One replica at a time. */
@@ -308,23 +307,13 @@ public class RunSupervisor {
         String id = run.id.toString();
         String why = "worker " + run.workerId + " stopped sending heartbeats (last at " + run.lastSeenAt + ")";
         LOG.warnf("run %s attempt %d: %s", id, run.attempt, why);
-        return JobEntity.<JobEntity>findById(run.jobId).call(job -> RunAdmission.readOnly(job)).chain(job -> {
-            Retry retry = job == null ? null : job.execution().retry();
-            Uni<Void> log = outbox.append(Topics.RUN_EVENTS, CloudEvent.of(RunService.SOURCE, EventTypes.RUN_LOG, id,
+        return launches.planOf(run).chain(plan -> {
+            Retry retry = plan == null ? null : plan.job().execution().retry();
+            Uni<Void> log = outbox.append(Topics.RUN_EVENTS, CloudEvent.of(Outbox.SOURCE, EventTypes.RUN_LOG, id,
                     new RunLog(id, run.attempt, run.workspace, null, null, Long.MAX_VALUE, "ERROR", why, false, Instant.now())));
             if (run.state != RunState.CANCELLING && retry != null && run.attempt < retry.attempts()) {
                 long backoff = (long) retry.backoffSeconds() << Math.min(run.attempt - 1, 20);
-                run.attempt++;
-                run.trigger = "retry";
-                run.state = RunState.QUEUED;
-                run.notBefore = Instant.now().plusSeconds(backoff);
-                run.workerId = null;
-                run.lastSeenAt = null;
-                run.startedAt = null;
-                run.dispatchedAt = null;
-                return log.chain(() -> TaskEntity.ofJob(job.id)).call(tasks -> RunAdmission.readOnly(tasks.toArray()))
-                        .chain(tasks -> outbox.append(Topics.RUN_EVENTS,
-                                RunService.queuedEvent(run, job, RunAdmission.selected(run, tasks))));
+                return log.chain(() -> launches.retry(run, plan, Duration.ofSeconds(backoff)));
             }
             boolean cancelled = run.state == RunState.CANCELLING;
             run.state = cancelled ? RunState.STOPPED : RunState.FAILED;
@@ -332,7 +321,7 @@ public class RunSupervisor {
             run.finishedAt = Instant.now();
             RunFinished end = new RunFinished(id, run.attempt, run.workspace, run.jobId.toString(),
                     cancelled ? RunStatus.STOPPED : RunStatus.FAILED, why, run.finishedAt, run.errorCode, null);
-            return log.chain(() -> outbox.append(Topics.RUN_EVENTS, CloudEvent.of(RunService.SOURCE, EventTypes.RUN_FINISHED,
+            return log.chain(() -> outbox.append(Topics.RUN_EVENTS, CloudEvent.of(Outbox.SOURCE, EventTypes.RUN_FINISHED,
                     id, end)));
         });
     }

@@ -20,7 +20,7 @@ import io.jobplane.api.job.settings.Schedule.MisfirePolicy;
 import io.jobplane.api.outbox.Outbox;
 import io.jobplane.api.run.LaunchRequest;
 import io.jobplane.api.run.RunOrigin;
-import io.jobplane.api.run.RunService;
+import io.jobplane.api.run.launch.LaunchPipeline;
 import io.jobplane.api.security.Caller;
 import io.jobplane.api.security.Role;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -59,12 +59,12 @@ public class ScheduleFirer {
     private static final String DROP = "delete from api.job_schedule where job_id = $1";
 
     private final Pool pool;
-    private final RunService runs;
+    private final LaunchPipeline runs;
     private final Audit audit;
     private final Outbox outbox;
     private final Duration misfireThreshold;
 
-    public ScheduleFirer(Pool pool, RunService runs, Audit audit, Outbox outbox, SchedulesConfig config) {
+    public ScheduleFirer(Pool pool, LaunchPipeline runs, Audit audit, Outbox outbox, SchedulesConfig config) {
         this.pool = pool;
         this.runs = runs;
         this.audit = audit;

@@ -10,7 +10,7 @@ import org.jboss.logging.Logger;
 
 import io.jobplane.api.error.ApiException;
 import io.jobplane.api.run.RunOrigin;
-import io.jobplane.api.run.RunService;
+import io.jobplane.api.run.launch.LaunchPipeline;
 import io.jobplane.api.security.Caller;
 import io.jobplane.api.security.Role;
 import io.quarkus.scheduler.Scheduled;
@@ -56,9 +56,9 @@ public class WorkflowEngine {
              limit 100""";
 
     private final Pool pool;
-    private final RunService runs;
+    private final LaunchPipeline runs;
 
-    public WorkflowEngine(Pool pool, RunService runs) {
+    public WorkflowEngine(Pool pool, LaunchPipeline runs) {
         this.pool = pool;
         this.runs = runs;
     }

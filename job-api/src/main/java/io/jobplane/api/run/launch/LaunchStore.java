@@ -1,4 +1,4 @@
-package io.jobplane.api.run;
+package io.jobplane.api.run.launch;
 
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -14,6 +14,9 @@ import io.jobplane.api.job.JobEntity;
 import io.jobplane.api.job.JobStatus;
 import io.jobplane.api.job.JobType;
 import io.jobplane.api.job.TaskEntity;
+import io.jobplane.api.run.LaunchResult;
+import io.jobplane.api.run.RunEntity;
+import io.jobplane.api.run.RunState;
 import io.jobplane.events.Topics;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
@@ -23,9 +26,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The launch path on the database, in as few round trips as a launch can take: one query reads a
- * job with its tasks and destination, one statement writes the run and its two outbox records. That
- * statement is a transaction of its own, so the run and its command commit together or not at all.
- * Launches that concurrency limits may hold go through {@link RunAdmission} instead.
+ * job with its tasks, connections, workspace cap and newest step package version (the plan), one
+ * statement writes a run dispatched at once with its two outbox records. That statement is a
+ * transaction of its own, so the run and its command commit together or not at all. Runs that a
+ * concurrency limit may hold are written in a transaction that admits them ({@link LaunchPipeline}).
  */
 @ApplicationScoped
 class LaunchStore {
@@ -74,7 +78,7 @@ class LaunchStore {
         this.pool = pool;
     }
 
-    /** The job with its tasks (in order) and destination connection, read-only; null when absent. */
+    /** The job with its tasks (in order), connections, workspace cap and newest package version; null when absent. */
     Uni<LaunchPlan> plan(String workspace, UUID jobId) {
         return pool.preparedQuery(PLAN_SQL).execute(Tuple.of(workspace, jobId))
                 .map(rows -> rows.size() == 0 ? null : plan(workspace, rows.iterator().next()));
@@ -172,14 +176,5 @@ class LaunchStore {
                 .addUUID(run.backfillId);
         return pool.preparedQuery(INSERT_SQL).execute(values)
                 .map(rows -> rows.iterator().next().getLong("inserted") == 1);
-    }
-
-    /**
-     * What a launch reads: the job, all its tasks in order, its destination and source connections
-     * (null when it names none), the workspace's own run cap (null: none set) and the job's newest
-     * step package version (null: none).
-     */
-    record LaunchPlan(JobEntity job, List<TaskEntity> tasks, ConnectionEntity connection, ConnectionEntity source,
-            Integer workspaceCap, Integer latestSource) {
     }
 }

@@ -1,0 +1,81 @@
+package io.jobplane.api.run.launch;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.jobplane.api.config.RunsConfig;
+import io.jobplane.api.run.RunEntity;
+import io.jobplane.api.run.RunState;
+import io.jobplane.api.workspace.WorkspaceEntity;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * A workspace's runs waiting for a slot, read for admission under the workspace's admission lock (a
+ * transaction-scoped advisory lock, so replicas never overfill a slot): the queued runs that are
+ * due, in launch order, the runs of each job holding a slot, and the workspace's limit. Must be
+ * used inside a transaction.
+ */
+@ApplicationScoped
+public class AdmissionQueue {
+
+    private static final int BATCH = 500;
+
+    private final Optional<Integer> defaultWorkspaceLimit;
+
+    public AdmissionQueue(RunsConfig config) {
+        this.defaultWorkspaceLimit = config.maxActivePerWorkspace();
+    }
+
+    /** What admission of one workspace decides on. */
+    public record Queue(List<RunEntity> waiting, Map<UUID, Long> active, Optional<Integer> limit) {
+
+        public List<UUID> jobIds() {
+            return waiting.stream().map(r -> r.jobId).distinct().toList();
+        }
+    }
+
+    /** The workspace's own cap, else the deployment's default. */
+    public Optional<Integer> workspaceLimit(Integer workspaceCap) {
+        return AdmissionLimits.workspaceLimit(workspaceCap, defaultWorkspaceLimit);
+    }
+
+    /** Takes the workspace's admission lock and reads its queue; the lock is held until the transaction ends. */
+    public Uni<Queue> lockedQueue(String workspace) {
+        return lock(workspace).chain(() -> waiting(workspace)).chain(waiting -> waiting.isEmpty()
+                ? Uni.createFrom().item(new Queue(waiting, Map.of(), Optional.empty()))
+                : activeByJob(workspace).chain(active -> WorkspaceEntity.<WorkspaceEntity>findById(workspace)
+                        .map(w -> new Queue(waiting, active, workspaceLimit(w == null ? null : w.maxActiveRuns)))));
+    }
+
+    /** Takes the workspace's admission lock until the transaction ends; admissions of the workspace wait for it. */
+    public Uni<Void> lock(String workspace) {
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(
+                        "select 1 from (select pg_advisory_xact_lock(hashtext('jobplane.admit:' || ?1))) locked", Integer.class)
+                        .setParameter(1, workspace).getSingleResult())
+                .replaceWithVoid();
+    }
+
+    private static Uni<List<RunEntity>> waiting(String workspace) {
+        return RunEntity.<RunEntity>find("workspace = ?1 and state = ?2 and (notBefore is null or notBefore <= ?3) order by id",
+                workspace, RunState.QUEUED, Instant.now()).page(0, BATCH).list();
+    }
+
+    private static Uni<Map<UUID, Long>> activeByJob(String workspace) {
+        return Panache.getSession().chain(s -> s.createSelectionQuery(
+                "select r.jobId, count(r) from RunEntity r where r.workspace = ?1 and r.state in ?2 group by r.jobId",
+                Object[].class).setParameter(1, workspace).setParameter(2, RunState.ACTIVE).getResultList())
+                .map(rows -> {
+                    Map<UUID, Long> counts = new HashMap<>();
+                    rows.forEach(r -> counts.put((UUID) r[0], (Long) r[1]));
+                    return counts;
+                });
+    }
+}

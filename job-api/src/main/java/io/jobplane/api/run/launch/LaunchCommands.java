@@ -1,0 +1,96 @@
+package io.jobplane.api.run.launch;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+
+import io.jobplane.api.connection.ConnectionEntity;
+import io.jobplane.api.job.JobEntity;
+import io.jobplane.api.job.settings.Execution;
+import io.jobplane.api.job.settings.Replication;
+import io.jobplane.api.json.StoredJson;
+import io.jobplane.api.run.RunEntity;
+import io.jobplane.api.secret.SealedFields;
+import io.jobplane.events.payload.ConnectionSpec;
+import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.events.payload.ReplicationSpec;
+import io.jobplane.events.payload.RunQueued;
+import io.jobplane.events.payload.RunSettings;
+import io.jobplane.events.payload.SealedValue;
+import io.jobplane.events.payload.StepPackageSpec;
+import io.jobplane.events.payload.TaskSpec;
+
+/**
+ * What a launch sends, made from its run and plan without I/O: the launch command a worker
+ * executes and the queued event that opens the run in the read model. The one place a command is
+ * built, for runs dispatched at once and for runs admitted after waiting.
+ */
+public final class LaunchCommands {
+
+    private static final TypeReference<Map<String, String>> PARAMETERS = new TypeReference<>() {
+    };
+
+    private LaunchCommands() {
+    }
+
+    /** The command for the run's current attempt: its tasks, settings and connections as the plan has them now. */
+    public static LaunchCommand command(RunEntity run, LaunchPlan plan, StepPackageSpec steps) {
+        JobEntity job = plan.job();
+        return LaunchCommand.builder()
+                .run(run.id.toString(), run.attempt, run.workspace)
+                .job(job.id.toString(), job.name, job.type.name(), job.continueOnError)
+                .launch(run.trigger, run.requestedAt, run.executionDate, StoredJson.readMap(run.parameters, PARAMETERS))
+                .tasks(plan.tasksFor(run.taskIds).stream().map(t -> new TaskSpec(t.id.toString(), t.index, t.query)).toList())
+                .settings(settings(job.execution()))
+                .destination(connection(plan.destination()))
+                .source(connection(plan.source()))
+                .replication(replication(job))
+                .steps(steps)
+                .build();
+    }
+
+    /** The queued event of the run's current attempt, naming the tasks it will execute. */
+    public static RunQueued queued(RunEntity run, LaunchPlan plan) {
+        List<RunQueued.TaskRef> tasks = plan.tasksFor(run.taskIds).stream()
+                .map(t -> new RunQueued.TaskRef(t.id.toString(), t.index)).toList();
+        return new RunQueued(run.id.toString(), run.attempt, run.workspace, plan.job().id.toString(), plan.job().name,
+                run.trigger, tasks, Instant.now(), run.executionDate);
+    }
+
+    private static RunSettings settings(Execution e) {
+        return new RunSettings(e.enableParallelProcessing(), e.workerPool(), e.taskTimeoutSeconds(), e.retry().attempts(),
+                e.retry().backoffSeconds(), e.verbosity().level(), e.preJobEvent(), e.postJobEvent());
+    }
+
+    /** The connection as a worker needs it, its secrets still sealed; null when the job names none. */
+    private static ConnectionSpec connection(ConnectionEntity c) {
+        if (c == null) {
+            return null;
+        }
+        SealedFields sealed = c.sealed();
+        Map<String, SealedValue> secrets = new HashMap<>();
+        for (String name : sealed.names()) {
+            if (!name.equals("password")) {
+                secrets.put(name, sealed.get(name));
+            }
+        }
+        Map<String, String> headers = c.headerMap();
+        return new ConnectionSpec(c.id.toString(), c.type, c.jdbcUrl, c.username, sealed.get("password"), c.basePath,
+                c.baseUrl, headers.isEmpty() ? null : headers, secrets.isEmpty() ? null : secrets);
+    }
+
+    /** The job's replication settings with defaults, for the job types that replicate; else null. */
+    private static ReplicationSpec replication(JobEntity job) {
+        if (!job.type.replicates()) {
+            return null;
+        }
+        Replication r = job.settings().effective(true).replication();
+        return new ReplicationSpec(r.destinationSchema(), r.tableNamePrefix(), r.dropTable(), r.truncateTableData(),
+                r.alterSchema(), r.autoTruncateStrings(), r.deletionBehavior().name(), r.replicateStartDate(),
+                r.replicateInterval(), r.replicateIntervalUnit() == null ? null : r.replicateIntervalUnit().name(),
+                r.batchSize(), r.useGmtDatetime());
+    }
+}

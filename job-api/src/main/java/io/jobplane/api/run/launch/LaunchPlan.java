@@ -1,0 +1,38 @@
+package io.jobplane.api.run.launch;
+
+import java.util.List;
+import java.util.UUID;
+
+import io.jobplane.api.connection.ConnectionEntity;
+import io.jobplane.api.job.JobEntity;
+import io.jobplane.api.job.TaskEntity;
+import io.jobplane.events.sql.SqlTemplate;
+
+/**
+ * What a launch reads, in one query ({@link LaunchStore#plan}): the job, all its tasks in order, its
+ * destination and source connections (null when it names none), the workspace's own run cap (null:
+ * none set) and the job's newest step package version (null: none). Every launcher, and the
+ * admission of a run that waited, builds its command from this.
+ */
+public record LaunchPlan(JobEntity job, List<TaskEntity> tasks, ConnectionEntity destination, ConnectionEntity source,
+        Integer workspaceCap, Integer latestSource) {
+
+    /** The tasks named (null: the job's active ones), in the job's order. */
+    public List<TaskEntity> tasksFor(UUID[] taskIds) {
+        if (taskIds == null) {
+            return tasks.stream().filter(t -> t.active).toList();
+        }
+        List<UUID> wanted = List.of(taskIds);
+        return tasks.stream().filter(t -> wanted.contains(t.id)).toList();
+    }
+
+    /** The job's own cap on active runs ({@code execution.max_active_runs}); null: none. */
+    public Integer jobCap() {
+        return job.execution().maxActiveRuns();
+    }
+
+    /** The destination's SQL dialect, in which the job's SQL tasks are read. */
+    public SqlTemplate.Dialect dialect() {
+        return ConnectionEntity.dialectOf(destination);
+    }
+}
