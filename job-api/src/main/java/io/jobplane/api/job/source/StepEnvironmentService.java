@@ -2,6 +2,7 @@ package io.jobplane.api.job.source;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -78,7 +79,7 @@ public class StepEnvironmentService {
     }
 
     private static Map<String, String> properties(JobEntity job) {
-        return new java.util.TreeMap<>(StoredJson.readMap(job.properties, STRINGS));
+        return new TreeMap<>(StoredJson.readMap(job.properties, STRINGS));
     }
 
     private static SealedFields secrets(JobEntity job) {
