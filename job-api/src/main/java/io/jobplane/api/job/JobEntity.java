@@ -1,11 +1,14 @@
 package io.jobplane.api.job;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 import jakarta.persistence.Transient;
 
@@ -82,5 +85,20 @@ public class JobEntity extends WorkspaceObject {
 
     public static Uni<JobEntity> findInWorkspace(String workspace, UUID id) {
         return find("workspace = ?1 and id = ?2", workspace, id).firstResult();
+    }
+
+    /** The job; locked when {@code lock} (see {@link #lockInWorkspace}). */
+    public static Uni<JobEntity> findInWorkspace(String workspace, UUID id, boolean lock) {
+        return lock ? lockInWorkspace(workspace, id) : findInWorkspace(workspace, id);
+    }
+
+    /** The job, locked until the transaction ends, so changes to one job apply one after the other. */
+    public static Uni<JobEntity> lockInWorkspace(String workspace, UUID id) {
+        return find("workspace = ?1 and id = ?2", workspace, id).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    /** Those of the jobs that are in the workspace. */
+    public static Uni<List<JobEntity>> listInWorkspace(String workspace, Collection<UUID> ids) {
+        return list("workspace = ?1 and id in ?2", workspace, List.copyOf(ids));
     }
 }

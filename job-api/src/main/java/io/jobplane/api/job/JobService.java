@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import jakarta.ws.rs.core.Response.Status;
 
 import io.jobplane.api.audit.Audit;
@@ -22,6 +21,7 @@ import io.jobplane.api.run.RunActivity;
 import io.jobplane.api.schedule.Schedules;
 import io.jobplane.api.secret.SealedFields;
 import io.jobplane.api.security.Caller;
+import io.jobplane.api.workflow.WorkflowStore;
 import io.jobplane.api.workspace.Versions;
 import io.jobplane.events.secret.SecretKeyring;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -38,12 +38,14 @@ public class JobService {
 
     private final SecretKeyring keyring;
     private final Schedules schedules;
+    private final WorkflowStore workflows;
 
-    public JobService(Audit audit, RunActivity activity, SecretKeyring keyring, Schedules schedules) {
+    public JobService(Audit audit, RunActivity activity, SecretKeyring keyring, Schedules schedules, WorkflowStore workflows) {
         this.audit = audit;
         this.activity = activity;
         this.keyring = keyring;
         this.schedules = schedules;
+        this.workflows = workflows;
     }
 
     @WithTransaction
@@ -118,8 +120,7 @@ public class JobService {
 
     /** The job, locked for this transaction so task edits and job edits of one job run one at a time. */
     Uni<JobEntity> lock(Caller caller, UUID jobId) {
-        return JobEntity.<JobEntity>find("workspace = ?1 and id = ?2", caller.workspace(), jobId)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
+        return JobEntity.lockInWorkspace(caller.workspace(), jobId)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("job", jobId));
     }
 
@@ -130,13 +131,11 @@ public class JobService {
 
     /** A job a workflow triggers on or launches cannot go: the workflow would silently change meaning. */
     private Uni<Void> requireNotInWorkflow(JobEntity job) {
-        return Panache.getSession().chain(s -> s.createNativeQuery(
-                        "select cast(w.name as text) from api.workflow_edge e join api.job w on w.id = e.workflow_id where e.job_id = ?1",
-                        String.class).setParameter(1, job.id).getResultList())
-                .invoke(workflows -> {
-                    if (!workflows.isEmpty()) {
+        return workflows.workflowsNaming(job.id)
+                .invoke(names -> {
+                    if (!names.isEmpty()) {
                         throw ApiException.conflict("JOB_IN_WORKFLOW", "Job '" + job.name + "' is part of workflow(s) "
-                                + new java.util.TreeSet<>(workflows), "Take it out of those workflows (PUT .../workflows/{id}) first.");
+                                + new java.util.TreeSet<>(names), "Take it out of those workflows (PUT .../workflows/{id}) first.");
                     }
                 }).replaceWithVoid();
     }

@@ -25,9 +25,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.jobplane.api.run.RunQueryService;
 import io.jobplane.api.run.RunStatusView;
-import io.jobplane.api.security.Caller;
 import io.jobplane.api.security.Role;
 import io.jobplane.api.security.WorkspaceGuard;
 import io.quarkus.security.Authenticated;
@@ -42,12 +40,10 @@ import io.smallrye.mutiny.Uni;
 public class TaskResource {
 
     private final TaskService tasks;
-    private final RunQueryService runs;
     private final WorkspaceGuard guard;
 
-    public TaskResource(TaskService tasks, RunQueryService runs, WorkspaceGuard guard) {
+    public TaskResource(TaskService tasks, WorkspaceGuard guard) {
         this.tasks = tasks;
-        this.runs = runs;
         this.guard = guard;
     }
 
@@ -56,9 +52,7 @@ public class TaskResource {
     @Operation(summary = "The last run of every task of the job")
     public Uni<List<RunStatusView.TaskHistoryEntry>> lastRun(@PathParam("workspace") String workspace,
             @PathParam("job_id") UUID jobId) {
-        Caller caller = guard.require(workspace, Role.VIEWER);
-        return tasks.list(caller, jobId)
-                .chain(all -> runs.lastRunOfTasks(caller, jobId, all.stream().map(JobView.TaskView::taskId).toList()));
+        return tasks.lastRuns(guard.require(workspace, Role.VIEWER), jobId);
     }
 
     @GET
@@ -68,8 +62,7 @@ public class TaskResource {
             @PathParam("job_id") UUID jobId, @PathParam("task_id") UUID taskId,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit,
             @QueryParam("cursor") @Size(max = 64) String cursor) {
-        Caller caller = guard.require(workspace, Role.VIEWER);
-        return tasks.get(caller, jobId, taskId).chain(task -> runs.taskHistory(caller, jobId, taskId, limit, cursor));
+        return tasks.history(guard.require(workspace, Role.VIEWER), jobId, taskId, limit, cursor);
     }
 
     @GET

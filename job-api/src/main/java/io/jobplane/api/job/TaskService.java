@@ -13,6 +13,8 @@ import io.jobplane.api.audit.Audit;
 import io.jobplane.api.connection.ConnectionEntity;
 import io.jobplane.api.error.ApiException;
 import io.jobplane.api.run.RunActivity;
+import io.jobplane.api.run.RunQueryService;
+import io.jobplane.api.run.RunStatusView;
 import io.jobplane.api.security.Caller;
 import io.jobplane.events.sql.SqlTemplate;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -30,11 +32,13 @@ public class TaskService {
 
     private final JobService jobs;
     private final RunActivity activity;
+    private final RunQueryService runs;
     private final Audit audit;
 
-    public TaskService(JobService jobs, RunActivity activity, Audit audit) {
+    public TaskService(JobService jobs, RunActivity activity, RunQueryService runs, Audit audit) {
         this.jobs = jobs;
         this.activity = activity;
+        this.runs = runs;
         this.audit = audit;
     }
 
@@ -47,6 +51,16 @@ public class TaskService {
     @WithSession
     public Uni<JobView.TaskView> get(Caller caller, UUID jobId, UUID taskId) {
         return jobs.find(caller, jobId).chain(job -> task(job, taskId)).map(JobView.TaskView::of);
+    }
+
+    /** The last run of every task of the job; the tasks are read in their own session, the runs from the read model after it. */
+    public Uni<List<RunStatusView.TaskHistoryEntry>> lastRuns(Caller caller, UUID jobId) {
+        return list(caller, jobId).chain(tasks -> runs.lastRunOfTasks(caller, jobId, tasks.stream().map(JobView.TaskView::taskId).toList()));
+    }
+
+    /** One task's runs, newest first; 404 when the job has no such task. */
+    public Uni<RunStatusView.TaskHistoryPage> history(Caller caller, UUID jobId, UUID taskId, int limit, String cursor) {
+        return get(caller, jobId, taskId).chain(task -> runs.taskHistory(caller, jobId, taskId, limit, cursor));
     }
 
     @WithTransaction

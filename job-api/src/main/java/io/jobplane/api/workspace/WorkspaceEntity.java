@@ -1,5 +1,8 @@
 package io.jobplane.api.workspace;
 
+import java.time.Instant;
+import java.util.Map;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -20,14 +23,23 @@ public class WorkspaceEntity extends Stamped {
     public Integer maxActiveRuns;
 
     /** A new workspace registered now by {@code subject}. */
-    public static WorkspaceEntity register(String id, String displayName, String description, Integer maxActiveRuns,
-            String subject) {
+    public static WorkspaceEntity register(WorkspaceRequest request, String subject) {
         WorkspaceEntity e = new WorkspaceEntity();
-        e.id = id;
-        e.displayName = displayName;
-        e.description = description;
-        e.maxActiveRuns = maxActiveRuns;
+        e.id = request.workspaceId();
+        e.displayName = request.displayName();
+        e.description = request.description();
+        e.maxActiveRuns = request.maxActiveRuns();
         e.stampCreated(subject);
         return e;
+    }
+
+    /** Replaces the settings as a whole; answers what the audit trail records of the change. */
+    public Map<String, Object> replace(WorkspaceUpdate change) {
+        displayName = change.displayName();
+        description = change.description();
+        maxActiveRuns = change.maxActiveRuns();
+        updatedAt = Instant.now();
+        return maxActiveRuns == null ? Map.of("display_name", displayName)
+                : Map.of("display_name", displayName, "max_active_runs", maxActiveRuns);
     }
 }

@@ -36,4 +36,18 @@ public class JobSourceEntity extends PanacheEntityBase {
     public Instant uploadedAt;
     @Column(name = "uploaded_by")
     public String uploadedBy;
+
+    /** The version after {@code latest} (the job's newest, null when it has none) holding {@code uploaded}. */
+    static JobSourceEntity next(UUID jobId, Integer latest, StepPackage uploaded, String subject, Instant now) {
+        JobSourceEntity e = new JobSourceEntity();
+        e.jobId = jobId;
+        e.version = latest == null ? 1 : latest + 1;
+        e.sha256 = uploaded.sha256();
+        e.sizeBytes = uploaded.content().length;
+        e.steps = uploaded.steps().toArray(new String[0]);
+        e.content = uploaded.content();
+        e.uploadedAt = now;
+        e.uploadedBy = subject;
+        return e;
+    }
 }

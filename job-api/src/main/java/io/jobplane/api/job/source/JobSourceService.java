@@ -1,0 +1,74 @@
+package io.jobplane.api.job.source;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.jobplane.api.audit.Audit;
+import io.jobplane.api.error.ApiException;
+import io.jobplane.api.job.JobEntity;
+import io.jobplane.api.job.JobType;
+import io.jobplane.api.security.Caller;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The step packages of STEPS jobs: each upload, checked whole first (see {@link StepPackage}), is
+ * stored as the job's next version. The job row is locked while its sources change, so two uploads
+ * never get the same version.
+ */
+@ApplicationScoped
+public class JobSourceService {
+
+    private final JobSourceStore store;
+    private final Audit audit;
+
+    public JobSourceService(JobSourceStore store, Audit audit) {
+        this.store = store;
+        this.audit = audit;
+    }
+
+    /** Checks the uploaded zip and stores it as the job's next version. */
+    @WithTransaction
+    public Uni<SourceVersion> upload(Caller caller, UUID jobId, byte[] body) {
+        StepPackage uploaded = StepPackage.read(body);
+        return stepsJob(caller, jobId, true)
+                .chain(job -> store.latestVersion(job.id))
+                .chain(latest -> store.add(JobSourceEntity.next(jobId, latest, uploaded, caller.subject(), Instant.now())))
+                .call(e -> audit.record(caller, "job.sources.uploaded", "job", jobId,
+                        Map.of("version", e.version, "sha256", e.sha256, "steps", List.of(e.steps))))
+                .map(SourceVersion::of);
+    }
+
+    /** The job's versions, newest first. */
+    @WithSession
+    public Uni<List<SourceVersion>> versions(Caller caller, UUID jobId) {
+        return stepsJob(caller, jobId, false).chain(job -> store.versions(job.id));
+    }
+
+    /** Deletes every version of the job's package; answers how many there were. */
+    @WithTransaction
+    public Uni<Long> delete(Caller caller, UUID jobId) {
+        return stepsJob(caller, jobId, true)
+                .chain(job -> store.deleteAll(job.id))
+                .call(deleted -> audit.record(caller, "job.sources.deleted", "job", jobId, Map.of("versions", deleted)));
+    }
+
+    /** The caller's STEPS job; locked when the caller changes its sources or environment, so changes apply one at a time. */
+    Uni<JobEntity> stepsJob(Caller caller, UUID jobId, boolean lock) {
+        return JobEntity.findInWorkspace(caller.workspace(), jobId, lock)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("job", jobId))
+                .invoke(JobSourceService::requireSteps);
+    }
+
+    private static void requireSteps(JobEntity job) {
+        if (job.type != JobType.STEPS) {
+            throw ApiException.conflict("SOURCES_NOT_APPLICABLE", "Job '" + job.name + "' is of type " + job.type
+                    + "; only STEPS jobs have step packages, properties and secrets", "Create a job of type STEPS for packaged steps.");
+        }
+    }
+}

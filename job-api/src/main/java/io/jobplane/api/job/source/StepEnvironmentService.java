@@ -1,0 +1,88 @@
+package io.jobplane.api.job.source;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+
+import io.jobplane.api.audit.Audit;
+import io.jobplane.api.job.JobEntity;
+import io.jobplane.api.json.StoredJson;
+import io.jobplane.api.secret.SealedFields;
+import io.jobplane.api.security.Caller;
+import io.jobplane.events.secret.SecretKeyring;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Reads and changes a STEPS job's properties and secrets (see {@link StepEnvironment} for their
+ * rules). Both live on the job row, which is locked while either changes, so the check that no
+ * name is both a property and a secret holds against concurrent changes. Secrets are sealed before
+ * they are stored and reach the audit trail by name only.
+ */
+@ApplicationScoped
+public class StepEnvironmentService {
+
+    private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {
+    };
+
+    private final JobSourceService sources;
+    private final Audit audit;
+    private final SecretKeyring keyring;
+
+    public StepEnvironmentService(JobSourceService sources, Audit audit, SecretKeyring keyring) {
+        this.sources = sources;
+        this.audit = audit;
+        this.keyring = keyring;
+    }
+
+    /** The job's properties, sorted by name. */
+    @WithSession
+    public Uni<Map<String, String>> properties(Caller caller, UUID jobId) {
+        return sources.stepsJob(caller, jobId, false).map(StepEnvironmentService::properties);
+    }
+
+    /** Replaces the job's properties as a whole; answers them sorted by name. */
+    @WithTransaction
+    public Uni<Map<String, String>> replaceProperties(Caller caller, UUID jobId, Map<String, String> given) {
+        Map<String, String> properties = StepEnvironment.properties(given);
+        return sources.stepsJob(caller, jobId, true)
+                .invoke(job -> StepEnvironment.requireNoSecretNamed(given.keySet(), secrets(job).names()))
+                .invoke(job -> job.properties = StoredJson.write(properties))
+                .call(job -> audit.record(caller, "job.properties.replaced", "job", jobId,
+                        Map.of("names", List.copyOf(properties.keySet()))))
+                .replaceWith(properties);
+    }
+
+    /** The names of the job's secrets. */
+    @WithSession
+    public Uni<List<String>> secretNames(Caller caller, UUID jobId) {
+        return sources.stepsJob(caller, jobId, false).map(job -> secrets(job).names());
+    }
+
+    /** Sets and removes secrets of the job; answers the names it then holds. */
+    @WithTransaction
+    public Uni<List<String>> updateSecrets(Caller caller, UUID jobId, Map<String, String> set, List<String> remove) {
+        StepEnvironment.checkSecrets(set);
+        return sources.stepsJob(caller, jobId, true).chain(job -> {
+            SealedFields sealed = secrets(job);
+            List<String> changed = StepEnvironment.updateSecrets(sealed, set, remove, properties(job).keySet(), keyring, jobId);
+            job.stepSecrets = sealed.json();
+            return audit.record(caller, "job.secrets.updated", "job", jobId, Map.of("changed", changed, "removed", remove))
+                    .replaceWith(sealed.names());
+        });
+    }
+
+    private static Map<String, String> properties(JobEntity job) {
+        return new TreeMap<>(StoredJson.readMap(job.properties, STRINGS));
+    }
+
+    private static SealedFields secrets(JobEntity job) {
+        return SealedFields.read(job.stepSecrets);
+    }
+}

@@ -1,0 +1,15 @@
+package io.jobplane.api.workspace;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/** A workspace to register; its id must be one the token holds the admin role in. */
+public record WorkspaceRequest(
+        @NotBlank @Size(max = 255) @Pattern(regexp = "[A-Za-z0-9_.-]+", message = "may contain letters, digits, '_', '.', '-'") String workspaceId,
+        @NotBlank @Size(max = 255) String displayName,
+        @Size(max = 4000) String description,
+        @Min(1) @Max(100000) Integer maxActiveRuns) {
+}
