@@ -19,6 +19,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import io.jobplane.events.EventRecords;
+
 /**
  * Test helper: records every record of a topic, from the beginning, on a background thread, so
  * a test can await a condition on what arrived instead of sleeping. Also sends records.
@@ -81,15 +83,15 @@ public final class TopicRecorder implements AutoCloseable {
 
     /** Sends one structured-mode CloudEvent the way jobplane's producers do, with its content-type header. */
     public static void sendEvent(String bootstrapServers, String topic, String key, String cloudEventJson) {
-        send(bootstrapServers, topic, key, cloudEventJson, "application/cloudevents+json");
+        send(bootstrapServers, topic, key, cloudEventJson, true);
     }
 
     /** Sends one record and waits for the broker's acknowledgement. */
     public static void send(String bootstrapServers, String topic, String key, String value) {
-        send(bootstrapServers, topic, key, value, null);
+        send(bootstrapServers, topic, key, value, false);
     }
 
-    private static void send(String bootstrapServers, String topic, String key, String value, String contentType) {
+    private static void send(String bootstrapServers, String topic, String key, String value, boolean cloudEvent) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -97,8 +99,8 @@ public final class TopicRecorder implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
             ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
-            if (contentType != null) {
-                record.headers().add("content-type", contentType.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (cloudEvent) {
+                record.headers().add(EventRecords.contentType());
             }
             producer.send(record).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

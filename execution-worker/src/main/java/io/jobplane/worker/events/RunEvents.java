@@ -1,20 +1,18 @@
 package io.jobplane.worker.events;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import io.jobplane.events.CloudEvent;
 import io.jobplane.events.EventCodec;
+import io.jobplane.events.EventRecords;
 import io.jobplane.events.EventTypes;
 import io.jobplane.events.payload.LaunchCommand;
 import io.jobplane.events.payload.RunFinished;
@@ -29,7 +27,6 @@ import io.jobplane.events.payload.TaskStarted;
 import io.jobplane.events.payload.TaskStatus;
 import io.jobplane.worker.config.WorkerConfig;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Emits a run's lifecycle to {@code jobplane.run-events}, keyed by run id so the events stay in order
@@ -132,10 +129,6 @@ public class RunEvents {
     }
 
     private Message<String> message(String type, String runId, Object payload) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add("content-type", CloudEvent.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
-        String json = EventCodec.encode(source, type, runId, payload);
-        return Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(runId).withHeaders(headers).build());
+        return Message.of(EventCodec.encode(source, type, runId, payload)).addMetadata(EventRecords.cloudEvent(runId));
     }
 }

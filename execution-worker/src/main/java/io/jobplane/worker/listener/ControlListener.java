@@ -2,24 +2,26 @@ package io.jobplane.worker.listener;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
-import io.jobplane.events.EventCodec;
-import io.jobplane.events.MalformedEventException;
+import io.jobplane.events.consume.EventConsumer;
+import io.jobplane.worker.listener.Commands.Command;
 import io.jobplane.worker.service.RunDispatcher;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Reads {@code jobplane.control}, which every worker reads in full (a consumer group of its own),
  * so a cancel reaches the worker holding the run even after the command partitions moved to
- * another worker. Unreadable records are logged and skipped: this topic has no dead letters of
- * its own, job-api is its only producer.
+ * another worker. Unreadable records are logged and skipped: every worker reads every record, so
+ * dead-lettering here would make one copy per worker, and job-api is the topic's only producer.
  */
 @ApplicationScoped
 public class ControlListener {
 
-    private static final Logger LOG = Logger.getLogger(ControlListener.class);
+    private static final EventConsumer<Command> CONTROL = EventConsumer.skippingRefused("control", Commands.ROUTES,
+            "every worker reads this topic (a dead letter would be sent once per worker)");
 
     private final RunDispatcher dispatcher;
 
@@ -29,11 +31,12 @@ public class ControlListener {
 
     @Incoming("control")
     @Blocking
-    public void onControl(String value) {
-        try {
-            CommandListener.handle(EventCodec.decode(value), dispatcher);
-        } catch (MalformedEventException | IllegalArgumentException e) {
-            LOG.warnf("skipping an unreadable control record: %s", e.getMessage());
-        }
+    public void onControl(ConsumerRecord<String, String> record) {
+        CONTROL.consume(record, batch -> {
+            // Nothing waits for a control command: this topic's offsets are never committed.
+            Commands.carryOut(batch, dispatcher, announcement -> {
+            });
+            return Uni.createFrom().voidItem();
+        }).await().indefinitely();
     }
 }

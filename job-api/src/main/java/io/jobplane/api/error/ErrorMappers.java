@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 
+import io.jobplane.events.failure.Failures;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -163,12 +164,12 @@ public class ErrorMappers {
                 .build();
     }
 
-    /** PostgreSQL SQLSTATE class 22: data exception, anywhere in the cause chain. */
+    /** SQLSTATE class 22 (data exception), or Hibernate's reading of one, anywhere in the cause chain. */
     private static boolean isDataException(Throwable e) {
+        if (Failures.isDataException(e)) {
+            return true;
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
-                return true;
-            }
             if (t instanceof org.hibernate.exception.DataException) {
                 return true;
             }

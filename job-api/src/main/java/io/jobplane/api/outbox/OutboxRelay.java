@@ -14,19 +14,16 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.jobplane.api.config.OutboxConfig;
-import io.jobplane.events.CloudEvent;
+import io.jobplane.events.EventRecords;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Moves committed outbox rows to Kafka. A batch is read, published, and deleted in one database
@@ -139,13 +136,6 @@ public class OutboxRelay {
     }
 
     private Uni<Void> publish(String topic, String key, String payload) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add("content-type", CloudEvent.CONTENT_TYPE.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(topic)
-                .withKey(key)
-                .withHeaders(headers)
-                .build();
-        return emitter.sendMessage(Message.of(payload).addMetadata(metadata));
+        return emitter.sendMessage(Message.of(payload).addMetadata(EventRecords.cloudEvent(topic, key)));
     }
 }

@@ -4,10 +4,10 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.jobplane.events.failure.Failures;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgException;
 
 /**
  * Whether a job or a task is running now: a job from the API's own run records (a run is active
@@ -46,6 +46,6 @@ public class RunActivity {
 
     /** PostgreSQL "relation does not exist": the harvester has not created the run read model yet. */
     public static boolean readModelMissing(Throwable failure) {
-        return failure instanceof PgException pg && "42P01".equals(pg.getSqlState());
+        return Failures.isUndefinedTable(failure);
     }
 }

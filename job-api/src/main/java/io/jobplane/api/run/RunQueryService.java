@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.jobplane.api.error.ApiException;
 import io.jobplane.api.security.Caller;
+import io.jobplane.events.payload.StatusPrecedence;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -222,7 +223,8 @@ public class RunQueryService {
         String status = state == RunState.UNKNOWN ? null : state.publicStatus();
         String modelStatus = r.getString("status");
         Integer modelAttempt = r.getInteger("attempt");
-        if (modelStatus != null && (status == null || (modelAttempt == apiAttempt && rank(modelStatus) > rank(status)))) {
+        if (modelStatus != null && (status == null
+                || (modelAttempt == apiAttempt && StatusPrecedence.runRank(modelStatus) > StatusPrecedence.runRank(status)))) {
             status = modelStatus;
         }
         boolean sameAttempt = modelAttempt != null && modelAttempt == apiAttempt;
@@ -282,15 +284,6 @@ public class RunQueryService {
         }
         rows.remove(rows.size() - 1);
         return rows.get(rows.size() - 1);
-    }
-
-    private static int rank(String status) {
-        return switch (status) {
-            case "QUEUED" -> 0;
-            case "RUNNING" -> 1;
-            case "CANCELLING" -> 2;
-            default -> 3;
-        };
     }
 
     static Instant instant(Row row, String column) {

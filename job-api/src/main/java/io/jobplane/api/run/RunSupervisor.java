@@ -15,6 +15,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -25,10 +26,10 @@ import io.jobplane.api.outbox.Outbox;
 import io.jobplane.api.run.launch.LaunchPipeline;
 import io.jobplane.api.workflow.WorkflowEngine;
 import io.jobplane.events.CloudEvent;
-import io.jobplane.events.EventCodec;
 import io.jobplane.events.EventTypes;
-import io.jobplane.events.MalformedEventException;
 import io.jobplane.events.Topics;
+import io.jobplane.events.consume.EventConsumer;
+import io.jobplane.events.consume.EventRoutes;
 import io.jobplane.events.payload.CancelCommand;
 import io.jobplane.events.payload.RunFinished;
 import io.jobplane.events.payload.RunHeartbeat;
@@ -59,9 +60,19 @@ public class RunSupervisor {
     /** Arbitrary, fixed: identifies the sweeper's advisory lock among all of the database's. */
     private static final long SWEEPER_LOCK = 727_003L;
     private static final String ACTIVE = RunState.ACTIVE_SQL;
-    /** The run events supervision reads; it passes over the others without decoding them. */
-    private static final Set<String> FOLLOWED = Set.of(EventTypes.RUN_HEARTBEAT, EventTypes.RUN_STARTED,
-            EventTypes.RUN_FINISHED);
+    /**
+     * The run events supervision reads; it passes over the others (task events and log lines:
+     * metadata-harvester's, not supervision's) without decoding them.
+     */
+    private static final EventRoutes<Observed> FOLLOWED = EventRoutes.<Observed>create()
+            .on(EventTypes.RUN_HEARTBEAT, RunHeartbeat.class, h -> heard(h.runId(), h.attempt(), h.workerId(), false, null))
+            .on(EventTypes.RUN_STARTED, RunStarted.class, s -> heard(s.runId(), s.attempt(), s.workerId(), true, s.startedAt()))
+            .on(EventTypes.RUN_FINISHED, RunFinished.class, RunSupervisor::ended)
+            .passOverOthers();
+    /** Unreadable events are not ours to dead-letter: metadata-harvester does that for this topic. */
+    private static final EventConsumer<Observed> EVENTS = EventConsumer
+            .skippingRefused("run supervision", FOLLOWED, "metadata-harvester dead-letters this topic")
+            .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(10));
 
     /**
      * The active states, bound as a parameter where one run is changed by id: spelled out in the
@@ -118,53 +129,36 @@ public class RunSupervisor {
     }
 
     @Incoming("supervision")
-    public Uni<Void> onEvents(List<String> values) {
-        Map<Attempt, Seen> seen = new LinkedHashMap<>();
-        List<RunFinished> finished = new ArrayList<>();
-        for (String value : values) {
-            String type = EventCodec.type(value);
-            if (type != null && !FOLLOWED.contains(type)) {
-                continue; // task events and log lines: metadata-harvester's, not supervision's
-            }
-            try {
-                read(EventCodec.decode(value), seen, finished);
-            } catch (MalformedEventException | IllegalArgumentException e) {
-                // Not ours to dead-letter: metadata-harvester does that for this topic.
-                LOG.debugf("skipping an unreadable run event: %s", e.getMessage());
-            }
-        }
-        if (seen.isEmpty() && finished.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        // Run ends are notified once recorded, in the same batch: its offsets are committed after both.
-        return recordSeen(seen, finished).chain(() -> recordFinished(finished, seen))
-                .chain(() -> notifier.runsEnded(finished))
-                .onFailure().invoke(e -> LOG.warnf("run supervision: %s; trying the batch again", e.getMessage()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely();
+    public Uni<Void> onEvents(ConsumerRecords<String, String> records) {
+        return EVENTS.consume(records, this::record);
     }
 
-    private static void read(CloudEvent event, Map<Attempt, Seen> seen, List<RunFinished> finished) {
-        switch (event.type()) {
-            case EventTypes.RUN_HEARTBEAT -> {
-                RunHeartbeat h = event.dataAs(RunHeartbeat.class);
-                seen.merge(new Attempt(UUID.fromString(h.runId()), h.attempt()), new Seen(h.workerId(), false, null),
-                        Seen::merge);
-            }
-            case EventTypes.RUN_STARTED -> {
-                RunStarted s = event.dataAs(RunStarted.class);
-                seen.merge(new Attempt(UUID.fromString(s.runId()), s.attempt()), new Seen(s.workerId(), true, s.startedAt()),
-                        Seen::merge);
-            }
-            case EventTypes.RUN_FINISHED -> {
-                RunFinished f = event.dataAs(RunFinished.class);
-                if (f.status() != null && f.status().isTerminal()) {
-                    UUID.fromString(f.runId());
-                    finished.add(f);
-                }
-            }
-            default -> {
+    private static Observed heard(String runId, int attempt, String workerId, boolean started, Instant startedAt) {
+        return new Heard(new Attempt(UUID.fromString(runId), attempt), new Seen(workerId, started, startedAt));
+    }
+
+    /** A run end is followed once it is an end; its run id must be one. */
+    private static Observed ended(RunFinished f) {
+        if (f.status() == null || !f.status().isTerminal()) {
+            return null;
+        }
+        UUID.fromString(f.runId());
+        return new Ended(f);
+    }
+
+    /** Records a batch: run ends are notified once recorded, in the same batch, whose offsets are committed after both. */
+    private Uni<Void> record(List<Observed> observed) {
+        Map<Attempt, Seen> seen = new LinkedHashMap<>();
+        List<RunFinished> finished = new ArrayList<>();
+        for (Observed o : observed) {
+            if (o instanceof Heard heard) {
+                seen.merge(heard.attempt(), heard.seen(), Seen::merge);
+            } else {
+                finished.add(((Ended) o).finished());
             }
         }
+        return recordSeen(seen, finished).chain(() -> recordFinished(finished, seen))
+                .chain(() -> notifier.runsEnded(finished));
     }
 
     /**
@@ -327,6 +321,18 @@ public class RunSupervisor {
     }
 
     private record Attempt(UUID runId, int attempt) {
+    }
+
+    /** What supervision reads from one run event. */
+    private sealed interface Observed permits Heard, Ended {
+    }
+
+    /** A worker heard from on an attempt: a heartbeat, or a start. */
+    private record Heard(Attempt attempt, Seen seen) implements Observed {
+    }
+
+    /** An attempt's end. */
+    private record Ended(RunFinished finished) implements Observed {
     }
 
     private record Seen(String workerId, boolean started, Instant startedAt) {

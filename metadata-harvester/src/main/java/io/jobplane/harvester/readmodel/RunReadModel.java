@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,6 +22,7 @@ import io.jobplane.events.payload.RunFinished;
 import io.jobplane.events.payload.RunLog;
 import io.jobplane.events.payload.RunQueued;
 import io.jobplane.events.payload.RunStarted;
+import io.jobplane.events.payload.StatusPrecedence;
 import io.jobplane.events.payload.TaskFinished;
 import io.jobplane.events.payload.TaskProgress;
 import io.jobplane.events.payload.TaskStarted;
@@ -30,7 +32,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Writes run events into {@code runs.run}, {@code runs.task_run} and {@code runs.run_log}. Every
- * write is an upsert that only moves a status forward (see the rank functions in the migration) and
+ * write is an upsert that only moves a status forward (job-events' {@link StatusPrecedence}, which the
+ * migration's rank functions repeat in SQL; {@code StatusRankFunctionsIT} keeps the two equal) and
  * only fills fields that are still empty, so duplicates and out-of-order delivery give the same rows.
  * A batch of events is written in one multi-row statement per table ({@link Changes}): the changes
  * a batch holds for one run (or task) are first folded into one row by the same rules the upserts
@@ -134,11 +137,11 @@ public class RunReadModel {
     /** Writes the batch's changes: runs first (task rows and log lines refer to them), then tasks, logs, open tasks. */
     public Uni<Void> apply(SqlClient sql, Changes changes) {
         Uni<Void> chain = Uni.createFrom().voidItem();
-        List<RunRow> runs = folded(changes.runRows(), r -> r.runId, RunRow::then);
+        List<RunRow> runs = runRows(changes);
         if (!runs.isEmpty()) {
             chain = chain.chain(() -> sql.preparedQuery(UPSERT_RUNS).execute(runTuple(runs)).replaceWithVoid());
         }
-        List<TaskRow> tasks = folded(changes.tasks, t -> t.runId() + '\n' + t.taskId(), TaskRow::then);
+        List<TaskRow> tasks = taskRows(changes);
         if (!tasks.isEmpty()) {
             chain = chain.chain(() -> sql.preparedQuery(UPSERT_TASKS).execute(taskTuple(tasks)).replaceWithVoid());
         }
@@ -150,6 +153,16 @@ public class RunReadModel {
                     .execute(Tuple.of(changes.toClose.toArray(String[]::new))).replaceWithVoid());
         }
         return chain;
+    }
+
+    /** The run rows the batch writes: one per run, its changes folded as {@code UPSERT_RUNS} would apply them. */
+    static List<RunRow> runRows(Changes changes) {
+        return folded(changes.runRows(), r -> r.runId, RunRow::then);
+    }
+
+    /** The task rows the batch writes: one per task of a run, folded as {@code UPSERT_TASKS} would apply them. */
+    static List<TaskRow> taskRows(Changes changes) {
+        return folded(changes.tasks, t -> t.runId() + '\n' + t.taskId(), TaskRow::then);
     }
 
     /** One row per key: each key's rows, in the order they were added, folded into the first. */
@@ -326,7 +339,7 @@ public class RunReadModel {
     }
 
     /** One event's contribution to a task row; fields left null change nothing. */
-    private record TaskRow(String runId, String taskId, int index, int attempt, String status, Long rows, String error,
+    record TaskRow(String runId, String taskId, int index, int attempt, String status, Long rows, String error,
             Instant startedAt, Instant finishedAt, Long rowsProcessed, Long bytesProcessed) {
 
         TaskRow(String runId, String taskId, int index, int attempt, String status, Long rows, String error,
@@ -343,7 +356,7 @@ public class RunReadModel {
                 return this;
             }
             return new TaskRow(runId, taskId, later.index, attempt,
-                    TASK_RANK.getOrDefault(later.status, -1) > TASK_RANK.getOrDefault(status, -1) ? later.status : status,
+                    StatusPrecedence.taskWinner(status, later.status),
                     firstNonNull(rows, later.rows), firstNonNull(error, later.error),
                     firstNonNull(startedAt, later.startedAt), firstNonNull(finishedAt, later.finishedAt),
                     greatest(rowsProcessed, later.rowsProcessed), greatest(bytesProcessed, later.bytesProcessed));
@@ -357,14 +370,8 @@ public class RunReadModel {
         }
     }
 
-    /** {@code runs.status_rank} and {@code runs.task_status_rank} of the migrations. */
-    private static final Map<String, Integer> RUN_RANK = Map.of("QUEUED", 0, "RUNNING", 1, "CANCELLING", 2,
-            "SUCCESS", 3, "FAILED", 3, "STOPPED", 3);
-    private static final Map<String, Integer> TASK_RANK = Map.of("PENDING", 0, "RUNNING", 1, "SKIPPED", 2,
-            "STOPPED", 3, "SUCCESS", 4, "FAILED", 4);
-
     /** One event's contribution to a run row; fields left null change nothing. */
-    private static final class RunRow {
+    static final class RunRow {
         final String runId;
         final String workspace;
         final int attempt;
@@ -439,8 +446,7 @@ public class RunReadModel {
         RunRow then(RunRow later) {
             int a = attempt;
             int b = later.attempt;
-            String merged = b > a ? later.status : b < a ? status
-                    : RUN_RANK.getOrDefault(later.status, -1) > RUN_RANK.getOrDefault(status, -1) ? later.status : status;
+            String merged = b > a ? later.status : b < a ? status : StatusPrecedence.runWinner(status, later.status);
             RunRow row = new RunRow(runId, workspace, Math.max(a, b), merged)
                     .job(firstNonNull(jobId, later.jobId), firstNonNull(jobName, later.jobName))
                     .trigger(b > a ? firstNonNull(later.trigger, trigger) : firstNonNull(trigger, later.trigger))
@@ -452,6 +458,26 @@ public class RunReadModel {
                     .error(byAttempt(a, error, b, later.error), byAttempt(a, errorCode, b, later.errorCode))
                     .worker(byAttempt(a, workerId, b, later.workerId));
             return row;
+        }
+
+        private List<Object> fields() {
+            return Arrays.asList(runId, workspace, attempt, status, jobId, jobName, trigger, queuedAt, startedAt, finishedAt,
+                    executionDate, error, errorCode, workerId, cancelledBy);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof RunRow row && fields().equals(row.fields());
+        }
+
+        @Override
+        public int hashCode() {
+            return fields().hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "RunRow" + fields();
         }
     }
 

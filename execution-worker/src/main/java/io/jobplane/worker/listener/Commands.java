@@ -1,0 +1,83 @@
+package io.jobplane.worker.listener;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import io.jobplane.events.EventTypes;
+import io.jobplane.events.MalformedEventException;
+import io.jobplane.events.consume.EventRoutes;
+import io.jobplane.events.payload.CancelCommand;
+import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.worker.service.RunDispatcher;
+
+/**
+ * How a worker reads and carries out commands, whichever topic brings them. Reading checks what a
+ * command must hold, so a bad one is refused before anything runs; carrying out hands it to the
+ * dispatcher. Any other type on a command topic is refused.
+ */
+final class Commands {
+
+    private static final Logger LOG = Logger.getLogger(Commands.class);
+
+    static final EventRoutes<Command> ROUTES = EventRoutes.<Command>create()
+            .on(EventTypes.LAUNCH, LaunchCommand.class, launch -> new Launch(validLaunch(launch)))
+            .on(EventTypes.CANCEL, CancelCommand.class, cancel -> new Cancel(validCancel(cancel)))
+            .refuseOthers();
+
+    private Commands() {
+    }
+
+    /** A command read. */
+    sealed interface Command permits Launch, Cancel {
+    }
+
+    /** A launch that holds what a run needs. */
+    record Launch(LaunchCommand run) implements Command {
+    }
+
+    /** A cancel that names its run. */
+    record Cancel(CancelCommand cancel) implements Command {
+    }
+
+    /** A launch handed over, and the future of its {@code ACCEPTED} heartbeat. */
+    record Announcement(String runId, CompletableFuture<Void> future) {
+    }
+
+    /**
+     * Hands the commands to the dispatcher in order, giving each launch's announcement to {@code announced}
+     * as soon as there is one: when a later command fails and the batch is carried out again, the
+     * dispatcher ignores the launches it already took, and their first announcements are still awaited.
+     */
+    static void carryOut(List<Command> commands, RunDispatcher dispatcher, Consumer<Announcement> announced) {
+        for (Command command : commands) {
+            if (command instanceof Launch launch) {
+                announced.accept(new Announcement(launch.run().runId(), dispatcher.accept(launch.run())));
+            } else {
+                CancelCommand cancel = ((Cancel) command).cancel();
+                if (!dispatcher.cancel(cancel)) {
+                    LOG.debugf("run %s: cancel noted, this worker does not hold the run", cancel.runId());
+                }
+            }
+        }
+    }
+
+    private static LaunchCommand validLaunch(LaunchCommand launch) {
+        if (launch.runId() == null || launch.tasks() == null || launch.jobType() == null || launch.attempt() < 1) {
+            throw new MalformedEventException("launch command lacks run_id, job_type, tasks or a valid attempt");
+        }
+        if (launch.tasks().stream().anyMatch(t -> t == null || t.taskId() == null)) {
+            throw new MalformedEventException("launch command for run " + launch.runId() + " has a task without task_id");
+        }
+        return launch;
+    }
+
+    private static CancelCommand validCancel(CancelCommand cancel) {
+        if (cancel.runId() == null) {
+            throw new MalformedEventException("cancel command lacks run_id");
+        }
+        return cancel;
+    }
+}

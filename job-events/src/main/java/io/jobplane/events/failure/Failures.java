@@ -1,0 +1,161 @@
+package io.jobplane.events.failure;
+
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import org.apache.kafka.common.errors.RetriableException;
+
+import io.jobplane.events.MalformedEventException;
+
+/**
+ * The one reading of failures, after Debezium's {@code ErrorHandler}: walks the cause chain from the
+ * outside in and returns the first {@link FailureKind} it recognises. Rules, in order, for each link:
+ * <ul>
+ * <li>{@link MalformedEventException}: POISON (consumers turn what a payload reader throws into one);</li>
+ * <li>a SQLSTATE (JDBC's {@link SQLException}; Vert.x's {@code DatabaseException}, PgException
+ *     included, where the reactive SQL client is on the class path): 23505 DUPLICATE; class 08,
+ *     57P01–57P03, 53300, 40001 and 40P01 RETRIABLE; other 22 and 23 POISON; 42 and 28 PERMANENT;</li>
+ * <li>a connection failure (socket error or timeout, unknown host, closed channel or connection, a retriable Kafka error): RETRIABLE.</li>
+ * </ul>
+ * Anything else is UNKNOWN and the caller decides. New rules (more SQLSTATEs, a driver's own
+ * exceptions) go into {@link #classifyLink}.
+ */
+public final class Failures {
+
+    /** SQLSTATE of a unique violation: the row is there already. */
+    public static final String UNIQUE_VIOLATION = "23505";
+    /** SQLSTATE of "relation does not exist". */
+    public static final String UNDEFINED_TABLE = "42P01";
+    /** Server shutting down or crashed (57P01–57P03), too many connections, serialisation failure, deadlock. */
+    private static final Set<String> TRANSIENT_STATES = Set.of("57P01", "57P02", "57P03", "53300", "40001", "40P01");
+    /** Deeper chains are cut off (and cycles cannot loop). */
+    private static final int MAX_DEPTH = 32;
+    private static final boolean VERTX_SQL = present("io.vertx.sqlclient.DatabaseException");
+
+    private Failures() {
+    }
+
+    /** The first kind recognised along the cause chain, UNKNOWN when none is. */
+    public static FailureKind classify(Throwable failure) {
+        for (Throwable link : chain(failure)) {
+            FailureKind kind = classifyLink(link);
+            if (kind != FailureKind.UNKNOWN) {
+                return kind;
+            }
+        }
+        return FailureKind.UNKNOWN;
+    }
+
+    /** The work was done before: a unique violation. */
+    public static boolean isDuplicate(Throwable failure) {
+        return classify(failure) == FailureKind.DUPLICATE;
+    }
+
+    /** The data is at fault and no retry cures it. */
+    public static boolean isPoison(Throwable failure) {
+        return classify(failure) == FailureKind.POISON;
+    }
+
+    /** PostgreSQL "relation does not exist" (42P01) anywhere in the chain: a schema not created yet. */
+    public static boolean isUndefinedTable(Throwable failure) {
+        return hasSqlState(failure, UNDEFINED_TABLE::equals);
+    }
+
+    /** SQLSTATE class 22 (data exception) anywhere in the chain: the database refused a value. */
+    public static boolean isDataException(Throwable failure) {
+        return hasSqlState(failure, state -> state.startsWith("22"));
+    }
+
+    /** The SQLSTATE of the outermost link that has one, or null. */
+    public static String sqlState(Throwable failure) {
+        for (Throwable link : chain(failure)) {
+            String state = sqlStateOf(link);
+            if (state != null) {
+                return state;
+            }
+        }
+        return null;
+    }
+
+    private static FailureKind classifyLink(Throwable link) {
+        if (link instanceof MalformedEventException) {
+            return FailureKind.POISON;
+        }
+        String state = sqlStateOf(link);
+        if (state != null) {
+            return bySqlState(state);
+        }
+        return isConnectionFailure(link) ? FailureKind.RETRIABLE : FailureKind.UNKNOWN;
+    }
+
+    static FailureKind bySqlState(String state) {
+        if (UNIQUE_VIOLATION.equals(state)) {
+            return FailureKind.DUPLICATE;
+        }
+        if (state.startsWith("08") || TRANSIENT_STATES.contains(state)) {
+            return FailureKind.RETRIABLE;
+        }
+        if (state.startsWith("22") || state.startsWith("23")) {
+            return FailureKind.POISON;
+        }
+        if (state.startsWith("42") || state.startsWith("28")) {
+            return FailureKind.PERMANENT;
+        }
+        return FailureKind.UNKNOWN;
+    }
+
+    private static boolean isConnectionFailure(Throwable link) {
+        return link instanceof SocketException || link instanceof UnknownHostException
+                || link instanceof SocketTimeoutException || link instanceof ClosedChannelException
+                || link instanceof SQLTransientConnectionException || link instanceof SQLRecoverableException
+                || link instanceof RetriableException
+                || VERTX_SQL && VertxSqlErrors.connectionClosed(link);
+    }
+
+    private static String sqlStateOf(Throwable link) {
+        if (link instanceof SQLException sql && sql.getSQLState() != null) {
+            return sql.getSQLState();
+        }
+        return VERTX_SQL ? VertxSqlErrors.sqlState(link) : null;
+    }
+
+    private static boolean hasSqlState(Throwable failure, Predicate<String> test) {
+        for (Throwable link : chain(failure)) {
+            String state = sqlStateOf(link);
+            if (state != null && test.test(state)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The failure and its causes, outermost first. */
+    private static List<Throwable> chain(Throwable failure) {
+        List<Throwable> links = new ArrayList<>();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = failure; t != null && links.size() < MAX_DEPTH && seen.add(t); t = t.getCause()) {
+            links.add(t);
+        }
+        return links;
+    }
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, Failures.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+}
