@@ -82,7 +82,7 @@ class CommandsTest {
     }
 
     private static LaunchCommand launch(String runId, int attempt, List<TaskSpec> tasks) {
-        return new LaunchCommand(runId, attempt, "ws", "job", "job", "TABLE_TO_TABLE", null, tasks, false, Instant.now(),
-                "manual", Instant.now(), Map.of(), null, null, null);
+        return LaunchCommand.builder().run(runId, attempt, "ws").job("job", "job", "TABLE_TO_TABLE", false)
+                .launch("manual", Instant.now(), Instant.now(), Map.of()).tasks(tasks).build();
     }
 }

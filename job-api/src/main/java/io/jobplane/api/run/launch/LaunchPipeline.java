@@ -25,6 +25,7 @@ import io.jobplane.events.CloudEvent;
 import io.jobplane.events.EventCodec;
 import io.jobplane.events.EventTypes;
 import io.jobplane.events.Topics;
+import io.jobplane.events.failure.Failures;
 import io.jobplane.events.payload.LaunchCommand;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -176,7 +177,7 @@ public class LaunchPipeline {
                         .call(saved -> appendQueued(saved, launch.plan()))
                         .call(saved -> admitWaiting(saved.workspace))
                         .map(saved -> LaunchResult.of(saved, false)))
-                .onFailure(LaunchPipeline::isUniqueViolation)
+                .onFailure(Failures::isDuplicate)
                 .recoverWithUni(() -> winner(run.workspace, run.jobId, run.idempotencyKey));
     }
 
@@ -242,14 +243,5 @@ public class LaunchPipeline {
     private Uni<LaunchResult> winner(String workspace, UUID jobId, String idempotencyKey) {
         return earlier(workspace, jobId, idempotencyKey)
                 .onItem().ifNull().failWith(() -> new IllegalStateException("the run of idempotency key vanished"));
-    }
-
-    private static boolean isUniqueViolation(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
-                return true;
-            }
-        }
-        return false;
     }
 }
