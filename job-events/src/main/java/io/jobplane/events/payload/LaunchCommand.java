@@ -3,7 +3,6 @@ package io.jobplane.events.payload;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Asks a worker to execute one attempt of a run. Type {@code jobplane.command.launch}.
@@ -142,9 +141,8 @@ public record LaunchCommand(
             return this;
         }
 
+        /** The command; what a worker requires of it is checked where commands are read (a malformed one is dead-lettered). */
         public LaunchCommand build() {
-            Objects.requireNonNull(runId, "runId");
-            Objects.requireNonNull(jobType, "jobType");
             return new LaunchCommand(runId, attempt, workspace, jobId, jobName, jobType, destination, tasks,
                     continueOnError, requestedAt, trigger, executionDate, parameters, settings, source, replication, steps);
         }
