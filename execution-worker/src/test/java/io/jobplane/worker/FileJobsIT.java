@@ -82,7 +82,7 @@ class FileJobsIT {
 
     @BeforeEach
     void folder() throws IOException {
-        dir = Files.createTempDirectory("jobplane-files");
+        dir = Files.createTempDirectory(TestInfrastructure.shared().filesRoot(), "jobplane-files");
     }
 
     @AfterEach
@@ -270,6 +270,49 @@ class FileJobsIT {
             }
             Files.delete(outside);
         }
+    }
+
+    @Test
+    void readsOfTheWorkersFilesAndBasePathsOutsideTheRootFailAndCopyNothing() throws Exception {
+        Path keyring = TestInfrastructure.shared().filesRoot().getParent().resolve("keys/secrets.key");
+        assertTrue(Files.isRegularFile(keyring), "the worker's sealing key, which no task may read");
+        Path base = Files.createDirectories(dir.resolve("base"));
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Files.createSymbolicLink(base.resolve("environ.csv"), Path.of("/proc/self/environ"));
+        Files.createSymbolicLink(base.resolve("keyring.csv"), keyring);
+        String table = "leak_" + shortId();
+
+        for (String file : List.of("environ.csv", "keyring.csv")) {
+            Run load = run(load("job-" + shortId(), List.of("REPLICATE [" + table + "] FROM '" + file + "'"), ReplicationSpec.DEFAULT,
+                    base, Map.of()));
+            assertEquals(RunStatus.FAILED, load.finished.status(), file);
+            assertTrue(load.tasks.get(0).errorMessage().contains("'" + file + "' in the source is a link to a place outside"),
+                    load.tasks.get(0).errorMessage());
+            Run copy = run(copy(List.of("COPY '" + file + "' TO 'stolen/'"), base, out, Map.of()));
+            assertEquals(RunStatus.FAILED, copy.finished.status(), file);
+            assertTrue(copy.tasks.get(0).errorMessage().contains("is a link to a place outside"), copy.tasks.get(0).errorMessage());
+        }
+        Run climb = run(copy(List.of("COPY '../../keys/secrets.key' TO 'stolen/'"), base, out, Map.of()));
+        assertEquals(RunStatus.FAILED, climb.finished.status());
+        assertTrue(climb.tasks.get(0).errorMessage().contains("uses '..'"), climb.tasks.get(0).errorMessage());
+
+        // Base paths whose real location is not under the worker's file root: refused before any task.
+        Path linkedBase = Files.createSymbolicLink(dir.resolve("linked-base"), keyring.getParent());
+        for (Path refused : List.of(linkedBase, Path.of("/proc/self"), keyring.getParent(), Path.of("/"))) {
+            Run copy = run(copy(List.of("COPY '*' TO 'stolen/'"), refused, out, Map.of()));
+            assertEquals(RunStatus.FAILED, copy.finished.status(), refused.toString());
+            assertEquals("BASE_PATH_NOT_ALLOWED", copy.finished.errorCode(), refused.toString());
+            assertTrue(copy.finished.errorMessage().contains("is not under a directory this worker allows"), copy.finished.errorMessage());
+            assertEquals(TaskStatus.SKIPPED, copy.tasks.get(0).status());
+            Run load = run(load("job-" + shortId(), List.of("REPLICATE [" + table + "] FROM '*'"), ReplicationSpec.DEFAULT, refused,
+                    Map.of()));
+            assertEquals("BASE_PATH_NOT_ALLOWED", load.finished.errorCode(), refused.toString());
+        }
+        Run outward = run(copy(List.of("COPY 'x.csv' TO 'x.csv'"), base, linkedBase, Map.of()));
+        assertEquals("BASE_PATH_NOT_ALLOWED", outward.finished.errorCode(), "a destination outside the root is refused too");
+
+        assertEquals(List.of(), filesBelow(out), "nothing was copied");
+        assertEquals("false", query("select (to_regclass('" + table + "') is not null)::text"), "nothing was loaded");
     }
 
     @Test

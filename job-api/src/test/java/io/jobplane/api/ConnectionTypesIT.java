@@ -23,6 +23,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.jobplane.stack.JobplaneTestResource;
 import io.jobplane.stack.Ports;
+import io.jobplane.stack.TestInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -51,7 +52,7 @@ class ConnectionTypesIT {
         as(ws, "viewer").get(path(ws, hive)).then().statusCode(200)
                 .body("jdbc_url", equalTo("jdbc:postgresql://meta:5432/hive")).body(not(containsString("canary-hive-2")));
 
-        Path landing = Files.createTempDirectory("landing");
+        Path landing = Files.createTempDirectory(TestInfrastructure.shared().filesRoot(), "landing");
         String fs = create(ws, Map.of("name", "landing", "type", "filesystem", "base_path", landing.toString()));
         as(ws, "viewer").get(path(ws, fs)).then().statusCode(200)
                 .body("base_path", equalTo(landing.toString())).body("secrets_set", equalTo(List.of()));
@@ -127,7 +128,7 @@ class ConnectionTypesIT {
     @Test
     void filesystemAndMysqlTestsReportWhatTheyFound() throws Exception {
         String ws = uniqueWorkspace();
-        Path dir = Files.createTempDirectory("files");
+        Path dir = Files.createTempDirectory(TestInfrastructure.shared().filesRoot(), "files");
         Files.writeString(dir.resolve("a.csv"), "id\n1\n");
         String fs = create(ws, Map.of("name", "files", "type", "filesystem", "base_path", dir.toString()));
         as(ws, "editor").post(path(ws, fs) + "/test").then().statusCode(200)
@@ -144,6 +145,36 @@ class ConnectionTypesIT {
                 .body("ok", equalTo(false)).body("latency_ms", nullValue())
                 .body("error", containsString("Communications link failure"))
                 .body(not(containsString("canary-mysql-test")));
+    }
+
+    @Test
+    void filesystemBasePathsMustLeadUnderTheFileRootLinksResolved() throws Exception {
+        String ws = uniqueWorkspace();
+        Path root = TestInfrastructure.shared().filesRoot();
+        Path outside = Files.createTempDirectory("outside");
+        Path linked = Files.createSymbolicLink(root.resolve("linked-" + ws), outside);
+        Path keys = root.getParent().resolve("keys");
+        for (String refused : List.of("/", outside.toString(), "/proc/self", keys.toString(), linked.toString(),
+                linked.resolve("deeper").toString(), root.getParent().toString())) {
+            as(ws, "editor").body(Map.of("name", "x", "type", "filesystem", "base_path", refused))
+                    .post("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(400)
+                    .body("error_code", equalTo("BASE_PATH_NOT_ALLOWED"))
+                    .body("error_msg", containsString("is not under a directory this installation allows"))
+                    .body("solution_msg", containsString("jobplane.connections.filesystem-roots"));
+        }
+        as(ws, "viewer").get("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(200).body("size()", equalTo(0));
+
+        Path later = root.resolve("tenant-" + ws + "/not-made-yet");
+        String fs = create(ws, Map.of("name", "later", "type", "filesystem", "base_path", later.toString()));
+        Files.createDirectories(later.getParent());
+        Files.createSymbolicLink(later, outside);
+        as(ws, "editor").post(path(ws, fs) + "/test").then().statusCode(400)
+                .body("error_code", equalTo("BASE_PATH_NOT_ALLOWED")).body("error_msg", containsString("leads through a link elsewhere"));
+        as(ws, "editor").body(Map.of("base_path", linked.toString())).put(path(ws, fs)).then().statusCode(400)
+                .body("error_code", equalTo("BASE_PATH_NOT_ALLOWED"));
+        Files.delete(later);
+        Files.delete(linked);
+        Files.delete(outside);
     }
 
     private static void refuse(String ws, Map<String, Object> body, String code) {

@@ -183,8 +183,8 @@ class RunLaunchIT {
     @Test
     void fileJobsAreCheckedInTheirOwnSyntaxAndCarryTheirFolders() throws Exception {
         String ws = uniqueWorkspace();
-        java.nio.file.Path landing = java.nio.file.Files.createTempDirectory("landing");
-        java.nio.file.Path archive = java.nio.file.Files.createTempDirectory("archive");
+        java.nio.file.Path landing = java.nio.file.Files.createTempDirectory(io.jobplane.stack.TestInfrastructure.shared().filesRoot(), "landing");
+        java.nio.file.Path archive = java.nio.file.Files.createTempDirectory(io.jobplane.stack.TestInfrastructure.shared().filesRoot(), "archive");
         String folder = as(ws, "editor").body(Map.of("name", "landing", "type", "filesystem", "base_path", landing.toString()))
                 .post("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(201).extract().path("connection_id");
         String archiveFolder = as(ws, "editor").body(Map.of("name", "archive", "type", "filesystem", "base_path", archive.toString()))

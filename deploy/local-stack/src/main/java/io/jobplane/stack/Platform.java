@@ -96,6 +96,7 @@ public final class Platform implements AutoCloseable {
         int n = workers.size() + 1;
         Map<String, String> props = new java.util.LinkedHashMap<>(
                 Service.EXECUTION_WORKER.properties(kafka.bootstrapServers(), postgres, keys));
+        props.putAll(Service.EXECUTION_WORKER.fileRoots(filesRoot()));
         props.putAll(settings.overrides());
         props.put("jobplane.worker.id", "worker-" + n);
         ServiceProcess worker = ServiceProcess.start("execution-worker-" + n, Service.EXECUTION_WORKER.jar(settings.root()),
@@ -107,6 +108,7 @@ public final class Platform implements AutoCloseable {
 
     private ServiceProcess launch(Service service, String name, int port) {
         Map<String, String> props = new java.util.LinkedHashMap<>(service.properties(kafka.bootstrapServers(), postgres, keys));
+        props.putAll(service.fileRoots(filesRoot()));
         props.putAll(settings.overrides());
         ServiceProcess process = ServiceProcess.start(name, service.jar(settings.root()), port, props,
                 logDir().resolve(name + ".log"));
@@ -151,6 +153,11 @@ public final class Platform implements AutoCloseable {
 
     public String apiUrl() {
         return api.baseUrl();
+    }
+
+    /** The one directory the platform's filesystem connections may use. */
+    public Path filesRoot() {
+        return settings.stateDir().resolve("files");
     }
 
     public Path logDir() {

@@ -51,4 +51,22 @@ public enum Service {
         }
         return p;
     }
+
+    /**
+     * The directory {@code filesystem} connections may use, for the services that check it: job-api
+     * when a connection is saved, the worker for every file it opens. Made when missing.
+     */
+    public Map<String, String> fileRoots(Path filesRoot) {
+        try {
+            java.nio.file.Files.createDirectories(filesRoot);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String root = filesRoot.toAbsolutePath().normalize().toString();
+        return switch (this) {
+            case JOB_API -> Map.of("jobplane.connections.filesystem-roots", root);
+            case EXECUTION_WORKER -> Map.of("jobplane.worker.files.roots", root);
+            default -> Map.of();
+        };
+    }
 }

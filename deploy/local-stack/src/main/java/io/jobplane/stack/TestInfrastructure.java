@@ -188,9 +188,25 @@ public final class TestInfrastructure {
         return new SecretKeyring(SECRET_KEY_ID, Map.of(SECRET_KEY_ID, keys.secretKeyBase64()));
     }
 
+    /**
+     * The directory filesystem connections may use in tests (job-api's and the worker's only file
+     * root); tests make their folders below it.
+     */
+    public Path filesRoot() {
+        Path root = dir.resolve("files");
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return root;
+    }
+
     /** Configuration that points a Quarkus service under test at this infrastructure. */
     public Map<String, String> quarkusConfig() {
         return Map.of(
+                "jobplane.connections.filesystem-roots", filesRoot().toString(),
+                "jobplane.worker.files.roots", filesRoot().toString(),
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),
                 "quarkus.datasource.username", postgres.username(),
                 "quarkus.datasource.password", postgres.password(),

@@ -12,6 +12,8 @@ import io.jobplane.events.payload.LaunchCommand;
 import io.jobplane.events.payload.TaskSpec;
 import io.jobplane.events.sql.FileCopyStatement;
 import io.jobplane.events.sql.SqlTemplate;
+import io.jobplane.events.files.FileRoots;
+import io.jobplane.worker.config.FilesConfig;
 import io.jobplane.worker.files.BaseDirectory;
 import io.jobplane.worker.files.FileCopy;
 import io.jobplane.worker.files.FileTaskException;
@@ -25,6 +27,12 @@ import io.jobplane.worker.files.FileTaskException;
 @ApplicationScoped
 public class FileCopyJobExecutor implements JobExecutor {
 
+    private final FileRoots roots;
+
+    public FileCopyJobExecutor(FilesConfig files) {
+        this.roots = files.fileRoots();
+    }
+
     @Override
     public Set<String> jobTypes() {
         return Set.of("STORAGE_TO_STORAGE");
@@ -37,10 +45,10 @@ public class FileCopyJobExecutor implements JobExecutor {
         BaseDirectory source;
         BaseDirectory destination;
         try {
-            source = BaseDirectory.open("source", run.source());
-            destination = BaseDirectory.open("destination", run.destination());
+            source = BaseDirectory.open("source", run.source(), roots);
+            destination = BaseDirectory.open("destination", run.destination(), roots);
         } catch (FileTaskException e) {
-            return TaskSequence.unavailable(run, control, tasks, "CONNECTION_UNAVAILABLE", e.getMessage());
+            return TaskSequence.unavailable(run, control, tasks, e.code() != null ? e.code() : "CONNECTION_UNAVAILABLE", e.getMessage());
         }
         Map<String, Object> values = SqlTemplate.values(run.executionDate(), run.parameters());
         TaskSequence sequence = new TaskSequence(run, control);

@@ -19,6 +19,8 @@ import io.jobplane.events.payload.TaskSpec;
 import io.jobplane.events.secret.SecretKeyring;
 import io.jobplane.events.sql.FolderLoadStatement;
 import io.jobplane.events.sql.SqlTemplate;
+import io.jobplane.events.files.FileRoots;
+import io.jobplane.worker.config.FilesConfig;
 import io.jobplane.worker.files.BaseDirectory;
 import io.jobplane.worker.files.FileTaskException;
 import io.jobplane.worker.files.FolderLoad;
@@ -36,10 +38,12 @@ public class FolderLoadJobExecutor implements JobExecutor {
 
     private final SecretKeyring keyring;
     private final SessionPool sessions;
+    private final FileRoots roots;
 
-    public FolderLoadJobExecutor(SecretKeyring keyring, SessionPool sessions) {
+    public FolderLoadJobExecutor(SecretKeyring keyring, SessionPool sessions, FilesConfig files) {
         this.keyring = keyring;
         this.sessions = sessions;
+        this.roots = files.fileRoots();
     }
 
     @Override
@@ -54,9 +58,11 @@ public class FolderLoadJobExecutor implements JobExecutor {
         BaseDirectory source;
         Endpoint destination;
         try {
-            source = BaseDirectory.open("source", run.source());
+            source = BaseDirectory.open("source", run.source(), roots);
             destination = Endpoint.open("destination", run.destination(), keyring);
-        } catch (FileTaskException | Endpoint.Unavailable e) {
+        } catch (FileTaskException e) {
+            return TaskSequence.unavailable(run, control, tasks, e.code() != null ? e.code() : "CONNECTION_UNAVAILABLE", e.getMessage());
+        } catch (Endpoint.Unavailable e) {
             return TaskSequence.unavailable(run, control, tasks, "CONNECTION_UNAVAILABLE", e.getMessage());
         }
         Map<String, Object> values = SqlTemplate.values(run.executionDate(), run.parameters());

@@ -2,7 +2,6 @@ package io.jobplane.worker.files;
 
 import java.io.CharConversionException;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,7 +34,7 @@ final class CsvRows implements FileRows {
     private boolean pendingUsed;
     private long record;
 
-    CsvRows(FolderLoadStatement statement, Path file, String shown) throws IOException, FileTaskException {
+    CsvRows(FolderLoadStatement statement, FileRows.Opener file, String shown) throws IOException, FileTaskException {
         this.shown = shown;
         this.nullValue = statement.nullValue();
         CsvSchema schema = CsvSchema.emptySchema().withoutHeader().withColumnSeparator(statement.separator())
@@ -44,7 +43,7 @@ final class CsvRows implements FileRows {
             schema = schema.withEscapeChar(statement.escape());
         }
         records = MAPPER.readerFor(String[].class).with(schema).with(CsvParser.Feature.WRAP_AS_ARRAY)
-                .with(CsvParser.Feature.SKIP_EMPTY_LINES).readValues(file.toFile());
+                .with(CsvParser.Feature.SKIP_EMPTY_LINES).readValues(java.nio.channels.Channels.newInputStream(file.open()));
         String[] first = read();
         if (first == null) {
             pending = null;

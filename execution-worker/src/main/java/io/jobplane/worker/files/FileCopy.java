@@ -5,12 +5,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -80,29 +77,32 @@ public final class FileCopy {
                     ? (target.directory().isEmpty() ? "" : target.directory() + "/") + file.below()
                     : target.literal();
             int slash = relative.lastIndexOf('/');
-            Path dir = to.directory(slash < 0 ? "" : relative.substring(0, slash));
-            Path destination = dir.resolve(relative.substring(slash + 1));
-            switch (existing(file, destination, relative)) {
-                case IDENTICAL -> {
-                    identical++;
-                    listener.log("'" + relative + "' is already there with the same content; left alone");
-                    continue;
-                }
-                case DIFFERENT -> {
-                    if (statement.ifExists() == FileCopyStatement.IfExists.SKIP) {
-                        kept++;
-                        listener.log("'" + relative + "' exists with other content; kept (IfExists='SKIP')");
+            try (BaseDirectory.Dir dir = to.directory(slash < 0 ? "" : relative.substring(0, slash))) {
+                Path name = Path.of(relative.substring(slash + 1));
+                switch (existing(file, dir, name, relative)) {
+                    case IDENTICAL -> {
+                        identical++;
+                        listener.log("'" + relative + "' is already there with the same content; left alone");
                         continue;
                     }
-                    if (statement.ifExists() == FileCopyStatement.IfExists.FAIL) {
-                        throw new FileTaskException("'" + relative + "' exists in the destination with other content (IfExists='FAIL');"
-                                + " remove it, or write WITH IfExists='REPLACE' to replace it", false);
+                    case DIFFERENT -> {
+                        if (statement.ifExists() == FileCopyStatement.IfExists.SKIP) {
+                            kept++;
+                            listener.log("'" + relative + "' exists with other content; kept (IfExists='SKIP')");
+                            continue;
+                        }
+                        if (statement.ifExists() == FileCopyStatement.IfExists.FAIL) {
+                            throw new FileTaskException("'" + relative + "' exists in the destination with other content (IfExists='FAIL');"
+                                    + " remove it, or write WITH IfExists='REPLACE' to replace it", false);
+                        }
+                    }
+                    case NONE -> {
                     }
                 }
-                case NONE -> {
-                }
+                write(file, dir, name, relative);
+            } catch (IOException e) {
+                throw new FileTaskException("cannot copy '" + file.relative() + "' to '" + relative + "': " + to.describe(e), true);
             }
-            write(file, dir, destination, relative);
             copied++;
             listener.log("'" + file.relative() + "' copied to '" + relative + "' (" + file.size() + " bytes)");
         }
@@ -114,30 +114,36 @@ public final class FileCopy {
         NONE, IDENTICAL, DIFFERENT
     }
 
-    private Existing existing(BaseDirectory.Found file, Path destination, String relative) throws FileTaskException {
+    private Existing existing(BaseDirectory.Found file, BaseDirectory.Dir dir, Path name, String relative) throws FileTaskException {
         try {
-            if (!Files.exists(destination, LinkOption.NOFOLLOW_LINKS)) {
+            BasicFileAttributes attributes = dir.attributes(name);
+            if (attributes == null) {
                 return Existing.NONE;
             }
-            BasicFileAttributes attributes = Files.readAttributes(destination, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!attributes.isRegularFile()) {
-                throw new FileTaskException("'" + relative + "' in the destination is " + (attributes.isDirectory() ? "a directory" : "not a plain file")
-                        + "; copies replace plain files only", false);
+                throw new FileTaskException("'" + relative + "' in the destination is " + (attributes.isDirectory() ? "a directory"
+                        : attributes.isSymbolicLink() ? "a link" : "not a plain file") + "; copies replace plain files only", false);
             }
             if (attributes.size() != file.size()) {
                 return Existing.DIFFERENT;
             }
-            return Arrays.equals(sha256(file.path()), sha256(destination)) ? Existing.IDENTICAL : Existing.DIFFERENT;
+            byte[] source;
+            try (SeekableByteChannel in = from.read(file)) {
+                source = sha256(in);
+            }
+            try (SeekableByteChannel in = dir.read(name)) {
+                return Arrays.equals(source, sha256(in)) ? Existing.IDENTICAL : Existing.DIFFERENT;
+            }
         } catch (IOException e) {
             throw new FileTaskException("cannot compare '" + relative + "' with the source: " + to.describe(e), true);
         }
     }
 
-    private void write(BaseDirectory.Found file, Path dir, Path destination, String relative) throws FileTaskException {
-        Path temp = dir.resolve("." + destination.getFileName() + BaseDirectory.TEMP_MARK + UUID.randomUUID());
+    private void write(BaseDirectory.Found file, BaseDirectory.Dir dir, Path name, String relative) throws FileTaskException {
+        Path temp = Path.of("." + name + BaseDirectory.TEMP_MARK + UUID.randomUUID());
         try {
-            try (InputStream in = Files.newInputStream(file.path());
-                    FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (SeekableByteChannel source = from.read(file); InputStream in = Channels.newInputStream(source);
+                    SeekableByteChannel channel = dir.create(temp)) {
                 OutputStream out = Channels.newOutputStream(channel);
                 byte[] buffer = new byte[1 << 16];
                 int n;
@@ -152,33 +158,32 @@ public final class FileCopy {
                         lastReport = System.nanoTime();
                     }
                 }
-                channel.force(true);
+                if (channel instanceof FileChannel fileChannel) {
+                    fileChannel.force(true);
+                }
             }
-            Files.setLastModifiedTime(temp, file.modified());
+            dir.setModified(temp, file.modified());
             try {
-                Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                dir.rename(temp, name);
             } catch (AtomicMoveNotSupportedException e) {
                 throw new FileTaskException("the destination cannot move '" + relative + "' into place atomically", false);
             }
         } catch (IOException e) {
             throw new FileTaskException("cannot copy '" + file.relative() + "' to '" + relative + "': " + to.describe(e), true);
         } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // a leftover temporary name is never matched by a pattern
-            }
+            dir.deleteQuietly(temp);
         }
     }
 
-    /** The SHA-256 of the file's content. */
-    static byte[] sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
+    /** The SHA-256 of what is left to read in the channel. */
+    static byte[] sha256(SeekableByteChannel channel) throws IOException {
+        try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(1 << 16);
+            while (channel.read(buffer) >= 0) {
+                buffer.flip();
+                digest.update(buffer);
+                buffer.clear();
             }
             return digest.digest();
         } catch (NoSuchAlgorithmException e) {

@@ -2,7 +2,7 @@ package io.jobplane.worker.files;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Path;
+import java.nio.channels.SeekableByteChannel;
 import java.util.List;
 
 import io.jobplane.events.sql.FolderLoadStatement;
@@ -26,7 +26,13 @@ public interface FileRows extends Closeable {
     /** Where the row last returned stands, for messages ("record 12", "line 7"). */
     String position();
 
-    static FileRows open(FolderLoadStatement statement, Path file, String shown) throws IOException, FileTaskException {
+    /** Opens the file afresh for each pass over it (JSON lines are read twice: once for their columns). */
+    @FunctionalInterface
+    interface Opener {
+        SeekableByteChannel open() throws IOException, FileTaskException;
+    }
+
+    static FileRows open(FolderLoadStatement statement, Opener file, String shown) throws IOException, FileTaskException {
         return switch (statement.format()) {
             case CSV -> new CsvRows(statement, file, shown);
             case JSONL -> new JsonLinesRows(file, shown);

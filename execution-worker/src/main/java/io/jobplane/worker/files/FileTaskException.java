@@ -8,14 +8,25 @@ package io.jobplane.worker.files;
 public class FileTaskException extends Exception {
 
     private final boolean retryable;
+    private final String code;
 
     public FileTaskException(String message, boolean retryable) {
+        this(message, retryable, null);
+    }
+
+    public FileTaskException(String message, boolean retryable, String code) {
         super(message, null, false, false);
         this.retryable = retryable;
+        this.code = code;
     }
 
     public boolean retryable() {
         return retryable;
+    }
+
+    /** The run's error code when this failure ends the run before any task (null: the executor's own). */
+    public String code() {
+        return code;
     }
 
     /** The run was cancelled while files were being read or written. */

@@ -266,8 +266,8 @@ public final class FolderLoad {
     }
 
     private String sha256(BaseDirectory.Found file) throws FileTaskException {
-        try {
-            return HexFormat.of().formatHex(FileCopy.sha256(file.path()));
+        try (java.nio.channels.SeekableByteChannel in = source.read(file)) {
+            return HexFormat.of().formatHex(FileCopy.sha256(in));
         } catch (IOException e) {
             throw new FileTaskException("cannot read '" + file.relative() + "' in the source: " + source.describe(e), true);
         }
@@ -277,7 +277,7 @@ public final class FolderLoad {
 
     private long loadFile(FolderLoadStatement statement, TableName target, String table, BaseDirectory.Found file)
             throws SQLException, FileTaskException {
-        try (FileRows rows = FileRows.open(statement, file.path(), file.relative())) {
+        try (FileRows rows = FileRows.open(statement, () -> source.read(file), file.relative())) {
             List<FileColumn> columns = rows.columns();
             if (columns.isEmpty()) {
                 listener.log("'" + file.relative() + "' holds no columns; nothing to load");

@@ -4,8 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,10 +34,10 @@ final class JsonLinesRows implements FileRows {
     private BufferedReader reader;
     private long line;
 
-    JsonLinesRows(Path file, String shown) throws IOException, FileTaskException {
+    JsonLinesRows(FileRows.Opener file, String shown) throws IOException, FileTaskException {
         this.shown = shown;
         Map<String, Kinds> kinds = new LinkedHashMap<>();
-        try (BufferedReader scan = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader scan = new BufferedReader(java.nio.channels.Channels.newReader(file.open(), StandardCharsets.UTF_8.newDecoder(), -1))) {
             this.reader = scan;
             JsonNode object;
             while ((object = object()) != null) {
@@ -52,7 +50,7 @@ final class JsonLinesRows implements FileRows {
             index.put(name, columns.size());
             columns.add(new FileColumn(name, k.type(), false));
         });
-        reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        reader = new BufferedReader(java.nio.channels.Channels.newReader(file.open(), StandardCharsets.UTF_8.newDecoder(), -1));
         line = 0;
     }
 

@@ -5,7 +5,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -22,7 +21,6 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.io.api.Binary;
@@ -64,10 +62,10 @@ final class ParquetRows implements FileRows {
     private long left;
     private long row;
 
-    ParquetRows(Path file, String shown) throws IOException, FileTaskException {
+    ParquetRows(FileRows.Opener file, String shown) throws IOException, FileTaskException {
         this.shown = shown;
         try {
-            reader = ParquetFileReader.open(new LocalInputFile(file), ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
+            reader = ParquetFileReader.open(new ChannelInputFile(file.open()), ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
         } catch (RuntimeException e) {
             throw FileRows.malformed(shown, null, "is not a Parquet file (" + e.getMessage() + ")");
         } catch (LinkageError e) {
@@ -307,5 +305,36 @@ final class ParquetRows implements FileRows {
             return JSON.binaryNode(bytes);
         }
         return JSON.textNode(v.toString());
+    }
+
+    /** A Parquet file read through an open channel (opened safely by the caller), one stream at a time. */
+    private static final class ChannelInputFile implements org.apache.parquet.io.InputFile {
+
+        private final java.nio.channels.SeekableByteChannel channel;
+
+        ChannelInputFile(java.nio.channels.SeekableByteChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public long getLength() throws IOException {
+            return channel.size();
+        }
+
+        @Override
+        public org.apache.parquet.io.SeekableInputStream newStream() throws IOException {
+            channel.position(0);
+            return new org.apache.parquet.io.DelegatingSeekableInputStream(java.nio.channels.Channels.newInputStream(channel)) {
+                @Override
+                public long getPos() throws IOException {
+                    return channel.position();
+                }
+
+                @Override
+                public void seek(long newPos) throws IOException {
+                    channel.position(newPos);
+                }
+            };
+        }
     }
 }

@@ -137,6 +137,7 @@ public class ConnectionService {
     public Uni<ConnectionTester.Result> test(Caller caller, UUID id) {
         return Panache.withSession(() -> ConnectionEntity.findInWorkspace(caller.workspace(), id))
                 .onItem().ifNull().failWith(() -> ApiException.notFound("connection", id))
+                .invoke(c -> settings.recheck(c))
                 .chain(tester::test);
     }
 

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import io.jobplane.api.error.ApiException;
 import io.jobplane.api.json.StoredJson;
+import io.jobplane.events.files.FileRoots;
 
 /**
  * Checks the fields of a create or update against the connection's type and writes them to the
@@ -22,10 +23,10 @@ final class ConnectionSettings {
     /** Headers that carry credentials belong in auth_token or secret_headers, which are sealed. */
     private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie");
 
-    private final List<Path> filesystemRoots;
+    private final FileRoots filesystemRoots;
 
     ConnectionSettings(List<String> filesystemRoots) {
-        this.filesystemRoots = filesystemRoots.stream().map(r -> Path.of(r).normalize()).toList();
+        this.filesystemRoots = FileRoots.of(filesystemRoots);
     }
 
     /** Applies {@code f} to {@code c}; returns the plain fields that changed (secrets are the caller's). */
@@ -138,12 +139,42 @@ final class ConnectionSettings {
                     "Send an absolute path such as /data/landing.");
         }
         Path normalized = path.normalize();
-        if (!filesystemRoots.isEmpty() && filesystemRoots.stream().noneMatch(normalized::startsWith)) {
-            throw ApiException.badRequest("BASE_PATH_NOT_ALLOWED",
-                    "base_path '" + normalized + "' is outside the directories this installation allows",
-                    "Use a path under one of " + filesystemRoots + " (jobplane.connections.filesystem-roots).");
-        }
+        requireUnderRoot(filesystemRoots, normalized);
         return normalized.toString();
+    }
+
+    /** Checks a stored filesystem connection's base path again before it is used (a link may have been planted since). */
+    void recheck(ConnectionEntity c) {
+        if (c.type() == ConnectionType.FILESYSTEM && c.basePath != null) {
+            requireUnderRoot(filesystemRoots, Path.of(c.basePath).normalize());
+        }
+    }
+
+    /**
+     * Refuses a base path whose real location (links resolved, as far as it exists) is not under a
+     * configured root; with no root configured every base path is refused.
+     */
+    static void requireUnderRoot(FileRoots roots, Path normalized) {
+        if (roots.isEmpty()) {
+            throw ApiException.badRequest("BASE_PATH_NOT_ALLOWED",
+                    "This installation allows no filesystem connections: no file root is configured",
+                    "An operator sets jobplane.connections.filesystem-roots (and the workers' jobplane.worker.files.roots)"
+                            + " to the directories filesystem connections may use; then send a base_path under one of them.");
+        }
+        Path real;
+        try {
+            real = FileRoots.realLocation(normalized);
+        } catch (java.io.IOException | RuntimeException e) {
+            real = null;
+        }
+        if (real == null || roots.rootOf(real).isEmpty()) {
+            throw ApiException.badRequest("BASE_PATH_NOT_ALLOWED",
+                    "base_path '" + normalized + "' is not under a directory this installation allows"
+                            + (real != null && !real.equals(normalized) ? " (it leads through a link elsewhere)" : ""),
+                    "Use a path under one of " + roots.configured()
+                            + "; its real location, links resolved, must stay under the root. An operator changes the roots"
+                            + " with jobplane.connections.filesystem-roots.");
+        }
     }
 
     private static String baseUrl(String given, String current) {

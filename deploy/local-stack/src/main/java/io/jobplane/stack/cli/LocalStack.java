@@ -107,6 +107,11 @@ final class LocalStack {
         return state.resolve("logs").resolve(component + ".log");
     }
 
+    /** The directory filesystem connections may use: their base paths must be under it. */
+    Path filesRoot() {
+        return state.resolve("files");
+    }
+
     Path kafkaDir() {
         return state.resolve("data/kafka");
     }

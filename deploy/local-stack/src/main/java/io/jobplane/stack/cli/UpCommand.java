@@ -130,6 +130,7 @@ class UpCommand implements Runnable {
         requireFree(c.name(), c.port(), null);
         Map<String, String> props = new LinkedHashMap<>(c.service().orElseThrow()
                 .properties(bootstrapServers, postgres, keys));
+        props.putAll(c.service().orElseThrow().fileRoots(stack.filesRoot()));
         if (c.name().startsWith("execution-worker")) {
             props.put("jobplane.worker.id", c.name().equals("execution-worker") ? "worker-1"
                     : "worker-" + c.name().substring("execution-worker-".length()));
