@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -128,6 +130,73 @@ class StepsExecutionIT {
     }
 
     @Test
+    void aStepReachesNothingOfTheWorkerOrThePlatformAndItsOwnWorkStillRuns() throws Exception {
+        var infra = TestInfrastructure.shared();
+        Path keyring = infra.filesRoot().getParent().resolve("keys/secrets.key");
+        Path config = Path.of("target/classes/application.properties").toAbsolutePath();
+        Path otherRun = Files.createTempDirectory("jobplane-steps-");
+        Files.writeString(otherRun.resolve("20_other.py"), "print('another tenant')");
+        assertTrue(Files.isRegularFile(keyring) && Files.isRegularFile(config), "the files a step must not read exist on the worker");
+        String marker = "detached-" + UUID.randomUUID().toString().substring(0, 8);
+        String table = "sandboxed_" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> properties = Map.of("KEYRING_FILE", keyring.toString(), "WORKER_CONFIG", config.toString(),
+                "WORKER_PID", Long.toString(ProcessHandle.current().pid()), "OTHER_RUN", otherRun.toString(),
+                "KAFKA_PORT", Integer.toString(infra.kafka().port()), "PG_PORT", Integer.toString(infra.postgres().port()),
+                "MARKER", marker);
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("10_probe.sh", """
+                attempt() { if eval "$2" > /dev/null 2>&1; then echo "$1: REACHED"; else echo "$1: denied"; fi; }
+                attempt keyring "cat '$KEYRING_FILE'"
+                attempt worker-config "cat '$WORKER_CONFIG'"
+                attempt worker-environ "cat /proc/$WORKER_PID/environ"
+                attempt other-run "ls '$OTHER_RUN'"
+                attempt kafka "(exec 3<>/dev/tcp/127.0.0.1/$KAFKA_PORT)"
+                attempt postgres "(exec 3<>/dev/tcp/127.0.0.1/$PG_PORT)"
+                attempt kill-worker "kill -KILL $WORKER_PID"
+                attempt write-usr "touch /usr/planted"
+                echo "pid1-env: $(tr '\\0' '\\n' < /proc/1/environ | cut -d= -f1 | sort | tr '\\n' ' ')"
+                echo "uid: $(id -u)"
+                setsid bash -c "sleep 600; echo $MARKER" > /dev/null 2>&1 < /dev/null &
+                echo forked
+                echo "probed" > result.txt
+                """);
+        files.put("20_long_line.py", "print('y' * 10_000_000)\nprint('after the long line')\n");
+        files.put("30_own.sql", "create table " + table + " (note text);\ninsert into " + table + " values ('own work');");
+        files.put("40_own.py", "print('own work read ' + open('result.txt').read().strip())\nopen('out.txt', 'w').write('x')\n");
+        LaunchCommand launch = command(files, List.of("10_probe.sh", "20_long_line.py", "30_own.sql", "40_own.py"), RunSettings.DEFAULT,
+                properties);
+        WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
+
+        RunFinished finished = runs.awaitFinished(launch.runId());
+        assertEquals(RunStatus.SUCCESS, finished.status(), finished.errorMessage());
+        List<String> log = runs.logOf(launch.runId()).stream().map(RunLog::message).toList();
+        for (String attempt : List.of("keyring", "worker-config", "worker-environ", "other-run", "kafka", "postgres", "kill-worker",
+                "write-usr")) {
+            assertTrue(log.contains(attempt + ": denied"), attempt + " must be denied: " + log);
+        }
+        assertTrue(ProcessHandle.current().isAlive());
+        String pid1 = log.stream().filter(l -> l.startsWith("pid1-env: ")).findFirst().orElseThrow();
+        for (String name : pid1.substring("pid1-env: ".length()).trim().split(" ")) {
+            assertTrue(name.startsWith("JOBPLANE_") || name.startsWith("PG") || properties.containsKey(name)
+                    || List.of("PATH", "HOME", "TMPDIR", "LANG", "PYTHONUNBUFFERED", "REGION", "API_TOKEN").contains(name),
+                    "the sandbox's first process has the step's own environment only, not the worker's: " + name);
+        }
+        String uid = log.stream().filter(l -> l.startsWith("uid: ")).findFirst().orElseThrow();
+        assertTrue(Integer.parseInt(uid.substring(5)) >= 61000, "a user of its own from the range: " + uid);
+        assertTrue(log.contains("forked"), log.toString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> processes(marker) == 0);
+
+        String cut = log.stream().filter(l -> l.startsWith("yyyy")).findFirst().orElseThrow();
+        assertTrue(cut.length() < 17_000 && cut.contains("[line cut: 10000000 bytes"), cut.substring(Math.min(cut.length(), 16_384)));
+        assertTrue(log.contains("after the long line"), "the output goes on after a cut line");
+        assertEquals("own work", query("select note from " + table));
+        assertTrue(log.contains("own work read probed"), log.toString());
+        assertFalse(Files.exists(Path.of("/usr/planted")));
+        Files.delete(otherRun.resolve("20_other.py"));
+        Files.delete(otherRun);
+    }
+
+    @Test
     void aRunWhosePackageIsGoneFailsSayingWhy() {
         LaunchCommand base = command(Map.of("1.sh", "true"), List.of("1.sh"), RunSettings.DEFAULT);
         LaunchCommand without = base.toBuilder().launch("manual", Instant.now(), Instant.now(), Map.of())
@@ -140,10 +209,17 @@ class StepsExecutionIT {
     }
 
     private static LaunchCommand command(Map<String, String> files, List<String> steps, RunSettings settings) {
+        return command(files, steps, settings, Map.of());
+    }
+
+    private static LaunchCommand command(Map<String, String> files, List<String> steps, RunSettings settings,
+            Map<String, String> properties) {
         var pg = TestInfrastructure.shared().postgres();
         var keyring = WorkerRuns.keyring();
         byte[] zip = Zips.of(files);
-        StepPackageSpec pkg = new StepPackageSpec(1, Checksums.sha256(zip), steps, zip, Map.of("REGION", "eu"),
+        Map<String, String> all = new java.util.HashMap<>(properties);
+        all.put("REGION", "eu");
+        StepPackageSpec pkg = new StepPackageSpec(1, Checksums.sha256(zip), steps, zip, all,
                 Map.of("API_TOKEN", keyring.seal(SECRET)));
         ConnectionSpec db = new ConnectionSpec("db", "postgresql", pg.jdbcUrl(DB), pg.username(), keyring.seal("unused-with-trust"));
         return LaunchCommand.builder().run(UUID.randomUUID().toString(), 1, "ws").job("job-s", "steps", "STEPS", false)

@@ -99,6 +99,7 @@ public final class Platform implements AutoCloseable {
         props.putAll(Service.EXECUTION_WORKER.fileRoots(filesRoot()));
         props.putAll(settings.overrides());
         props.put("jobplane.worker.id", "worker-" + n);
+        props.putAll(Service.stepUids(n));
         ServiceProcess worker = ServiceProcess.start("execution-worker-" + n, Service.EXECUTION_WORKER.jar(settings.root()),
                 port, props, logDir().resolve("execution-worker-" + n + ".log"));
         workers.add(worker);

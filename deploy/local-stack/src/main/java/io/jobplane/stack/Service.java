@@ -53,6 +53,15 @@ public enum Service {
     }
 
     /**
+     * The user ids the {@code n}th worker replica (from 1) gives its running steps when it runs as
+     * root: a thousand of its own, so replicas on one machine never share one.
+     */
+    public static Map<String, String> stepUids(int n) {
+        int first = 61000 + (n - 1) * 1000;
+        return Map.of("jobplane.worker.steps.uid-range", first + "-" + (first + 999));
+    }
+
+    /**
      * The directory {@code filesystem} connections may use, for the services that check it: job-api
      * when a connection is saved, the worker for every file it opens. Made when missing.
      */

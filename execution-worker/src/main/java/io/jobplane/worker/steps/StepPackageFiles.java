@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -80,13 +81,34 @@ final class StepPackageFiles implements AutoCloseable {
         return root;
     }
 
-    /** A step's file, which must be inside the package. */
+    /**
+     * A step's file, which must be a plain file inside the package: steps that ran before may have
+     * changed the folder, so a link (to anywhere) is refused, and so is a folder on the way that
+     * became a link.
+     */
     Path step(String name) throws IOException {
         Path file = root.resolve(name).normalize();
-        if (!file.startsWith(root) || !Files.isRegularFile(file)) {
-            throw new IOException("the step package holds no step " + name);
+        if (!file.startsWith(root) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                || !file.toRealPath().equals(dir.toRealPath().resolve(dir.relativize(file)))) {
+            throw new IOException("the step package holds no step " + name + " (or it was replaced by a link)");
         }
         return file;
+    }
+
+    /**
+     * The text of a step the worker itself runs (.sql), read without following a link. The run's
+     * earlier steps have all ended (with every process they started) before it is read, so nothing
+     * of the run can swap the file between the check and the read.
+     */
+    String read(String name) throws IOException {
+        Path file = step(name);
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            byte[] text = in.readNBytes((int) Math.min(MAX_UNPACKED, Integer.MAX_VALUE - 8) + 1);
+            if (text.length > MAX_UNPACKED) {
+                throw new IOException("step " + name + " is larger than " + MAX_UNPACKED + " bytes");
+            }
+            return new String(text, java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     Path dir() {

@@ -1,9 +1,7 @@
 package io.jobplane.worker.steps;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,11 +59,13 @@ public class StepsJobExecutor implements JobExecutor {
     private final SecretKeyring keyring;
     private final SessionPool sessions;
     private final StepsConfig config;
+    private final StepSandbox sandbox;
 
-    public StepsJobExecutor(SecretKeyring keyring, SessionPool sessions, StepsConfig config) {
+    public StepsJobExecutor(SecretKeyring keyring, SessionPool sessions, StepsConfig config, StepSandbox sandbox) {
         this.keyring = keyring;
         this.sessions = sessions;
         this.config = config;
+        this.sandbox = sandbox;
     }
 
     @Override
@@ -100,10 +100,26 @@ public class StepsJobExecutor implements JobExecutor {
         if (password != null) {
             masked.add(password);
         }
+        boolean processes = pkg.steps().stream().map(n -> n.toLowerCase(Locale.ROOT)).anyMatch(n -> n.endsWith(".py") || n.endsWith(".sh"));
+        Integer uid = null;
+        if (processes) {
+            if (sandbox.unsafe()) {
+                control.log(null, "WARN", "this worker runs steps WITHOUT a sandbox (jobplane.worker.steps.sandbox.unsafe-no-sandbox):"
+                        + " they run as the worker's user, with its files and network");
+            } else {
+                try {
+                    sandbox.requireAvailable();
+                    uid = sandbox.acquireUid();
+                } catch (StepSandbox.Unavailable e) {
+                    return TaskSequence.unavailable(run, control, tasks, StepSandbox.UNAVAILABLE, e.getMessage());
+                }
+            }
+        }
         control.progress(null, "step package version " + pkg.version() + " (" + pkg.sha256().substring(0, 12) + "…), "
                 + tasks.size() + " steps");
         try (StepPackageFiles files = StepPackageFiles.unpack(run.runId(), pkg.content(), pkg.sha256(), pkg.steps())) {
-            Step context = new Step(run, control, files, environment(run, pkg, secrets, password), masked, database);
+            sandbox.handOver(files.dir(), uid);
+            Step context = new Step(run, control, files, environment(run, pkg, secrets, password), masked, database, uid);
             TaskSequence sequence = new TaskSequence(run, control);
             try {
                 for (TaskSpec task : tasks) {
@@ -115,6 +131,8 @@ public class StepsJobExecutor implements JobExecutor {
             return sequence.outcome();
         } catch (IOException e) {
             return TaskSequence.unavailable(run, control, tasks, "STEP_PACKAGE_INVALID", e.getMessage());
+        } finally {
+            sandbox.releaseUid(uid);
         }
     }
 
@@ -171,10 +189,13 @@ public class StepsJobExecutor implements JobExecutor {
         private final List<String> secrets;
         /** The job's destination database; null when it names none. */
         private final Endpoint database;
+        /** The user the run's steps run as; null: the worker's own (mapped in the sandbox's user namespace). */
+        private final Integer uid;
         private Connection connection;
 
         Step(LaunchCommand run, RunControl control, StepPackageFiles files, Map<String, String> environment,
-                List<String> secrets, Endpoint database) {
+                List<String> secrets, Endpoint database, Integer uid) {
+            this.uid = uid;
             this.run = run;
             this.control = control;
             this.files = files;
@@ -194,8 +215,8 @@ public class StepsJobExecutor implements JobExecutor {
             String kind = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
             return switch (kind) {
                 case "sql" -> sql(task, file);
-                case "py" -> process(task, List.of(config.pythonCommand(), file.toString()));
-                case "sh" -> process(task, List.of(config.shellCommand(), file.toString()));
+                case "py" -> process(task, config.pythonCommand(), name);
+                case "sh" -> process(task, config.shellCommand(), name);
                 default -> TaskResult.invalid("step " + name + " is neither .sql, .py nor .sh");
             };
         }
@@ -206,7 +227,7 @@ public class StepsJobExecutor implements JobExecutor {
             }
             String script;
             try {
-                script = Files.readString(file, StandardCharsets.UTF_8);
+                script = files.read(task.query());
                 if (connection == null) {
                     connection = database.borrow(sessions, "jobplane run " + run.runId());
                 }
@@ -248,23 +269,36 @@ public class StepsJobExecutor implements JobExecutor {
             }
         }
 
-        private TaskResult process(TaskSpec task, List<String> command) {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(files.root().toFile());
-            Map<String, String> env = builder.environment();
-            String path = env.get("PATH");
-            env.clear();
-            env.put("PATH", path == null ? "/usr/local/bin:/usr/bin:/bin" : path);
-            env.put("HOME", files.dir().toString());
-            env.put("TMPDIR", files.dir().toString());
+        private TaskResult process(TaskSpec task, String interpreter, String step) {
+            String stepDir = files.dir().relativize(files.root()).toString();
+            List<String> command;
+            ProcessBuilder builder;
+            Map<String, String> env;
+            if (sandbox.unsafe()) {
+                command = List.of(interpreter, files.root().resolve(step).toString());
+                builder = new ProcessBuilder(command).directory(files.root().toFile());
+                env = builder.environment();
+                String path = env.get("PATH");
+                env.clear();
+                env.put("PATH", path == null ? SandboxCommand.PATH : path);
+                env.put("HOME", files.dir().toString());
+                env.put("TMPDIR", files.dir().toString());
+            } else {
+                command = sandbox.command(uid, files.dir(), stepDir, List.of(interpreter, SandboxCommand.inside(stepDir) + "/" + step));
+                builder = new ProcessBuilder(command).directory(new java.io.File("/"));
+                env = builder.environment();
+                env.clear();
+                env.put("PATH", SandboxCommand.PATH);
+                env.put("HOME", SandboxCommand.WORK);
+                env.put("TMPDIR", "/tmp");
+            }
             env.putAll(environment);
             env.put("JOBPLANE_STEP", task.query());
             Process process;
             try {
                 process = builder.start();
             } catch (IOException e) {
-                return TaskResult.invalid("cannot start " + command.get(0) + " for step " + task.query() + ": " + e.getMessage()
-                        + " (set jobplane.worker.steps." + (command.get(0).equals(config.pythonCommand()) ? "python" : "shell")
-                        + "-command)");
+                return TaskResult.invalid("cannot start the step " + task.query() + ": " + e.getMessage());
             }
             AtomicReference<String> lastError = new AtomicReference<>();
             Thread out = pump(process.getInputStream(), task, "INFO", null);
@@ -287,6 +321,11 @@ public class StepsJobExecutor implements JobExecutor {
                             + " s and was stopped (task_timeout_seconds)");
                 }
                 int code = process.exitValue();
+                if (code == 127 && lastError.get() != null && lastError.get().contains(interpreter)) {
+                    return TaskResult.invalid("cannot start " + interpreter + " for step " + task.query() + ": " + lastError.get()
+                            + " (set jobplane.worker.steps." + (interpreter.equals(config.pythonCommand()) ? "python" : "shell")
+                            + "-command, or jobplane.worker.steps.sandbox.read-only-paths for an interpreter outside /usr)");
+                }
                 if (code != 0) {
                     return TaskResult.failed("step " + task.query() + " exited with code " + code
                             + (lastError.get() == null ? "" : ": " + lastError.get()));
@@ -301,24 +340,48 @@ public class StepsJobExecutor implements JobExecutor {
             }
         }
 
-        /** Reads one output stream of a step into the run log, line by line, masked. */
+        /**
+         * Reads one output stream of a step into the run log, line by line, masked: a line longer
+         * than jobplane.worker.steps.output.max-line-bytes is cut, and past
+         * jobplane.worker.steps.output.max-bytes lines are only counted.
+         */
         private Thread pump(InputStream stream, TaskSpec task, String level, AtomicReference<String> last) {
+            BoundedLines lines = new BoundedLines(config.output().maxLineBytes(), config.output().maxBytes(), (line, cut) -> {
+                String clean = cut ? maskCut(line) : mask(line);
+                control.log(task, level, clean);
+                if (last != null && !clean.isBlank()) {
+                    last.set(clean.length() > LAST_LINE ? clean.substring(0, LAST_LINE) + "…" : clean);
+                }
+            });
             Thread t = new Thread(() -> {
-                try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                    for (String line; (line = reader.readLine()) != null;) {
-                        String clean = mask(line);
-                        control.log(task, level, clean);
-                        if (last != null && !clean.isBlank()) {
-                            last.set(clean.length() > LAST_LINE ? clean.substring(0, LAST_LINE) + "…" : clean);
-                        }
-                    }
+                try (stream) {
+                    lines.read(stream);
                 } catch (IOException e) {
+                    lines.finish();
                     LOG.debugf("run %s: output of step %s ended: %s", run.runId(), task.query(), e.getMessage());
                 }
             }, "run-" + run.runId() + "-step-output");
             t.setDaemon(true);
             t.start();
             return t;
+        }
+
+        /** A cut line masked, and a secret's beginning at the cut masked too (its end was cut off). */
+        private String maskCut(String line) {
+            int marker = line.lastIndexOf(" … [line cut: ");
+            String text = mask(marker < 0 ? line : line.substring(0, marker));
+            for (String secret : secrets) {
+                if (secret == null || secret.isEmpty()) {
+                    continue;
+                }
+                for (int k = Math.min(secret.length() - 1, text.length()); k > 0; k--) {
+                    if (text.endsWith(secret.substring(0, k))) {
+                        text = text.substring(0, text.length() - k) + "***";
+                        break;
+                    }
+                }
+            }
+            return marker < 0 ? text : text + line.substring(marker);
         }
 
         private String mask(String text) {

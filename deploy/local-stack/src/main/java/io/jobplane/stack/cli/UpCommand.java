@@ -132,8 +132,9 @@ class UpCommand implements Runnable {
                 .properties(bootstrapServers, postgres, keys));
         props.putAll(c.service().orElseThrow().fileRoots(stack.filesRoot()));
         if (c.name().startsWith("execution-worker")) {
-            props.put("jobplane.worker.id", c.name().equals("execution-worker") ? "worker-1"
-                    : "worker-" + c.name().substring("execution-worker-".length()));
+            int n = c.name().equals("execution-worker") ? 1 : Integer.parseInt(c.name().substring("execution-worker-".length()));
+            props.put("jobplane.worker.id", "worker-" + n);
+            props.putAll(Service.stepUids(n));
         }
         say("%-18s starting on 127.0.0.1:%d", c.name(), c.port());
         ServiceProcess process = ServiceProcess.start(c.name(), c.service().orElseThrow().jar(stack.root), c.port(), props,
