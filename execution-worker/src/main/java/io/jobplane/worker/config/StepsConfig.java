@@ -79,7 +79,7 @@ public interface StepsConfig {
 
     interface Output {
         /** A longer output line is cut to this many bytes, with a marker saying how long it was. */
-        @WithDefault("16384")
+        @WithDefault("4000")
         int maxLineBytes();
 
         /** Output bytes of one step logged; the rest is read and counted, not kept. */
