@@ -3,8 +3,6 @@ package io.jobplane.worker.steps;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -43,7 +41,7 @@ import io.jobplane.worker.executor.TaskSequence;
  * Runs {@code STEPS} jobs, VDK's data-job layout: the step package version the run was launched
  * with is unpacked into a folder of its own and its steps run in name order, each reported as a
  * task ({@code step:<name>}). {@code .sql} steps run as one script on the job's destination
- * connection; {@code .py} and {@code .sh} steps run as processes in the package's folder with the
+ * connection; {@code .py} and {@code .sh} steps run as processes in a sandbox ({@link StepSandbox}) with the
  * job's properties and secrets (and the run's identity, and the destination as libpq variables) in
  * their environment. Their output becomes the run's log, every secret value masked. A step
  * running past {@code task_timeout_seconds} (else the worker's step timeout) or cancelled is

@@ -15,6 +15,7 @@ import io.jobplane.stack.KafkaBroker;
 import io.jobplane.stack.Ports;
 import io.jobplane.stack.PostgresServer;
 import io.jobplane.stack.Processes;
+import io.jobplane.stack.Service;
 import io.jobplane.stack.ServiceProcess;
 import io.jobplane.stack.StackException;
 import picocli.CommandLine.Command;
