@@ -27,8 +27,9 @@ import io.jobplane.worker.replication.TableReplication;
  * to a PostgreSQL destination: each task is a {@code REPLICATE} statement carried out by
  * {@link TableReplication}. A {@code SYNC_ALL} job without tasks replicates every table of the
  * source's current schema, one task per table ({@code table:<name>}, in name order). Tasks run in
- * order or {@code worker_pool} at a time, each try with its own source and destination sessions;
- * a cancel stops the statements in both databases.
+ * order or {@code worker_pool} at a time, each thread with its own source and destination
+ * sessions, had inside each try: a try that failed closes them and the next opens new ones. A
+ * cancel stops the statements in both databases.
  */
 @ApplicationScoped
 public class ReplicateJobExecutor implements JobExecutor {
@@ -75,29 +76,19 @@ public class ReplicateJobExecutor implements JobExecutor {
         }
         TaskSequence sequence = new TaskSequence(run, control);
         RunSettings settings = run.settingsOrDefault();
-        Pair shared = null;
         if (settings.parallel() && settings.workerPool() > 1 && tasks.size() > 1) {
             control.progress(null, "replicating " + tasks.size() + " tables, " + settings.workerPool() + " at a time");
             TaskSequence.runParallel(run, tasks, settings.workerPool(), task -> {
-                Pair pair = pair(source, destination, label, sequence, task);
-                if (pair != null) {
-                    runTask(run, control, sequence, task, pair);
-                    pair.release(sequence.clean());
-                }
+                Pair pair = new Pair(new Lease(source, sessions, label), new Lease(destination, sessions, label));
+                runTask(run, control, sequence, task, pair);
+                pair.release(sequence.clean());
             });
         } else {
+            Pair shared = new Pair(new Lease(source, sessions, label), new Lease(destination, sessions, label));
             for (TaskSpec task : tasks) {
-                if (shared == null) {
-                    shared = pair(source, destination, label, sequence, task);
-                    if (shared == null) {
-                        continue;
-                    }
-                }
                 runTask(run, control, sequence, task, shared);
             }
-            if (shared != null) {
-                shared.release(sequence.clean());
-            }
+            shared.release(sequence.clean());
         }
         return sequence.outcome();
     }
@@ -120,44 +111,29 @@ public class ReplicateJobExecutor implements JobExecutor {
         }
     }
 
-    /** A source and a destination session; null (the task failed) when either cannot be had. */
-    private Pair pair(Endpoint source, Endpoint destination, String label, TaskSequence sequence, TaskSpec task) {
-        Connection from;
-        try {
-            from = source.borrow(sessions, label);
-        } catch (Endpoint.Unavailable e) {
-            sequence.failed(task, e.getMessage());
-            return null;
-        }
-        try {
-            return new Pair(source, from, destination, destination.borrow(sessions, label));
-        } catch (Endpoint.Unavailable e) {
-            source.release(sessions, from, true);
-            sequence.failed(task, e.getMessage());
-            return null;
-        }
-    }
+    /** The source and destination sessions of one thread of the run. */
+    private static final class Pair {
+        final Lease source;
+        final Lease destination;
 
-    private final class Pair {
-        final Endpoint sourceEnd;
-        final Connection source;
-        final Endpoint destinationEnd;
-        final Connection destination;
-
-        Pair(Endpoint sourceEnd, Connection source, Endpoint destinationEnd, Connection destination) {
-            this.sourceEnd = sourceEnd;
+        Pair(Lease source, Lease destination) {
             this.source = source;
-            this.destinationEnd = destinationEnd;
             this.destination = destination;
         }
 
+        /** A try failed: both sessions are closed, the next try opens new ones. */
+        void failed(Throwable failure) {
+            source.failed(failure);
+            destination.failed(failure);
+        }
+
         void release(boolean reusable) {
-            sourceEnd.release(sessions, source, reusable);
-            destinationEnd.release(sessions, destination, reusable);
+            source.release(reusable);
+            destination.release(reusable);
         }
 
         String scrub(String message) {
-            return destinationEnd.scrub(sourceEnd.scrub(message));
+            return destination.endpoint().scrub(source.endpoint().scrub(message));
         }
     }
 
@@ -167,17 +143,29 @@ public class ReplicateJobExecutor implements JobExecutor {
 
     private static TaskResult once(LaunchCommand run, RunControl control, TaskSpec task, ReplicateStatement statement, Pair pair) {
         ReplicationSpec spec = run.replicationOrDefault();
-        TableReplication replication = new TableReplication(pair.source, pair.destination, spec, control.listener(task));
+        if (control.isCancelled()) {
+            return TaskResult.stopped("cancelled before the task started");
+        }
+        Connection from;
+        Connection to;
+        try {
+            from = pair.source.get();
+            to = pair.destination.get();
+        } catch (Endpoint.Unavailable e) {
+            pair.failed(null);
+            return TaskResult.unavailable(e);
+        }
+        TableReplication replication = new TableReplication(from, to, spec, control.listener(task));
         control.interruptWith(task.taskId(), () -> {
-            pair.source.unwrap(BaseConnection.class).cancelQuery();
-            pair.destination.unwrap(BaseConnection.class).cancelQuery();
+            from.unwrap(BaseConnection.class).cancelQuery();
+            to.unwrap(BaseConnection.class).cancelQuery();
         });
         try {
             if (control.isCancelled()) {
                 return TaskResult.stopped("cancelled before the task started");
             }
             Integer timeout = run.settingsOrDefault().taskTimeoutSeconds();
-            for (Connection c : List.of(pair.source, pair.destination)) {
+            for (Connection c : List.of(from, to)) {
                 Endpoint.limitStatements(c, timeout);
             }
             long written = replication.replicate(statement);
@@ -188,6 +176,7 @@ public class ReplicateJobExecutor implements JobExecutor {
         } catch (TableReplication.Cancelled e) {
             return TaskResult.stopped(e.getMessage());
         } catch (SQLException e) {
+            pair.failed(e);
             String message = pair.scrub(e.getMessage());
             LOG.infof("run %s task %d (%s) failed: %s", run.runId(), task.index(), task.taskId(), message);
             return TaskResult.ofSqlFailure(e, message, control.isCancelled(), run.settingsOrDefault().taskTimeoutSeconds());
