@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import org.postgresql.core.BaseConnection;
 
+import io.jobplane.events.failure.Failures;
 import io.jobplane.events.payload.LaunchCommand;
 import io.jobplane.events.payload.ReplicationSpec;
 import io.jobplane.events.payload.RunSettings;
@@ -67,10 +68,24 @@ public class ReplicateJobExecutor implements JobExecutor {
         }
         String label = "jobplane run " + run.runId();
         if (tasks.isEmpty() && "SYNC_ALL".equals(run.jobType())) {
-            try {
-                tasks = everyTable(source, label);
-            } catch (Endpoint.Unavailable e) {
-                return TaskSequence.unavailable(run, control, tasks, "CONNECTION_UNAVAILABLE", e.getMessage());
+            RunSettings retry = run.settingsOrDefault();
+            java.time.Duration backoff = java.time.Duration.ofSeconds(retry.retryBackoffSeconds());
+            for (int n = 1;; n++) {
+                try {
+                    tasks = everyTable(source, label);
+                    break;
+                } catch (Endpoint.Unavailable e) {
+                    if (!e.retryable() || n >= retry.taskAttempts()) {
+                        return TaskSequence.unavailable(run, control, tasks, "CONNECTION_UNAVAILABLE", e.getMessage());
+                    }
+                    java.time.Duration wait = TaskSequence.jittered(backoff);
+                    control.log(null, "WARN", "listing the source's tables failed (try " + n + " of " + retry.taskAttempts() + "): "
+                            + e.getMessage() + "; trying again in " + wait.toMillis() + " ms");
+                    if (control.sleepUnlessCancelled(wait)) {
+                        return RunOutcome.stopped();
+                    }
+                    backoff = backoff.multipliedBy(2);
+                }
             }
             control.progress(null, "SYNC_ALL: " + tasks.size() + " tables in the source schema");
         }
@@ -105,9 +120,13 @@ public class ReplicateJobExecutor implements JobExecutor {
             clean = true;
             return tasks;
         } catch (SQLException e) {
-            throw new Endpoint.Unavailable("cannot list the source's tables: " + source.scrub(e.getMessage()));
+            source.discard(sessions, c, e);
+            c = null;
+            throw new Endpoint.Unavailable("cannot list the source's tables: " + source.scrub(e.getMessage()), !Failures.isPermanent(e));
         } finally {
-            source.release(sessions, c, clean);
+            if (c != null) {
+                source.release(sessions, c, clean);
+            }
         }
     }
 
