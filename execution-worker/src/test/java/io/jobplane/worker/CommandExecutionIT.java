@@ -145,8 +145,10 @@ class CommandExecutionIT {
         RunFinished finished = runs.awaitFinished(launch.runId());
         assertEquals(RunStatus.FAILED, finished.status());
         assertTrue(finished.errorMessage().contains("does not exist"), finished.errorMessage());
-        assertEquals(List.of(TaskStatus.SKIPPED, TaskStatus.SKIPPED),
-                runs.tasksOf(launch.runId()).stream().map(TaskFinished::status).toList());
+        // The session is opened inside the first task's try; the rest are skipped.
+        List<TaskFinished> tasks = runs.tasksOf(launch.runId());
+        assertEquals(List.of(TaskStatus.FAILED, TaskStatus.SKIPPED), tasks.stream().map(TaskFinished::status).toList());
+        assertTrue(tasks.get(0).errorMessage().startsWith("cannot connect to the destination: "), tasks.get(0).errorMessage());
         assertTrue(runs.recorder().values(launch.runId()).stream().noneMatch(v -> v.contains(password)));
     }
 
@@ -225,11 +227,13 @@ class CommandExecutionIT {
     void aFailedTaskIsTriedAgainAndATaskPastItsTimeoutIsStoppedInTheDatabase() throws Exception {
         String sequence = "tries_" + shortId();
         execute("create sequence " + sequence);
+        // Fails on the first two tries with a serialisation failure (40001, transient), succeeds on the
+        // third: nextval is not rolled back.
+        execute("create function " + sequence + "_flaky() returns int language plpgsql as $$ begin"
+                + " if nextval('" + sequence + "') < 3 then raise exception 'could not serialize access' using errcode = '40001';"
+                + " end if; return 1; end $$");
         RunSettings retries = new RunSettings(false, 1, 2, 3, 1, 2);
-        // Fails on the first two tries (division by zero), succeeds on the third: nextval is not rolled back.
-        LaunchCommand flaky = command(false, DB, null, List.of(
-                "select 1 / (case when nextval('" + sequence + "') < 3 then 0 else 1 end)",
-                "select pg_sleep(30)"), retries);
+        LaunchCommand flaky = command(false, DB, null, List.of("select " + sequence + "_flaky()", "select pg_sleep(30)"), retries);
         WorkerRuns.send(EventTypes.LAUNCH, flaky.runId(), flaky);
         RunFinished finished = runs.awaitFinished(flaky.runId());
         List<TaskFinished> tasks = runs.tasksOf(flaky.runId());
@@ -244,6 +248,27 @@ class CommandExecutionIT {
                     .filter(l -> l.message().contains("trying again")).count(), "two retries of " + task);
         }
         assertEquals(0, sessionsOf(flaky.runId()));
+    }
+
+    @Test
+    void aPermanentFailureIsNotTriedAgainAndFailsWithTheDatabaseText() throws Exception {
+        String sequence = "once_" + shortId();
+        execute("create sequence " + sequence);
+        RunSettings retries = new RunSettings(false, 1, null, 5, 1, 2);
+        // Division by zero (22012) every time: a data error no retry cures.
+        LaunchCommand bad = command(true, DB, null, List.of("select 1 / (nextval('" + sequence + "') * 0)",
+                "select * from no_such_table_" + sequence), retries);
+        WorkerRuns.send(EventTypes.LAUNCH, bad.runId(), bad);
+
+        RunFinished finished = runs.awaitFinished(bad.runId());
+        assertEquals(RunStatus.FAILED, finished.status());
+        List<TaskFinished> tasks = runs.tasksOf(bad.runId());
+        assertEquals(List.of(TaskStatus.FAILED, TaskStatus.FAILED), tasks.stream().map(TaskFinished::status).toList());
+        assertTrue(tasks.get(0).errorMessage().contains("division by zero"), tasks.get(0).errorMessage());
+        assertTrue(tasks.get(1).errorMessage().contains("does not exist"), tasks.get(1).errorMessage());
+        assertEquals(1, countRows("select last_value from " + sequence), "one try of the first task");
+        assertEquals(0, runs.logOf(bad.runId()).stream().filter(l -> l.message().contains("trying again")).count(),
+                "no retries of a permanent failure");
     }
 
     @Test

@@ -194,6 +194,25 @@ public final class PostgresServer implements AutoCloseable {
                 "stop")), Duration.ofSeconds(90));
     }
 
+    /**
+     * Restarts a private cluster in immediate mode, as a crash and a restart would: every session
+     * is cut off without a shutdown checkpoint, the server replays its write-ahead log and accepts
+     * connections again. Returns once it does. Not for an external server.
+     */
+    public void restartImmediately() {
+        if (dataDir == null) {
+            throw new StackException("an external server (" + displayUrl() + ") is not restarted by jobplane");
+        }
+        try {
+            Processes.run(asServerUser(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-l", logFile.toString(), "-m", "immediate",
+                    "-w", "-t", "60", "-o", serverOptions(), "restart")), Duration.ofSeconds(90));
+        } catch (StackException e) {
+            throw new StackException(e.getMessage() + "\nLast lines of " + logFile + ":\n" + Processes.tail(logFile, 30), e);
+        }
+        Processes.await("PostgreSQL on port " + port, Duration.ofSeconds(60), this::accepts,
+                () -> Processes.handle(pid()).isPresent(), logFile);
+    }
+
     @Override
     public void close() {
         stop();

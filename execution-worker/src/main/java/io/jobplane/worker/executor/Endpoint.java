@@ -3,6 +3,7 @@ package io.jobplane.worker.executor;
 import java.sql.Connection;
 import java.sql.SQLException;
 
+import io.jobplane.events.failure.Failures;
 import io.jobplane.events.payload.ConnectionSpec;
 import io.jobplane.events.secret.SecretKeyring;
 
@@ -35,12 +36,39 @@ public final class Endpoint {
         }
     }
 
-    /** A session labelled (in pg_stat_activity) with what it is for. */
+    /** A session labelled (in pg_stat_activity) with what it is for: an idle one of the pool, or a new one. */
     public Connection borrow(SessionPool sessions, String label) throws Unavailable {
         try {
             return sessions.borrow(spec.jdbcUrl(), spec.username(), password, label);
         } catch (SQLException e) {
-            throw new Unavailable("cannot connect to the " + role + ": " + scrub(e.getMessage()));
+            throw unavailable(sessions, e);
+        }
+    }
+
+    /** A newly opened session, never an idle one of the pool: what a retry after a failure gets. */
+    public Connection open(SessionPool sessions, String label) throws Unavailable {
+        try {
+            return sessions.open(spec.jdbcUrl(), spec.username(), password, label);
+        } catch (SQLException e) {
+            throw unavailable(sessions, e);
+        }
+    }
+
+    private Unavailable unavailable(SessionPool sessions, SQLException e) {
+        if (Failures.isConnectionLoss(e)) {
+            sessions.evict(spec.jdbcUrl(), spec.username(), password);
+        }
+        return new Unavailable("cannot connect to the " + role + ": " + scrub(e.getMessage()), !Failures.isPermanent(e));
+    }
+
+    /**
+     * Closes a session whose work failed; when the failure was a lost connection, every idle
+     * session to the same database goes too (the server may have restarted).
+     */
+    public void discard(SessionPool sessions, Connection connection, Throwable failure) {
+        sessions.discard(connection);
+        if (failure != null && Failures.isConnectionLoss(failure)) {
+            sessions.evict(spec.jdbcUrl(), spec.username(), password);
         }
     }
 
@@ -71,10 +99,25 @@ public final class Endpoint {
         return message.replace(password, "***");
     }
 
-    /** The run cannot reach one of its connections; the message is safe to publish. */
+    /**
+     * The run cannot reach one of its connections; the message is safe to publish. {@code retryable}
+     * when another try may succeed (the server refused or lost the connection, is starting up, has
+     * no free slot), not when the login or the database name is wrong.
+     */
     public static final class Unavailable extends Exception {
+        private final boolean retryable;
+
         Unavailable(String message) {
+            this(message, false);
+        }
+
+        Unavailable(String message, boolean retryable) {
             super(message, null, false, false);
+            this.retryable = retryable;
+        }
+
+        public boolean retryable() {
+            return retryable;
         }
     }
 }

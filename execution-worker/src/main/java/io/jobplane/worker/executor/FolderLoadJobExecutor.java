@@ -83,9 +83,10 @@ public class FolderLoadJobExecutor implements JobExecutor {
         try {
             session = destination.borrow(sessions, "jobplane run " + run.runId());
         } catch (Endpoint.Unavailable e) {
-            return TaskResult.failed(e.getMessage());
+            return TaskResult.unavailable(e);
         }
         boolean clean = false;
+        SQLException failure = null;
         control.interruptWith(task.taskId(), () -> session.unwrap(BaseConnection.class).cancelQuery());
         try {
             Integer timeout = run.settingsOrDefault().taskTimeoutSeconds();
@@ -109,12 +110,18 @@ public class FolderLoadJobExecutor implements JobExecutor {
         } catch (FileTaskException e) {
             return e.retryable() ? TaskResult.failed(e.getMessage()) : TaskResult.invalid(e.getMessage());
         } catch (SQLException e) {
+            failure = e;
             String message = destination.scrub(e.getMessage());
             LOG.infof("run %s task %d (%s) failed: %s", run.runId(), task.index(), task.taskId(), message);
             return TaskResult.ofSqlFailure(e, message, control.isCancelled(), run.settingsOrDefault().taskTimeoutSeconds());
         } finally {
             control.interruptWith(task.taskId(), null);
-            destination.release(sessions, session, clean && !control.isCancelled());
+            if (failure != null) {
+                // A lost connection empties the pool, so the next try does not take a dead session.
+                destination.discard(sessions, session, failure);
+            } else {
+                destination.release(sessions, session, clean && !control.isCancelled());
+            }
         }
     }
 }

@@ -68,6 +68,7 @@ public class JobEvents {
         }
         control.progress(null, which + " started");
         boolean clean = false;
+        SQLException failure = null;
         try (Statement statement = connection.createStatement()) {
             Integer timeout = run.settingsOrDefault().taskTimeoutSeconds();
             if (timeout != null) {
@@ -85,6 +86,7 @@ public class JobEvents {
             control.progress(null, which + " succeeded");
             return null;
         } catch (SQLException e) {
+            failure = e;
             if (control.isCancelled()) {
                 control.log(null, "WARN", which + " stopped by a cancel");
                 return RunOutcome.stopped();
@@ -92,7 +94,11 @@ public class JobEvents {
             return failed(which, failureCode, endpoint.scrub(e.getMessage()));
         } finally {
             control.interruptWith(which, null);
-            endpoint.release(sessions, connection, clean);
+            if (failure != null) {
+                endpoint.discard(sessions, connection, failure);
+            } else {
+                endpoint.release(sessions, connection, clean);
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import org.postgresql.core.BaseConnection;
 
+import io.jobplane.events.failure.Failures;
 import io.jobplane.events.payload.LaunchCommand;
 import io.jobplane.events.payload.ReplicationSpec;
 import io.jobplane.events.payload.RunSettings;
@@ -27,8 +28,9 @@ import io.jobplane.worker.replication.TableReplication;
  * to a PostgreSQL destination: each task is a {@code REPLICATE} statement carried out by
  * {@link TableReplication}. A {@code SYNC_ALL} job without tasks replicates every table of the
  * source's current schema, one task per table ({@code table:<name>}, in name order). Tasks run in
- * order or {@code worker_pool} at a time, each try with its own source and destination sessions;
- * a cancel stops the statements in both databases.
+ * order or {@code worker_pool} at a time, each thread with its own source and destination
+ * sessions, had inside each try: a try that failed closes them and the next opens new ones. A
+ * cancel stops the statements in both databases.
  */
 @ApplicationScoped
 public class ReplicateJobExecutor implements JobExecutor {
@@ -66,38 +68,42 @@ public class ReplicateJobExecutor implements JobExecutor {
         }
         String label = "jobplane run " + run.runId();
         if (tasks.isEmpty() && "SYNC_ALL".equals(run.jobType())) {
-            try {
-                tasks = everyTable(source, label);
-            } catch (Endpoint.Unavailable e) {
-                return TaskSequence.unavailable(run, control, tasks, "CONNECTION_UNAVAILABLE", e.getMessage());
+            RunSettings retry = run.settingsOrDefault();
+            java.time.Duration backoff = java.time.Duration.ofSeconds(retry.retryBackoffSeconds());
+            for (int n = 1;; n++) {
+                try {
+                    tasks = everyTable(source, label);
+                    break;
+                } catch (Endpoint.Unavailable e) {
+                    if (!e.retryable() || n >= retry.taskAttempts()) {
+                        return TaskSequence.unavailable(run, control, tasks, "CONNECTION_UNAVAILABLE", e.getMessage());
+                    }
+                    java.time.Duration wait = TaskSequence.jittered(backoff);
+                    control.log(null, "WARN", "listing the source's tables failed (try " + n + " of " + retry.taskAttempts() + "): "
+                            + e.getMessage() + "; trying again in " + wait.toMillis() + " ms");
+                    if (control.sleepUnlessCancelled(wait)) {
+                        return RunOutcome.stopped();
+                    }
+                    backoff = backoff.multipliedBy(2);
+                }
             }
             control.progress(null, "SYNC_ALL: " + tasks.size() + " tables in the source schema");
         }
         TaskSequence sequence = new TaskSequence(run, control);
         RunSettings settings = run.settingsOrDefault();
-        Pair shared = null;
         if (settings.parallel() && settings.workerPool() > 1 && tasks.size() > 1) {
             control.progress(null, "replicating " + tasks.size() + " tables, " + settings.workerPool() + " at a time");
             TaskSequence.runParallel(run, tasks, settings.workerPool(), task -> {
-                Pair pair = pair(source, destination, label, sequence, task);
-                if (pair != null) {
-                    runTask(run, control, sequence, task, pair);
-                    pair.release(sequence.clean());
-                }
+                Pair pair = new Pair(new Lease(source, sessions, label), new Lease(destination, sessions, label));
+                runTask(run, control, sequence, task, pair);
+                pair.release(sequence.clean());
             });
         } else {
+            Pair shared = new Pair(new Lease(source, sessions, label), new Lease(destination, sessions, label));
             for (TaskSpec task : tasks) {
-                if (shared == null) {
-                    shared = pair(source, destination, label, sequence, task);
-                    if (shared == null) {
-                        continue;
-                    }
-                }
                 runTask(run, control, sequence, task, shared);
             }
-            if (shared != null) {
-                shared.release(sequence.clean());
-            }
+            shared.release(sequence.clean());
         }
         return sequence.outcome();
     }
@@ -114,50 +120,39 @@ public class ReplicateJobExecutor implements JobExecutor {
             clean = true;
             return tasks;
         } catch (SQLException e) {
-            throw new Endpoint.Unavailable("cannot list the source's tables: " + source.scrub(e.getMessage()));
+            source.discard(sessions, c, e);
+            c = null;
+            throw new Endpoint.Unavailable("cannot list the source's tables: " + source.scrub(e.getMessage()), !Failures.isPermanent(e));
         } finally {
-            source.release(sessions, c, clean);
+            if (c != null) {
+                source.release(sessions, c, clean);
+            }
         }
     }
 
-    /** A source and a destination session; null (the task failed) when either cannot be had. */
-    private Pair pair(Endpoint source, Endpoint destination, String label, TaskSequence sequence, TaskSpec task) {
-        Connection from;
-        try {
-            from = source.borrow(sessions, label);
-        } catch (Endpoint.Unavailable e) {
-            sequence.failed(task, e.getMessage());
-            return null;
-        }
-        try {
-            return new Pair(source, from, destination, destination.borrow(sessions, label));
-        } catch (Endpoint.Unavailable e) {
-            source.release(sessions, from, true);
-            sequence.failed(task, e.getMessage());
-            return null;
-        }
-    }
+    /** The source and destination sessions of one thread of the run. */
+    private static final class Pair {
+        final Lease source;
+        final Lease destination;
 
-    private final class Pair {
-        final Endpoint sourceEnd;
-        final Connection source;
-        final Endpoint destinationEnd;
-        final Connection destination;
-
-        Pair(Endpoint sourceEnd, Connection source, Endpoint destinationEnd, Connection destination) {
-            this.sourceEnd = sourceEnd;
+        Pair(Lease source, Lease destination) {
             this.source = source;
-            this.destinationEnd = destinationEnd;
             this.destination = destination;
         }
 
+        /** A try failed: both sessions are closed, the next try opens new ones. */
+        void failed(Throwable failure) {
+            source.failed(failure);
+            destination.failed(failure);
+        }
+
         void release(boolean reusable) {
-            sourceEnd.release(sessions, source, reusable);
-            destinationEnd.release(sessions, destination, reusable);
+            source.release(reusable);
+            destination.release(reusable);
         }
 
         String scrub(String message) {
-            return destinationEnd.scrub(sourceEnd.scrub(message));
+            return destination.endpoint().scrub(source.endpoint().scrub(message));
         }
     }
 
@@ -167,17 +162,29 @@ public class ReplicateJobExecutor implements JobExecutor {
 
     private static TaskResult once(LaunchCommand run, RunControl control, TaskSpec task, ReplicateStatement statement, Pair pair) {
         ReplicationSpec spec = run.replicationOrDefault();
-        TableReplication replication = new TableReplication(pair.source, pair.destination, spec, control.listener(task));
+        if (control.isCancelled()) {
+            return TaskResult.stopped("cancelled before the task started");
+        }
+        Connection from;
+        Connection to;
+        try {
+            from = pair.source.get();
+            to = pair.destination.get();
+        } catch (Endpoint.Unavailable e) {
+            pair.failed(null);
+            return TaskResult.unavailable(e);
+        }
+        TableReplication replication = new TableReplication(from, to, spec, control.listener(task));
         control.interruptWith(task.taskId(), () -> {
-            pair.source.unwrap(BaseConnection.class).cancelQuery();
-            pair.destination.unwrap(BaseConnection.class).cancelQuery();
+            from.unwrap(BaseConnection.class).cancelQuery();
+            to.unwrap(BaseConnection.class).cancelQuery();
         });
         try {
             if (control.isCancelled()) {
                 return TaskResult.stopped("cancelled before the task started");
             }
             Integer timeout = run.settingsOrDefault().taskTimeoutSeconds();
-            for (Connection c : List.of(pair.source, pair.destination)) {
+            for (Connection c : List.of(from, to)) {
                 Endpoint.limitStatements(c, timeout);
             }
             long written = replication.replicate(statement);
@@ -188,6 +195,7 @@ public class ReplicateJobExecutor implements JobExecutor {
         } catch (TableReplication.Cancelled e) {
             return TaskResult.stopped(e.getMessage());
         } catch (SQLException e) {
+            pair.failed(e);
             String message = pair.scrub(e.getMessage());
             LOG.infof("run %s task %d (%s) failed: %s", run.runId(), task.index(), task.taskId(), message);
             return TaskResult.ofSqlFailure(e, message, control.isCancelled(), run.settingsOrDefault().taskTimeoutSeconds());

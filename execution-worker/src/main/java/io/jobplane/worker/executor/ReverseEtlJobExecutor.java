@@ -29,8 +29,8 @@ import io.jobplane.worker.reverseetl.ReverseEtl;
  * Runs reverse ETL jobs ({@code REVERSE_ETL}): each task ({@link ReverseEtlStatement}) reads rows
  * from the PostgreSQL source connection and POSTs them in batches to a path under the {@code http}
  * destination's base URL ({@link ReverseEtl}). Tasks run in order or {@code worker_pool} at a
- * time, each try with its own source session; a cancel stops the source query and the request in
- * flight. A task whose batches the receiver refused fails, naming the rows, unless it says
+ * time, each thread with its own source session, had inside each try (a failed try closes it and
+ * the next opens a new one); a cancel stops the source query and the request in flight. A task whose batches the receiver refused fails, naming the rows, unless it says
  * {@code AllowRefusedRows='true'}.
  */
 @ApplicationScoped
@@ -77,49 +77,45 @@ public class ReverseEtlJobExecutor implements JobExecutor {
         if (settings.parallel() && settings.workerPool() > 1 && tasks.size() > 1) {
             control.progress(null, "sending " + tasks.size() + " tasks, " + settings.workerPool() + " at a time");
             TaskSequence.runParallel(run, tasks, settings.workerPool(), task -> {
-                Connection session = borrow(source, label, sequence, task);
-                if (session != null) {
-                    runTask(run, control, sequence, task, source, session, receiver);
-                    source.release(sessions, session, sequence.clean());
-                }
+                Lease lease = new Lease(source, sessions, label);
+                runTask(run, control, sequence, task, lease, receiver);
+                lease.release(sequence.clean());
             });
         } else {
-            Connection shared = null;
+            Lease shared = new Lease(source, sessions, label);
             for (TaskSpec task : tasks) {
-                if (shared == null) {
-                    shared = borrow(source, label, sequence, task);
-                    if (shared == null) {
-                        continue;
-                    }
-                }
-                runTask(run, control, sequence, task, source, shared, receiver);
+                runTask(run, control, sequence, task, shared, receiver);
             }
-            if (shared != null) {
-                source.release(sessions, shared, sequence.clean());
-            }
+            shared.release(sequence.clean());
         }
         return sequence.outcome();
     }
 
-    /** A source session; null (the task failed) when it cannot be had. */
-    private Connection borrow(Endpoint source, String label, TaskSequence sequence, TaskSpec task) {
-        try {
-            return source.borrow(sessions, label);
-        } catch (Endpoint.Unavailable e) {
-            sequence.failed(task, e.getMessage());
-            return null;
-        }
+    private void runTask(LaunchCommand run, RunControl control, TaskSequence sequence, TaskSpec task, Lease lease,
+            HttpReceiver receiver) {
+        sequence.run(task, ReverseEtlStatement::parse, statement -> () -> {
+            TaskResult result = once(run, control, task, statement, lease, receiver);
+            if (result.status() == TaskStatus.FAILED) {
+                // The source query may have been cut off mid-stream: the next try reads on a new session.
+                lease.failed(null);
+            }
+            return result;
+        });
     }
 
-    private void runTask(LaunchCommand run, RunControl control, TaskSequence sequence, TaskSpec task, Endpoint source,
-            Connection session, HttpReceiver receiver) {
-        sequence.run(task, ReverseEtlStatement::parse,
-                statement -> () -> once(run, control, task, statement, source, session, receiver));
-    }
-
-    private TaskResult once(LaunchCommand run, RunControl control, TaskSpec task, ReverseEtlStatement statement, Endpoint source,
-            Connection session, HttpReceiver receiver) {
+    private TaskResult once(LaunchCommand run, RunControl control, TaskSpec task, ReverseEtlStatement statement, Lease lease,
+            HttpReceiver receiver) {
         Integer timeout = run.settingsOrDefault().taskTimeoutSeconds();
+        Endpoint source = lease.endpoint();
+        if (control.isCancelled()) {
+            return TaskResult.stopped("cancelled before the task started");
+        }
+        Connection session;
+        try {
+            session = lease.get();
+        } catch (Endpoint.Unavailable e) {
+            return TaskResult.unavailable(e);
+        }
         ReverseEtl etl = new ReverseEtl(http, receiver, session, run.replicationOrDefault(), run.runId(), task.taskId(),
                 timeout == null ? null : Duration.ofSeconds(timeout), new ReverseEtl.Listener() {
                     @Override
@@ -171,15 +167,12 @@ public class ReverseEtlJobExecutor implements JobExecutor {
         } catch (ReverseEtl.Undelivered e) {
             return TaskResult.failed(receiver.scrub(e.getMessage()));
         } catch (SQLException e) {
+            lease.failed(e);
             String message = receiver.scrub(source.scrub(e.getMessage()));
-            if (control.isCancelled()) {
-                return TaskResult.stopped("cancelled: " + message);
+            if (!control.isCancelled()) {
+                LOG.infof("run %s task %d (%s) failed: %s", run.runId(), task.index(), task.taskId(), message);
             }
-            if ("57014".equals(e.getSQLState())) {
-                return TaskResult.failed("timed out after " + timeout + " s (task_timeout_seconds): " + message);
-            }
-            LOG.infof("run %s task %d (%s) failed: %s", run.runId(), task.index(), task.taskId(), message);
-            return TaskResult.failed(message);
+            return TaskResult.ofSqlFailure(e, message, control.isCancelled(), timeout);
         } finally {
             control.interruptWith(task.taskId(), null);
         }

@@ -4,8 +4,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +27,10 @@ import org.jboss.logging.Logger;
  * run's half-done state. Returned sessions are reset ({@code DISCARD ALL}, which also sets their
  * application name back to the {@code jobplane} they were opened with) and idle ones close after a
  * minute. A session idle for less than a second is handed out without a validity round trip: it was
- * in use then.
+ * in use then. So that no dead session survives a server restart, a connection failure empties the
+ * destination's pool ({@link #evict}): the idle sessions are closed, and sessions borrowed before
+ * it are closed when they come back instead of being kept. A retry opens a new session
+ * ({@link #open}) rather than taking an idle one.
  */
 @ApplicationScoped
 public class SessionPool {
@@ -37,6 +42,10 @@ public class SessionPool {
     private static final String IDLE_NAME = "jobplane";
 
     private final Map<Key, Deque<Idle>> idle = new ConcurrentHashMap<>();
+    /** Bumped by each {@link #evict} of a destination. */
+    private final Map<Key, Long> generations = new ConcurrentHashMap<>();
+    /** The generation of the destination each borrowed PostgreSQL session was opened or lent in. */
+    private final Map<Connection, Long> lent = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "session-reaper");
         t.setDaemon(true);
@@ -53,6 +62,7 @@ public class SessionPool {
             return connectOther(url, user, password);
         }
         Key key = new Key(url, user, password);
+        long generation = generation(key);
         Deque<Idle> sessions = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
         while (true) {
             Idle candidate;
@@ -66,6 +76,7 @@ public class SessionPool {
                 boolean recent = System.currentTimeMillis() - candidate.since() < TRUSTED_IDLE_MILLIS;
                 if (recent || candidate.connection().isValid(2)) {
                     candidate.connection().setClientInfo("ApplicationName", applicationName);
+                    lent.put(candidate.connection(), generation);
                     return candidate.connection();
                 }
             } catch (SQLException e) {
@@ -73,18 +84,61 @@ public class SessionPool {
             }
             closeQuietly(candidate.connection());
         }
-        Properties props = new Properties();
-        if (user != null) {
-            props.setProperty("user", user);
+        return connectPostgres(key, generation, applicationName);
+    }
+
+    /** A newly opened session to the destination, never an idle one: what a retry gets. */
+    public Connection open(String url, String user, String password, String applicationName) throws SQLException {
+        if (!isPostgres(url)) {
+            return connectOther(url, user, password);
         }
-        if (password != null) {
-            props.setProperty("password", password);
+        Key key = new Key(url, user, password);
+        return connectPostgres(key, generation(key), applicationName);
+    }
+
+    private Connection connectPostgres(Key key, long generation, String applicationName) throws SQLException {
+        Properties props = new Properties();
+        if (key.user() != null) {
+            props.setProperty("user", key.user());
+        }
+        if (key.password() != null) {
+            props.setProperty("password", key.password());
         }
         props.setProperty("ApplicationName", IDLE_NAME);
         props.setProperty("connectTimeout", "10");
-        Connection connection = DriverManager.getConnection(url, props);
+        Connection connection = DriverManager.getConnection(key.url(), props);
         connection.setClientInfo("ApplicationName", applicationName);
+        lent.put(connection, generation);
         return connection;
+    }
+
+    /**
+     * Empties the destination's pool after a connection failure: its idle sessions are closed, and
+     * the sessions lent out before now are closed when they come back.
+     */
+    public void evict(String url, String user, String password) {
+        if (!isPostgres(url)) {
+            return;
+        }
+        Key key = new Key(url, user, password);
+        generations.merge(key, 1L, Long::sum);
+        Deque<Idle> sessions = idle.get(key);
+        if (sessions == null) {
+            return;
+        }
+        List<Idle> dropped;
+        synchronized (sessions) {
+            dropped = new ArrayList<>(sessions);
+            sessions.clear();
+        }
+        if (!dropped.isEmpty()) {
+            LOG.infof("a connection to %s failed: %d idle sessions to it closed", key, dropped.size());
+        }
+        dropped.forEach(s -> closeQuietly(s.connection()));
+    }
+
+    private long generation(Key key) {
+        return generations.getOrDefault(key, 0L);
     }
 
     /**
@@ -109,7 +163,9 @@ public class SessionPool {
 
     /** Gives a session back for reuse, or closes it when it must not be reused. */
     public void release(String url, String user, String password, Connection connection, boolean reusable) {
-        if (!reusable || !isPostgres(url)) {
+        Long lentIn = lent.remove(connection);
+        Key key = new Key(url, user, password);
+        if (!reusable || !isPostgres(url) || lentIn == null || lentIn != generation(key)) {
             closeQuietly(connection);
             return;
         }
@@ -125,13 +181,19 @@ public class SessionPool {
             closeQuietly(connection);
             return;
         }
-        Deque<Idle> sessions = idle.computeIfAbsent(new Key(url, user, password), k -> new ArrayDeque<>());
+        Deque<Idle> sessions = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
         synchronized (sessions) {
-            if (sessions.size() < IDLE_PER_DESTINATION) {
+            if (sessions.size() < IDLE_PER_DESTINATION && generation(key) == lentIn) {
                 sessions.addFirst(new Idle(connection, System.currentTimeMillis()));
                 return;
             }
         }
+        closeQuietly(connection);
+    }
+
+    /** Closes a session that failed, never to be reused. */
+    public void discard(Connection connection) {
+        lent.remove(connection);
         closeQuietly(connection);
     }
 
@@ -167,6 +229,17 @@ public class SessionPool {
                 sessions.clear();
             }
         });
+    }
+
+    /** Idle sessions kept for the destination now (for tests and diagnostics). */
+    int idleCount(String url, String user, String password) {
+        Deque<Idle> sessions = idle.get(new Key(url, user, password));
+        if (sessions == null) {
+            return 0;
+        }
+        synchronized (sessions) {
+            return sessions.size();
+        }
     }
 
     private record Key(String url, String user, String password) {

@@ -25,8 +25,11 @@ import io.jobplane.events.secret.SecretKeyring;
  * Runs SQL tasks ({@code TABLE_TO_TABLE}) on the job's destination connection (PostgreSQL or
  * MySQL; templated values are read in that database's dialect), one statement per
  * task, each committed on its own: in order, or {@code worker_pool} at a time when the job asks
- * for parallel processing. A task that fails is tried again per the job's retry settings; one that
- * runs past its timeout is cancelled in the database and fails. A cancel calls
+ * for parallel processing. A task that fails transiently (the session could not be opened or was
+ * lost, a deadlock, a timeout: {@code Failures.isTransient}) is tried again per the job's retry
+ * settings on a new session; one that fails permanently (a syntax error, a missing table, a
+ * refused value) fails at once with the database's text. One that runs past its timeout is
+ * cancelled in the database. A cancel calls
  * {@link Statement#cancel()}, which stops the statement inside the database rather than just
  * abandoning it. Notices the database raises become the task's log lines.
  */
@@ -65,44 +68,50 @@ public class SqlJobExecutor implements JobExecutor {
         if (settings.parallel() && settings.workerPool() > 1 && tasks.size() > 1) {
             control.progress(null, "running " + tasks.size() + " tasks, " + settings.workerPool() + " at a time");
             TaskSequence.runParallel(run, tasks, settings.workerPool(), task -> {
-                Connection connection;
-                try {
-                    connection = destination.borrow(sessions, label);
-                } catch (Endpoint.Unavailable e) {
-                    state.failed(task, e.getMessage());
-                    return;
-                }
-                runTask(run, control, state, task, values, connection, destination);
-                destination.release(sessions, connection, state.clean());
+                Lease lease = new Lease(destination, sessions, label);
+                runTask(run, control, state, task, values, lease);
+                lease.release(state.clean());
             });
         } else {
-            Connection connection;
-            try {
-                // Labelled in pg_stat_activity, so operators can tell which run a session belongs to.
-                connection = destination.borrow(sessions, label);
-            } catch (Endpoint.Unavailable e) {
-                return TaskSequence.unavailable(run, control, tasks, "DESTINATION_UNAVAILABLE", e.getMessage());
-            }
+            // Labelled in pg_stat_activity, so operators can tell which run a session belongs to.
+            Lease lease = new Lease(destination, sessions, label);
             for (TaskSpec task : tasks) {
-                runTask(run, control, state, task, values, connection, destination);
+                runTask(run, control, state, task, values, lease);
             }
-            destination.release(sessions, connection, state.clean());
+            lease.release(state.clean());
         }
         return state.outcome();
     }
 
     private static void runTask(LaunchCommand run, RunControl control, TaskSequence state, TaskSpec task,
-            Map<String, Object> values, Connection connection, Endpoint destination) {
+            Map<String, Object> values, Lease lease) {
         state.run(task, query -> {
             SqlTemplate template = SqlTemplate.parse(query, SqlTemplate.Dialect.of(run.destination().type()));
             template.requireValues(values);
             return template;
-        }, template -> () -> once(run, control, task, template, values, connection, destination));
+        }, template -> () -> once(run, control, task, template, values, lease));
     }
 
+    /**
+     * One try of a task. The session is had inside the try, so a database that cannot be reached
+     * (restarting, say) is tried again like any transient failure; a try that failed closes its
+     * session and the next opens a new one.
+     */
     private static TaskResult once(LaunchCommand run, RunControl control, TaskSpec task, SqlTemplate template,
-            Map<String, Object> values, Connection connection, Endpoint destination) {
+            Map<String, Object> values, Lease lease) {
         RunSettings settings = run.settingsOrDefault();
+        Endpoint destination = lease.endpoint();
+        if (control.isCancelled()) {
+            return TaskResult.stopped("cancelled before the statement started");
+        }
+        Connection connection;
+        try {
+            connection = lease.get();
+        } catch (Endpoint.Unavailable e) {
+            lease.failed(null);
+            LOG.infof("run %s task %d (%s): %s", run.runId(), task.index(), task.taskId(), e.getMessage());
+            return TaskResult.unavailable(e);
+        }
         try (Statement statement = template.statement(connection, values)) {
             if (settings.taskTimeoutSeconds() != null) {
                 statement.setQueryTimeout(settings.taskTimeoutSeconds());
@@ -116,6 +125,7 @@ public class SqlJobExecutor implements JobExecutor {
             logNotices(control, task, statement.getWarnings());
             return TaskResult.success(count < 0 ? null : (long) count);
         } catch (SQLException e) {
+            lease.failed(e);
             String message = destination.scrub(e.getMessage());
             LOG.infof("run %s task %d (%s) failed: %s", run.runId(), task.index(), task.taskId(), message);
             return TaskResult.ofSqlFailure(e, message, control.isCancelled(), settings.taskTimeoutSeconds());

@@ -19,7 +19,8 @@ import io.jobplane.events.payload.TaskStatus;
 
 /**
  * The tasks of one attempt and how they went, whatever a task does: each is reported started and
- * finished, tried again per the job's retry settings (backoff doubling), skipped once the run is
+ * finished, tried again per the job's retry settings (backoff doubling, with jitter: each wait is
+ * between half and all of it) unless its failure is permanent, skipped once the run is
  * cancelled or an earlier task failed without {@code continue_on_error}. Shared by the threads of
  * a parallel run.
  */
@@ -105,13 +106,27 @@ public final class TaskSequence {
                 }
                 return result;
             }
+            Duration wait = jittered(backoff);
             control.log(task, "WARN", "task " + task.index() + " failed (try " + n + " of " + settings.taskAttempts()
-                    + "): " + result.errorMessage() + "; trying again in " + backoff.toSeconds() + " s");
-            if (control.sleepUnlessCancelled(backoff)) {
+                    + "): " + result.errorMessage() + "; trying again in " + seconds(wait));
+            if (control.sleepUnlessCancelled(wait)) {
                 return TaskResult.stopped("cancelled while waiting to retry");
             }
             backoff = backoff.multipliedBy(2);
         }
+    }
+
+    /**
+     * Between half and all of {@code backoff}, at random: runs that failed together (a database
+     * restarted under them) do not all come back in the same instant.
+     */
+    static Duration jittered(Duration backoff) {
+        long full = backoff.toMillis();
+        return Duration.ofMillis(full - java.util.concurrent.ThreadLocalRandom.current().nextLong(full / 2 + 1));
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 
     /** Whether every task ended normally, so sessions it used may serve another run. */

@@ -31,6 +31,8 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
+import io.jobplane.events.failure.FailureKind;
+import io.jobplane.events.failure.Failures;
 import io.jobplane.events.payload.ReplicationSpec;
 import io.jobplane.events.sql.ReverseEtlStatement;
 import io.jobplane.worker.replication.SourceQuery;
@@ -311,7 +313,7 @@ public final class ReverseEtl {
                 return;
             }
             String reason = answer.failure != null ? answer.failure : "HTTP " + status + excerpt(answer.body);
-            if (answer.failure == null && status < 500 && status != 408 && status != 425 && status != 429) {
+            if (answer.failure == null && status < 500 && Failures.byHttpStatus(status) != FailureKind.RETRIABLE) {
                 refuseOrEnd(batch, status, answer, what, body.length, keyLabel, target);
                 return;
             }

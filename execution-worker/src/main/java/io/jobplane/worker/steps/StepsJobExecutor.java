@@ -26,6 +26,7 @@ import io.jobplane.events.payload.ConnectionSpec;
 import io.jobplane.events.payload.LaunchCommand;
 import io.jobplane.events.payload.StepPackageSpec;
 import io.jobplane.events.payload.TaskSpec;
+import io.jobplane.events.payload.TaskStatus;
 import io.jobplane.events.secret.Masking;
 import io.jobplane.events.secret.SecretKeyring;
 import io.jobplane.worker.config.StepsConfig;
@@ -229,7 +230,9 @@ public class StepsJobExecutor implements JobExecutor {
                 if (connection == null) {
                     connection = database.borrow(sessions, "jobplane run " + run.runId());
                 }
-            } catch (IOException | Endpoint.Unavailable e) {
+            } catch (Endpoint.Unavailable e) {
+                return new TaskResult(TaskStatus.FAILED, null, mask(e.getMessage()), e.retryable());
+            } catch (IOException e) {
                 return TaskResult.failed(mask(e.getMessage()));
             }
             try (Statement statement = connection.createStatement()) {
@@ -258,10 +261,10 @@ public class StepsJobExecutor implements JobExecutor {
                 }
                 return TaskResult.success(rows);
             } catch (SQLException e) {
-                if (control.isCancelled()) {
-                    return TaskResult.stopped("cancelled: " + mask(e.getMessage()));
-                }
-                return TaskResult.failed(mask(e.getMessage()));
+                // A failed step's session is closed (the pool emptied if the connection was lost): the next try opens a new one.
+                database.discard(sessions, connection, e);
+                connection = null;
+                return TaskResult.ofSqlFailure(e, mask(e.getMessage()), control.isCancelled(), run.settingsOrDefault().taskTimeoutSeconds());
             } finally {
                 control.interruptWith(task.taskId(), null);
             }

@@ -1,18 +1,26 @@
 package io.jobplane.events.failure;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.FileSystemException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
+import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+
+import com.fasterxml.jackson.core.JacksonException;
 
 import org.apache.kafka.common.errors.RetriableException;
 
@@ -25,11 +33,20 @@ import io.jobplane.events.MalformedEventException;
  * <li>{@link MalformedEventException}: POISON (consumers turn what a payload reader throws into one);</li>
  * <li>a SQLSTATE (JDBC's {@link SQLException}; Vert.x's {@code DatabaseException}, PgException
  *     included, where the reactive SQL client is on the class path): 23505 DUPLICATE; class 08,
- *     57P01–57P03, 53300, 40001 and 40P01 RETRIABLE; other 22 and 23 POISON; 42 and 28 PERMANENT;</li>
- * <li>a connection failure (socket error or timeout, unknown host, closed channel or connection, a retriable Kafka error): RETRIABLE.</li>
+ *     57P01–57P03, 53300, 40001, 40P01 and 57014 (a statement timeout) RETRIABLE; other 22 and 23
+ *     POISON; 42, 28, 3D and 3F PERMANENT;</li>
+ * <li>a connection failure or a timeout (an {@link IOException} that is not about a file or a
+ *     payload — socket errors, refused connections, unknown hosts, HTTP timeouts —, a closed channel
+ *     or connection, {@link SQLTransientConnectionException}, {@link SQLTimeoutException},
+ *     {@link TimeoutException}, a retriable Kafka error): RETRIABLE.</li>
  * </ul>
- * Anything else is UNKNOWN and the caller decides. New rules (more SQLSTATEs, a driver's own
- * exceptions) go into {@link #classifyLink}.
+ * Anything else is UNKNOWN and the caller decides. HTTP answers are read by {@link #byHttpStatus}:
+ * 408, 425, 429, 502, 503 and 504 RETRIABLE, any other 4xx PERMANENT. New rules (more SQLSTATEs,
+ * a driver's own exceptions) go into {@link #classifyLink}.
+ * <p>
+ * Tasks read the same kinds as two: {@linkplain #isTransient transient} (RETRIABLE: tried again
+ * with the job's retry policy on a fresh session) and {@linkplain #isPermanent permanent}
+ * (POISON, DUPLICATE, PERMANENT: the task fails at once with the database's own text).
  */
 public final class Failures {
 
@@ -38,7 +55,11 @@ public final class Failures {
     /** SQLSTATE of "relation does not exist". */
     public static final String UNDEFINED_TABLE = "42P01";
     /** Server shutting down or crashed (57P01–57P03), too many connections, serialisation failure, deadlock. */
-    private static final Set<String> TRANSIENT_STATES = Set.of("57P01", "57P02", "57P03", "53300", "40001", "40P01");
+    private static final Set<String> TRANSIENT_STATES = Set.of("57P01", "57P02", "57P03", "53300", "40001", "40P01", "57014");
+    /** The server went away or is going: the sessions it had are gone. */
+    private static final Set<String> SERVER_GONE_STATES = Set.of("57P01", "57P02", "57P03");
+    /** HTTP answers another try may change: request timeout, too early, too many requests, bad gateway, unavailable, gateway timeout. */
+    private static final Set<Integer> TRANSIENT_HTTP = Set.of(408, 425, 429, 502, 503, 504);
     /** Deeper chains are cut off (and cycles cannot loop). */
     private static final int MAX_DEPTH = 32;
     private static final boolean VERTX_SQL = present("io.vertx.sqlclient.DatabaseException");
@@ -53,6 +74,54 @@ public final class Failures {
             if (kind != FailureKind.UNKNOWN) {
                 return kind;
             }
+        }
+        return FailureKind.UNKNOWN;
+    }
+
+    /**
+     * Another try may succeed (RETRIABLE): a lost or refused connection, a server restarting, out
+     * of connections, a serialisation failure or deadlock, a timeout.
+     */
+    public static boolean isTransient(Throwable failure) {
+        return classify(failure) == FailureKind.RETRIABLE;
+    }
+
+    /** No retry cures it (POISON, DUPLICATE or PERMANENT): the statement, its data or the setup is wrong. */
+    public static boolean isPermanent(Throwable failure) {
+        FailureKind kind = classify(failure);
+        return kind == FailureKind.POISON || kind == FailureKind.DUPLICATE || kind == FailureKind.PERMANENT;
+    }
+
+    /**
+     * The session that failed is lost, and any other session to the same server may be too: a
+     * connection failure (SQLSTATE class 08, a socket error, a closed connection) or the server
+     * shutting down or crashed (57P01–57P03). Pooled sessions to that server should be dropped.
+     */
+    public static boolean isConnectionLoss(Throwable failure) {
+        for (Throwable link : chain(failure)) {
+            String state = sqlStateOf(link);
+            if (state != null) {
+                if (state.startsWith("08") || SERVER_GONE_STATES.contains(state)) {
+                    return true;
+                }
+            } else if (isConnectionFailure(link) && !isTimeout(link)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What an HTTP status means to a retry: 2xx and 3xx UNKNOWN (not failures the classifier reads),
+     * 408, 425, 429, 502, 503 and 504 RETRIABLE, any other 4xx PERMANENT, any other 5xx UNKNOWN
+     * (the caller decides).
+     */
+    public static FailureKind byHttpStatus(int status) {
+        if (TRANSIENT_HTTP.contains(status)) {
+            return FailureKind.RETRIABLE;
+        }
+        if (status >= 400 && status < 500) {
+            return FailureKind.PERMANENT;
         }
         return FailureKind.UNKNOWN;
     }
@@ -109,7 +178,7 @@ public final class Failures {
         if (state.startsWith("22") || state.startsWith("23")) {
             return FailureKind.POISON;
         }
-        if (state.startsWith("42") || state.startsWith("28")) {
+        if (state.startsWith("42") || state.startsWith("28") || state.startsWith("3D") || state.startsWith("3F")) {
             return FailureKind.PERMANENT;
         }
         return FailureKind.UNKNOWN;
@@ -117,10 +186,21 @@ public final class Failures {
 
     private static boolean isConnectionFailure(Throwable link) {
         return link instanceof SocketException || link instanceof UnknownHostException
-                || link instanceof SocketTimeoutException || link instanceof ClosedChannelException
+                || link instanceof ClosedChannelException || isTimeout(link) || isNetworkIo(link)
                 || link instanceof SQLTransientConnectionException || link instanceof SQLRecoverableException
                 || link instanceof RetriableException
                 || VERTX_SQL && VertxSqlErrors.connectionClosed(link);
+    }
+
+    private static boolean isTimeout(Throwable link) {
+        return link instanceof SocketTimeoutException || link instanceof SQLTimeoutException
+                || link instanceof TimeoutException || link instanceof java.net.http.HttpTimeoutException;
+    }
+
+    /** An I/O failure on the way to a server; not one about a file or a payload's bytes. */
+    private static boolean isNetworkIo(Throwable link) {
+        return link instanceof IOException && !(link instanceof FileSystemException || link instanceof FileNotFoundException
+                || link instanceof CharacterCodingException || link instanceof JacksonException);
     }
 
     private static String sqlStateOf(Throwable link) {
