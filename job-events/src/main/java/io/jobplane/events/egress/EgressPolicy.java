@@ -253,6 +253,25 @@ public final class EgressPolicy {
         return addresses;
     }
 
+    /**
+     * The check a request can afford without a DNS lookup (which a tenant's name server could stall):
+     * an IP literal, or a {@code localhost} name (as 127.0.0.1 and ::1). A name is left to the check at
+     * connect time.
+     */
+    public void checkWithoutLookup(String host, int port) throws EgressDeniedException {
+        String h = host.strip().toLowerCase(Locale.ROOT);
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        InetAddress literal = Cidr.literal(h);
+        if (literal != null) {
+            check(host, literal, port);
+        } else if (h.equals("localhost") || h.endsWith(".localhost")) {
+            check(host, InetAddress.getLoopbackAddress(), port);
+            check(host, Cidr.literal("::1"), port);
+        }
+    }
+
     /** The allowlist as configured, for messages. */
     public String describeAllowlist() {
         List<String> all = new ArrayList<>();
