@@ -58,7 +58,8 @@ public record Cidr(byte[] network, int prefix) {
         if (s.startsWith("[") && s.endsWith("]")) {
             s = s.substring(1, s.length() - 1);
         }
-        boolean v4 = s.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        // Short and decimal IPv4 forms (127.1, 2130706433) are addresses too, as the resolver reads them.
+        boolean v4 = s.matches("\\d+(\\.\\d+){0,3}") && s.length() <= 15;
         boolean v6 = s.contains(":") && s.matches("[0-9A-Fa-f:.]+");
         if (!v4 && !v6) {
             return null;
