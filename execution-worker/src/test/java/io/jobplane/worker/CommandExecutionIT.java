@@ -52,7 +52,7 @@ class CommandExecutionIT {
     @BeforeAll
     static void recordTopics() {
         TestInfrastructure infra = TestInfrastructure.shared();
-        infra.postgres().createDatabase(DB);
+        infra.tenant().createDatabase(DB);
         runs = new WorkerRuns();
         deadLetters = TopicRecorder.record(infra.kafka().bootstrapServers(), Topics.DEAD_LETTER);
     }
@@ -309,7 +309,7 @@ class CommandExecutionIT {
                 tasks.get(2).errorMessage());
         assertTrue(tasks.get(3).errorMessage().contains("{{no_such_parameter}} names no value")
                 && tasks.get(3).errorMessage().contains("region"), tasks.get(3).errorMessage());
-        var pg = TestInfrastructure.shared().postgres();
+        var pg = TestInfrastructure.shared().tenant();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(DB), pg.username(), pg.password());
                 ResultSet rs = c.createStatement().executeQuery("select d, fd::text, ft, region, has_a from " + table)) {
             assertTrue(rs.next(), "the row was written and the table is still there");
@@ -401,8 +401,8 @@ class CommandExecutionIT {
             List<String> queries, RunSettings settings) {
         TestInfrastructure infra = TestInfrastructure.shared();
         String runId = UUID.randomUUID().toString();
-        ConnectionSpec destination = new ConnectionSpec("c1", "postgresql", infra.postgres().jdbcUrl(database),
-                infra.postgres().username(), password);
+        ConnectionSpec destination = new ConnectionSpec("c1", "postgresql", infra.tenant().jdbcUrl(database),
+                infra.tenant().username(), password);
         List<TaskSpec> tasks = new ArrayList<>();
         for (int i = 0; i < queries.size(); i++) {
             tasks.add(new TaskSpec("task-" + i, i, queries.get(i)));
@@ -418,14 +418,14 @@ class CommandExecutionIT {
     }
 
     private static void execute(String sql) throws Exception {
-        var pg = TestInfrastructure.shared().postgres();
+        var pg = TestInfrastructure.shared().tenant();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(DB), pg.username(), pg.password())) {
             c.createStatement().execute(sql);
         }
     }
 
     private static List<String> strings(String sql) throws Exception {
-        var pg = TestInfrastructure.shared().postgres();
+        var pg = TestInfrastructure.shared().tenant();
         List<String> out = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(DB), pg.username(), pg.password());
                 ResultSet rs = c.createStatement().executeQuery(sql)) {
@@ -437,7 +437,7 @@ class CommandExecutionIT {
     }
 
     private static long countRows(String sql) throws Exception {
-        var pg = TestInfrastructure.shared().postgres();
+        var pg = TestInfrastructure.shared().tenant();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(DB), pg.username(), pg.password());
                 ResultSet rs = c.createStatement().executeQuery(sql)) {
             rs.next();

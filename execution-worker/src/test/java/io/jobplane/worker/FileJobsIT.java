@@ -71,7 +71,7 @@ class FileJobsIT {
 
     @BeforeAll
     static void databases() {
-        TestInfrastructure.shared().postgres().createDatabase(DESTINATION);
+        TestInfrastructure.shared().tenant().createDatabase(DESTINATION);
         runs = new WorkerRuns();
     }
 
@@ -404,7 +404,7 @@ class FileJobsIT {
     }
 
     private static LaunchCommand load(String job, List<String> queries, ReplicationSpec spec, Path base, Map<String, String> parameters) {
-        var pg = TestInfrastructure.shared().postgres();
+        var pg = TestInfrastructure.shared().tenant();
         ConnectionSpec destination = new ConnectionSpec("dst", "postgresql", pg.jdbcUrl(DESTINATION), pg.username(),
                 WorkerRuns.keyring().seal("unused-with-trust-auth"));
         return LaunchCommand.builder().run(UUID.randomUUID().toString(), 1, "ws").job(job, "folder load", "LOAD_FOLDER", true)
@@ -482,7 +482,7 @@ class FileJobsIT {
     }
 
     private static void sql(String sql) throws SQLException {
-        var pg = TestInfrastructure.shared().postgres();
+        var pg = TestInfrastructure.shared().tenant();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(DESTINATION), pg.username(), pg.password())) {
             c.createStatement().execute(sql);
         }

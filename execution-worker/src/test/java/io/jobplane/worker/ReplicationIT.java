@@ -58,8 +58,8 @@ class ReplicationIT {
 
     @BeforeAll
     static void databases() {
-        TestInfrastructure.shared().postgres().createDatabase(SOURCE);
-        TestInfrastructure.shared().postgres().createDatabase(DESTINATION);
+        TestInfrastructure.shared().tenant().createDatabase(SOURCE);
+        TestInfrastructure.shared().tenant().createDatabase(DESTINATION);
         runs = new WorkerRuns();
     }
 
@@ -169,7 +169,7 @@ class ReplicationIT {
                 && refused.tasks.get(0).errorMessage().contains("alter_schema"), refused.tasks.get(0).errorMessage());
 
         String database = "repl_sync_" + shortId();
-        TestInfrastructure.shared().postgres().createDatabase(database);
+        TestInfrastructure.shared().tenant().createDatabase(database);
         sql(database, "create table one (id int primary key); insert into one values (1), (2)");
         sql(database, "create table two (k text primary key, v jsonb); insert into two values ('a', '{\"x\": [1, 2]}')");
         LaunchCommand launch = command("SYNC_ALL", database, List.of(), ReplicationSpec.DEFAULT, RunSettings.DEFAULT);
@@ -220,7 +220,7 @@ class ReplicationIT {
 
     private static LaunchCommand command(String type, String sourceDatabase, List<String> queries, ReplicationSpec spec,
             RunSettings settings) {
-        var pg = TestInfrastructure.shared().postgres();
+        var pg = TestInfrastructure.shared().tenant();
         var password = WorkerRuns.keyring().seal("unused-with-trust-auth");
         ConnectionSpec source = new ConnectionSpec("src", "postgresql", pg.jdbcUrl(sourceDatabase), pg.username(), password);
         ConnectionSpec destination = new ConnectionSpec("dst", "postgresql", pg.jdbcUrl(DESTINATION), pg.username(), password);
@@ -234,7 +234,7 @@ class ReplicationIT {
     }
 
     private static void sql(String database, String sql) throws SQLException {
-        var pg = TestInfrastructure.shared().postgres();
+        var pg = TestInfrastructure.shared().tenant();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.username(), pg.password())) {
             c.createStatement().execute(sql);
         }

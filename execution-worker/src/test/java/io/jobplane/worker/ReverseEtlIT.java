@@ -78,7 +78,7 @@ class ReverseEtlIT {
 
     @BeforeAll
     static void start() throws IOException {
-        TestInfrastructure.shared().postgres().createDatabase(SOURCE);
+        TestInfrastructure.shared().tenant().createDatabase(SOURCE);
         runs = new WorkerRuns();
         receiver = new Receiver();
     }
@@ -409,7 +409,7 @@ class ReverseEtlIT {
     }
 
     private static LaunchCommand command(List<String> queries, int batchSize, ConnectionSpec destination, int taskAttempts) {
-        var pg = TestInfrastructure.shared().postgres();
+        var pg = TestInfrastructure.shared().tenant();
         ConnectionSpec source = new ConnectionSpec("src", "postgresql", pg.jdbcUrl(SOURCE), pg.username(), seal("unused-with-trust-auth"));
         List<TaskSpec> tasks = new ArrayList<>();
         for (int i = 0; i < queries.size(); i++) {
@@ -483,14 +483,14 @@ class ReverseEtlIT {
     }
 
     private static void sql(String sql) throws SQLException {
-        var pg = TestInfrastructure.shared().postgres();
+        var pg = TestInfrastructure.shared().tenant();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(SOURCE), pg.username(), pg.password())) {
             c.createStatement().execute(sql);
         }
     }
 
     private static List<String> column(String sql) throws SQLException {
-        var pg = TestInfrastructure.shared().postgres();
+        var pg = TestInfrastructure.shared().tenant();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(SOURCE), pg.username(), pg.password());
                 ResultSet rs = c.createStatement().executeQuery(sql)) {
             List<String> values = new ArrayList<>();

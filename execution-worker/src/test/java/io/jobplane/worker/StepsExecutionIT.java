@@ -51,7 +51,7 @@ class StepsExecutionIT {
 
     @BeforeAll
     static void start() {
-        TestInfrastructure.shared().postgres().createDatabase(DB);
+        TestInfrastructure.shared().tenant().createDatabase(DB);
         runs = new WorkerRuns();
     }
 
@@ -88,7 +88,7 @@ class StepsExecutionIT {
         assertTrue(log.contains("warned ***"), "stderr is logged and masked too: " + log);
         assertTrue(log.contains("run=" + launch.runId()), log.toString());
         assertTrue(log.contains("step 3 in 30_check.sh") && log.contains("package files are here"), log.toString());
-        assertTrue(log.contains("db " + DB + " as " + TestInfrastructure.shared().postgres().username()), log.toString());
+        assertTrue(log.contains("db " + DB + " as " + TestInfrastructure.shared().tenant().username()), log.toString());
         assertTrue(runs.recorder().values(launch.runId()).stream().noneMatch(v -> v.contains(SECRET)),
                 "no event carries the secret");
     }
@@ -220,7 +220,7 @@ class StepsExecutionIT {
 
     private static LaunchCommand command(Map<String, String> files, List<String> steps, RunSettings settings,
             Map<String, String> properties) {
-        var pg = TestInfrastructure.shared().postgres();
+        var pg = TestInfrastructure.shared().tenant();
         var keyring = WorkerRuns.keyring();
         byte[] zip = Zips.of(files);
         Map<String, String> all = new java.util.HashMap<>(properties);
@@ -239,7 +239,7 @@ class StepsExecutionIT {
     }
 
     private static String query(String sql) throws Exception {
-        var pg = TestInfrastructure.shared().postgres();
+        var pg = TestInfrastructure.shared().tenant();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(DB), pg.username(), pg.password());
                 ResultSet rs = c.createStatement().executeQuery(sql)) {
             rs.next();

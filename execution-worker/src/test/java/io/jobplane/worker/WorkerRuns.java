@@ -58,7 +58,7 @@ final class WorkerRuns implements AutoCloseable {
      * PostgreSQL, its columns joined with '/'.
      */
     static String firstRow(String database, String sql) throws SQLException {
-        var pg = TestInfrastructure.shared().postgres();
+        var pg = TestInfrastructure.shared().tenant();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.username(), pg.password());
                 Statement st = c.createStatement()) {
             st.execute(sql);

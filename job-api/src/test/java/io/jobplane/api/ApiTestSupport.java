@@ -38,8 +38,9 @@ final class ApiTestSupport {
         return "ws-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** A connection to the tenant data server: tenant connections never reach the platform's own database. */
     static Map<String, Object> postgresConnection(String name, String password) {
-        var pg = TestInfrastructure.shared().postgres();
+        var pg = TestInfrastructure.shared().tenant();
         return Map.of("name", name, "type", "postgresql", "jdbc_url", pg.jdbcUrl(), "username", pg.username(),
                 "password", password);
     }

@@ -109,7 +109,7 @@ class ConnectionTypesIT {
             String id = create(ws, Map.of("name", "receiver", "type", "http", "base_url", base, "auth_token", TOKEN,
                     "secret_headers", Map.of("X-Api-Key", API_KEY)));
             as(ws, "editor").post(path(ws, id) + "/test").then().statusCode(200)
-                    .body("ok", equalTo(true)).body("detail", equalTo("HTTP 204"));
+                    .body("ok", equalTo(true)).body("code", equalTo("OK")).body("detail", equalTo("HTTP 204"));
             assertEquals(List.of("Bearer " + TOKEN + "|" + API_KEY), seen);
 
             // An empty token keeps the stored one; removing the key makes the server refuse us.
@@ -117,7 +117,7 @@ class ConnectionTypesIT {
             as(ws, "editor").body(Map.of("remove_secrets", List.of("secret_headers.X-Api-Key"))).put(path(ws, id))
                     .then().statusCode(200).body("secrets_set", equalTo(List.of("auth_token")));
             as(ws, "editor").post(path(ws, id) + "/test").then().statusCode(200)
-                    .body("ok", equalTo(false)).body("error", containsString("401"));
+                    .body("ok", equalTo(false)).body("code", equalTo("AUTH_FAILED")).body("detail", equalTo("HTTP 401"));
             as(ws, "editor").body(Map.of("remove_secrets", List.of("password"))).put(path(ws, id))
                     .then().statusCode(400).body("error_code", equalTo("UNKNOWN_SECRET"));
         } finally {
@@ -143,7 +143,8 @@ class ConnectionTypesIT {
         String my = create(ws, mysql);
         as(ws, "editor").post(path(ws, my) + "/test").then().statusCode(200)
                 .body("ok", equalTo(false)).body("latency_ms", nullValue())
-                .body("error", containsString("Communications link failure"))
+                .body("code", equalTo("CONNECTION_REFUSED"))
+                .body("error", equalTo("the address refused the connection or cannot be reached"))
                 .body(not(containsString("canary-mysql-test")));
     }
 

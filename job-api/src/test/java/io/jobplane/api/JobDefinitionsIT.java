@@ -220,6 +220,7 @@ class JobDefinitionsIT {
                 .post("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(201).extract().path("connection_id");
         as(ws, "editor").post("/api/v1/workspaces/{ws}/connections/{id}/test", ws, bad).then().statusCode(200)
                 .body("ok", equalTo(false))
+                .body("code", equalTo("CONNECTION_REFUSED"))
                 .body("error", containsString("refused"))
                 .body(not(containsString("canary-test-77")));
         as(ws, "viewer").post("/api/v1/workspaces/{ws}/connections/{id}/test", ws, bad).then().statusCode(403);

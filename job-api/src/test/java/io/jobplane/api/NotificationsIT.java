@@ -4,6 +4,7 @@ import static io.jobplane.api.ApiTestSupport.as;
 import static io.jobplane.api.ApiTestSupport.postgresConnection;
 import static io.jobplane.api.ApiTestSupport.uniqueWorkspace;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -193,6 +194,33 @@ class NotificationsIT {
                 .body("[0].status", equalTo("FAILED")).body("[0].attempts.outcome", equalTo(List.of("FAILED")))
                 .body("[0].attempts[0].response_code", equalTo(410)));
         assertEquals(1, posts("/" + ws + "/gone").size());
+    }
+
+    @Test
+    void webhooksToRefusedAddressesAreRefusedWhenSavedOrWhenSent() throws Exception {
+        String ws = uniqueWorkspace();
+        as(ws, "editor").body(Map.of("url", "http://169.254.169.254/latest/meta-data/", "secret", SECRET))
+                .post("/api/v1/workspaces/{ws}/webhooks", ws).then().statusCode(400)
+                .body("error_code", equalTo("EGRESS_DENIED")).body("error_msg", containsString("cloud metadata"));
+        int platformPort = TestInfrastructure.shared().postgres().port();
+        as(ws, "editor").body(Map.of("url", "http://localhost:" + platformPort + "/", "secret", SECRET))
+                .post("/api/v1/workspaces/{ws}/webhooks", ws).then().statusCode(400)
+                .body("error_code", equalTo("EGRESS_DENIED")).body("error_msg", containsString("platform"));
+        // A name is looked up when the delivery connects: this machine's name reaches the platform database.
+        String name = java.net.InetAddress.getLocalHost().getHostName();
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.net.InetAddress.getByName(name).isLoopbackAddress()
+                || java.net.NetworkInterface.getByInetAddress(java.net.InetAddress.getByName(name)) != null);
+        String job = job(ws, "denied-" + ws, Map.of());
+        String hook = read(as(ws, "editor").body(Map.of("url", "http://" + name + ":" + platformPort + "/hook", "secret", SECRET))
+                .post("/api/v1/workspaces/{ws}/webhooks", ws).then().statusCode(201).extract().asString())
+                .get("webhook_id").asText();
+        String run = launch(ws, job);
+        finish(run, new RunFinished(run, 1, ws, job, RunStatus.SUCCESS, null, Instant.now(), null, "w1"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ws, "viewer")
+                .get("/api/v1/workspaces/{ws}/webhooks/{id}/deliveries", ws, hook).then().statusCode(200)
+                .body("[0].status", equalTo("FAILED")).body("[0].attempts.outcome", equalTo(List.of("FAILED")))
+                .body("[0].attempts[0].response_code", equalTo(null))
+                .body("[0].attempts[0].error", containsString("EGRESS_DENIED")));
     }
 
     @Test

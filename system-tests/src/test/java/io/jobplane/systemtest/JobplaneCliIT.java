@@ -40,11 +40,13 @@ class JobplaneCliIT {
     void upStartsEverythingOnceAndDownStopsItAll() throws Exception {
         Path state = Files.createDirectories(root.resolve("system-tests/target/cli-" + UUID.randomUUID()));
         int pgPort = Ports.free();
+        int tenantPort = Ports.free();
         int apiPort = Ports.free();
         env.put("JOBPLANE_STATE_DIR", state.toString());
         env.put("JOBPLANE_KAFKA_PORT", String.valueOf(Ports.free()));
         env.put("JOBPLANE_KAFKA_CONTROLLER_PORT", String.valueOf(Ports.free()));
         env.put("JOBPLANE_PG_PORT", String.valueOf(pgPort));
+        env.put("JOBPLANE_TENANT_PG_PORT", String.valueOf(tenantPort));
         env.put("JOBPLANE_API_PORT", String.valueOf(apiPort));
         env.put("JOBPLANE_WORKER_PORT", String.valueOf(Ports.free()));
         env.put("JOBPLANE_HARVESTER_PORT", String.valueOf(Ports.free()));
@@ -54,6 +56,8 @@ class JobplaneCliIT {
         assertEquals(0, up.exit, up.output);
         assertTrue(up.output.contains("jobplane is up"), up.output);
         assertTrue(up.output.contains("postgresql://jobplane@127.0.0.1:" + pgPort + "/jobplane"), up.output);
+        // The example connection points at the tenant server's 'demo' database, never at the platform's.
+        assertTrue(up.output.contains("jdbc:postgresql://127.0.0.1:" + tenantPort + "/demo"), up.output);
         assertTrue(up.output.contains("http://127.0.0.1:" + apiPort), up.output);
         Matcher token = Pattern.compile("export TOKEN=(\\S+)").matcher(up.output);
         assertTrue(token.find(), up.output);
@@ -63,11 +67,11 @@ class JobplaneCliIT {
         Result status = run("status");
         assertEquals(0, status.exit, status.output);
         List<Long> pids = pidsIn(status.output);
-        assertEquals(6, pids.size(), status.output);
+        assertEquals(7, pids.size(), status.output);
 
         Result again = run("up");
         assertEquals(0, again.exit, again.output);
-        assertEquals(6, again.output.split("already running", -1).length - 1, again.output);
+        assertEquals(7, again.output.split("already running", -1).length - 1, again.output);
         assertEquals(pids, pidsIn(run("status").output), "a second up starts nothing new");
 
         String minted = run("token", "--workspace", "finance", "--role", "viewer").output.trim();
@@ -84,6 +88,7 @@ class JobplaneCliIT {
         }
         env.put("JOBPLANE_STATE_DIR", state.toString());
         env.put("JOBPLANE_PG_PORT", String.valueOf(pgPort));
+        env.put("JOBPLANE_TENANT_PG_PORT", String.valueOf(tenantPort));
         env.put("JOBPLANE_API_PORT", String.valueOf(apiPort));
         assertEquals(3, run("status").exit, "status reports the stack down");
         env.clear();

@@ -64,8 +64,8 @@ class RunsAtScaleIT {
                 .override("jobplane.worker.heartbeat-interval", "1s")
                 .build());
         targetDb = "scale_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-        platform.postgres().createDatabase(targetDb);
-        var pg = platform.postgres();
+        platform.tenant().createDatabase(targetDb);
+        var pg = platform.tenant();
         connectionId = api().body(Map.of("name", "target", "type", "postgresql",
                         "jdbc_url", pg.jdbcUrl().substring(0, pg.jdbcUrl().lastIndexOf('/') + 1) + targetDb,
                         "username", pg.username(), "password", "unused-locally"))
@@ -274,7 +274,7 @@ class RunsAtScaleIT {
     }
 
     private static long sessionsOf(String run) throws Exception {
-        var pg = platform.postgres();
+        var pg = platform.tenant();
         String url = pg.jdbcUrl().substring(0, pg.jdbcUrl().lastIndexOf('/') + 1) + targetDb;
         try (Connection c = DriverManager.getConnection(url, pg.username(), pg.password());
                 ResultSet rs = c.createStatement().executeQuery("select count(*) from pg_stat_activity where application_name = "

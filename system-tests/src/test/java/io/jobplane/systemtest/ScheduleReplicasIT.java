@@ -60,7 +60,8 @@ class ScheduleReplicasIT {
         started.stream().map(p -> CompletableFuture.runAsync(() -> p.awaitHealthy(HEALTHY))).toList()
                 .forEach(CompletableFuture::join);
         replicas.addAll(started);
-        var pg = infra.postgres();
+        // Tenant connections point at the tenant server: the platform's own database is never reachable.
+        var pg = infra.tenant();
         connectionId = api(0).body(Map.of("name", "target", "type", "postgresql", "jdbc_url", pg.jdbcUrl(),
                         "username", pg.username(), "password", "unused-locally"))
                 .post("/api/v1/workspaces/{ws}/connections", WS).then().statusCode(201).extract().path("connection_id");

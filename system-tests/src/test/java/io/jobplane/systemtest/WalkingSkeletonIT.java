@@ -56,7 +56,7 @@ class WalkingSkeletonIT {
                 .durable(false)
                 .build());
         targetDb = "target_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-        platform.postgres().createDatabase(targetDb);
+        platform.tenant().createDatabase(targetDb);
     }
 
     @AfterAll
@@ -273,7 +273,7 @@ class WalkingSkeletonIT {
 
 
     private static long count(String sql) throws Exception {
-        var pg = platform.postgres();
+        var pg = platform.tenant();
         String jdbcUrl = pg.jdbcUrl().substring(0, pg.jdbcUrl().lastIndexOf('/') + 1) + targetDb;
         try (Connection c = DriverManager.getConnection(jdbcUrl, pg.username(), pg.password());
                 ResultSet rs = c.createStatement().executeQuery(sql)) {
@@ -299,7 +299,7 @@ class WalkingSkeletonIT {
     }
 
     private static String createConnection(String name) {
-        var pg = platform.postgres();
+        var pg = platform.tenant();
         String jdbcUrl = pg.jdbcUrl().substring(0, pg.jdbcUrl().lastIndexOf('/') + 1) + targetDb;
         return api().body(Map.of("name", name, "type", "postgresql", "jdbc_url", jdbcUrl,
                         "username", pg.username(), "password", CANARY))
@@ -334,7 +334,7 @@ class WalkingSkeletonIT {
     }
 
     private static List<String> names(String sql) throws Exception {
-        var pg = platform.postgres();
+        var pg = platform.tenant();
         String jdbcUrl = pg.jdbcUrl().substring(0, pg.jdbcUrl().lastIndexOf('/') + 1) + targetDb;
         try (Connection c = DriverManager.getConnection(jdbcUrl, pg.username(), pg.password());
                 ResultSet rs = c.createStatement().executeQuery(sql)) {

@@ -14,7 +14,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The whole platform on this machine: a Kafka broker, PostgreSQL, and the four services as
- * separate processes. End-to-end tests start one per test class; it stops everything on close.
+ * separate processes. End-to-end tests start one per test class; it stops everything on close. A
+ * second PostgreSQL server, started on first use ({@link #tenant()}), holds tenant data: tenant
+ * connections never reach the platform's own database.
  */
 public final class Platform implements AutoCloseable {
 
@@ -23,6 +25,7 @@ public final class Platform implements AutoCloseable {
     private final Settings settings;
     private final KafkaBroker kafka;
     private final PostgresServer postgres;
+    private PostgresServer tenant;
     private final DevKeys keys;
     private final List<ServiceProcess> services = Collections.synchronizedList(new ArrayList<>());
     private final List<ServiceProcess> workers = Collections.synchronizedList(new ArrayList<>());
@@ -136,6 +139,15 @@ public final class Platform implements AutoCloseable {
         return keys;
     }
 
+    /** The tenant data server, started on first use; connections of tests point at its databases. */
+    public synchronized PostgresServer tenant() {
+        if (tenant == null) {
+            tenant = Ports.startOnFreePorts(() -> PostgresServer.start(settings.stateDir().resolve("data/tenant-postgres"),
+                    Ports.free(), false, logDir().resolve("tenant-postgres.log")));
+        }
+        return tenant;
+    }
+
     public ServiceProcess api() {
         return api;
     }
@@ -183,6 +195,13 @@ public final class Platform implements AutoCloseable {
         }
         if (postgres != null) {
             postgres.stop();
+        }
+        PostgresServer tenantServer;
+        synchronized (this) {
+            tenantServer = tenant;
+        }
+        if (tenantServer != null) {
+            tenantServer.stop();
         }
     }
 

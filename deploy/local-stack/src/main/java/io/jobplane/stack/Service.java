@@ -30,10 +30,23 @@ public enum Service {
         return root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
+    /** What tenant connections of a local platform may reach: loopback tenant servers, never the platform's own database. */
+    public static final String LOCAL_EGRESS_ALLOW = "127.0.0.0/8,::1/128";
+
+    /**
+     * The egress settings of a local platform: loopback is allowed (tenant servers run there), and the
+     * platform database is named for services that have no datasource of their own (the worker).
+     */
+    public static Map<String, String> egress(PostgresServer platformDatabase) {
+        return Map.of("jobplane.egress.allow", LOCAL_EGRESS_ALLOW,
+                "jobplane.egress.platform-endpoints", platformDatabase.jdbcUrl());
+    }
+
     /** System properties that point the service at this stack's Kafka, PostgreSQL and keys. */
     public Map<String, String> properties(String kafkaBootstrap, PostgresServer postgres, DevKeys keys) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("kafka.bootstrap.servers", kafkaBootstrap);
+        p.putAll(egress(postgres));
         if (hasDatabase) {
             p.put("quarkus.datasource.username", postgres.username());
             p.put("quarkus.datasource.password", postgres.password());

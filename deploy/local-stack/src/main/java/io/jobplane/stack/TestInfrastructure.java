@@ -28,6 +28,7 @@ public final class TestInfrastructure {
     private static final String OWNER_FILE = "owner.pid";
     private static final String KAFKA_PID_FILE = "kafka.pid";
     private static final String MARIADB_PID_FILE = "mariadb.pid";
+    private static final String TENANT_DIR = "tenant-postgres";
 
     private static TestInfrastructure shared;
     private static RuntimeException startFailure;
@@ -36,6 +37,7 @@ public final class TestInfrastructure {
     private final KafkaBroker kafka;
     private final PostgresServer postgres;
     private MariaDbServer mysql;
+    private PostgresServer tenant;
     private final DevKeys keys;
 
     private TestInfrastructure(Path dir, KafkaBroker kafka, PostgresServer postgres, DevKeys keys) {
@@ -127,8 +129,12 @@ public final class TestInfrastructure {
                 if (Files.exists(run.resolve("postgres/postmaster.pid"))) {
                     PostgresServer.attach(run.resolve("postgres"), 0, run.resolve("postgres.log")).stop();
                 }
+                if (Files.exists(run.resolve(TENANT_DIR + "/postmaster.pid"))) {
+                    PostgresServer.attach(run.resolve(TENANT_DIR), 0, run.resolve("tenant-postgres.log")).stop();
+                }
                 deleteRecursively(run.resolve("kafka"));
                 deleteRecursively(run.resolve("postgres"));
+                deleteRecursively(run.resolve(TENANT_DIR));
                 Files.deleteIfExists(run.resolve(OWNER_FILE));
             }
         } catch (IOException | RuntimeException e) {
@@ -159,6 +165,23 @@ public final class TestInfrastructure {
 
     public PostgresServer postgres() {
         return postgres;
+    }
+
+    /**
+     * A second PostgreSQL server for tenant data: the databases that connections of tests point at.
+     * Tenant connections never reach the platform's own server ({@link #postgres()}), whose address
+     * every service's egress policy refuses, so tests create their tenants' databases here. Started on
+     * first use (about a second; most test JVMs never need one).
+     */
+    public synchronized PostgresServer tenant() {
+        if (tenant == null) {
+            long started = System.nanoTime();
+            tenant = Ports.startOnFreePorts(
+                    () -> PostgresServer.start(dir.resolve(TENANT_DIR), Ports.free(), false, dir.resolve("tenant-postgres.log")));
+            System.err.printf("jobplane test infrastructure: tenant PostgreSQL on port %d started in %d ms%n", tenant.port(),
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+        return tenant;
     }
 
     /**
@@ -204,9 +227,10 @@ public final class TestInfrastructure {
 
     /** Configuration that points a Quarkus service under test at this infrastructure. */
     public Map<String, String> quarkusConfig() {
-        return Map.of(
-                "jobplane.connections.filesystem-roots", filesRoot().toString(),
-                "jobplane.worker.files.roots", filesRoot().toString(),
+        Map<String, String> config = new java.util.HashMap<>(Service.egress(postgres));
+        config.put("jobplane.connections.filesystem-roots", filesRoot().toString());
+        config.put("jobplane.worker.files.roots", filesRoot().toString());
+        config.putAll(Map.of(
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),
                 "quarkus.datasource.username", postgres.username(),
                 "quarkus.datasource.password", postgres.password(),
@@ -214,7 +238,8 @@ public final class TestInfrastructure {
                 "quarkus.datasource.reactive.url", postgres.reactiveUrl(),
                 "jobplane.secrets.active-key-id", SECRET_KEY_ID,
                 "jobplane.secrets.keys." + SECRET_KEY_ID, keys.secretKeyBase64(),
-                "quarkus.oidc.public-key", keys.publicKeyBase64());
+                "quarkus.oidc.public-key", keys.publicKeyBase64()));
+        return Map.copyOf(config);
     }
 
     private void stop() {
@@ -222,6 +247,10 @@ public final class TestInfrastructure {
             kafka.stop();
         } finally {
             postgres.stop();
+            PostgresServer tenantServer = tenant;
+            if (tenantServer != null) {
+                tenantServer.stop();
+            }
             MariaDbServer started = mysql;
             if (started != null) {
                 started.stop();
@@ -231,6 +260,7 @@ public final class TestInfrastructure {
         // The logs stay for a look after a failed run; the data (a few dozen MB per run) goes.
         deleteRecursively(dir.resolve("kafka"));
         deleteRecursively(dir.resolve("postgres"));
+        deleteRecursively(dir.resolve(TENANT_DIR));
         deleteRecursively(dir.resolve(OWNER_FILE));
     }
 

@@ -3,6 +3,8 @@ package io.jobplane.worker.executor;
 import java.sql.Connection;
 import java.sql.SQLException;
 
+import io.jobplane.events.egress.EgressDeniedException;
+import io.jobplane.events.egress.JdbcUrls;
 import io.jobplane.events.failure.Failures;
 import io.jobplane.events.payload.ConnectionSpec;
 import io.jobplane.events.secret.SecretKeyring;
@@ -30,6 +32,11 @@ public final class Endpoint {
             throw new Unavailable("the job has no " + role + " connection");
         }
         try {
+            JdbcUrls.check(spec.jdbcUrl());
+        } catch (JdbcUrls.Refused e) {
+            throw new Unavailable("the " + role + "'s jdbc_url is refused: " + e.getMessage() + ". " + e.fix());
+        }
+        try {
             return new Endpoint(role, spec, spec.password() == null ? null : keyring.open(spec.password()));
         } catch (RuntimeException e) {
             throw new Unavailable("cannot open the " + role + " password: " + e.getMessage());
@@ -55,6 +62,10 @@ public final class Endpoint {
     }
 
     private Unavailable unavailable(SessionPool sessions, SQLException e) {
+        EgressDeniedException denied = EgressDeniedException.in(e);
+        if (denied != null) {
+            return new Unavailable("cannot connect to the " + role + ": " + denied.getMessage());
+        }
         if (Failures.isConnectionLoss(e)) {
             sessions.evict(spec.jdbcUrl(), spec.username(), password);
         }

@@ -1,6 +1,5 @@
 package io.jobplane.worker.executor;
 
-import java.net.http.HttpClient;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -12,9 +11,11 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.jboss.logging.Logger;
 import org.postgresql.core.BaseConnection;
 
+import io.jobplane.events.egress.EgressHttp;
 import io.jobplane.events.payload.LaunchCommand;
 import io.jobplane.events.payload.RunSettings;
 import io.jobplane.events.payload.TaskSpec;
@@ -41,9 +42,11 @@ public class ReverseEtlJobExecutor implements JobExecutor {
 
     private final SecretKeyring keyring;
     private final SessionPool sessions;
-    /** Redirects are not followed: the credentials stay with the address the connection names. */
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    /**
+     * Redirects are not followed (the credentials stay with the address the connection names); every
+     * address is checked by the egress policy as it is connected to.
+     */
+    private final CloseableHttpClient http = EgressHttp.client(Duration.ofSeconds(10), 64);
 
     public ReverseEtlJobExecutor(SecretKeyring keyring, SessionPool sessions) {
         this.keyring = keyring;

@@ -20,6 +20,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.jobplane.events.egress.JdbcUrls;
+
 /**
  * Keeps idle PostgreSQL sessions per destination (URL, user, password) so a run does not open — and
  * the database does not fork — a new session each time. A session goes back only after a task
@@ -97,7 +99,7 @@ public class SessionPool {
     }
 
     private Connection connectPostgres(Key key, long generation, String applicationName) throws SQLException {
-        Properties props = new Properties();
+        Properties props = egressProperties(key.url());
         if (key.user() != null) {
             props.setProperty("user", key.user());
         }
@@ -146,7 +148,7 @@ public class SessionPool {
      * {@code DISCARD ALL} resets everything a run may have left behind.
      */
     private static Connection connectOther(String url, String user, String password) throws SQLException {
-        Properties props = new Properties();
+        Properties props = egressProperties(url);
         if (user != null) {
             props.setProperty("user", user);
         }
@@ -155,6 +157,18 @@ public class SessionPool {
         }
         props.setProperty("connectTimeout", "10000");
         return DriverManager.getConnection(url, props);
+    }
+
+    /**
+     * The platform's egress socket factory (every address checked as it is connected to), after the
+     * URL's parameters are checked against the driver's allowlist once more.
+     */
+    private static Properties egressProperties(String url) throws SQLException {
+        try {
+            return JdbcUrls.connectProperties(url);
+        } catch (JdbcUrls.Refused e) {
+            throw new SQLException(e.getMessage(), "08004", e);
+        }
     }
 
     private static boolean isPostgres(String url) {

@@ -2,9 +2,7 @@ package io.jobplane.worker.reverseetl;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -12,6 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -135,15 +137,19 @@ public final class HttpReceiver {
     }
 
     /** A POST of a JSON body to the target with the connection's headers and the given ones. */
-    public HttpRequest post(URI target, byte[] body, Map<String, String> own, Duration timeout) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(timeout)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    public HttpPost post(URI target, byte[] body, Map<String, String> own) {
+        HttpPost request = new HttpPost(target);
         if (headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("user-agent"))) {
-            request.header("User-Agent", "jobplane");
+            request.addHeader("User-Agent", "jobplane");
         }
-        headers.forEach(request::header);
-        own.forEach(request::setHeader);
-        return request.build();
+        headers.forEach(request::addHeader);
+        own.forEach((name, value) -> {
+            if (!name.equalsIgnoreCase("Content-Type")) {
+                request.setHeader(name, value);
+            }
+        });
+        request.setEntity(new ByteArrayEntity(body, ContentType.create("application/json")));
+        return request;
     }
 
     /** The URL as it may be shown: scheme, host, port and path; no user info or query. */

@@ -3,11 +3,8 @@ package io.jobplane.worker.reverseetl;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodySubscribers;
-import java.net.http.HttpTimeoutException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,16 +20,26 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 import io.jobplane.events.failure.FailureKind;
 import io.jobplane.events.failure.Failures;
+import io.jobplane.events.egress.EgressDeniedException;
 import io.jobplane.events.payload.ReplicationSpec;
 import io.jobplane.events.sql.ReverseEtlStatement;
 import io.jobplane.worker.replication.SourceQuery;
@@ -57,7 +64,8 @@ import io.jobplane.worker.replication.TableReplication.Refused;
  * would refuse every batch: the task ends at once ({@link Refused}).</li>
  * </ul>
  * Requests (retries included) start at most {@code RateLimit} a second. {@link #abort()} stops a
- * request in flight; the source query is cancelled by the caller.
+ * request in flight; the source query is cancelled by the caller. Requests go through the worker's
+ * egress-checked HTTP client: an address the egress policy refuses ends the task at once.
  */
 public final class ReverseEtl {
 
@@ -68,6 +76,14 @@ public final class ReverseEtl {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
     private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(10);
     private static final int ANSWER_BYTES = 2048;
+    /** An answer's body is read (and dropped) up to this size to reuse the connection; a longer one closes it. */
+    private static final int DRAIN_BYTES = 64 << 10;
+    /** Ends requests that outlive their timeout: a slow trickle of bytes does not keep one open. */
+    private static final ScheduledExecutorService TIMEOUTS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "reverse-etl-timeouts");
+        t.setDaemon(true);
+        return t;
+    });
     private static final int EXCERPT = 300;
     private static final int NAMED_KEYS_CHARS = 3000;
     private static final String ROW = "jobplane_row";
@@ -109,7 +125,7 @@ public final class ReverseEtl {
         }
     }
 
-    private final HttpClient http;
+    private final CloseableHttpClient http;
     private final HttpReceiver receiver;
     private final Connection source;
     private final ReplicationSpec spec;
@@ -118,7 +134,7 @@ public final class ReverseEtl {
     private final Long deadline;
     private final Duration taskTimeout;
     private final Listener listener;
-    private volatile CompletableFuture<?> inFlight;
+    private volatile HttpPost inFlight;
     private long rows;
     private long bytes;
     private long batches;
@@ -127,7 +143,7 @@ public final class ReverseEtl {
     private long lastReport = System.nanoTime();
 
     /** {@code taskTimeout} null: the task may take as long as it needs. */
-    public ReverseEtl(HttpClient http, HttpReceiver receiver, Connection source, ReplicationSpec spec, String runId, String taskId,
+    public ReverseEtl(CloseableHttpClient http, HttpReceiver receiver, Connection source, ReplicationSpec spec, String runId, String taskId,
             Duration taskTimeout, Listener listener) {
         this.http = http;
         this.receiver = receiver;
@@ -142,9 +158,9 @@ public final class ReverseEtl {
 
     /** Stops the request in flight, if any (the run was cancelled). */
     public void abort() {
-        CompletableFuture<?> request = inFlight;
+        HttpPost request = inFlight;
         if (request != null) {
-            request.cancel(true);
+            request.cancel();
         }
     }
 
@@ -269,7 +285,7 @@ public final class ReverseEtl {
     }
 
     /** One answer of the receiver, or why there was none. */
-    private record Answer(int status, String body, Duration retryAfter, String location, String failure) {
+    private record Answer(int status, String body, Duration retryAfter, String location, String failure, boolean denied) {
     }
 
     private void deliver(Batch batch, URI target, ReverseEtlStatement task, Pacer pacer, String keyLabel)
@@ -299,7 +315,10 @@ public final class ReverseEtl {
                 timeout = timeout.toNanos() > left ? Duration.ofNanos(Math.max(left, 1_000_000)) : timeout;
             }
             pacer.started(System.nanoTime());
-            Answer answer = exchange(receiver.post(target, body, own, timeout), task, what);
+            Answer answer = exchange(receiver.post(target, body, own), timeout, task, what);
+            if (answer.denied) {
+                throw new Refused("POST " + HttpReceiver.display(target) + " was not sent: " + answer.failure);
+            }
             int status = answer.status;
             if (status >= 200 && status < 300) {
                 rows += batch.rows;
@@ -364,59 +383,77 @@ public final class ReverseEtl {
                 + keyLabel + ": " + named(batch.keys));
     }
 
-    private Answer exchange(HttpRequest request, ReverseEtlStatement task, String what) throws Cancelled {
-        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request, info -> {
-            Capped capped = new Capped();
-            return BodySubscribers.mapping(BodySubscribers.ofByteArrayConsumer(capped), ended -> capped.bytes());
-        });
-        inFlight = future;
-        if (listener.cancelled()) {
-            future.cancel(true);
-        }
+    private Answer exchange(HttpPost request, Duration timeout, ReverseEtlStatement task, String what) throws Cancelled {
+        inFlight = request;
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> timer = TIMEOUTS.schedule(() -> {
+            timedOut.set(true);
+            request.cancel();
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
-            HttpResponse<byte[]> response = future.get();
-            String location = response.headers().firstValue("Location").orElse(null);
-            return new Answer(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8),
-                    retryAfter(response.headers().firstValue("Retry-After").orElse(null)), location, null);
-        } catch (CancellationException e) {
-            throw new Cancelled("cancelled while sending " + what);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            future.cancel(true);
-            throw new Cancelled("interrupted while sending " + what);
-        } catch (ExecutionException e) {
             if (listener.cancelled()) {
                 throw new Cancelled("cancelled while sending " + what);
             }
-            Throwable cause = e.getCause();
-            String failure;
-            if (cause instanceof HttpTimeoutException) {
-                failure = "no answer in " + request.timeout().map(ReverseEtl::seconds).orElse("time")
-                        + (cause instanceof java.net.http.HttpConnectTimeoutException ? " (connecting)" : " (RequestTimeout='"
-                                + task.requestTimeoutSeconds() + "')");
-            } else if (cause instanceof IOException) {
-                failure = "no answer: " + describe(cause);
-            } else {
-                failure = "request failed: " + describe(cause);
+            try (ClassicHttpResponse response = http.executeOpen(null, request, null)) {
+                String body = read(request, response.getEntity());
+                return new Answer(response.getCode(), body, retryAfter(value(response.getFirstHeader("Retry-After"))),
+                        value(response.getFirstHeader("Location")), null, false);
             }
-            return new Answer(0, "", null, null, failure);
+        } catch (IOException | RuntimeException e) {
+            if (listener.cancelled()) {
+                throw new Cancelled("cancelled while sending " + what);
+            }
+            EgressDeniedException denied = EgressDeniedException.in(e);
+            if (denied != null) {
+                return new Answer(0, "", null, null, denied.getMessage(), true);
+            }
+            String failure;
+            if (e instanceof ConnectTimeoutException) {
+                failure = "no answer in " + seconds(timeout) + " (connecting)";
+            } else if (timedOut.get() || e instanceof SocketTimeoutException) {
+                failure = "no answer in " + seconds(timeout) + " (RequestTimeout='" + task.requestTimeoutSeconds() + "')";
+            } else if (e instanceof IOException) {
+                failure = "no answer: " + describe(e);
+            } else {
+                failure = "request failed: " + describe(e);
+            }
+            return new Answer(0, "", null, null, failure, false);
         } finally {
+            timer.cancel(false);
             inFlight = null;
         }
     }
 
-    /** Keeps the first {@link #ANSWER_BYTES} of an answer's body; the rest is read and dropped. */
-    private static final class Capped implements java.util.function.Consumer<java.util.Optional<byte[]>> {
-        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-
-        @Override
-        public synchronized void accept(java.util.Optional<byte[]> chunk) {
-            chunk.ifPresent(b -> kept.write(b, 0, Math.max(0, Math.min(ANSWER_BYTES - kept.size(), b.length))));
+    /**
+     * The first {@link #ANSWER_BYTES} of an answer's body. The rest is read and dropped up to
+     * {@link #DRAIN_BYTES} so the connection serves again; a longer answer closes it instead.
+     */
+    private static String read(HttpPost request, HttpEntity entity) throws IOException {
+        if (entity == null) {
+            return "";
         }
-
-        synchronized byte[] bytes() {
-            return kept.toByteArray();
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        try (InputStream in = entity.getContent()) {
+            if (in == null) {
+                return "";
+            }
+            byte[] buffer = new byte[8192];
+            long total = 0;
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                kept.write(buffer, 0, (int) Math.max(0, Math.min(ANSWER_BYTES - kept.size(), n)));
+                total += n;
+                if (total > DRAIN_BYTES) {
+                    request.cancel();
+                    break;
+                }
+            }
         }
+        return kept.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String value(Header header) {
+        return header == null ? null : header.getValue();
     }
 
     private String describe(Throwable cause) {

@@ -9,9 +9,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.jobplane.api.egress.EgressInstaller;
 import io.jobplane.api.error.ApiException;
 import io.jobplane.api.json.StoredJson;
 import io.jobplane.events.files.FileRoots;
+import io.jobplane.events.egress.Egress;
+import io.jobplane.events.egress.EgressDeniedException;
+import io.jobplane.events.egress.EgressPolicy;
+import io.jobplane.events.egress.JdbcUrls;
 
 /**
  * Checks the fields of a create or update against the connection's type and writes them to the
@@ -99,18 +104,18 @@ final class ConnectionSettings {
                 () -> ApiException.badRequest("INVALID_JDBC_URL",
                         "jdbc_url of a " + type + " connection must start with " + String.join(" or ", type.jdbcPrefixes()),
                         "Use the form " + example(type) + "."));
-        URI uri;
+        JdbcUrls.Parsed parsed;
         try {
-            uri = new URI(url.substring("jdbc:".length()));
-        } catch (URISyntaxException e) {
-            throw ApiException.badRequest("INVALID_JDBC_URL", "jdbc_url is not a valid URL: " + e.getReason(),
-                    "Use the form " + example(type) + ".");
+            parsed = JdbcUrls.check(url);
+        } catch (JdbcUrls.Refused e) {
+            throw ApiException.badRequest(e.code(), e.getMessage(), e.fix());
         }
-        String query = uri.getRawQuery() == null ? "" : uri.getRawQuery().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || uri.getRawUserInfo() != null || query.contains("password")) {
-            throw ApiException.badRequest("INVALID_JDBC_URL",
-                    "jdbc_url must name a host and must not carry credentials",
-                    "Put the user in 'username' and the password in 'password', which is stored sealed.");
+        for (EgressPolicy.Endpoint host : parsed.hosts()) {
+            try {
+                Egress.policy().checkWithoutLookup(host.host(), host.port());
+            } catch (EgressDeniedException e) {
+                throw EgressInstaller.refused("jdbc_url", e);
+            }
         }
         return prefix + url.substring(prefix.length());
     }
@@ -200,6 +205,11 @@ final class ConnectionSettings {
         if (uri.getRawUserInfo() != null) {
             throw ApiException.badRequest("INVALID_BASE_URL", "base_url must not carry credentials",
                     "Put them in username/password, auth_token or secret_headers, which are stored sealed.");
+        }
+        try {
+            Egress.policy().checkWithoutLookup(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80);
+        } catch (EgressDeniedException e) {
+            throw EgressInstaller.refused("base_url", e);
         }
         return uri.toString();
     }

@@ -1,10 +1,12 @@
 package io.jobplane.api.connection;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,16 +17,33 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Properties;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.HttpHostConnectException;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.util.Timeout;
+
 import io.jobplane.api.secret.SealedFields;
+import io.jobplane.events.egress.EgressDeniedException;
+import io.jobplane.events.egress.EgressHttp;
+import io.jobplane.events.egress.JdbcUrls;
 import io.jobplane.events.secret.SecretKeyring;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Checks that a connection really works: a database session for JDBC types, a listing of the
- * directory for {@code filesystem}, a request to the base URL for {@code http}.
+ * directory for {@code filesystem}, a request to the base URL for {@code http}. Every address is
+ * checked by the egress policy as it is connected to. A failed test answers a code and a generic
+ * text of jobplane's own ({@code EGRESS_DENIED}, {@code CONNECTION_REFUSED}, {@code TIMEOUT},
+ * {@code UNKNOWN_HOST}, {@code AUTH_FAILED}, {@code DATABASE_NOT_FOUND}, {@code HTTP_ERROR},
+ * {@code CONNECTION_FAILED}): never what the remote side said (its banner, body or headers), so the
+ * test is not a port scanner.
  */
 @ApplicationScoped
 public class ConnectionTester {
@@ -32,17 +51,25 @@ public class ConnectionTester {
     private static final int TIMEOUT_SECONDS = 10;
 
     private final SecretKeyring keyring;
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(TIMEOUT_SECONDS))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    private final CloseableHttpClient http = EgressHttp.client(Duration.ofSeconds(TIMEOUT_SECONDS), 20);
 
     public ConnectionTester(SecretKeyring keyring) {
         this.keyring = keyring;
     }
 
-    /** The outcome of one test; a failed connection is a result, not an error of the request. */
-    public record Result(boolean ok, Long latencyMs, String serverVersion, String detail, String error) {
+    @PreDestroy
+    void close() throws IOException {
+        http.close();
+    }
+
+    /**
+     * The outcome of one test; a failed connection is a result, not an error of the request.
+     * {@code code} is {@code OK} or why it failed.
+     */
+    public record Result(boolean ok, String code, Long latencyMs, String serverVersion, String detail, String error) {
+        static Result failed(String code, String error) {
+            return new Result(false, code, null, null, null, error);
+        }
     }
 
     /** Runs on a worker thread: JDBC, file and HTTP calls block, and the event loop must not. */
@@ -54,20 +81,57 @@ public class ConnectionTester {
         Map<String, String> secrets = c.sealed().open(keyring);
         long started = System.nanoTime();
         try {
-            Result result = switch (c.type()) {
+            return switch (c.type()) {
                 case POSTGRESQL, MYSQL, HIVE_METASTORE -> jdbc(c, secrets, started);
                 case FILESYSTEM -> directory(c, started);
                 case HTTP -> http(c, secrets, started);
             };
-            return result;
+        } catch (JdbcUrls.Refused e) {
+            return Result.failed(e.code(), e.getMessage());
         } catch (Exception e) {
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return new Result(false, null, null, null, SealedFields.mask(message, secrets.values()));
+            return classify(e, secrets);
         }
     }
 
+    /** A failure as a code and jobplane's own words; only an egress denial (our text) says more. */
+    public static Result classify(Throwable e, Map<String, String> secrets) {
+        EgressDeniedException denied = EgressDeniedException.in(e);
+        if (denied != null) {
+            return Result.failed(EgressDeniedException.CODE, SealedFields.mask(denied.getMessage(), secrets.values()));
+        }
+        String state = e instanceof SQLException sql ? sql.getSQLState() : null;
+        if (state != null && state.startsWith("28")) {
+            return Result.failed("AUTH_FAILED", "the server refused the user name or password");
+        }
+        if ("3D000".equals(state) || (state != null && state.equals("42000") && e.getMessage() != null
+                && e.getMessage().contains("Unknown database"))) {
+            return Result.failed("DATABASE_NOT_FOUND", "the server has no database of that name");
+        }
+        if (has(e, UnknownHostException.class)) {
+            return Result.failed("UNKNOWN_HOST", "the host name does not resolve");
+        }
+        if (has(e, SocketTimeoutException.class) || has(e, ConnectTimeoutException.class)
+                || has(e, InterruptedIOException.class)) {
+            return Result.failed("TIMEOUT", "no answer within " + TIMEOUT_SECONDS + " s");
+        }
+        if (has(e, ConnectException.class) || has(e, HttpHostConnectException.class) || has(e, NoRouteToHostException.class)) {
+            return Result.failed("CONNECTION_REFUSED", "the address refused the connection or cannot be reached");
+        }
+        return Result.failed("CONNECTION_FAILED", "the connection did not complete (the server may not speak the protocol"
+                + " the connection's type expects)");
+    }
+
+    private static boolean has(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Result jdbc(ConnectionEntity c, Map<String, String> secrets, long started) throws SQLException {
-        Properties props = new Properties();
+        Properties props = JdbcUrls.connectProperties(c.jdbcUrl);
         if (c.username != null) {
             props.setProperty("user", c.username);
         }
@@ -88,47 +152,55 @@ public class ConnectionTester {
         try (Connection session = driver.connect(c.jdbcUrl, props)) {
             String version = session.getMetaData().getDatabaseProductName() + " "
                     + session.getMetaData().getDatabaseProductVersion();
-            return new Result(true, elapsed(started), version, null, null);
+            return new Result(true, "OK", elapsed(started), version, null, null);
         }
     }
 
     private static Result directory(ConnectionEntity c, long started) throws IOException {
         Path base = Path.of(c.basePath);
         if (!Files.isDirectory(base)) {
-            return new Result(false, null, null, null, "base_path " + base + " is not a directory");
+            return Result.failed("NOT_A_DIRECTORY", "base_path " + base + " is not a directory");
         }
         if (!Files.isReadable(base)) {
-            return new Result(false, null, null, null, "base_path " + base + " is not readable");
+            return Result.failed("NOT_READABLE", "base_path " + base + " is not readable");
         }
         long entries;
         try (var listing = Files.list(base)) {
             entries = listing.count();
         }
         String detail = "directory with " + entries + " entries, " + (Files.isWritable(base) ? "writable" : "read-only");
-        return new Result(true, elapsed(started), null, detail, null);
+        return new Result(true, "OK", elapsed(started), null, detail, null);
     }
 
-    private Result http(ConnectionEntity c, Map<String, String> secrets, long started) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(c.baseUrl))
-                .timeout(Duration.ofSeconds(TIMEOUT_SECONDS)).GET();
-        c.headerMap().forEach(request::header);
+    private Result http(ConnectionEntity c, Map<String, String> secrets, long started) throws IOException {
+        HttpGet request = new HttpGet(URI.create(c.baseUrl));
+        request.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.ofSeconds(TIMEOUT_SECONDS)).build());
+        c.headerMap().forEach(request::addHeader);
         secrets.forEach((field, value) -> {
             if (field.startsWith(ConnectionFields.SECRET_HEADER)) {
-                request.header(field.substring(ConnectionFields.SECRET_HEADER.length()), value);
+                request.addHeader(field.substring(ConnectionFields.SECRET_HEADER.length()), value);
             }
         });
         if (secrets.get("auth_token") != null) {
-            request.header("Authorization", "Bearer " + secrets.get("auth_token"));
+            request.addHeader("Authorization", "Bearer " + secrets.get("auth_token"));
         } else if (c.username != null) {
             String pair = c.username + ":" + secrets.getOrDefault("password", "");
-            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes()));
+            request.addHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes()));
         }
-        HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
-        int status = response.statusCode();
-        String server = response.headers().firstValue("server").orElse(null);
+        // Only the status code is kept: the body and headers are the remote's and are not shown.
+        int status;
+        try (ClassicHttpResponse response = http.executeOpen(null, request, null)) {
+            status = response.getCode();
+            // Drop the connection rather than read a body of any length.
+            request.cancel();
+        }
         // The server answered; only a refusal of our credentials or a server error is a failed test.
-        boolean ok = status < 500 && status != 401 && status != 403;
-        return new Result(ok, elapsed(started), server, "HTTP " + status, ok ? null : "the server answered HTTP " + status);
+        if (status == 401 || status == 403) {
+            return new Result(false, "AUTH_FAILED", elapsed(started), null, "HTTP " + status, "the server refused the credentials");
+        }
+        boolean ok = status < 500;
+        return new Result(ok, ok ? "OK" : "HTTP_ERROR", elapsed(started), null, "HTTP " + status,
+                ok ? null : "the server answered HTTP " + status);
     }
 
     private static long elapsed(long started) {

@@ -1,24 +1,32 @@
 package io.jobplane.api.notify;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.util.Timeout;
 import org.jboss.logging.Logger;
 
 import io.jobplane.api.config.NotificationsConfig;
+import io.jobplane.api.connection.ConnectionTester;
 import io.jobplane.api.json.StoredJson;
+import io.jobplane.events.egress.EgressDeniedException;
+import io.jobplane.events.egress.EgressHttp;
 import io.jobplane.events.payload.SealedValue;
 import io.jobplane.events.secret.SecretKeyring;
 import io.quarkus.mailer.Mail;
@@ -26,6 +34,7 @@ import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -35,7 +44,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Sends due deliveries of {@code api.notification} and records every try. A replica claims a batch
  * of due rows in one statement ({@code for update skip locked}), counting the try and pushing its
  * next time past the send's timeout, so two replicas never send the same try and a replica that dies
- * mid-send leaves the row to be tried again. Webhooks are POSTed with an HMAC signature; 2xx
+ * mid-send leaves the row to be tried again. Webhooks are POSTed with an HMAC signature through
+ * egress-checked sockets (an address the policy refuses fails the delivery at once); 2xx
  * delivers, 408, 425, 429, 5xx and network failures or timeouts are tried again after a capped
  * exponential backoff, other answers refuse the delivery. Mails go through Quarkus Mailer and are
  * tried again on any failure.
@@ -64,7 +74,7 @@ public class NotificationSender {
     private final ReactiveMailer mailer;
     private final SecretKeyring keyring;
     private final NotificationsConfig config;
-    private final HttpClient http;
+    private final CloseableHttpClient http;
     private final AtomicBoolean polling = new AtomicBoolean();
     private Vertx vertx;
     private long timer;
@@ -74,8 +84,7 @@ public class NotificationSender {
         this.mailer = mailer;
         this.keyring = keyring;
         this.config = config;
-        this.http = HttpClient.newBuilder().connectTimeout(config.webhookTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = EgressHttp.client(config.webhookTimeout(), BATCH);
     }
 
     /** Polls on a Vert.x timer rather than the scheduler, whose ticks are a second apart. */
@@ -139,24 +148,41 @@ public class NotificationSender {
             return Uni.createFrom().item(Result.refused(null, "cannot open the webhook's secret: " + e.getMessage()));
         }
         long timestamp = Instant.now().getEpochSecond();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(config.webhookTimeout())
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "jobplane-webhooks")
-                .header("X-Jobplane-Event", RunSummary.RUN_FINISHED)
-                .header("X-Jobplane-Delivery", Long.toString(id))
-                .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
-                .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, timestamp, body))
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
-                .map(response -> {
-                    int code = response.statusCode();
-                    if (code >= 200 && code < 300) {
-                        return Result.delivered(code);
-                    }
-                    String why = "HTTP " + code + (response.body() == null || response.body().isBlank() ? "" : ": " + response.body());
-                    return code == 408 || code == 425 || code == 429 || code >= 500 ? Result.retry(code, why)
-                            : Result.refused(code, why);
-                });
+        HttpPost request = new HttpPost(URI.create(url));
+        request.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(config.webhookTimeout())).build());
+        request.addHeader("User-Agent", "jobplane-webhooks");
+        request.addHeader("X-Jobplane-Event", RunSummary.RUN_FINISHED);
+        request.addHeader("X-Jobplane-Delivery", Long.toString(id));
+        request.addHeader(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp));
+        request.addHeader(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, timestamp, body));
+        request.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON));
+        return Uni.createFrom().item(() -> post(request)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /**
+     * Sends the POST and keeps the status code only: the receiver's body and headers are not read
+     * into the delivery record (nor is a failure's text, beyond a code of jobplane's own).
+     */
+    private Result post(HttpPost request) {
+        int code;
+        try (ClassicHttpResponse response = http.executeOpen(null, request, null)) {
+            code = response.getCode();
+            request.cancel();
+        } catch (Exception e) {
+            ConnectionTester.Result failed = ConnectionTester.classify(e, Map.of());
+            String why = failed.code() + ": " + failed.error();
+            return EgressDeniedException.CODE.equals(failed.code()) ? Result.refused(null, why) : Result.retry(null, why);
+        }
+        if (code >= 200 && code < 300) {
+            return Result.delivered(code);
+        }
+        String why = "HTTP " + code;
+        return code == 408 || code == 425 || code == 429 || code >= 500 ? Result.retry(code, why) : Result.refused(code, why);
+    }
+
+    @PreDestroy
+    void closeClient() throws java.io.IOException {
+        http.close();
     }
 
     /** Records the try; a retryable failure is due again after the backoff, unless it was the last try. */

@@ -14,7 +14,10 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.jobplane.api.audit.Audit;
+import io.jobplane.api.egress.EgressInstaller;
 import io.jobplane.api.error.ApiException;
+import io.jobplane.events.egress.Egress;
+import io.jobplane.events.egress.EgressDeniedException;
 import io.jobplane.api.job.JobEntity;
 import io.jobplane.api.json.StoredJson;
 import io.jobplane.api.security.Caller;
@@ -175,6 +178,11 @@ public class WebhookService {
         }
         if (uri.getRawUserInfo() != null) {
             throw invalidUrl("the webhook URL carries credentials, which every read of the webhook would show");
+        }
+        try {
+            Egress.policy().checkWithoutLookup(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80);
+        } catch (EgressDeniedException e) {
+            throw EgressInstaller.refused("url", e);
         }
         return trimmed;
     }

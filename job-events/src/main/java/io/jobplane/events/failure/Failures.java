@@ -25,11 +25,13 @@ import com.fasterxml.jackson.core.JacksonException;
 import org.apache.kafka.common.errors.RetriableException;
 
 import io.jobplane.events.MalformedEventException;
+import io.jobplane.events.egress.EgressDeniedException;
 
 /**
  * The one reading of failures, after Debezium's {@code ErrorHandler}: walks the cause chain from the
  * outside in and returns the first {@link FailureKind} it recognises. Rules, in order, for each link:
  * <ul>
+ * <li>an egress denial ({@link EgressDeniedException}) anywhere in the chain: PERMANENT, whatever wraps it;</li>
  * <li>{@link MalformedEventException}: POISON (consumers turn what a payload reader throws into one);</li>
  * <li>a SQLSTATE (JDBC's {@link SQLException}; Vert.x's {@code DatabaseException}, PgException
  *     included, where the reactive SQL client is on the class path): 23505 DUPLICATE; class 08,
@@ -69,6 +71,10 @@ public final class Failures {
 
     /** The first kind recognised along the cause chain, UNKNOWN when none is. */
     public static FailureKind classify(Throwable failure) {
+        if (EgressDeniedException.in(failure) != null) {
+            // Drivers wrap it as a connection failure (08001); trying again reaches the same refused address.
+            return FailureKind.PERMANENT;
+        }
         for (Throwable link : chain(failure)) {
             FailureKind kind = classifyLink(link);
             if (kind != FailureKind.UNKNOWN) {

@@ -49,6 +49,12 @@ class DownCommand implements Runnable {
             pg.stop();
             stoppedAny = true;
         }
+        PostgresServer tenant = stack.tenant();
+        if (tenant.isAlive()) {
+            System.out.printf("%-18s stopping (pid %d)%n", LocalStack.TENANT_POSTGRESQL, tenant.pid());
+            tenant.stop();
+            stoppedAny = true;
+        }
         components.forEach(c -> stack.forget(c.name()));
         System.out.println(stoppedAny ? "jobplane is down; data is kept in " + stack.state.resolve("data")
                 : "nothing of jobplane was running");

@@ -21,12 +21,15 @@ final class LocalStack {
 
     static final String KAFKA = "kafka";
     static final String POSTGRESQL = "postgresql";
+    /** The second PostgreSQL server, for tenant data: connections point at it, never at the platform's. */
+    static final String TENANT_POSTGRESQL = "tenant-postgresql";
     static final String JOB_API = "job-api";
 
     /** Environment variables that move a port, with their defaults; also listed by --help. */
     static final String KAFKA_PORT_ENV = "JOBPLANE_KAFKA_PORT";
     static final String KAFKA_CONTROLLER_PORT_ENV = "JOBPLANE_KAFKA_CONTROLLER_PORT";
     static final String PG_PORT_ENV = "JOBPLANE_PG_PORT";
+    static final String TENANT_PG_PORT_ENV = "JOBPLANE_TENANT_PG_PORT";
     static final String API_PORT_ENV = "JOBPLANE_API_PORT";
     static final String WORKER_PORT_ENV = "JOBPLANE_WORKER_PORT";
     static final String HARVESTER_PORT_ENV = "JOBPLANE_HARVESTER_PORT";
@@ -54,7 +57,8 @@ final class LocalStack {
         /** A word that the command line of our process contains, so a recycled pid is not mistaken for it. */
         String marker(LocalStack stack) {
             return service.map(s -> s.jar(stack.root).toString())
-                    .orElse(name.equals(KAFKA) ? stack.kafkaDir().toString() : stack.postgresDir().toString());
+                    .orElse(name.equals(KAFKA) ? stack.kafkaDir().toString()
+                            : name.equals(TENANT_POSTGRESQL) ? stack.tenantDir().toString() : stack.postgresDir().toString());
         }
     }
 
@@ -63,6 +67,7 @@ final class LocalStack {
         all.add(component(KAFKA, configuredPort(KAFKA_PORT_ENV, 19092), null));
         all.add(component(POSTGRESQL, externalDbUrl != null ? PostgresServer.external(externalDbUrl).port()
                 : configuredPort(PG_PORT_ENV, 15432), null));
+        all.add(component(TENANT_POSTGRESQL, configuredPort(TENANT_PG_PORT_ENV, 15433), null));
         all.add(component(JOB_API, configuredPort(API_PORT_ENV, 8080), Service.JOB_API));
         int workerPort = configuredPort(WORKER_PORT_ENV, 8081);
         for (int i = 1; i <= workers; i++) {
@@ -118,6 +123,20 @@ final class LocalStack {
 
     Path postgresDir() {
         return state.resolve("data/postgres");
+    }
+
+    Path tenantDir() {
+        return state.resolve("data/tenant-postgres");
+    }
+
+    /** A handle on the tenant data server (started or not). */
+    PostgresServer tenant() {
+        return PostgresServer.attach(tenantDir(), component(TENANT_POSTGRESQL).port(), logFile(TENANT_POSTGRESQL));
+    }
+
+    /** Whether the component is one of the two PostgreSQL servers, which pg_ctl manages by data folder. */
+    static boolean isPostgres(String name) {
+        return name.equals(POSTGRESQL) || name.equals(TENANT_POSTGRESQL);
     }
 
     String apiUrl() {

@@ -32,6 +32,7 @@ class StatusCommand implements Callable<Integer> {
         }
         System.out.println();
         System.out.println("database  " + stack.postgres().displayUrl());
+        System.out.println("tenants   " + stack.tenant().displayUrl() + "   (tenant data; connections point here)");
         System.out.println("API       " + stack.apiUrl());
         return allUp;
     }
@@ -40,8 +41,8 @@ class StatusCommand implements Callable<Integer> {
     }
 
     private static Health health(LocalStack stack, LocalStack.Component c) {
-        if (c.name().equals(LocalStack.POSTGRESQL)) {
-            PostgresServer pg = stack.postgres();
+        if (LocalStack.isPostgres(c.name())) {
+            PostgresServer pg = c.name().equals(LocalStack.POSTGRESQL) ? stack.postgres() : stack.tenant();
             if (pg.isExternal()) {
                 return new Health(-1, pg.accepting() ? "UP" : "DOWN");
             }

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
 
 /** Starts whatever part of the platform is not running yet and waits until all of it is healthy. */
 @Command(name = "up", mixinStandardHelpOptions = true, description = {
-        "Start Kafka, PostgreSQL and the four services, only what is not running yet, and wait until all are healthy.",
+        "Start Kafka, PostgreSQL (the platform's and a tenant data server) and the four services, only what is not",
+        "running yet, and wait until all are healthy.",
         "Processes keep running after this command ends; stop them with 'down'." },
         footer = { "", "Ports and other settings come from environment variables: see 'jobplane --help'.", "" })
 class UpCommand implements Runnable {
@@ -58,11 +59,12 @@ class UpCommand implements Runnable {
         CompletableFuture<String> kafka = CompletableFuture.supplyAsync(() -> ensureKafka(stack), OWN_THREAD);
         CompletableFuture<PostgresServer> postgresStart = CompletableFuture.supplyAsync(() -> ensurePostgres(stack),
                 OWN_THREAD);
+        CompletableFuture<PostgresServer> tenantStart = CompletableFuture.supplyAsync(() -> ensureTenant(stack), OWN_THREAD);
         String bootstrapServers = Processes.join(kafka);
         PostgresServer postgres = Processes.join(postgresStart);
-        if (!postgres.isExternal()) {
-            postgres.createDatabase(DEMO_DATABASE);
-        }
+        // Tenant data lives on its own server: connections never reach the platform's database.
+        PostgresServer tenant = Processes.join(tenantStart);
+        tenant.createDatabase(DEMO_DATABASE);
 
         List<ServiceProcess> services = new ArrayList<>();
         for (LocalStack.Component c : stack.components(workers)) {
@@ -77,7 +79,7 @@ class UpCommand implements Runnable {
         long seconds = Math.round(Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0);
         System.out.println();
         new StatusCommand().print(stack, workers);
-        printNextSteps(stack, postgres, keys, seconds);
+        printNextSteps(stack, postgres, tenant, keys, seconds);
     }
 
     /** Starts the broker unless ours already runs; returns its bootstrap servers. */
@@ -121,6 +123,21 @@ class UpCommand implements Runnable {
         return server;
     }
 
+    private static PostgresServer ensureTenant(LocalStack stack) {
+        LocalStack.Component c = stack.component(LocalStack.TENANT_POSTGRESQL);
+        PostgresServer attached = stack.tenant();
+        if (attached.isAlive() && attached.accepting()) {
+            say("%-18s already running (pid %d)", c.name(), attached.pid());
+            stack.record(c.name(), attached.pid(), c.port());
+            return attached;
+        }
+        requireFree("the tenant PostgreSQL", c.port(), LocalStack.TENANT_PG_PORT_ENV);
+        say("%-18s starting on 127.0.0.1:%d", c.name(), c.port());
+        PostgresServer server = PostgresServer.start(stack.tenantDir(), c.port(), true, stack.logFile(c.name()));
+        stack.record(c.name(), server.pid(), c.port());
+        return server;
+    }
+
     private static ServiceProcess ensureService(LocalStack stack, LocalStack.Component c, String bootstrapServers,
             PostgresServer postgres, DevKeys keys) {
         Optional<ProcessHandle> running = stack.process(c);
@@ -150,6 +167,7 @@ class UpCommand implements Runnable {
         for (LocalStack.Component c : stack.components(workers)) {
             boolean running = c.name().equals(LocalStack.POSTGRESQL)
                     ? stack.externalDbUrl != null || stack.postgres().isAlive()
+                    : c.name().equals(LocalStack.TENANT_POSTGRESQL) ? stack.tenant().isAlive()
                     : stack.process(c).isPresent();
             if (!running && Ports.taken(c.port())) {
                 clashes.add(c.name() + " (port " + c.port() + ")");
@@ -171,28 +189,30 @@ class UpCommand implements Runnable {
         }
     }
 
-    private static void printNextSteps(LocalStack stack, PostgresServer postgres, DevKeys keys, long seconds) {
+    private static void printNextSteps(LocalStack stack, PostgresServer postgres, PostgresServer tenant, DevKeys keys,
+            long seconds) {
         String api = stack.apiUrl();
         String token = DevTokens.mint(keys.privateKey(), "dev", Map.of("demo", "admin"), Duration.ofHours(24));
         System.out.println();
         System.out.println("jobplane is up (ready in " + seconds + " s)");
         System.out.println("  API       " + api + "   (OpenAPI: " + api + "/q/openapi, UI: " + api + "/q/swagger-ui)");
-        System.out.println("  database  " + postgres.displayUrl());
+        System.out.println("  database  " + postgres.displayUrl() + "   (the platform's own; no connection reaches it)");
+        System.out.println("  tenants   " + tenant.displayUrl() + "   (tenant data, with a 'demo' database)");
         System.out.println("  logs      " + stack.state.resolve("logs"));
         System.out.println();
         System.out.println("A token for workspace 'demo' (role admin, valid 24 h; make more with ./jobplane token):");
         System.out.println();
         System.out.println("  export TOKEN=" + token);
         System.out.println();
-        // The private cluster trusts local connections, so any password works; a real one is never printed.
-        String jdbcUrl = postgres.isExternal() ? postgres.jdbcUrl() : postgres.jdbcUrl(DEMO_DATABASE);
-        String password = postgres.isExternal() ? "<password>" : "not-needed-locally";
-        System.out.println("Next, create a connection to the " + (postgres.isExternal() ? "" : "'demo' ") + "database:");
+        // The tenant server trusts local connections, so any password works; a real one is never printed.
+        String jdbcUrl = tenant.jdbcUrl(DEMO_DATABASE);
+        String password = "not-needed-locally";
+        System.out.println("Next, create a connection to the 'demo' database of the tenant server:");
         System.out.println();
         System.out.println("  curl -s -X POST " + api + "/api/v1/workspaces/demo/connections \\");
         System.out.println("    -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\");
         System.out.println("    -d '{\"name\":\"demo-db\",\"type\":\"postgresql\",\"jdbc_url\":\"" + jdbcUrl
-                + "\",\"username\":\"" + postgres.username() + "\",\"password\":\"" + password + "\"}'");
+                + "\",\"username\":\"" + tenant.username() + "\",\"password\":\"" + password + "\"}'");
         System.out.println();
         System.out.println("then follow the README's walk-through (job, launch, status). Stop with ./jobplane down.");
     }
