@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 
 import io.jobplane.events.MalformedEventException;
@@ -26,6 +29,8 @@ import io.jobplane.events.MalformedEventException;
  * <li>a SQLSTATE (JDBC's {@link SQLException}; Vert.x's {@code DatabaseException}, PgException
  *     included, where the reactive SQL client is on the class path): 23505 DUPLICATE; class 08,
  *     57P01–57P03, 53300, 40001 and 40P01 RETRIABLE; other 22 and 23 POISON; 42 and 28 PERMANENT;</li>
+ * <li>a record Kafka refuses whatever the retry (larger than the producer's {@code max.request.size} or the
+ *     topic's {@code max.message.bytes}, an invalid record): POISON;</li>
  * <li>a connection failure (socket error or timeout, unknown host, closed channel or connection, a retriable Kafka error): RETRIABLE.</li>
  * </ul>
  * Anything else is UNKNOWN and the caller decides. New rules (more SQLSTATEs, a driver's own
@@ -89,7 +94,7 @@ public final class Failures {
     }
 
     private static FailureKind classifyLink(Throwable link) {
-        if (link instanceof MalformedEventException) {
+        if (link instanceof MalformedEventException || isRefusedRecord(link)) {
             return FailureKind.POISON;
         }
         String state = sqlStateOf(link);
@@ -113,6 +118,12 @@ public final class Failures {
             return FailureKind.PERMANENT;
         }
         return FailureKind.UNKNOWN;
+    }
+
+    /** Kafka refuses this record, and will refuse it on every try. */
+    private static boolean isRefusedRecord(Throwable link) {
+        return link instanceof RecordTooLargeException || link instanceof RecordBatchTooLargeException
+                || link instanceof InvalidRecordException;
     }
 
     private static boolean isConnectionFailure(Throwable link) {
