@@ -46,7 +46,8 @@ class LaunchBoundsIT {
 
     /** The default jobplane.launch.max-command-bytes. */
     private static final long LIMIT = 15L * 1024 * 1024;
-    private static final String MIB_TASK = "select '" + "x".repeat(1024 * 1024) + "'";
+    /** Near the longest task a job takes (1,000,000 characters): 17 of them exceed the bound. */
+    private static final String BIG_TASK = "select '" + "x".repeat(990_000) + "'";
 
     @Test
     void anOversizedLaunchIsRefusedWith413AndNothingIsStoredWhetherDispatchedQueuedOrBackfilled() throws Exception {
@@ -54,8 +55,8 @@ class LaunchBoundsIT {
         String free = job(ws, "free", null);
         String limited = job(ws, "limited", Map.of("enabled", false, "cron", "0 */6 * * *"));
         for (String job : List.of(free, limited)) {
-            for (int i = 0; i < 16; i++) {
-                as(ws, "editor").body(Map.of("query", MIB_TASK)).post(ScheduleIT.path(ws, job) + "/tasks").then().statusCode(201);
+            for (int i = 0; i < 17; i++) {
+                as(ws, "editor").body(Map.of("query", BIG_TASK)).post(ScheduleIT.path(ws, job) + "/tasks").then().statusCode(201);
             }
         }
 
@@ -63,7 +64,7 @@ class LaunchBoundsIT {
             as(ws, "operator").post(ScheduleIT.path(ws, job) + "/runs").then().statusCode(413)
                     .body("error_code", equalTo("LAUNCH_COMMAND_TOO_LARGE"))
                     .body("error_msg", containsString("more than the limit of " + LIMIT + " bytes"))
-                    .body("error_msg", containsString("17 tasks of"))
+                    .body("error_msg", containsString("18 tasks of"))
                     .body("solution_msg", containsString("fewer"));
         }
         as(ws, "operator").body(Map.of("from", "2026-01-01T00:00:00Z", "to", "2026-01-01T12:00:00Z"))
