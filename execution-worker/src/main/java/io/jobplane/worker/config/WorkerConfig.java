@@ -14,13 +14,25 @@ public interface WorkerConfig {
     /** Shown in run events; defaults to host name and pid. */
     Optional<String> id();
 
-    /** Runs executing at the same time; more wait in this worker's queue (and keep heartbeating). */
+    /**
+     * Runs executing at the same time. A launch is taken from {@code jobplane.commands} only when a slot
+     * is free: while all are busy the worker reads no further commands (they wait in Kafka, uncommitted,
+     * for this worker or another).
+     */
     @WithDefault("16")
     int maxConcurrentRuns();
 
     /** How often every held run sends a heartbeat; job-api's worker-lost bound must be several of these. */
     @WithDefault("5s")
     Duration heartbeatInterval();
+
+    /**
+     * The largest run or task end event, in bytes of its JSON: a longer error text is cut to fit, with a
+     * marker. Must stay under {@code jobplane.run-events}' {@code max.message.bytes} and the producer's
+     * {@code max.request.size} (1 MiB each by default) by the record's framing.
+     */
+    @WithDefault("983040")
+    int maxEventBytes();
 
     /** Log lines sent per task before the rest are counted and dropped. */
     @WithDefault("1000")

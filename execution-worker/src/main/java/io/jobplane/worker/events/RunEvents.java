@@ -2,7 +2,13 @@ package io.jobplane.worker.events;
 
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import jakarta.annotation.PreDestroy;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,6 +20,7 @@ import org.jboss.logging.Logger;
 import io.jobplane.events.EventCodec;
 import io.jobplane.events.EventRecords;
 import io.jobplane.events.EventTypes;
+import io.jobplane.events.failure.Failures;
 import io.jobplane.events.payload.LaunchCommand;
 import io.jobplane.events.payload.RunFinished;
 import io.jobplane.events.payload.RunHeartbeat;
@@ -36,9 +43,14 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
  * slot idle for most of a short run). A run thread waits only when {@value #OUTSTANDING} of its
  * events are still unacknowledged, so a slow or absent broker slows the runs down instead of
  * losing their events or growing memory without end. Heartbeats never wait (they come from the
- * consumer and timer threads) and have the rest of the emitter's buffer to themselves. A send that
- * fails is logged; a run whose end never reached the broker is retried by the supervisor's
- * heartbeat timeout.
+ * consumer and timer threads) and have the rest of the emitter's buffer to themselves.
+ * <p>
+ * End events ({@code jobplane.task.finished}, {@code jobplane.run.finished}) are never dropped: each
+ * is cut to fit {@code jobplane.worker.max-event-bytes} (its error text shortened, with a marker,
+ * {@link EventBounds}), and a send that fails is sent again with backoff until the broker has it; one
+ * the broker refuses as too large anyway is cut harder first. The run's end completes only then, and
+ * the dispatcher keeps the run's heartbeats going until it does, so a run that ran is not taken for
+ * lost and run again. Other events (starts, progress, log lines) that fail are logged and dropped.
  */
 @ApplicationScoped
 public class RunEvents {
@@ -49,14 +61,30 @@ public class RunEvents {
 
     private final MutinyEmitter<String> emitter;
     private final Semaphore outstanding = new Semaphore(OUTSTANDING);
+    /** An end event the broker refused as too large even so is cut to this many bytes of error text. */
+    static final int REFUSED_ERROR_BYTES = 4096;
+    private static final long MAX_RETRY_DELAY_MILLIS = 30_000;
+
     private final String workerId;
     private final String source;
+    private final long maxEventBytes;
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "run-event-retry");
+        t.setDaemon(true);
+        return t;
+    });
 
     public RunEvents(@Channel("run-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16384)
             MutinyEmitter<String> emitter, WorkerConfig config) {
         this.emitter = emitter;
         this.workerId = config.workerId();
         this.source = "/jobplane/execution-worker/" + workerId;
+        this.maxEventBytes = config.maxEventBytes();
+    }
+
+    @PreDestroy
+    void shutdown() {
+        retries.shutdownNow();
     }
 
     public String workerId() {
@@ -68,9 +96,11 @@ public class RunEvents {
                 new RunStarted(run.runId(), run.attempt(), run.workspace(), run.jobId(), workerId, Instant.now()));
     }
 
-    public void runFinished(LaunchCommand run, RunStatus status, String error, String errorCode) {
-        send(EventTypes.RUN_FINISHED, run.runId(), new RunFinished(run.runId(), run.attempt(), run.workspace(),
-                run.jobId(), status, error, Instant.now(), errorCode, workerId));
+    /** The run's end; completes when the broker has it (sent again until it does). */
+    public CompletableFuture<Void> runFinished(LaunchCommand run, RunStatus status, String error, String errorCode) {
+        Instant at = Instant.now();
+        return sendEnd(EventTypes.RUN_FINISHED, run.runId(), e -> new RunFinished(run.runId(), run.attempt(), run.workspace(),
+                run.jobId(), status, e, at, errorCode, workerId), error);
     }
 
     public void taskStarted(LaunchCommand run, TaskSpec task) {
@@ -78,9 +108,11 @@ public class RunEvents {
                 task.taskId(), task.index(), Instant.now()));
     }
 
-    public void taskFinished(LaunchCommand run, TaskSpec task, TaskStatus status, Long rows, String error) {
-        send(EventTypes.TASK_FINISHED, run.runId(), new TaskFinished(run.runId(), run.attempt(), run.workspace(),
-                task.taskId(), task.index(), status, rows, error, Instant.now()));
+    /** A task's end; sent again until the broker has it. */
+    public CompletableFuture<Void> taskFinished(LaunchCommand run, TaskSpec task, TaskStatus status, Long rows, String error) {
+        Instant at = Instant.now();
+        return sendEnd(EventTypes.TASK_FINISHED, run.runId(), e -> new TaskFinished(run.runId(), run.attempt(), run.workspace(),
+                task.taskId(), task.index(), status, rows, e, at), error);
     }
 
     /** How far a task has got: rows and bytes read so far in this try. */
@@ -104,6 +136,59 @@ public class RunEvents {
                     LOG.debugf("run %s: a log line was not sent: %s", run.runId(), e.getMessage());
                     return null;
                 });
+    }
+
+    /** An end event, cut to fit and sent until the broker has it; the future completes then. */
+    private CompletableFuture<Void> sendEnd(String type, String runId, Function<String, Object> payload, String error) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        String json = fitted(type, runId, payload, error, maxEventBytes);
+        sendPacedText(runId, json).whenComplete((ok, failure) -> settleEnd(type, runId, payload, error, failure, 0, done));
+        return done;
+    }
+
+    private String fitted(String type, String runId, Function<String, Object> payload, String error, long limit) {
+        return EventBounds.fit(e -> EventCodec.encode(source, type, runId, payload.apply(e)), error, limit);
+    }
+
+    private void settleEnd(String type, String runId, Function<String, Object> payload, String error, Throwable failure,
+            int tries, CompletableFuture<Void> done) {
+        if (failure == null) {
+            done.complete(null);
+            return;
+        }
+        boolean refused = Failures.isPoison(failure);
+        String next = refused && error != null ? EventBounds.cut(error, REFUSED_ERROR_BYTES) : error;
+        long delay = Math.min(MAX_RETRY_DELAY_MILLIS, 250L << Math.min(tries, 10));
+        LOG.warnf("run %s: event %s not on record yet (%s)%s; sending it again in %d ms", runId, type, failure.getMessage(),
+                refused ? ", refused as too large: its error text is cut harder" : "", delay);
+        try {
+            retries.schedule(() -> {
+                String json = fitted(type, runId, payload, next, refused ? Math.min(maxEventBytes, 64 * 1024) : maxEventBytes);
+                CompletableFuture<Void> sent;
+                try {
+                    sent = sendAsyncText(runId, json);
+                } catch (RuntimeException e) {
+                    sent = CompletableFuture.failedFuture(e);
+                }
+                sent.whenComplete((ok, again) -> settleEnd(type, runId, payload, next, again, tries + 1, done));
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            done.completeExceptionally(failure); // shutting down: the supervisor's heartbeat timeout takes over
+        }
+    }
+
+    private CompletableFuture<Void> sendPacedText(String runId, String json) {
+        outstanding.acquireUninterruptibly();
+        try {
+            return sendAsyncText(runId, json).whenComplete((done, failure) -> outstanding.release());
+        } catch (RuntimeException e) {
+            outstanding.release();
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<Void> sendAsyncText(String runId, String json) {
+        return emitter.sendMessage(Message.of(json).addMetadata(EventRecords.cloudEvent(runId))).subscribeAsCompletionStage();
     }
 
     private void send(String type, String runId, Object payload) {

@@ -29,7 +29,10 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
  * Every launch in the batch is handed to the dispatcher, which announces it with an {@code ACCEPTED}
  * heartbeat; the batch is acknowledged (its offsets committed) only once all those heartbeats are
  * on record, so a command is either visibly held by a worker or delivered again. Runs execute
- * elsewhere, so a long run never holds back a partition.
+ * elsewhere; a launch is handed over only into a free run slot (the dispatcher waits for one), so while
+ * every slot is busy this consumer reads nothing more and the commands wait in Kafka, uncommitted: a
+ * crash loses none of them. A record that cannot even be dead-lettered is logged and passed over, never
+ * stopping the consumer.
  */
 @ApplicationScoped
 public class CommandListener {

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,7 +38,11 @@ import io.jobplane.worker.executor.RunOutcome;
 
 /**
  * Accepts run attempts from the command stream and executes them on a bounded pool of worker
- * threads, never on the Kafka or event-loop threads. Keeps the attempts it holds so a cancel can
+ * threads, never on the Kafka or event-loop threads. A run is accepted only into a free slot
+ * ({@code jobplane.worker.max-concurrent-runs}): {@link #accept} waits for one, which holds the
+ * command consumer back, so commands beyond this worker's slots stay in Kafka, uncommitted, rather than
+ * in a queue here that a crash would lose. A slot is freed when its run's thread is done; the run's
+ * heartbeats go on until its end event is on record. Keeps the attempts it holds so a cancel can
  * reach them and so each sends a heartbeat every {@code jobplane.worker.heartbeat-interval}.
  * Fencing by attempt: a newer attempt of a run supersedes (cancels) an older one held here, and an
  * attempt already accepted or older than one seen is not run again.
@@ -55,6 +60,8 @@ public class RunDispatcher {
     private final JobEvents jobEvents;
     private final WorkerConfig config;
     private final ExecutorService pool;
+    /** One permit per run slot: taken when a run is accepted, given back when its thread is done. */
+    private final Semaphore slots;
     private final ScheduledExecutorService timers;
     private final Map<String, RunControl> active = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> repeatingCancels = new ConcurrentHashMap<>();
@@ -69,6 +76,7 @@ public class RunDispatcher {
         this.jobEvents = jobEvents;
         this.config = config;
         this.pool = Executors.newFixedThreadPool(config.maxConcurrentRuns(), daemonThreads("run-executor-"));
+        this.slots = new Semaphore(config.maxConcurrentRuns(), true);
         this.timers = Executors.newScheduledThreadPool(1, daemonThreads("run-timer-"));
         long every = config.heartbeatInterval().toMillis();
         timers.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
@@ -77,7 +85,8 @@ public class RunDispatcher {
     /**
      * Takes the attempt and announces it with an {@code ACCEPTED} heartbeat; the returned future
      * completes when the broker has that heartbeat, and the command may be acknowledged then. A
-     * redelivered or outdated attempt is ignored (the future completes at once).
+     * redelivered or outdated attempt is ignored (the future completes at once). Waits for a free run
+     * slot first; the caller (the command consumer) waits with it.
      */
     public CompletableFuture<Void> accept(LaunchCommand run) {
         synchronized (seen) {
@@ -87,13 +96,46 @@ public class RunDispatcher {
                         run.attempt(), before);
                 return CompletableFuture.completedFuture(null);
             }
-            seen.put(run.runId(), run.attempt());
         }
+        // A newer attempt stops the older one held here before waiting for a slot, which that one may hold.
         RunControl superseded = active.get(run.runId());
         if (superseded != null && superseded.run().attempt() < run.attempt()) {
             LOG.warnf("run %s: attempt %d supersedes attempt %d held here; stopping the old one", run.runId(),
                     run.attempt(), superseded.run().attempt());
             superseded.cancel();
+        }
+        if (!slots.tryAcquire()) {
+            LOG.debugf("run %s: all %d run slots are busy; waiting for one before reading further commands", run.runId(),
+                    config.maxConcurrentRuns());
+            slots.acquireUninterruptibly();
+        }
+        boolean handedOver = false;
+        try {
+            CompletableFuture<Void> announced = take(run);
+            handedOver = announced != null;
+            return handedOver ? announced : CompletableFuture.completedFuture(null);
+        } finally {
+            if (!handedOver) {
+                slots.release();
+            }
+        }
+    }
+
+    /** Runs in use now (tests and metrics). */
+    public int busySlots() {
+        return config.maxConcurrentRuns() - slots.availablePermits();
+    }
+
+    /** Takes the attempt into the slot held; null when it is not to run here after all (seen meanwhile). */
+    private CompletableFuture<Void> take(LaunchCommand run) {
+        synchronized (seen) {
+            Integer before = seen.get(run.runId());
+            if (before != null && before >= run.attempt()) {
+                LOG.infof("run %s attempt %d: already seen attempt %d here; ignoring the redelivery", run.runId(),
+                        run.attempt(), before);
+                return null;
+            }
+            seen.put(run.runId(), run.attempt());
         }
         RunControl control = new RunControl(run, events, config.logLinesPerTask());
         Integer cancelled = cancelledEarly.remove(run.runId());
@@ -148,10 +190,11 @@ public class RunDispatcher {
 
     private void execute(LaunchCommand run, RunControl control) {
         MDC.put("run_id", run.runId());
+        CompletableFuture<Void> ended = null;
         try {
             if (control.isCancelled()) {
                 skipAll(run);
-                finish(run, RunOutcome.stopped());
+                ended = finish(run, RunOutcome.stopped());
                 return;
             }
             control.markStarted();
@@ -159,7 +202,7 @@ public class RunDispatcher {
             Optional<JobExecutor> executor = executorFor(run.jobType());
             if (executor.isEmpty()) {
                 skipAll(run);
-                finish(run, RunOutcome.failed("NO_EXECUTOR", "this worker has no executor for job type " + run.jobType()));
+                ended = finish(run, RunOutcome.failed("NO_EXECUTOR", "this worker has no executor for job type " + run.jobType()));
                 return;
             }
             control.progress(null, "attempt " + run.attempt() + " started on worker " + events.workerId());
@@ -174,14 +217,20 @@ public class RunDispatcher {
             } else {
                 control.log(null, "ERROR", "run " + outcome.status() + ": " + outcome.errorMessage());
             }
-            finish(run, outcome);
+            ended = finish(run, outcome);
         } catch (RuntimeException e) {
             LOG.errorf(e, "run %s failed unexpectedly", run.runId());
-            finishQuietly(run, RunOutcome.failed("WORKER_ERROR", "worker error: " + e.getMessage()));
+            ended = finishQuietly(run, RunOutcome.failed("WORKER_ERROR", "worker error: " + e.getMessage()));
         } finally {
-            active.remove(run.runId(), control);
             stopRepeating(run.runId());
+            slots.release();
             MDC.remove("run_id");
+            if (ended == null) {
+                active.remove(run.runId(), control);
+            } else {
+                // Heartbeats go on until the end is on record: a run that ran must not look lost.
+                ended.whenComplete((done, failure) -> active.remove(run.runId(), control));
+            }
         }
     }
 
@@ -208,17 +257,19 @@ public class RunDispatcher {
                 .forEach(t -> events.taskFinished(run, t, TaskStatus.SKIPPED, null, null));
     }
 
-    private void finish(LaunchCommand run, RunOutcome outcome) {
-        events.runFinished(run, outcome.status(), outcome.errorMessage(), outcome.errorCode());
+    private CompletableFuture<Void> finish(LaunchCommand run, RunOutcome outcome) {
+        CompletableFuture<Void> ended = events.runFinished(run, outcome.status(), outcome.errorMessage(), outcome.errorCode());
         LOG.infof("run %s attempt %d finished %s", run.runId(), run.attempt(), outcome.status());
+        return ended;
     }
 
     /** Last resort after an unexpected error, which may be the event channel itself failing. */
-    private void finishQuietly(LaunchCommand run, RunOutcome outcome) {
+    private CompletableFuture<Void> finishQuietly(LaunchCommand run, RunOutcome outcome) {
         try {
-            finish(run, outcome);
+            return finish(run, outcome);
         } catch (RuntimeException e) {
             LOG.errorf("run %s: could not report its end: %s", run.runId(), e.getMessage());
+            return null;
         }
     }
 

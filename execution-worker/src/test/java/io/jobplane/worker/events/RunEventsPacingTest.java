@@ -80,6 +80,11 @@ class RunEventsPacingTest {
             public int logLinesPerTask() {
                 return 10;
             }
+
+            @Override
+            public int maxEventBytes() {
+                return 983040;
+            }
         };
     }
 

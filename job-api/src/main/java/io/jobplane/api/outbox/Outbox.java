@@ -34,6 +34,16 @@ public class Outbox {
         return row.persist().replaceWithVoid();
     }
 
+    /** {@link #append} of an event already written as JSON text, keyed by {@code key}. */
+    public Uni<Void> appendEncoded(String topic, String key, String payload) {
+        OutboxEntity row = new OutboxEntity();
+        row.topic = topic;
+        row.messageKey = key;
+        row.payload = payload;
+        row.createdAt = Instant.now();
+        return row.persist().replaceWithVoid();
+    }
+
     /** Tells the relay new rows have committed, so they go out now rather than at the next poll. */
     public void committed() {
         relay.nudge();

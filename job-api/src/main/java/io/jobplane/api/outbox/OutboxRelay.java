@@ -14,7 +14,14 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.jobplane.api.config.OutboxConfig;
+import io.jobplane.events.EventCodec;
 import io.jobplane.events.EventRecords;
+import io.jobplane.events.EventTypes;
+import io.jobplane.events.Topics;
+import io.jobplane.events.failure.Failures;
+import io.jobplane.events.payload.RunFinished;
+import io.jobplane.events.payload.RunLog;
+import io.jobplane.events.payload.RunStatus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -33,6 +40,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * records in the order they were written. A batch is taken with one statement (delete … returning):
  * the rows are gone only if the transaction commits. Relayed rows are dead rows the next batch would
  * step over, so the relay vacuums the table after every {@code jobplane.outbox.vacuum-every} rows.
+ * <p>
+ * A record Kafka refuses whatever the retry (too large, invalid: {@link Failures#isPoison}) does not hold
+ * the others back: when every failure of a batch is such a refusal, the refused rows move to
+ * {@code api.outbox_dead_letter} in the batch's transaction, a refused launch command's run ends
+ * {@code FAILED} ({@value #REFUSED}) with its end event written to the outbox, and the rest of the batch
+ * commits as relayed. Any other failure (the broker away) rolls the whole batch back as before.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -43,7 +56,21 @@ public class OutboxRelay {
     /** The oldest rows, taken out of the table; they come back if the transaction does not commit. */
     private static final String TAKE = """
             delete from api.outbox where id in (select id from api.outbox order by id limit $1)
-            returning id, topic, message_key, payload""";
+            returning id, topic, message_key, payload, created_at""";
+
+    /** The error code of a run whose launch command Kafka refused. */
+    public static final String REFUSED = "LAUNCH_COMMAND_REFUSED";
+    private static final String DEAD_LETTER = """
+            insert into api.outbox_dead_letter (id, topic, message_key, event_type, payload, payload_bytes, reason, created_at)
+            values ($1, $2, $3, $4, $5::text, octet_length($5::text), $6, $7)
+            on conflict (id) do nothing""";
+    /** The run of a refused launch command ends, if it has not: it is failed for good, not retried. */
+    private static final String FAIL_RUN = """
+            update api.run set state = 'FAILED', error_code = $2, finished_at = now()
+             where id = $1 and state in ('DISPATCHED', 'RUNNING', 'CANCELLING')
+            returning workspace, job_id, attempt, finished_at""";
+    private static final String APPEND = """
+            insert into api.outbox (topic, message_key, payload) values ($1, $2, $3)""";
 
     private final Pool pool;
     private final MutinyEmitter<String> emitter;
@@ -113,11 +140,76 @@ public class OutboxRelay {
                         return Uni.createFrom().item(0);
                     }
                     taken.sort(Comparator.comparingLong(row -> row.getLong("id")));
-                    List<Uni<Void>> sends = new ArrayList<>();
+                    List<Uni<Throwable>> sends = new ArrayList<>();
                     for (Row row : taken) {
-                        sends.add(publish(row.getString("topic"), row.getString("message_key"), row.getString("payload")));
+                        sends.add(publish(row.getString("topic"), row.getString("message_key"), row.getString("payload"))
+                                .replaceWith((Throwable) null).onFailure().recoverWithItem(failure -> failure));
                     }
-                    return Uni.join().all(sends).andFailFast().replaceWith(taken.size());
+                    return Uni.join().all(sends).andFailFast().chain(failures -> settle(connection, taken, failures));
+                });
+    }
+
+    /**
+     * The batch's outcome: all sent, or refused rows moved aside and the rest relayed; fails (rolling the
+     * batch back) when any record failed for another reason than being refused.
+     */
+    private Uni<Integer> settle(SqlConnection connection, List<Row> taken, List<Throwable> failures) {
+        List<Integer> refused = new ArrayList<>();
+        for (int i = 0; i < failures.size(); i++) {
+            Throwable failure = failures.get(i);
+            if (failure == null) {
+                continue;
+            }
+            if (!Failures.isPoison(failure)) {
+                return Uni.createFrom().failure(failure);
+            }
+            refused.add(i);
+        }
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int i : refused) {
+            chain = chain.chain(() -> moveAside(connection, taken.get(i), failures.get(i)));
+        }
+        return chain.replaceWith(taken.size());
+    }
+
+    /** Moves a refused row to the dead-letter table and ends the run of a refused launch command. */
+    private Uni<Void> moveAside(SqlConnection connection, Row row, Throwable failure) {
+        long id = row.getLong("id");
+        String topic = row.getString("topic");
+        String key = row.getString("message_key");
+        String payload = row.getString("payload");
+        String type = EventCodec.type(payload);
+        String reason = String.valueOf(failure.getMessage());
+        // Never the payload: it may hold sealed secrets and is the operators' to read in the table.
+        LOG.errorf("outbox row %d (%s on %s, key %s, %d characters) refused by Kafka: %s; moved to api.outbox_dead_letter",
+                id, type, topic, key, payload.length(), reason);
+        Uni<Void> stored = connection.preparedQuery(DEAD_LETTER).execute(Tuple.tuple(List.of(id, topic, key,
+                type == null ? "" : type, payload, reason, row.getValue("created_at")))).replaceWithVoid();
+        if (!Topics.COMMANDS.equals(topic) || !EventTypes.LAUNCH.equals(type)) {
+            return stored;
+        }
+        java.util.UUID runId;
+        try {
+            runId = java.util.UUID.fromString(key);
+        } catch (IllegalArgumentException e) {
+            return stored;
+        }
+        String why = "Kafka refused the run's launch command (" + payload.length() + " characters): " + reason;
+        return stored.chain(() -> connection.preparedQuery(FAIL_RUN).execute(Tuple.of(runId, REFUSED)))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    Row run = rows.iterator().next();
+                    int attempt = run.getInteger("attempt");
+                    String workspace = run.getString("workspace");
+                    java.time.Instant at = run.getOffsetDateTime("finished_at").toInstant();
+                    String log = EventCodec.encode(Outbox.SOURCE, EventTypes.RUN_LOG, key,
+                            new RunLog(key, attempt, workspace, null, null, Long.MAX_VALUE, "ERROR", why, false, at));
+                    String end = EventCodec.encode(Outbox.SOURCE, EventTypes.RUN_FINISHED, key, new RunFinished(key, attempt,
+                            workspace, run.getUUID("job_id").toString(), RunStatus.FAILED, why, at, REFUSED, null));
+                    return connection.preparedQuery(APPEND).executeBatch(List.of(Tuple.of(Topics.RUN_EVENTS, key, log),
+                            Tuple.of(Topics.RUN_EVENTS, key, end))).replaceWithVoid();
                 });
     }
 

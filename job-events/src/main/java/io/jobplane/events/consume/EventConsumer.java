@@ -140,7 +140,14 @@ public final class EventConsumer<E> {
     private Uni<Void> refuseAll(List<Refusal> refusals) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Refusal r : refusals) {
-            chain = chain.chain(() -> retrying(() -> refused.send(r.record(), r.why()), "the dead letter of " + where(r.record())));
+            // A dead letter that cannot be sent for its own sake (not a broker outage, which is retried) is
+            // logged and passed over: one record must not stop the consumer.
+            chain = chain.chain(() -> retrying(() -> refused.send(r.record(), r.why()), "the dead letter of " + where(r.record()))
+                    .onFailure().recoverWithUni(failure -> {
+                        LOG.errorf("%s: %s was refused (%s) and could not be dead-lettered either (%s); passed over",
+                                name, where(r.record()), r.why().getMessage(), failure.getMessage());
+                        return Uni.createFrom().voidItem();
+                    }));
         }
         return chain;
     }

@@ -22,6 +22,9 @@ import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JacksonException;
 
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 
 import io.jobplane.events.MalformedEventException;
@@ -37,6 +40,8 @@ import io.jobplane.events.egress.EgressDeniedException;
  *     included, where the reactive SQL client is on the class path): 23505 DUPLICATE; class 08,
  *     57P01–57P03, 53300, 40001, 40P01 and 57014 (a statement timeout) RETRIABLE; other 22 and 23
  *     POISON; 42, 28, 3D and 3F PERMANENT;</li>
+ * <li>a record Kafka refuses whatever the retry (larger than the producer's {@code max.request.size} or the
+ *     topic's {@code max.message.bytes}, an invalid record): POISON;</li>
  * <li>a connection failure or a timeout (an {@link IOException} that is not about a file or a
  *     payload — socket errors, refused connections, unknown hosts, HTTP timeouts —, a closed channel
  *     or connection, {@link SQLTransientConnectionException}, {@link SQLTimeoutException},
@@ -164,7 +169,7 @@ public final class Failures {
     }
 
     private static FailureKind classifyLink(Throwable link) {
-        if (link instanceof MalformedEventException) {
+        if (link instanceof MalformedEventException || isRefusedRecord(link)) {
             return FailureKind.POISON;
         }
         String state = sqlStateOf(link);
@@ -188,6 +193,12 @@ public final class Failures {
             return FailureKind.PERMANENT;
         }
         return FailureKind.UNKNOWN;
+    }
+
+    /** Kafka refuses this record, and will refuse it on every try. */
+    private static boolean isRefusedRecord(Throwable link) {
+        return link instanceof RecordTooLargeException || link instanceof RecordBatchTooLargeException
+                || link instanceof InvalidRecordException;
     }
 
     private static boolean isConnectionFailure(Throwable link) {

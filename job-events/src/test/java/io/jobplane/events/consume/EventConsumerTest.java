@@ -68,6 +68,22 @@ class EventConsumerTest {
     }
 
     @Test
+    void aDeadLetterTheBrokerRefusesForItsOwnSakeIsPassedOverAndTheConsumerGoesOn() {
+        AtomicInteger tries = new AtomicInteger();
+        DeadLetterSink refusing = (record, why) -> {
+            tries.incrementAndGet();
+            return Uni.createFrom().failure(new org.apache.kafka.common.errors.RecordTooLargeException("too large"));
+        };
+        EventConsumer<String> consumer = EventConsumer.deadLettering("test", notes(), refusing)
+                .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5));
+
+        consume(consumer, succeeding(), note("a"), "{not json", note("b"));
+
+        assertEquals(List.of("a", "b"), applied, "the consumer carried on past the record it could not dead-letter");
+        assertEquals(1, tries.get(), "a refusal is not retried");
+    }
+
+    @Test
     void anEventWhosePayloadLacksARequiredFieldIsDeadLettered() {
         String incomplete = event(NOTE, new Note(null));
         consume(consumer(notes()), succeeding(), note("a"), incomplete);

@@ -56,6 +56,16 @@ class FailuresTest {
     }
 
     @Test
+    void aRecordKafkaRefusesOnEveryTryIsPoisonButABrokerAwayIsNot() {
+        assertTrue(Failures.isPoison(new CompletionException(new org.apache.kafka.common.errors.RecordTooLargeException(
+                "The message is 17000000 bytes when serialized which is larger than 16777216"))));
+        assertTrue(Failures.isPoison(new org.apache.kafka.common.errors.RecordBatchTooLargeException("batch")));
+        assertTrue(Failures.isPoison(new org.apache.kafka.common.InvalidRecordException("invalid")));
+        assertFalse(Failures.isPoison(new org.apache.kafka.common.errors.TimeoutException("expired")));
+        assertEquals(FailureKind.RETRIABLE, Failures.classify(new org.apache.kafka.common.errors.TimeoutException("expired")));
+    }
+
+    @Test
     void theCauseChainIsWalkedToTheFirstFailureItKnows() {
         RuntimeException wrapped = new RuntimeException("insert failed",
                 new IllegalStateException("in transaction", pg("23505")));

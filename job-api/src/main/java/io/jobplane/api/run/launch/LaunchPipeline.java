@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.jobplane.api.config.LaunchConfig;
 import io.jobplane.api.error.ApiException;
 import io.jobplane.api.job.JobType;
 import io.jobplane.api.job.source.StepPackages;
@@ -27,8 +28,12 @@ import io.jobplane.events.EventTypes;
 import io.jobplane.events.Topics;
 import io.jobplane.events.failure.Failures;
 import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.events.payload.RunFinished;
+import io.jobplane.events.payload.RunLog;
+import io.jobplane.events.payload.RunStatus;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import org.jboss.logging.Logger;
 
 /**
  * The one way a run is launched, whoever launches it (REST and the vendor APIs, schedules, workflows,
@@ -40,7 +45,10 @@ import io.smallrye.mutiny.Uni;
  * <li><b>admit</b>: dispatch now when no concurrency limit can hold the run, else queue it and admit
  * the workspace's waiting runs that fit ({@link AdmissionLimits}, {@link AdmissionQueue});</li>
  * <li><b>build</b>: the launch command, pure ({@link LaunchCommands}), from the same plan for a run
- * dispatched at once and for one admitted after waiting;</li>
+ * dispatched at once and for one admitted after waiting; a command larger than
+ * {@code jobplane.launch.max-command-bytes} is refused at launch (413, {@link CommandBounds}) before
+ * anything is stored, and a waiting run whose command outgrew the bound by admission ends
+ * {@code FAILED} with that code instead of being sent;</li>
  * <li><b>store</b>: the run and its outbox records in one transaction ({@link LaunchStore}), relayed to
  * Kafka after commit, so a launch that was answered is never lost.</li>
  * </ol>
@@ -48,16 +56,22 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class LaunchPipeline {
 
+    private static final Logger LOG = Logger.getLogger(LaunchPipeline.class);
+    /** Stands in for a run id not yet given when a command is only measured: every run id has its length. */
+    private static final UUID MEASURING = new UUID(0, 0);
+
     private final LaunchStore store;
     private final AdmissionQueue queue;
     private final StepPackages packages;
     private final Outbox outbox;
+    private final long maxCommandBytes;
 
-    public LaunchPipeline(LaunchStore store, AdmissionQueue queue, StepPackages packages, Outbox outbox) {
+    public LaunchPipeline(LaunchStore store, AdmissionQueue queue, StepPackages packages, Outbox outbox, LaunchConfig config) {
         this.store = store;
         this.queue = queue;
         this.packages = packages;
         this.outbox = outbox;
+        this.maxCommandBytes = config.maxCommandBytes();
     }
 
     /** Launches a run of the job, or returns the run an earlier launch with the same idempotency key made. */
@@ -87,7 +101,9 @@ public class LaunchPipeline {
                 .chain(launch -> {
                     List<RunEntity> runs = executionDates.stream()
                             .map(date -> newRun(caller, launch, null, date, origin)).toList();
-                    Uni<Void> stored = Panache.getSession().chain(s -> s.persistAll(runs.toArray()));
+                    // The runs share the plan; their commands differ only in fields of fixed length.
+                    Uni<Void> measured = runs.isEmpty() ? Uni.createFrom().voidItem() : measure(runs.get(0), launch.plan());
+                    Uni<Void> stored = measured.chain(() -> Panache.getSession().chain(s -> s.persistAll(runs.toArray())));
                     for (RunEntity run : runs) {
                         stored = stored.call(() -> appendQueued(run, launch.plan()));
                     }
@@ -165,7 +181,11 @@ public class LaunchPipeline {
         String queued = EventCodec.encode(Outbox.SOURCE, EventTypes.RUN_QUEUED, id, LaunchCommands.queued(run, launch.plan()));
         markDispatched(run);
         return command(run, launch.plan())
-                .map(command -> EventCodec.encode(Outbox.SOURCE, EventTypes.LAUNCH, id, command))
+                .map(command -> {
+                    String encoded = EventCodec.encode(Outbox.SOURCE, EventTypes.LAUNCH, id, command);
+                    CommandBounds.check(command, encoded, maxCommandBytes);
+                    return encoded;
+                })
                 .chain(command -> store.insertDispatched(run, queued, command))
                 .chain(inserted -> inserted ? Uni.createFrom().item(LaunchResult.of(run, false))
                         : winner(run.workspace, run.jobId, run.idempotencyKey));
@@ -173,10 +193,10 @@ public class LaunchPipeline {
 
     /** A limit may hold the run: it is queued, and the workspace's waiting runs that fit are admitted, in one transaction. */
     private Uni<LaunchResult> queue(RunEntity run, ValidLaunch launch) {
-        return Panache.withTransaction(() -> run.<RunEntity>persist()
+        return measure(run, launch.plan()).chain(() -> Panache.withTransaction(() -> run.<RunEntity>persist()
                         .call(saved -> appendQueued(saved, launch.plan()))
                         .call(saved -> admitWaiting(saved.workspace))
-                        .map(saved -> LaunchResult.of(saved, false)))
+                        .map(saved -> LaunchResult.of(saved, false))))
                 .onFailure(Failures::isDuplicate)
                 .recoverWithUni(() -> winner(run.workspace, run.jobId, run.idempotencyKey));
     }
@@ -185,13 +205,47 @@ public class LaunchPipeline {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (RunEntity run : admitted) {
             LaunchPlan plan = plans.get(run.jobId);
-            chain = chain.call(() -> {
+            chain = chain.call(() -> command(run, plan).chain(command -> {
+                String id = run.id.toString();
+                String encoded = EventCodec.encode(Outbox.SOURCE, EventTypes.LAUNCH, id, command);
+                long size = CommandBounds.utf8Length(encoded);
+                if (size > maxCommandBytes) {
+                    return failTooLarge(run, CommandBounds.tooLarge(command, size, maxCommandBytes));
+                }
                 markDispatched(run);
-                return command(run, plan).chain(command -> outbox.append(Topics.COMMANDS,
-                        CloudEvent.of(Outbox.SOURCE, EventTypes.LAUNCH, run.id.toString(), command)));
-            });
+                return outbox.appendEncoded(Topics.COMMANDS, id, encoded);
+            }));
         }
         return chain.replaceWith(admitted.size());
+    }
+
+    /**
+     * A waiting run whose command grew past the bound while it waited (its job changed) is not sent: it
+     * ends FAILED with the refusal's code, its log saying why, and its slot stays free.
+     */
+    private Uni<Void> failTooLarge(RunEntity run, ApiException refusal) {
+        String id = run.id.toString();
+        LOG.warnf("run %s attempt %d: not dispatched: %s", id, run.attempt, refusal.getMessage());
+        run.state = RunState.FAILED;
+        run.errorCode = refusal.code();
+        run.finishedAt = Instant.now();
+        run.notBefore = null;
+        RunFinished end = new RunFinished(id, run.attempt, run.workspace, run.jobId.toString(), RunStatus.FAILED,
+                refusal.getMessage(), run.finishedAt, refusal.code(), null);
+        return outbox.append(Topics.RUN_EVENTS, CloudEvent.of(Outbox.SOURCE, EventTypes.RUN_LOG, id,
+                        new RunLog(id, run.attempt, run.workspace, null, null, Long.MAX_VALUE, "ERROR", refusal.getMessage(),
+                                false, Instant.now())))
+                .chain(() -> outbox.append(Topics.RUN_EVENTS, CloudEvent.of(Outbox.SOURCE, EventTypes.RUN_FINISHED, id, end)));
+    }
+
+    /** Refuses (413) a run whose command would exceed the bound, before anything of it is stored. */
+    private Uni<Void> measure(RunEntity run, LaunchPlan plan) {
+        UUID given = run.id;
+        return Uni.createFrom().deferred(() -> {
+            run.id = given != null ? given : MEASURING;
+            return command(run, plan).invoke(command -> CommandBounds.check(command,
+                    EventCodec.encode(Outbox.SOURCE, EventTypes.LAUNCH, run.id.toString(), command), maxCommandBytes));
+        }).eventually(() -> run.id = given).replaceWithVoid();
     }
 
     private static void markDispatched(RunEntity run) {
