@@ -117,8 +117,9 @@ public class ConnectionService {
 
     /** Type-specific fields, then secrets: sealed with the active key, reported only by name. */
     private Map<String, Object> apply(ConnectionEntity c, ConnectionFields fields) {
-        Map<String, Object> changed = settings.apply(c, fields);
         SealedFields sealed = c.sealed();
+        Map<String, Object> changed = settings.apply(c, fields);
+        EndpointSecrets.require(changed.keySet(), sealed.names(), fields.secrets(), fields.removeSecrets());
         for (String removed : fields.removeSecrets()) {
             if (sealed.get(removed) == null) {
                 throw ApiException.badRequest("UNKNOWN_SECRET", "The connection holds no secret '" + removed + "'",
