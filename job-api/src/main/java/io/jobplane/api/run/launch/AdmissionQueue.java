@@ -42,7 +42,7 @@ public class AdmissionQueue {
         }
     }
 
-    /** The workspace's own cap, else the deployment's default. */
+    /** The deployment's default cap, or the workspace's own when tighter. */
     public Optional<Integer> workspaceLimit(Integer workspaceCap) {
         return AdmissionLimits.workspaceLimit(workspaceCap, defaultWorkspaceLimit);
     }
