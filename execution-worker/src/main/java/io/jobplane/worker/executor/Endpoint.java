@@ -5,6 +5,7 @@ import java.sql.SQLException;
 
 import io.jobplane.events.payload.ConnectionSpec;
 import io.jobplane.events.secret.SecretKeyring;
+import io.jobplane.events.secret.SecretOwner;
 
 /**
  * One end of a run (its destination, or a replication's source) with its password opened: sessions
@@ -23,13 +24,17 @@ public final class Endpoint {
         this.password = password;
     }
 
-    /** Opens the connection's sealed password; {@code role} ("destination", "source") names it in errors. */
-    public static Endpoint open(String role, ConnectionSpec spec, SecretKeyring keyring) throws Unavailable {
+    /**
+     * Opens the connection's sealed password, which must be sealed to this connection of the run's
+     * {@code workspace}; {@code role} ("destination", "source") names it in errors.
+     */
+    public static Endpoint open(String role, ConnectionSpec spec, String workspace, SecretKeyring keyring) throws Unavailable {
         if (spec == null || spec.jdbcUrl() == null) {
             throw new Unavailable("the job has no " + role + " connection");
         }
         try {
-            return new Endpoint(role, spec, spec.password() == null ? null : keyring.open(spec.password()));
+            return new Endpoint(role, spec, spec.password() == null ? null
+                    : keyring.open(spec.password(), SecretOwner.connection(workspace, spec.connectionId()), "password"));
         } catch (RuntimeException e) {
             throw new Unavailable("cannot open the " + role + " password: " + e.getMessage());
         }

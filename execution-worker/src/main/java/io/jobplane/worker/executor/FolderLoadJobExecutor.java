@@ -55,7 +55,7 @@ public class FolderLoadJobExecutor implements JobExecutor {
         Endpoint destination;
         try {
             source = BaseDirectory.open("source", run.source());
-            destination = Endpoint.open("destination", run.destination(), keyring);
+            destination = Endpoint.open("destination", run.destination(), run.workspace(), keyring);
         } catch (FileTaskException | Endpoint.Unavailable e) {
             return TaskSequence.unavailable(run, control, tasks, "CONNECTION_UNAVAILABLE", e.getMessage());
         }

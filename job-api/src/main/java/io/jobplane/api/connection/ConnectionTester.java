@@ -19,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.jobplane.api.secret.SealedFields;
 import io.jobplane.events.secret.SecretKeyring;
+import io.jobplane.events.secret.SecretOwner;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
@@ -51,7 +52,7 @@ public class ConnectionTester {
     }
 
     private Result probe(ConnectionEntity c) {
-        Map<String, String> secrets = c.sealed().open(keyring);
+        Map<String, String> secrets = c.sealed().open(keyring, SecretOwner.connection(c.workspace, c.id));
         long started = System.nanoTime();
         try {
             Result result = switch (c.type()) {

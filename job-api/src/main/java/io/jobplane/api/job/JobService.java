@@ -27,6 +27,7 @@ import io.jobplane.api.security.Caller;
 import io.jobplane.api.workflow.WorkflowStore;
 import io.jobplane.api.workspace.Versions;
 import io.jobplane.events.secret.SecretKeyring;
+import io.jobplane.events.secret.SecretOwner;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -238,11 +239,12 @@ public class JobService {
             changed.put("parameter", clear);
         }
         SealedFields sealed = job.sealed();
-        List<String> secretsChanged = sealed.merge(LakeFormationRules.secrets(parameter), List.of(), keyring);
+        List<String> secretsChanged = sealed.merge(LakeFormationRules.secrets(parameter), List.of(), keyring,
+                SecretOwner.jobParameter(job.workspace, job.id));
         if (parameter != null) {
             LakeFormationRules.checkSecrets(job.type, parameter, sealed.names());
         }
-        if (!secretsChanged.isEmpty()) {
+        if (!secretsChanged.isEmpty() || sealed.resealed()) {
             job.secrets = sealed.json();
             secretsChanged.forEach(s -> changed.put(s, Audit.SECRET_CHANGED));
         }
@@ -286,8 +288,9 @@ public class JobService {
         job.description = request.description();
         job.labels = request.labels() == null ? new String[0] : request.labels().toArray(new String[0]);
         job.settings = StoredJson.write(request.settings());
-        storeParameter(job, request.parameter());
         return job.<JobEntity>persist()
+                // The parameter's secrets are sealed to the job's id, which persisting gave it.
+                .invoke(saved -> storeParameter(saved, request.parameter()))
                 .chain(saved -> {
                     List<TaskEntity> tasks = new ArrayList<>();
                     for (int i = 0; i < taskRequests.size(); i++) {
