@@ -2,6 +2,7 @@ package io.jobplane.api.quota;
 
 import java.util.function.BinaryOperator;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import jakarta.validation.constraints.Max;
@@ -49,6 +50,7 @@ public record QuotaLimits(
                 tighter(launchBurst, own.launchBurst, Math::min));
     }
 
+    @JsonIgnore
     public boolean isEmpty() {
         return equals(NONE);
     }

@@ -53,6 +53,8 @@ class WorkspaceViewTest {
         QuotaLimits own = new QuotaLimits(10, null, null, null, 30, 5);
         assertEquals(Map.of("display_name", "New", "quotas", own), e.replace(new WorkspaceUpdate("New", null, null, own)));
         assertEquals(own, e.quotas());
+        assertEquals("{\"max_tasks_per_job\":10,\"launches_per_minute\":30,\"launch_burst\":5}", e.quotas,
+                "stored as given: only the fields set");
         assertEquals(own, WorkspaceView.of("ws", Role.ADMIN, e).quotas());
         e.replace(new WorkspaceUpdate("New", null, null, null));
         assertTrue(e.quotas().isEmpty(), "left-out quotas take the deployment's again");
