@@ -1,9 +1,5 @@
 package io.jobplane.api.job.source;
 
-import io.jobplane.api.quota.QuotaRules;
-import io.jobplane.api.quota.Quotas;
-import io.quarkus.hibernate.reactive.panache.Panache;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +11,10 @@ import io.jobplane.api.audit.Audit;
 import io.jobplane.api.error.ApiException;
 import io.jobplane.api.job.JobEntity;
 import io.jobplane.api.job.JobType;
+import io.jobplane.api.quota.QuotaRules;
+import io.jobplane.api.quota.Quotas;
 import io.jobplane.api.security.Caller;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
