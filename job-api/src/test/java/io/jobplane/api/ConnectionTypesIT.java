@@ -126,6 +126,35 @@ class ConnectionTypesIT {
     }
 
     @Test
+    void aConnectionPointedElsewhereNeedsItsSecretsAgainAndOtherwiseChangesNothing() {
+        String ws = uniqueWorkspace();
+        String mysql = create(ws, Map.of("name", "shop", "type", "mysql", "host", "db.internal", "database", "shop",
+                "username", "etl", "password", "canary-mysql-3"));
+        as(ws, "editor").body(Map.of("host", "attacker.example.com", "name", "renamed")).put(path(ws, mysql)).then()
+                .statusCode(400).body("error_code", equalTo("SECRET_REQUIRED"))
+                .body("error_msg", containsString("password")).body("solution_msg", containsString("password"));
+        as(ws, "viewer").get(path(ws, mysql)).then().statusCode(200).body("name", equalTo("shop"))
+                .body("jdbc_url", equalTo("jdbc:mysql://db.internal:3306/shop")).body("secrets_set", equalTo(List.of("password")));
+        as(ws, "editor").body(Map.of("jdbc_url", "jdbc:mysql://attacker.example.com:3306/shop")).put(path(ws, mysql))
+                .then().statusCode(400).body("error_code", equalTo("SECRET_REQUIRED"));
+        as(ws, "editor").body(Map.of("username", "etl2")).put(path(ws, mysql)).then().statusCode(200)
+                .body("secrets_set", equalTo(List.of("password")));
+        as(ws, "editor").body(Map.of("port", 3307, "password", "canary-mysql-4")).put(path(ws, mysql)).then().statusCode(200)
+                .body("jdbc_url", equalTo("jdbc:mysql://db.internal:3307/shop")).body(not(containsString("canary-mysql-4")));
+
+        String api = create(ws, Map.of("name", "crm", "type", "http", "base_url", "https://crm.example.com/v2",
+                "auth_token", TOKEN, "secret_headers", Map.of("X-Api-Key", API_KEY)));
+        as(ws, "editor").body(Map.of("base_url", "https://collector.example.net/", "auth_token", TOKEN)).put(path(ws, api))
+                .then().statusCode(400).body("error_code", equalTo("SECRET_REQUIRED"))
+                .body("error_msg", containsString("secret_headers.X-Api-Key"))
+                .body("error_msg", not(containsString("auth_token")));
+        as(ws, "viewer").get(path(ws, api)).then().body("base_url", equalTo("https://crm.example.com/v2"));
+        as(ws, "editor").body(Map.of("base_url", "https://collector.example.net/", "auth_token", TOKEN,
+                "remove_secrets", List.of("secret_headers.X-Api-Key"))).put(path(ws, api)).then().statusCode(200)
+                .body("base_url", equalTo("https://collector.example.net/")).body("secrets_set", equalTo(List.of("auth_token")));
+    }
+
+    @Test
     void filesystemAndMysqlTestsReportWhatTheyFound() throws Exception {
         String ws = uniqueWorkspace();
         Path dir = Files.createTempDirectory(TestInfrastructure.shared().filesRoot(), "files");

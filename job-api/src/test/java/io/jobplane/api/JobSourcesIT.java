@@ -113,7 +113,8 @@ class JobSourcesIT {
         assertEquals(List.of("10_hello.sh"), launch.steps().steps());
         assertArrayEquals(first, launch.steps().content());
         assertEquals(Map.of("REGION", "eu", "BATCH", "7"), launch.steps().properties());
-        assertEquals(canary, TestInfrastructure.shared().keyring().open(launch.steps().secrets().get("API_TOKEN")));
+        assertEquals(canary, TestInfrastructure.shared().keyring().open(launch.steps().secrets().get("API_TOKEN"),
+                io.jobplane.events.secret.SecretOwner.jobSteps(launch.workspace(), launch.jobId()), "API_TOKEN"));
         var next = io.jobplane.events.EventCodec.decode(org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                 .until(() -> RunLaunchIT.findByKey(io.jobplane.events.Topics.COMMANDS, later), r -> r != null).value())
                 .dataAs(io.jobplane.events.payload.LaunchCommand.class);

@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.DriverManager;
@@ -27,6 +28,7 @@ import io.jobplane.events.EventCodec;
 import io.jobplane.events.EventTypes;
 import io.jobplane.events.Topics;
 import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.events.secret.SecretOwner;
 import io.jobplane.events.payload.ReplicationSpec;
 import io.jobplane.events.payload.RunQueued;
 import io.jobplane.stack.JobplaneTestResource;
@@ -63,7 +65,15 @@ class RunLaunchIT {
         assertEquals(jobId, launch.jobId());
         assertEquals(1, launch.tasks().size());
         assertEquals("test-1", launch.destination().password().keyId());
-        assertEquals(CANARY, TestInfrastructure.shared().keyring().open(launch.destination().password()));
+        var keyring = TestInfrastructure.shared().keyring();
+        var owner = SecretOwner.connection(launch.workspace(), launch.destination().connectionId());
+        assertEquals(CANARY, keyring.open(launch.destination().password(), owner, "password"));
+        // Bound to its workspace, connection and field: the same value elsewhere does not open.
+        assertThrows(IllegalStateException.class, () -> keyring.open(launch.destination().password(),
+                SecretOwner.connection("another-" + launch.workspace(), launch.destination().connectionId()), "password"));
+        assertThrows(IllegalStateException.class, () -> keyring.open(launch.destination().password(),
+                SecretOwner.connection(launch.workspace(), java.util.UUID.randomUUID()), "password"));
+        assertThrows(IllegalStateException.class, () -> keyring.open(launch.destination().password(), owner, "auth_token"));
         assertEquals("application/cloudevents+json",
                 new String(command.headers().lastHeader("content-type").value()));
 
@@ -100,7 +110,8 @@ class RunLaunchIT {
         assertEquals("STANDARD", launch.jobType());
         assertEquals(source, launch.source().connectionId());
         assertEquals(destination, launch.destination().connectionId());
-        assertEquals(CANARY, TestInfrastructure.shared().keyring().open(launch.source().password()));
+        assertEquals(CANARY, TestInfrastructure.shared().keyring().open(launch.source().password(),
+                SecretOwner.connection(launch.workspace(), source), "password"));
         ReplicationSpec spec = launch.replication();
         assertEquals("crm", spec.destinationSchema());
         assertEquals("src_", spec.tableNamePrefix());
@@ -174,8 +185,10 @@ class RunLaunchIT {
         assertEquals("https://hooks.example.com/v1", launch.destination().baseUrl());
         assertEquals(Map.of("X-Tenant", "acme"), launch.destination().headers());
         var keyring = TestInfrastructure.shared().keyring();
-        assertEquals(CANARY + "-token", keyring.open(launch.destination().secret("auth_token")));
-        assertEquals(CANARY + "-key", keyring.open(launch.destination().secret("secret_headers.X-Api-Key")));
+        var owner = SecretOwner.connection(launch.workspace(), launch.destination().connectionId());
+        assertEquals(CANARY + "-token", keyring.open(launch.destination().secret("auth_token"), owner, "auth_token"));
+        assertEquals(CANARY + "-key", keyring.open(launch.destination().secret("secret_headers.X-Api-Key"), owner,
+                "secret_headers.X-Api-Key"));
         assertEquals(250, launch.replication().batchSize());
         assertEquals(1, launch.tasks().size());
     }

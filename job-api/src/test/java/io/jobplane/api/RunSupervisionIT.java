@@ -203,6 +203,64 @@ class RunSupervisionIT {
         assertTrue(commands.values(waiting).isEmpty(), "the cancelled queued run was never dispatched");
     }
 
+    /**
+     * Cancel of a queued run against its admission, many times over: a job with a cap of one holds
+     * run b queued behind a; a's slot is freed, then a launch of c (which admits the waiting runs)
+     * and a cancel of b are sent at the same moment. Exactly one may win: a b that the cancel
+     * stopped at once ({@code STOPPED}) stays stopped and never gets a launch command; a b admitted
+     * first is answered {@code CANCELLING} and its worker gets a cancel.
+     */
+    @Test
+    void aCancelledQueuedRunIsNeverAlsoAdmitted() throws Exception {
+        String ws = uniqueWorkspace();
+        List<String> stoppedAtOnce = new java.util.ArrayList<>();
+        List<String> all = new java.util.ArrayList<>();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 25; round++) {
+                String job = job(ws, "race-" + round, Map.of("max_active_runs", 1), List.of(task("select 1", true)));
+                String a = launch(ws, job);
+                String b = launch(ws, job);
+                all.addAll(List.of(a, b));
+                execute("update api.run set state = 'SUCCESS', finished_at = now() where id = ?::uuid", a);
+                var start = new java.util.concurrent.CountDownLatch(1);
+                var launchC = pool.submit(() -> {
+                    start.await();
+                    return launch(ws, job);
+                });
+                var cancelB = pool.submit(() -> {
+                    start.await();
+                    return as(ws, "operator").post("/api/v1/workspaces/{ws}/runs/{id}/cancel", ws, b).then()
+                            .statusCode(202).extract().<String>path("status");
+                });
+                start.countDown();
+                all.add(launchC.get(30, java.util.concurrent.TimeUnit.SECONDS));
+                String answer = cancelB.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                String stored = storedValue("select state from api.run where id = ?::uuid", b);
+                if (answer.equals("STOPPED")) {
+                    stoppedAtOnce.add(b);
+                    assertEquals("STOPPED", stored, "round " + round + ": b was answered STOPPED, so it stays stopped");
+                } else {
+                    assertEquals("CANCELLING", answer, "round " + round);
+                    assertEquals("CANCELLING", stored, "round " + round);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(!stoppedAtOnce.isEmpty(), "some cancels won the race");
+        // Every command written has left the outbox once the relay is drained; then the topic holds them all.
+        await().atMost(Duration.ofSeconds(30)).until(() -> Long.parseLong(storedValue(
+                "select count(*) from api.outbox where message_key = any(string_to_array(?, ','))", String.join(",", all))) == 0);
+        var launched = ApiTestSupport.readAll(Topics.COMMANDS, Duration.ofSeconds(30)).stream()
+                .filter(r -> all.contains(r.key())).map(r -> EventCodec.decode(r.value()))
+                .filter(e -> e.type().equals(EventTypes.LAUNCH)).map(e -> e.subject()).collect(java.util.stream.Collectors.toSet());
+        assertTrue(launched.size() > stoppedAtOnce.size(), "the topic was read: the other runs' launches are there");
+        for (String b : stoppedAtOnce) {
+            assertTrue(!launched.contains(b), "run " + b + " answered STOPPED but got a launch command");
+        }
+    }
+
     @Test
     void aSecondWorkerThatTookAnAttemptAnotherHoldsIsToldToStop() throws Exception {
         String ws = uniqueWorkspace();
@@ -269,6 +327,19 @@ class RunSupervisionIT {
 
     private static String jobPath(String ws, String job) {
         return "/api/v1/workspaces/" + ws + "/jobs/" + job;
+    }
+
+    private static void execute(String sql, String id) throws Exception {
+        var pg = TestInfrastructure.shared().postgres();
+        try (var c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+                var st = c.prepareStatement(sql)) {
+            st.setString(1, id);
+            assertEquals(1, st.executeUpdate());
+        }
+    }
+
+    private static String storedValue(String sql, String id) throws Exception {
+        return ApiTestSupport.storedValue(sql, id);
     }
 
     private static String storedWorker(String run) throws Exception {

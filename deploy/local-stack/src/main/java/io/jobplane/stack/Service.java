@@ -61,6 +61,12 @@ public enum Service {
             p.put("quarkus.oidc.public-key", keys.publicKeyBase64());
             p.put("quarkus.oidc.token.issuer", DevTokens.ISSUER);
             p.put("quarkus.oidc.token.audience", DevTokens.AUDIENCE);
+            // A development stack that benches drive and tests fire every-second schedules on: its
+            // quotas are lifted (an empty value unsets the active-run cap). Production keeps the defaults.
+            p.put("jobplane.runs.max-active-per-workspace", "");
+            p.put("jobplane.quotas.launches-per-minute", "100000000");
+            p.put("jobplane.quotas.launch-burst", "1000000");
+            p.put("jobplane.quotas.min-schedule-interval", "1s");
         }
         return p;
     }

@@ -8,6 +8,7 @@ import io.jobplane.events.egress.JdbcUrls;
 import io.jobplane.events.failure.Failures;
 import io.jobplane.events.payload.ConnectionSpec;
 import io.jobplane.events.secret.SecretKeyring;
+import io.jobplane.events.secret.SecretOwner;
 
 /**
  * One end of a run (its destination, or a replication's source) with its password opened: sessions
@@ -26,8 +27,11 @@ public final class Endpoint {
         this.password = password;
     }
 
-    /** Opens the connection's sealed password; {@code role} ("destination", "source") names it in errors. */
-    public static Endpoint open(String role, ConnectionSpec spec, SecretKeyring keyring) throws Unavailable {
+    /**
+     * Opens the connection's sealed password, which must be sealed to this connection of the run's
+     * {@code workspace}; {@code role} ("destination", "source") names it in errors.
+     */
+    public static Endpoint open(String role, ConnectionSpec spec, String workspace, SecretKeyring keyring) throws Unavailable {
         if (spec == null || spec.jdbcUrl() == null) {
             throw new Unavailable("the job has no " + role + " connection");
         }
@@ -37,7 +41,8 @@ public final class Endpoint {
             throw new Unavailable("the " + role + "'s jdbc_url is refused: " + e.getMessage() + ". " + e.fix());
         }
         try {
-            return new Endpoint(role, spec, spec.password() == null ? null : keyring.open(spec.password()));
+            return new Endpoint(role, spec, spec.password() == null ? null
+                    : keyring.open(spec.password(), SecretOwner.connection(workspace, spec.connectionId()), "password"));
         } catch (RuntimeException e) {
             throw new Unavailable("cannot open the " + role + " password: " + e.getMessage());
         }

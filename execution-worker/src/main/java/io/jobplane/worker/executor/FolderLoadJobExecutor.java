@@ -59,7 +59,7 @@ public class FolderLoadJobExecutor implements JobExecutor {
         Endpoint destination;
         try {
             source = BaseDirectory.open("source", run.source(), roots);
-            destination = Endpoint.open("destination", run.destination(), keyring);
+            destination = Endpoint.open("destination", run.destination(), run.workspace(), keyring);
         } catch (FileTaskException e) {
             return TaskSequence.unavailable(run, control, tasks, e.code() != null ? e.code() : "CONNECTION_UNAVAILABLE", e.getMessage());
         } catch (Endpoint.Unavailable e) {

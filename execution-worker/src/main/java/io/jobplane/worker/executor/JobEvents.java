@@ -61,7 +61,7 @@ public class JobEvents {
         Endpoint endpoint;
         Connection connection;
         try {
-            endpoint = Endpoint.open("database", db, keyring);
+            endpoint = Endpoint.open("database", db, run.workspace(), keyring);
             connection = endpoint.borrow(sessions, "jobplane run " + run.runId());
         } catch (Endpoint.Unavailable e) {
             return failed(which, failureCode, e.getMessage());

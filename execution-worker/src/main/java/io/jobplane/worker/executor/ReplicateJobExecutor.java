@@ -61,8 +61,8 @@ public class ReplicateJobExecutor implements JobExecutor {
         Endpoint source;
         Endpoint destination;
         try {
-            source = Endpoint.open("source", run.source(), keyring);
-            destination = Endpoint.open("destination", run.destination(), keyring);
+            source = Endpoint.open("source", run.source(), run.workspace(), keyring);
+            destination = Endpoint.open("destination", run.destination(), run.workspace(), keyring);
         } catch (Endpoint.Unavailable e) {
             return TaskSequence.unavailable(run, control, tasks, "CONNECTION_UNAVAILABLE", e.getMessage());
         }

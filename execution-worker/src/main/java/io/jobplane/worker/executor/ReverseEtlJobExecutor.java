@@ -65,12 +65,12 @@ public class ReverseEtlJobExecutor implements JobExecutor {
         Endpoint source;
         HttpReceiver receiver;
         try {
-            source = Endpoint.open("source", run.source(), keyring);
+            source = Endpoint.open("source", run.source(), run.workspace(), keyring);
         } catch (Endpoint.Unavailable e) {
             return TaskSequence.unavailable(run, control, tasks, "CONNECTION_UNAVAILABLE", e.getMessage());
         }
         try {
-            receiver = HttpReceiver.open(run.destination(), keyring);
+            receiver = HttpReceiver.open(run.destination(), run.workspace(), keyring);
         } catch (HttpReceiver.Unusable e) {
             return TaskSequence.unavailable(run, control, tasks, "CONNECTION_UNAVAILABLE", e.getMessage());
         }

@@ -58,7 +58,7 @@ public class SqlJobExecutor implements JobExecutor {
         RunSettings settings = run.settingsOrDefault();
         Endpoint destination;
         try {
-            destination = Endpoint.open("destination", run.destination(), keyring);
+            destination = Endpoint.open("destination", run.destination(), run.workspace(), keyring);
         } catch (Endpoint.Unavailable e) {
             return TaskSequence.unavailable(run, control, tasks, "DESTINATION_UNAVAILABLE", e.getMessage());
         }

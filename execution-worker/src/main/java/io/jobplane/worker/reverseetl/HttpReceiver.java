@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobplane.events.payload.ConnectionSpec;
 import io.jobplane.events.payload.SealedValue;
 import io.jobplane.events.secret.SecretKeyring;
+import io.jobplane.events.secret.SecretOwner;
 
 /**
  * The destination of a reverse ETL run: an {@code http} connection with its secrets opened. Every
@@ -57,7 +58,7 @@ public final class HttpReceiver {
     }
 
     /** Opens the connection's secrets; {@code Unusable} says what is wrong with the connection. */
-    public static HttpReceiver open(ConnectionSpec spec, SecretKeyring keyring) throws Unusable {
+    public static HttpReceiver open(ConnectionSpec spec, String workspace, SecretKeyring keyring) throws Unusable {
         if (spec == null || spec.baseUrl() == null || spec.baseUrl().isBlank()) {
             throw new Unusable("the job's destination is not an http connection with a base_url");
         }
@@ -77,14 +78,15 @@ public final class HttpReceiver {
             spec.headers().forEach((name, value) -> headers.put(name, value));
         }
         Map<String, SealedValue> sealed = spec.secrets() == null ? Map.of() : spec.secrets();
+        SecretOwner owner = SecretOwner.connection(workspace, spec.connectionId());
         try {
             for (Map.Entry<String, SealedValue> e : new java.util.TreeMap<>(sealed).entrySet()) {
                 if (e.getKey().startsWith(SECRET_HEADER)) {
-                    String value = keyring.open(e.getValue());
+                    String value = keyring.open(e.getValue(), owner, e.getKey());
                     secrets.add(value);
                     headers.put(e.getKey().substring(SECRET_HEADER.length()), value);
                 } else if (e.getKey().equals("secret_headers")) {
-                    Map<String, String> object = JSON.readValue(keyring.open(e.getValue()), new TypeReference<Map<String, String>>() {
+                    Map<String, String> object = JSON.readValue(keyring.open(e.getValue(), owner, e.getKey()), new TypeReference<Map<String, String>>() {
                     });
                     secrets.addAll(object.values());
                     headers.putAll(object);
@@ -92,11 +94,11 @@ public final class HttpReceiver {
             }
             SealedValue token = spec.secret("auth_token");
             if (token != null) {
-                String value = keyring.open(token);
+                String value = keyring.open(token, owner, "auth_token");
                 secrets.add(value);
                 headers.put("Authorization", "Bearer " + value);
             } else if (spec.username() != null) {
-                String password = spec.password() == null ? "" : keyring.open(spec.password());
+                String password = spec.password() == null ? "" : keyring.open(spec.password(), owner, "password");
                 secrets.add(password);
                 String basic = Base64.getEncoder().encodeToString((spec.username() + ":" + password).getBytes(StandardCharsets.UTF_8));
                 secrets.add(basic);

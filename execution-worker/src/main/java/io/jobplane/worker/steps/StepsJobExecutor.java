@@ -29,6 +29,7 @@ import io.jobplane.events.payload.TaskSpec;
 import io.jobplane.events.payload.TaskStatus;
 import io.jobplane.events.secret.Masking;
 import io.jobplane.events.secret.SecretKeyring;
+import io.jobplane.events.secret.SecretOwner;
 import io.jobplane.worker.config.StepsConfig;
 import io.jobplane.worker.executor.Endpoint;
 import io.jobplane.worker.executor.JobExecutor;
@@ -87,10 +88,11 @@ public class StepsJobExecutor implements JobExecutor {
         Endpoint database;
         try {
             if (pkg.secrets() != null) {
-                pkg.secrets().forEach((name, sealed) -> secrets.put(name, keyring.open(sealed)));
+                SecretOwner owner = SecretOwner.jobSteps(run.workspace(), run.jobId());
+                pkg.secrets().forEach((name, sealed) -> secrets.put(name, keyring.open(sealed, owner, name)));
             }
             boolean hasDatabase = run.destination() != null && run.destination().jdbcUrl() != null;
-            database = hasDatabase ? Endpoint.open("destination", run.destination(), keyring) : null;
+            database = hasDatabase ? Endpoint.open("destination", run.destination(), run.workspace(), keyring) : null;
         } catch (RuntimeException | Endpoint.Unavailable e) {
             return TaskSequence.unavailable(run, control, tasks, "SECRETS_UNAVAILABLE", "cannot open the job's secrets: " + e.getMessage());
         }

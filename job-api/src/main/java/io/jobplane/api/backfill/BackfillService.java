@@ -14,6 +14,9 @@ import io.jobplane.api.job.JobEntity;
 import io.jobplane.api.job.settings.CronExpressions;
 import io.jobplane.api.job.settings.Schedule;
 import io.jobplane.api.outbox.Outbox;
+import io.jobplane.api.quota.QuotaLimits;
+import io.jobplane.api.quota.QuotaRules;
+import io.jobplane.api.quota.Quotas;
 import io.jobplane.api.run.RunEntity;
 import io.jobplane.api.run.RunOrigin;
 import io.jobplane.api.run.RunService;
@@ -30,26 +33,27 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class BackfillService {
 
-    /** The most ticks one backfill runs. */
-    public static final int MAX_RUNS = 1000;
-
     private final LaunchPipeline launches;
     private final RunService runs;
     private final Audit audit;
     private final Outbox outbox;
+    private final Quotas quotas;
 
-    public BackfillService(LaunchPipeline launches, RunService runs, Audit audit, Outbox outbox) {
+    public BackfillService(LaunchPipeline launches, RunService runs, Audit audit, Outbox outbox, Quotas quotas) {
         this.launches = launches;
         this.runs = runs;
         this.audit = audit;
         this.outbox = outbox;
+        this.quotas = quotas;
     }
 
+    /** A backfill is one launch of the workspace's launch rate, and makes at most its {@code max_backfill_runs} runs. */
     public Uni<BackfillView> create(Caller caller, UUID jobId, BackfillRequest request) {
-        return Panache.withTransaction(() -> JobEntity.findInWorkspace(caller.workspace(), jobId)
+        return quotas.takeLaunch(caller.workspace()).chain(() -> quotas.of(caller.workspace()))
+                .chain(q -> Panache.withTransaction(() -> JobEntity.findInWorkspace(caller.workspace(), jobId)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("job", jobId))
                 .chain(job -> {
-                    List<Instant> ticks = ticks(job, request);
+                    List<Instant> ticks = ticks(job, request, q);
                     BackfillEntity backfill = new BackfillEntity();
                     backfill.workspace = caller.workspace();
                     backfill.jobId = jobId;
@@ -64,7 +68,7 @@ public class BackfillService {
                                             Map.of("job_id", jobId, "from", request.from().toString(),
                                                     "to", request.to().toString(), "runs", made.size())))
                                     .map(made -> BackfillView.of(saved, made)));
-                }))
+                })))
                 .invoke(outbox::committed);
     }
 
@@ -105,7 +109,7 @@ public class BackfillService {
     }
 
     /** The job's schedule ticks in the range, or the 400 that says why there are none to run. */
-    private static List<Instant> ticks(JobEntity job, BackfillRequest request) {
+    private static List<Instant> ticks(JobEntity job, BackfillRequest request, QuotaLimits quotas) {
         Schedule schedule = job.settings().effective(job.type.replicates()).schedule();
         if (schedule.cron() == null) {
             throw ApiException.badRequest("JOB_NOT_SCHEDULED", "Job '" + job.name + "' has no schedule.cron to backfill",
@@ -115,17 +119,15 @@ public class BackfillService {
             throw ApiException.badRequest("INVALID_BACKFILL_RANGE", "from " + request.from() + " is after to " + request.to(),
                     "Send from at or before to; both ends are included.");
         }
+        int max = quotas.maxBackfillRuns();
         List<Instant> ticks = CronExpressions.ticks(schedule.cron(), schedule.timezone())
-                .between(request.from(), request.to(), MAX_RUNS + 1);
+                .between(request.from(), request.to(), max + 1);
         if (ticks.isEmpty()) {
             throw ApiException.badRequest("BACKFILL_RANGE_EMPTY", "The schedule '" + schedule.cron() + "' (" + schedule.timezone()
                     + ") does not fire from " + request.from() + " to " + request.to(),
                     "Widen the range so that it holds at least one tick; GET the job to see its next_fire_times.");
         }
-        if (ticks.size() > MAX_RUNS) {
-            throw ApiException.badRequest("BACKFILL_TOO_LARGE", "The range holds more than " + MAX_RUNS + " ticks of '"
-                    + schedule.cron() + "'", "Split it into backfills of at most " + MAX_RUNS + " ticks each.");
-        }
+        QuotaRules.requireBackfillSize(ticks.size(), schedule.cron(), quotas);
         return ticks;
     }
 }

@@ -19,6 +19,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.jobplane.api.secret.SealedFields;
 import io.jobplane.api.security.Caller;
 import io.jobplane.events.secret.SecretKeyring;
+import io.jobplane.events.secret.SecretOwner;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -50,9 +51,11 @@ public class ConnectionService {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("name", entity.name);
         details.put("type", entity.type);
-        details.putAll(apply(entity, request.fields()));
+        details.putAll(settings.apply(entity, request.fields()));
         return ensureNameFree(caller.workspace(), request.name())
                 .chain(() -> entity.<ConnectionEntity>persist())
+                // Secrets are sealed to the connection's id, which persisting gave it.
+                .invoke(saved -> details.putAll(applySecrets(saved, request.fields())))
                 .call(saved -> audit.record(caller, "connection.created", "connection", saved.id, details))
                 .map(ConnectionView::of);
     }
@@ -115,9 +118,20 @@ public class ConnectionService {
         return changed;
     }
 
-    /** Type-specific fields, then secrets: sealed with the active key, reported only by name. */
+    /**
+     * Type-specific fields, then secrets; a change of endpoint needs the secrets again
+     * ({@link EndpointSecrets}).
+     */
     private Map<String, Object> apply(ConnectionEntity c, ConnectionFields fields) {
         Map<String, Object> changed = settings.apply(c, fields);
+        EndpointSecrets.require(changed.keySet(), c.sealed().names(), fields.secrets(), fields.removeSecrets());
+        changed.putAll(applySecrets(c, fields));
+        return changed;
+    }
+
+    /** Secrets: sealed with the active key to this connection's fields, reported only by name. */
+    private Map<String, Object> applySecrets(ConnectionEntity c, ConnectionFields fields) {
+        Map<String, Object> changed = new LinkedHashMap<>();
         SealedFields sealed = c.sealed();
         for (String removed : fields.removeSecrets()) {
             if (sealed.get(removed) == null) {
@@ -125,8 +139,9 @@ public class ConnectionService {
                         "Name secrets as listed in secrets_set: " + sealed.names() + ".");
             }
         }
-        List<String> secretsChanged = sealed.merge(fields.secrets(), fields.removeSecrets(), keyring);
-        if (!secretsChanged.isEmpty()) {
+        List<String> secretsChanged = sealed.merge(fields.secrets(), fields.removeSecrets(), keyring,
+                SecretOwner.connection(c.workspace, c.id));
+        if (!secretsChanged.isEmpty() || sealed.resealed()) {
             c.secrets = sealed.json();
             secretsChanged.forEach(s -> changed.put(s, Audit.SECRET_CHANGED));
         }

@@ -33,6 +33,7 @@ import io.jobplane.events.egress.EgressDeniedException;
 import io.jobplane.events.egress.EgressHttp;
 import io.jobplane.events.egress.JdbcUrls;
 import io.jobplane.events.secret.SecretKeyring;
+import io.jobplane.events.secret.SecretOwner;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
@@ -78,7 +79,7 @@ public class ConnectionTester {
     }
 
     private Result probe(ConnectionEntity c) {
-        Map<String, String> secrets = c.sealed().open(keyring);
+        Map<String, String> secrets = c.sealed().open(keyring, SecretOwner.connection(c.workspace, c.id));
         long started = System.nanoTime();
         try {
             return switch (c.type()) {

@@ -42,7 +42,11 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response apiError(ApiException e, HttpHeaders headers) {
-        return respond(e.status(), e.code(), e.getMessage(), e.solution(), headers);
+        Response.ResponseBuilder response = builder(e.status(), e.code(), e.getMessage(), e.solution(), headers);
+        if (e instanceof io.jobplane.api.quota.Quotas.RateLimited limited) {
+            response.header(HttpHeaders.RETRY_AFTER, String.valueOf(limited.retryAfterSeconds()));
+        }
+        return response.build();
     }
 
     @ServerExceptionMapper
@@ -178,12 +182,16 @@ public class ErrorMappers {
     }
 
     private static Response respond(Status status, String code, String message, String solution, HttpHeaders headers) {
+        return builder(status, code, message, solution, headers).build();
+    }
+
+    private static Response.ResponseBuilder builder(Status status, String code, String message, String solution,
+            HttpHeaders headers) {
         String requestId = requestId(headers);
         return Response.status(status)
                 .type(MediaType.APPLICATION_JSON)
                 .header(REQUEST_ID_HEADER, requestId)
-                .entity(new ErrorBody(code, message, solution, requestId))
-                .build();
+                .entity(new ErrorBody(code, message, solution, requestId));
     }
 
     private static String requestId(HttpHeaders headers) {

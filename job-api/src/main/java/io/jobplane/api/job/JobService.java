@@ -16,7 +16,10 @@ import io.jobplane.api.error.ApiException;
 import io.jobplane.api.job.lakeformation.JobParameter;
 import io.jobplane.api.job.lakeformation.LakeFormationRules;
 import io.jobplane.api.job.settings.JobSettings;
+import io.jobplane.api.job.settings.Schedule;
 import io.jobplane.api.json.StoredJson;
+import io.jobplane.api.quota.QuotaRules;
+import io.jobplane.api.quota.Quotas;
 import io.jobplane.api.run.RunActivity;
 import io.jobplane.api.schedule.Schedules;
 import io.jobplane.api.secret.SealedFields;
@@ -24,6 +27,7 @@ import io.jobplane.api.security.Caller;
 import io.jobplane.api.workflow.WorkflowStore;
 import io.jobplane.api.workspace.Versions;
 import io.jobplane.events.secret.SecretKeyring;
+import io.jobplane.events.secret.SecretOwner;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -39,13 +43,16 @@ public class JobService {
     private final SecretKeyring keyring;
     private final Schedules schedules;
     private final WorkflowStore workflows;
+    private final Quotas quotas;
 
-    public JobService(Audit audit, RunActivity activity, SecretKeyring keyring, Schedules schedules, WorkflowStore workflows) {
+    public JobService(Audit audit, RunActivity activity, SecretKeyring keyring, Schedules schedules, WorkflowStore workflows,
+            Quotas quotas) {
         this.audit = audit;
         this.activity = activity;
         this.keyring = keyring;
         this.schedules = schedules;
         this.workflows = workflows;
+        this.quotas = quotas;
     }
 
     @WithTransaction
@@ -57,7 +64,13 @@ public class JobService {
                     request.type() + " jobs have no tasks", "Leave out tasks and queries."));
         }
         // Tasks are read in the syntax of the job's type, once its connections are known to fit the type.
-        return requireConnection(caller.workspace(), "source_connection_id", request.sourceConnectionId(), request.type().source())
+        return quotas.of(caller.workspace()).invoke(q -> {
+                    QuotaRules.requireTasks(tasks.size(), q);
+                    QuotaRules.requireScheduleInterval(request.settings() == null ? null : request.settings().schedule(), q,
+                            Instant.now());
+                })
+                .chain(() -> requireConnection(caller.workspace(), "source_connection_id", request.sourceConnectionId(),
+                        request.type().source()))
                 .chain(() -> requireConnection(caller.workspace(), "destination_connection_id",
                         request.destinationConnectionId(), request.type().destination()))
                 .invoke(destination -> tasks.forEach(t -> TaskSyntax.check(request.type(), t.query(),
@@ -93,6 +106,9 @@ public class JobService {
                 .invoke(job -> check(job.type, change.name() != null ? change.name() : job.name,
                         job.settings().with(change.settings()),
                         change.parameter() != null ? change.parameter() : job.parameter()))
+                .call(job -> scheduleChange(job, change) == null ? Uni.createFrom().voidItem()
+                        : quotas.of(caller.workspace())
+                                .invoke(q -> QuotaRules.requireScheduleInterval(scheduleChange(job, change), q, Instant.now())))
                 .call(job -> change.onlyScheduling() ? Uni.createFrom().voidItem() : requireIdle(job))
                 .call(job -> change.sourceConnectionId() == null ? Uni.createFrom().voidItem()
                         : requireConnection(caller.workspace(), "source_connection_id", change.sourceConnectionId(),
@@ -162,6 +178,13 @@ public class JobService {
         }
     }
 
+    /** The job's schedule after the change, when the change gives it another one; else null. */
+    private static Schedule scheduleChange(JobEntity job, JobUpdate change) {
+        Schedule before = job.settings().schedule();
+        Schedule after = job.settings().with(change.settings()).schedule();
+        return after == null || java.util.Objects.equals(before, after) ? null : after;
+    }
+
     /** The rules a job definition must meet whatever the request: name, settings, parameter. */
     private static void check(JobType type, String name, JobSettings settings, JobParameter parameter) {
         if (JobType.LAKEFORMATION.contains(type)) {
@@ -216,11 +239,12 @@ public class JobService {
             changed.put("parameter", clear);
         }
         SealedFields sealed = job.sealed();
-        List<String> secretsChanged = sealed.merge(LakeFormationRules.secrets(parameter), List.of(), keyring);
+        List<String> secretsChanged = sealed.merge(LakeFormationRules.secrets(parameter), List.of(), keyring,
+                SecretOwner.jobParameter(job.workspace, job.id));
         if (parameter != null) {
             LakeFormationRules.checkSecrets(job.type, parameter, sealed.names());
         }
-        if (!secretsChanged.isEmpty()) {
+        if (!secretsChanged.isEmpty() || sealed.resealed()) {
             job.secrets = sealed.json();
             secretsChanged.forEach(s -> changed.put(s, Audit.SECRET_CHANGED));
         }
@@ -264,8 +288,9 @@ public class JobService {
         job.description = request.description();
         job.labels = request.labels() == null ? new String[0] : request.labels().toArray(new String[0]);
         job.settings = StoredJson.write(request.settings());
-        storeParameter(job, request.parameter());
         return job.<JobEntity>persist()
+                // The parameter's secrets are sealed to the job's id, which persisting gave it.
+                .invoke(saved -> storeParameter(saved, request.parameter()))
                 .chain(saved -> {
                     List<TaskEntity> tasks = new ArrayList<>();
                     for (int i = 0; i < taskRequests.size(); i++) {

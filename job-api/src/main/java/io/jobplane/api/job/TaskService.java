@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.jobplane.api.audit.Audit;
 import io.jobplane.api.connection.ConnectionEntity;
 import io.jobplane.api.error.ApiException;
+import io.jobplane.api.quota.QuotaRules;
+import io.jobplane.api.quota.Quotas;
 import io.jobplane.api.run.RunActivity;
 import io.jobplane.api.run.RunQueryService;
 import io.jobplane.api.run.RunStatusView;
@@ -34,12 +36,14 @@ public class TaskService {
     private final RunActivity activity;
     private final RunQueryService runs;
     private final Audit audit;
+    private final Quotas quotas;
 
-    public TaskService(JobService jobs, RunActivity activity, RunQueryService runs, Audit audit) {
+    public TaskService(JobService jobs, RunActivity activity, RunQueryService runs, Audit audit, Quotas quotas) {
         this.jobs = jobs;
         this.activity = activity;
         this.runs = runs;
         this.audit = audit;
+        this.quotas = quotas;
     }
 
     @WithSession
@@ -67,7 +71,8 @@ public class TaskService {
     public Uni<JobView.TaskView> add(Caller caller, UUID jobId, TaskChange.Add add) {
         return editable(caller, jobId).invoke(TaskService::requireTasksApply)
                 .call(job -> dialect(job).invoke(d -> TaskSyntax.check(job.type, add.query(), d)))
-                .chain(job -> TaskEntity.ofJob(job.id).chain(tasks -> {
+                .chain(job -> TaskEntity.ofJob(job.id).call(tasks -> quotas.of(caller.workspace())
+                        .invoke(q -> QuotaRules.requireTasks(tasks.size() + 1, q))).chain(tasks -> {
             int at = add.index() == null ? tasks.size() : add.index();
             requireIndex(at, tasks.size() + 1);
             TaskEntity task = new TaskEntity();

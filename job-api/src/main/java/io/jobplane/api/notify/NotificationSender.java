@@ -29,6 +29,7 @@ import io.jobplane.events.egress.EgressDeniedException;
 import io.jobplane.events.egress.EgressHttp;
 import io.jobplane.events.payload.SealedValue;
 import io.jobplane.events.secret.SecretKeyring;
+import io.jobplane.events.secret.SecretOwner;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -63,7 +64,8 @@ public class NotificationSender {
                              order by next_attempt_at limit $2 for update skip locked)
             returning n.id, n.channel, n.payload, n.attempts, n.webhook_id,
                       (select w.url from api.webhook w where w.id = n.webhook_id) as url,
-                      (select w.secret from api.webhook w where w.id = n.webhook_id) as secret""";
+                      (select w.secret from api.webhook w where w.id = n.webhook_id) as secret,
+                      (select w.workspace from api.webhook w where w.id = n.webhook_id) as webhook_workspace""";
     private static final String RECORD_SQL = """
             with tried as (
                 insert into api.notification_attempt (notification_id, attempt, at, status_code, error, outcome, next_attempt_at)
@@ -125,7 +127,9 @@ public class NotificationSender {
         Instant at = Instant.now();
         Uni<Result> result = Uni.createFrom().deferred(() -> RunEndNotifier.EMAIL.equals(row.getString("channel"))
                 ? mail(row.getString("payload"))
-                : webhook(id, row.getString("url"), row.getString("secret"), row.getString("payload")));
+                : webhook(id, row.getString("url"), row.getString("secret"), row.getString("payload"),
+                        row.getString("webhook_workspace") == null ? null
+                                : SecretOwner.webhook(row.getString("webhook_workspace"), row.getUUID("webhook_id"))));
         return result.onFailure().recoverWithItem(e -> Result.retry(null, e.getClass().getSimpleName() + ": " + e.getMessage()))
                 .chain(r -> record(id, attempt, at, r));
     }
@@ -140,10 +144,13 @@ public class NotificationSender {
         return mailer.send(mail).replaceWith(Result.delivered(null));
     }
 
-    private Uni<Result> webhook(long id, String url, String sealedSecret, String body) {
+    private Uni<Result> webhook(long id, String url, String sealedSecret, String body, SecretOwner owner) {
         String secret;
         try {
-            secret = keyring.open(StoredJson.read(sealedSecret, SealedValue.class));
+            if (owner == null) {
+                throw new IllegalStateException("the webhook is gone");
+            }
+            secret = keyring.open(StoredJson.read(sealedSecret, SealedValue.class), owner, WebhookService.SECRET);
         } catch (RuntimeException e) {
             return Uni.createFrom().item(Result.refused(null, "cannot open the webhook's secret: " + e.getMessage()));
         }

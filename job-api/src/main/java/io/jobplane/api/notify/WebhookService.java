@@ -22,6 +22,7 @@ import io.jobplane.api.job.JobEntity;
 import io.jobplane.api.json.StoredJson;
 import io.jobplane.api.security.Caller;
 import io.jobplane.events.secret.SecretKeyring;
+import io.jobplane.events.secret.SecretOwner;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -34,6 +35,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /** Webhooks of a workspace or a job (secrets sealed, changes audited) and the deliveries of run-end notifications. */
 @ApplicationScoped
 public class WebhookService {
+
+    /** The field a webhook's signing secret is sealed to. */
+    static final String SECRET = "secret";
 
     private static final String DELIVERIES_SQL = """
             select id, run_id, run_attempt, job_id, channel, webhook_id, payload, state, next_attempt_at, created_at
@@ -63,7 +67,6 @@ public class WebhookService {
         w.url = url;
         w.events = request.events() == null || request.events().isEmpty() ? null
                 : request.events().stream().distinct().map(Enum::name).sorted().toArray(String[]::new);
-        w.secret = StoredJson.write(keyring.seal(request.secret()));
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("url", url);
         details.put("events", w.events == null ? List.of() : List.of(w.events));
@@ -73,6 +76,9 @@ public class WebhookService {
         details.put("secret", Audit.SECRET_CHANGED);
         return requireJob(caller, jobId)
                 .chain(() -> w.<WebhookEntity>persist())
+                // Sealed once the id it is bound to exists.
+                .invoke(saved -> saved.secret = StoredJson.write(
+                        keyring.seal(request.secret(), SecretOwner.webhook(saved.workspace, saved.id), SECRET)))
                 .call(saved -> audit.record(caller, "webhook.created", "webhook", saved.id, details))
                 .map(WebhookView::of);
     }

@@ -36,7 +36,12 @@ public class RunService {
         this.admission = admission;
     }
 
-    /** Asks the run to stop: a queued run stops at once, one a worker may hold goes CANCELLING. */
+    /**
+     * Asks the run to stop: a queued run stops at once, one a worker may hold goes CANCELLING. The
+     * run's row is locked first; admission locks the queued rows it admits the same way
+     * ({@link AdmissionQueue}), so a run is either stopped here before admission sees it, or
+     * admitted first and then seen here as dispatched: never both.
+     */
     public Uni<LaunchResult> cancel(Caller caller, UUID runId) {
         return Panache.withTransaction(() -> RunEntity.<RunEntity>find("workspace = ?1 and id = ?2", caller.workspace(), runId)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()

@@ -8,7 +8,10 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** What a workspace is: its name, description and run cap. Membership lives in the caller's token. */
+import io.jobplane.api.json.StoredJson;
+import io.jobplane.api.quota.QuotaLimits;
+
+/** What a workspace is: its name, description, run cap and quotas. Membership lives in the caller's token. */
 @Entity
 @Table(name = "workspace")
 public class WorkspaceEntity extends Stamped {
@@ -21,6 +24,8 @@ public class WorkspaceEntity extends Stamped {
     /** Runs of the workspace active at once; null: the deployment's default. */
     @Column(name = "max_active_runs")
     public Integer maxActiveRuns;
+    /** {@link QuotaLimits} the workspace sets for itself, JSON; fields left out take the deployment's. */
+    public String quotas = "{}";
 
     /** A new workspace registered now by {@code subject}. */
     public static WorkspaceEntity register(WorkspaceRequest request, String subject) {
@@ -29,6 +34,7 @@ public class WorkspaceEntity extends Stamped {
         e.displayName = request.displayName();
         e.description = request.description();
         e.maxActiveRuns = request.maxActiveRuns();
+        e.quotas = StoredJson.write(request.quotas() == null ? QuotaLimits.NONE : request.quotas());
         e.stampCreated(subject);
         return e;
     }
@@ -38,8 +44,22 @@ public class WorkspaceEntity extends Stamped {
         displayName = change.displayName();
         description = change.description();
         maxActiveRuns = change.maxActiveRuns();
+        quotas = StoredJson.write(change.quotas() == null ? QuotaLimits.NONE : change.quotas());
         updatedAt = Instant.now();
-        return maxActiveRuns == null ? Map.of("display_name", displayName)
-                : Map.of("display_name", displayName, "max_active_runs", maxActiveRuns);
+        Map<String, Object> recorded = new java.util.LinkedHashMap<>();
+        recorded.put("display_name", displayName);
+        if (maxActiveRuns != null) {
+            recorded.put("max_active_runs", maxActiveRuns);
+        }
+        if (!quotas().isEmpty()) {
+            recorded.put("quotas", quotas());
+        }
+        return recorded;
+    }
+
+    /** The quotas the workspace sets for itself (fields left out: none of its own). */
+    public QuotaLimits quotas() {
+        QuotaLimits own = quotas == null ? null : StoredJson.read(quotas, QuotaLimits.class);
+        return own == null ? QuotaLimits.NONE : own;
     }
 }

@@ -1,13 +1,20 @@
 package io.jobplane.api.workspace;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import io.jobplane.api.quota.QuotaLimits;
+
 /** A registered workspace's settings, replaced as a whole; a left-out max_active_runs removes the cap. */
 public record WorkspaceUpdate(
         @NotBlank @Size(max = 255) String displayName,
         @Size(max = 4000) String description,
-        @Min(1) @Max(100000) Integer maxActiveRuns) {
+        @Min(1) @Max(100000) Integer maxActiveRuns,
+        @Schema(description = "Quotas tighter than the deployment's; a field left out takes the deployment's value")
+        @Valid QuotaLimits quotas) {
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Base64;
 import java.util.Map;
@@ -54,5 +55,34 @@ class SecretKeyringTest {
     void badKeysAreRejectedAtStartup() {
         assertThrows(IllegalArgumentException.class, () -> new SecretKeyring("k1", Map.of("k1", "c2hvcnQ=")));
         assertThrows(IllegalArgumentException.class, () -> new SecretKeyring("k9", Map.of("k1", key(1))));
+    }
+
+    @Test
+    void aBoundValueOpensOnlyWhereItWasSealed() {
+        SecretKeyring ring = new SecretKeyring("k1", Map.of("k1", key(1)));
+        SecretOwner shop = SecretOwner.connection("alpha", "c-1");
+        SealedValue sealed = ring.seal("canary-bound", shop, "password");
+        assertTrue(SecretKeyring.isBound(sealed));
+        assertEquals("canary-bound", ring.open(sealed, SecretOwner.connection("alpha", "c-1"), "password"));
+
+        assertThrows(IllegalStateException.class, () -> ring.open(sealed, SecretOwner.connection("beta", "c-1"), "password"),
+                "copied into another workspace");
+        assertThrows(IllegalStateException.class, () -> ring.open(sealed, SecretOwner.connection("alpha", "c-2"), "password"),
+                "copied onto another connection");
+        assertThrows(IllegalStateException.class, () -> ring.open(sealed, shop, "auth_token"), "copied into another field");
+        assertThrows(IllegalStateException.class, () -> ring.open(sealed, SecretOwner.jobSteps("alpha", "c-1"), "password"),
+                "copied into another kind of object with the same id");
+        assertThrows(IllegalStateException.class, () -> ring.open(sealed), "opened without its owner");
+        assertThrows(IllegalStateException.class, () -> ring.open(new SealedValue("k1", sealed.ciphertext().substring(3)), shop,
+                "password"), "stripped of its prefix to pass for an unbound value");
+    }
+
+    @Test
+    void aValueSealedBeforeBindingsStillOpensAndIsToldApart() {
+        SecretKeyring ring = new SecretKeyring("k1", Map.of("k1", key(1)));
+        SealedValue legacy = ring.seal("old-secret");
+        assertFalse(SecretKeyring.isBound(legacy));
+        assertEquals("old-secret", ring.open(legacy, SecretOwner.connection("alpha", "c-1"), "password"));
+        assertEquals("old-secret", ring.open(legacy));
     }
 }

@@ -11,7 +11,10 @@ import io.jobplane.api.audit.Audit;
 import io.jobplane.api.error.ApiException;
 import io.jobplane.api.job.JobEntity;
 import io.jobplane.api.job.JobType;
+import io.jobplane.api.quota.QuotaRules;
+import io.jobplane.api.quota.Quotas;
 import io.jobplane.api.security.Caller;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -26,13 +29,19 @@ public class JobSourceService {
 
     private final JobSourceStore store;
     private final Audit audit;
+    private final Quotas quotas;
 
-    public JobSourceService(JobSourceStore store, Audit audit) {
+    public JobSourceService(JobSourceStore store, Audit audit, Quotas quotas) {
         this.store = store;
         this.audit = audit;
+        this.quotas = quotas;
     }
 
-    /** Checks the uploaded zip and stores it as the job's next version. */
+    /**
+     * Checks the uploaded zip and stores it as the job's next version; versions beyond the
+     * workspace's {@code package_versions_kept} are deleted, oldest first, except those the job's
+     * unfinished runs are pinned to.
+     */
     @WithTransaction
     public Uni<SourceVersion> upload(Caller caller, UUID jobId, byte[] body) {
         StepPackage uploaded = StepPackage.read(body);
@@ -41,7 +50,20 @@ public class JobSourceService {
                 .chain(latest -> store.add(JobSourceEntity.next(jobId, latest, uploaded, caller.subject(), Instant.now())))
                 .call(e -> audit.record(caller, "job.sources.uploaded", "job", jobId,
                         Map.of("version", e.version, "sha256", e.sha256, "steps", List.of(e.steps))))
+                .call(e -> prune(caller, jobId))
                 .map(SourceVersion::of);
+    }
+
+    private Uni<Void> prune(Caller caller, UUID jobId) {
+        return quotas.of(caller.workspace())
+                .chain(q -> Panache.getSession().chain(s -> s.flush())
+                        .chain(() -> store.versionNumbers(jobId))
+                        .chain(all -> store.versionsInUse(jobId)
+                                .map(inUse -> QuotaRules.prunable(all, q.packageVersionsKept(), inUse))))
+                .call(old -> store.delete(jobId, old))
+                .call(old -> old.isEmpty() ? Uni.createFrom().voidItem()
+                        : audit.record(caller, "job.sources.pruned", "job", jobId, Map.of("versions", old)))
+                .replaceWithVoid();
     }
 
     /** The job's versions, newest first. */

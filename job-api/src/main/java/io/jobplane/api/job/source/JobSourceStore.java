@@ -35,6 +35,25 @@ public class JobSourceStore {
                         List.of((String[]) r[3]), (Instant) r[4], (String) r[5])).toList());
     }
 
+    /** The job's version numbers, and those its unfinished runs are pinned to. */
+    public Uni<List<Integer>> versionNumbers(UUID jobId) {
+        return Panache.getSession().chain(s -> s.createSelectionQuery(
+                "select version from JobSourceEntity where jobId = ?1", Integer.class).setParameter(1, jobId).getResultList());
+    }
+
+    /** The versions the job's unfinished runs are pinned to (they still launch, or retry, with them). */
+    public Uni<List<Integer>> versionsInUse(UUID jobId) {
+        return Panache.getSession().chain(s -> s.createSelectionQuery(
+                "select distinct r.sourceVersion from RunEntity r where r.jobId = ?1 and r.state in ?2 and r.sourceVersion is not null",
+                Integer.class).setParameter(1, jobId).setParameter(2, io.jobplane.api.run.RunState.UNFINISHED).getResultList());
+    }
+
+    /** Deletes the given versions of the job; answers how many went. */
+    public Uni<Long> delete(UUID jobId, List<Integer> versions) {
+        return versions.isEmpty() ? Uni.createFrom().item(0L)
+                : JobSourceEntity.delete("jobId = ?1 and version in ?2", jobId, versions);
+    }
+
     /** Deletes every version of the job; answers how many there were. */
     public Uni<Long> deleteAll(UUID jobId) {
         return JobSourceEntity.delete("jobId", jobId);

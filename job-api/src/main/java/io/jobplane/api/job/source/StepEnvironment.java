@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 import io.jobplane.api.error.ApiException;
 import io.jobplane.api.secret.SealedFields;
 import io.jobplane.events.secret.SecretKeyring;
+import io.jobplane.events.secret.SecretOwner;
 
 /**
  * The rules of a STEPS job's environment: its properties and secrets become environment variables
@@ -56,15 +56,15 @@ final class StepEnvironment {
      * must not be properties, and the job keeps at most {@link #MAX_ENTRIES}. Answers the names changed.
      */
     static List<String> updateSecrets(SealedFields sealed, Map<String, String> set, List<String> remove, Set<String> properties,
-            SecretKeyring keyring, UUID jobId) {
+            SecretKeyring keyring, SecretOwner owner) {
         for (String name : remove) {
             if (sealed.get(name) == null) {
                 throw ApiException.badRequest("UNKNOWN_SECRET", "The job holds no secret '" + name + "'",
-                        "List the job's secrets with GET .../jobs/" + jobId + "/secrets.");
+                        "List the job's secrets with GET .../jobs/" + owner.objectId() + "/secrets.");
             }
         }
         requireNoOverlap(set.keySet(), properties, PROPERTY);
-        List<String> changed = sealed.merge(set, remove, keyring);
+        List<String> changed = sealed.merge(set, remove, keyring, owner);
         if (sealed.names().size() > MAX_ENTRIES) {
             throw invalid("a job holds at most " + MAX_ENTRIES + " secrets", "Remove secrets the steps no longer need.");
         }

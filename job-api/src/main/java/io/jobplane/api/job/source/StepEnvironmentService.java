@@ -15,6 +15,7 @@ import io.jobplane.api.json.StoredJson;
 import io.jobplane.api.secret.SealedFields;
 import io.jobplane.api.security.Caller;
 import io.jobplane.events.secret.SecretKeyring;
+import io.jobplane.events.secret.SecretOwner;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -71,7 +72,8 @@ public class StepEnvironmentService {
         StepEnvironment.checkSecrets(set);
         return sources.stepsJob(caller, jobId, true).chain(job -> {
             SealedFields sealed = secrets(job);
-            List<String> changed = StepEnvironment.updateSecrets(sealed, set, remove, properties(job).keySet(), keyring, jobId);
+            List<String> changed = StepEnvironment.updateSecrets(sealed, set, remove, properties(job).keySet(), keyring,
+                    SecretOwner.jobSteps(job.workspace, job.id));
             job.stepSecrets = sealed.json();
             return audit.record(caller, "job.secrets.updated", "job", jobId, Map.of("changed", changed, "removed", remove))
                     .replaceWith(sealed.names());

@@ -11,8 +11,8 @@ import io.jobplane.api.run.RunEntity;
 
 /**
  * The concurrency limits a run is admitted under, decided without I/O: a job's
- * {@code execution.max_active_runs} and its workspace's {@code max_active_runs} (default
- * {@code jobplane.runs.max-active-per-workspace}). Runs over a limit wait and are admitted in
+ * {@code execution.max_active_runs} and its workspace's {@code max_active_runs} (at most, and by
+ * default, {@code jobplane.runs.max-active-per-workspace}). Runs over a limit wait and are admitted in
  * launch order as slots free; a run of a job that no longer exists waits.
  */
 public final class AdmissionLimits {
@@ -25,9 +25,15 @@ public final class AdmissionLimits {
         return workspaceLimit.isPresent() || plan.jobCap() != null;
     }
 
-    /** The workspace's own cap, else the deployment's default. */
+    /**
+     * The workspace's limit: the deployment's default cap ({@code jobplane.runs.max-active-per-workspace},
+     * a quota), or the workspace's own cap when that is tighter; a workspace cannot raise the quota.
+     */
     public static Optional<Integer> workspaceLimit(Integer workspaceCap, Optional<Integer> deploymentDefault) {
-        return workspaceCap != null ? Optional.of(workspaceCap) : deploymentDefault;
+        if (workspaceCap == null) {
+            return deploymentDefault;
+        }
+        return Optional.of(deploymentDefault.map(d -> Math.min(d, workspaceCap)).orElse(workspaceCap));
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import io.jobplane.api.config.RunsConfig;
 import io.jobplane.api.run.RunEntity;
@@ -19,7 +20,7 @@ import io.smallrye.mutiny.Uni;
 /**
  * A workspace's runs waiting for a slot, read for admission under the workspace's admission lock (a
  * transaction-scoped advisory lock, so replicas never overfill a slot): the queued runs that are
- * due, in launch order, the runs of each job holding a slot, and the workspace's limit. Must be
+ * due, in launch order and row-locked (so a concurrent cancel and this admission cannot both win), the runs of each job holding a slot, and the workspace's limit. Must be
  * used inside a transaction.
  */
 @ApplicationScoped
@@ -41,7 +42,7 @@ public class AdmissionQueue {
         }
     }
 
-    /** The workspace's own cap, else the deployment's default. */
+    /** The deployment's default cap, or the workspace's own when tighter. */
     public Optional<Integer> workspaceLimit(Integer workspaceCap) {
         return AdmissionLimits.workspaceLimit(workspaceCap, defaultWorkspaceLimit);
     }
@@ -63,9 +64,16 @@ public class AdmissionQueue {
                 .replaceWithVoid();
     }
 
+    /**
+     * The due queued runs, each row locked ({@code for update}) until the transaction ends. A cancel
+     * locks the same row ({@code RunService.cancel}), so exactly one of the two wins: a run a cancel
+     * stopped first no longer matches {@code state = QUEUED} once the cancel commits (PostgreSQL
+     * re-checks a locked row's condition) and is not admitted; a run admitted first is seen by the
+     * cancel as dispatched and goes {@code CANCELLING} with a cancel command.
+     */
     private static Uni<List<RunEntity>> waiting(String workspace) {
         return RunEntity.<RunEntity>find("workspace = ?1 and state = ?2 and (notBefore is null or notBefore <= ?3) order by id",
-                workspace, RunState.QUEUED, Instant.now()).page(0, BATCH).list();
+                workspace, RunState.QUEUED, Instant.now()).withLock(LockModeType.PESSIMISTIC_WRITE).page(0, BATCH).list();
     }
 
     private static Uni<Map<UUID, Long>> activeByJob(String workspace) {

@@ -15,6 +15,7 @@ import io.jobplane.api.job.JobType;
 import io.jobplane.api.job.source.StepPackages;
 import io.jobplane.api.json.StoredJson;
 import io.jobplane.api.outbox.Outbox;
+import io.jobplane.api.quota.Quotas;
 import io.jobplane.api.run.LaunchRequest;
 import io.jobplane.api.run.LaunchResult;
 import io.jobplane.api.run.RunEntity;
@@ -65,19 +66,28 @@ public class LaunchPipeline {
     private final StepPackages packages;
     private final Outbox outbox;
     private final long maxCommandBytes;
+    private final Quotas quotas;
 
-    public LaunchPipeline(LaunchStore store, AdmissionQueue queue, StepPackages packages, Outbox outbox, LaunchConfig config) {
+    public LaunchPipeline(LaunchStore store, AdmissionQueue queue, StepPackages packages, Outbox outbox, LaunchConfig config,
+            Quotas quotas) {
         this.store = store;
         this.queue = queue;
         this.packages = packages;
         this.outbox = outbox;
         this.maxCommandBytes = config.maxCommandBytes();
+        this.quotas = quotas;
     }
 
-    /** Launches a run of the job, or returns the run an earlier launch with the same idempotency key made. */
+    /**
+     * Launches a run of the job, or returns the run an earlier launch with the same idempotency key made.
+     * A launch a caller asks for ({@link RunOrigin#MANUAL}) first takes one of the workspace's launch
+     * rate ({@link Quotas#takeLaunch}, else {@code 429 RATE_LIMITED}); schedules and workflows are
+     * bounded by their own quotas instead.
+     */
     public Uni<LaunchResult> launch(Caller caller, UUID jobId, String idempotencyKey, LaunchRequest request, RunOrigin origin) {
         LaunchRequest options = request == null ? LaunchRequest.NONE : request;
-        return earlier(caller.workspace(), jobId, idempotencyKey)
+        Uni<Void> rate = origin == RunOrigin.MANUAL ? quotas.takeLaunch(caller.workspace()) : Uni.createFrom().voidItem();
+        return rate.chain(() -> earlier(caller.workspace(), jobId, idempotencyKey))
                 .onItem().ifNull().switchTo(() -> plan(caller.workspace(), jobId)
                         .map(plan -> LaunchValidation.validate(plan, options))
                         .chain(launch -> mayHold(launch.plan())

@@ -19,12 +19,14 @@ import org.junit.jupiter.api.function.Executable;
 import io.jobplane.api.error.ApiException;
 import io.jobplane.api.secret.SealedFields;
 import io.jobplane.events.secret.SecretKeyring;
+import io.jobplane.events.secret.SecretOwner;
 
 /** The rules of a STEPS job's properties and secrets on their own; the endpoints are in JobSourcesIT. */
 class StepEnvironmentTest {
 
     private static final SecretKeyring KEYRING = new SecretKeyring("k1", Map.of("k1", key()));
     private static final UUID JOB = UUID.randomUUID();
+    private static final SecretOwner OWNER = SecretOwner.jobSteps("ws", JOB);
 
     @Test
     void propertiesAreStoredSortedByName() {
@@ -75,8 +77,8 @@ class StepEnvironmentTest {
         SealedFields sealed = sealed(Map.of("TOKEN", "t1"));
         Map<String, String> keep = new HashMap<>();
         keep.put("TOKEN", null);
-        assertEquals(List.of(), StepEnvironment.updateSecrets(sealed, keep, List.of(), Set.of(), KEYRING, JOB));
-        assertEquals("t1", KEYRING.open(sealed.get("TOKEN")));
+        assertEquals(List.of(), StepEnvironment.updateSecrets(sealed, keep, List.of(), Set.of(), KEYRING, OWNER));
+        assertEquals("t1", KEYRING.open(sealed.get("TOKEN"), OWNER, "TOKEN"));
     }
 
     @Test
@@ -85,20 +87,20 @@ class StepEnvironmentTest {
                 "name(s) [TOKEN] are already secret names");
         StepEnvironment.requireNoSecretNamed(Set.of("REGION"), List.of("TOKEN"));
         assertRefused(() -> StepEnvironment.updateSecrets(sealed(Map.of()), Map.of("REGION", "x"), List.of(), Set.of("REGION"),
-                KEYRING, JOB), "name(s) [REGION] are already property names");
+                KEYRING, OWNER), "name(s) [REGION] are already property names");
     }
 
     @Test
     void secretsAreSealedSetAndRemovedAndOnlyHeldOnesCanBeRemoved() {
         SealedFields sealed = sealed(Map.of("OLD", "o", "KEEP", "k"));
-        List<String> changed = StepEnvironment.updateSecrets(sealed, Map.of("NEW", "n"), List.of("OLD"), Set.of(), KEYRING, JOB);
+        List<String> changed = StepEnvironment.updateSecrets(sealed, Map.of("NEW", "n"), List.of("OLD"), Set.of(), KEYRING, OWNER);
         assertEquals(List.of("OLD", "NEW"), changed);
         assertEquals(List.of("KEEP", "NEW"), sealed.names().stream().sorted().toList());
-        assertEquals("n", KEYRING.open(sealed.get("NEW")));
+        assertEquals("n", KEYRING.open(sealed.get("NEW"), OWNER, "NEW"));
         assertTrue(!sealed.json().contains("\"n\""), "stored sealed");
 
         ApiException e = assertThrows(ApiException.class, () -> StepEnvironment.updateSecrets(sealed, Map.of(), List.of("NOPE"),
-                Set.of(), KEYRING, JOB));
+                Set.of(), KEYRING, OWNER));
         assertEquals("UNKNOWN_SECRET", e.code());
         assertTrue(e.solution().contains(JOB.toString()), e.solution());
     }
@@ -110,15 +112,15 @@ class StepEnvironmentTest {
             full.put("S" + i, "v");
         }
         SealedFields sealed = sealed(full);
-        assertRefused(() -> StepEnvironment.updateSecrets(sealed, Map.of("ONE_MORE", "v"), List.of(), Set.of(), KEYRING, JOB),
+        assertRefused(() -> StepEnvironment.updateSecrets(sealed, Map.of("ONE_MORE", "v"), List.of(), Set.of(), KEYRING, OWNER),
                 "at most " + StepEnvironment.MAX_ENTRIES + " secrets");
         assertEquals(List.of("S0", "ONE_MORE"), StepEnvironment.updateSecrets(sealed(full), Map.of("ONE_MORE", "v"), List.of("S0"),
-                Set.of(), KEYRING, JOB));
+                Set.of(), KEYRING, OWNER));
     }
 
     private static SealedFields sealed(Map<String, String> clear) {
         SealedFields sealed = SealedFields.read("{}");
-        sealed.merge(clear, List.of(), KEYRING);
+        sealed.merge(clear, List.of(), KEYRING, OWNER);
         return sealed;
     }
 

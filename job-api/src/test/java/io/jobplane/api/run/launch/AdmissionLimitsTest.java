@@ -72,6 +72,8 @@ class AdmissionLimitsTest {
     void theWorkspacesOwnCapWinsOverTheDeploymentsDefault() {
         assertEquals(Optional.of(4), AdmissionLimits.workspaceLimit(4, Optional.of(100)));
         assertEquals(Optional.of(100), AdmissionLimits.workspaceLimit(null, Optional.of(100)));
+        assertEquals(Optional.of(100), AdmissionLimits.workspaceLimit(5000, Optional.of(100)), "a workspace cannot raise the quota");
+        assertEquals(Optional.of(5000), AdmissionLimits.workspaceLimit(5000, Optional.empty()));
         assertEquals(Optional.empty(), AdmissionLimits.workspaceLimit(null, Optional.empty()));
     }
 }
