@@ -194,6 +194,19 @@ public final class PostgresServer implements AutoCloseable {
                 "stop")), Duration.ofSeconds(90));
     }
 
+    /**
+     * Restarts a private cluster in immediate mode, as {@code pg_ctl restart -m immediate} would:
+     * every session is cut, the server replays its write-ahead log and accepts connections again
+     * when this returns.
+     */
+    public void restartImmediately() {
+        if (dataDir == null) {
+            throw new StackException("an external PostgreSQL is not ours to restart");
+        }
+        kill();
+        launch();
+    }
+
     @Override
     public void close() {
         stop();
