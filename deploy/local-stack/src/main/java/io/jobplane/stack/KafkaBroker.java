@@ -87,6 +87,18 @@ public final class KafkaBroker extends ManagedProcess {
         return this;
     }
 
+    /** Stops the broker, keeps it down for {@code down}, and starts it again on the same data and ports. */
+    public KafkaBroker restart(Duration down) {
+        stop();
+        try {
+            Thread.sleep(down.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        launch();
+        return this;
+    }
+
     private void launch() {
         // Another broker on our port would answer the readiness check in place of ours.
         for (int wanted : List.of(port, controllerPort)) {

@@ -95,6 +95,26 @@ public final class Platform implements AutoCloseable {
         return worker.awaitHealthy(HEALTHY_TIMEOUT);
     }
 
+    /**
+     * Kills a worker with SIGKILL, as a crashed machine would, and starts a replacement (a new
+     * replica id on a free port) that is healthy when this returns. Runs the dead worker held are
+     * the platform's to recover.
+     */
+    public ServiceProcess replaceWorker(ServiceProcess dead) {
+        dead.kill();
+        workers.remove(dead);
+        services.remove(dead);
+        return startWorker();
+    }
+
+    /** Kills job-api with SIGKILL and starts it again on the same port; returns once it is healthy. */
+    public ServiceProcess restartApi() {
+        api.kill();
+        services.remove(api);
+        api = launch(Service.JOB_API, "job-api", settings.apiPort());
+        return api.awaitHealthy(HEALTHY_TIMEOUT);
+    }
+
     private ServiceProcess launchWorker(int port) {
         int n = workers.size() + 1;
         Map<String, String> props = new java.util.LinkedHashMap<>(

@@ -194,4 +194,16 @@ public final class Processes {
             throw e;
         }
     }
+
+    /** Deletes a folder and everything in it; what cannot be deleted is left, silently. */
+    public static void deleteTree(java.nio.file.Path dir) {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // Scratch data: a leftover is harmless.
+        }
+    }
 }

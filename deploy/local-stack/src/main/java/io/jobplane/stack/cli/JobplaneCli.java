@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "jobplane", mixinStandardHelpOptions = true, version = "jobplane local stack 0.1",
         description = "Runs the whole jobplane platform on this machine: a real Kafka broker, PostgreSQL and the four services.",
         subcommands = { UpCommand.class, DownCommand.class, StatusCommand.class, TokenCommand.class, LogsCommand.class,
-                BenchCommand.class, BenchReplicationCommand.class },
+                BenchCommand.class, BenchReplicationCommand.class, SoakCommand.class },
         footer = { "", "Environment:",
                 "  JOBPLANE_HOME       project folder (set by ./jobplane)",
                 "  JOBPLANE_STATE_DIR  data, logs, keys, pids (default JOBPLANE_HOME/.jobplane)",
