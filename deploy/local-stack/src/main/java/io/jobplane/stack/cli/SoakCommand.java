@@ -116,7 +116,7 @@ class SoakCommand implements Callable<Integer> {
 
     /** A target database with an effect table, a connection to it and a job whose one task records its run there. */
     private String setUp() throws Exception {
-        PostgresServer pg = platform.postgres();
+        PostgresServer pg = platform.tenant();
         pg.createDatabase("soak");
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl("soak"), pg.username(), pg.password());
                 Statement st = c.createStatement()) {
@@ -221,8 +221,10 @@ class SoakCommand implements Callable<Integer> {
                         platform::restartApi)),
                 Map.entry(0.55, () -> fault(report, "stop the Kafka broker for 10 s, start it again",
                         () -> platform.kafka().restart(Duration.ofSeconds(10)))),
-                Map.entry(0.75, () -> fault(report, "restart PostgreSQL in immediate mode",
-                        () -> platform.postgres().restartImmediately())));
+                Map.entry(0.75, () -> fault(report, "restart the platform's PostgreSQL in immediate mode",
+                        () -> platform.postgres().restartImmediately())),
+                Map.entry(0.85, () -> fault(report, "restart the jobs' destination PostgreSQL in immediate mode",
+                        () -> platform.tenant().restartImmediately())));
         for (Map.Entry<Double, Runnable> step : plan) {
             long wait = t0 + (long) (spanNanos * step.getKey()) - System.nanoTime();
             try {
@@ -321,7 +323,7 @@ class SoakCommand implements Callable<Integer> {
             }
             report.disagreements = disagreements();
         }
-        PostgresServer pg = platform.postgres();
+        PostgresServer pg = platform.tenant();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl("soak"), pg.username(), pg.password());
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("""
@@ -342,6 +344,7 @@ class SoakCommand implements Callable<Integer> {
         report.endedTwice = finished.values().stream().filter(n -> n > 1).count();
     }
 
+    /** The platform's own database, where job-api's records and the read model live. */
     private Connection platformDb() throws Exception {
         PostgresServer pg = platform.postgres();
         return DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
