@@ -15,7 +15,7 @@ import java.util.List;
  * <li>{@code bwrap}: new user, pid, network, IPC, UTS and cgroup namespaces (no network at all),
  * no further user namespaces, killed with the worker, a session of its own, every capability
  * dropped; the system directories read-only, a few files of {@code /etc}, a private {@code /proc},
- * {@code /dev} and size-limited {@code /tmp}, and the run's own folder as {@code /work}, the only
+ * {@code /dev} and size-limited {@code /tmp}, and the run's own folder as {@code /job}, the only
  * writable place. Nothing else of the host — the worker's files, keys and configuration, other
  * runs' folders — exists inside.</li>
  * </ol>
@@ -25,7 +25,7 @@ import java.util.List;
 public final class SandboxCommand {
 
     /** Where the run's folder appears inside the sandbox. */
-    public static final String WORK = "/work";
+    public static final String WORK = "/job";
     /** The PATH inside the sandbox. */
     public static final String PATH = "/usr/local/bin:/usr/bin:/bin";
     /** Files of /etc a step may read: the loader's cache, certificates, time zone, names of system users. */

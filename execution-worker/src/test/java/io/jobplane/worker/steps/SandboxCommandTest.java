@@ -19,7 +19,7 @@ class SandboxCommandTest {
 
     private static List<String> build(Integer uid, String stepDir, List<String> readOnly) {
         return SandboxCommand.build(new SandboxCommand.Spec("/usr/bin/prlimit", "/usr/bin/setpriv", "/usr/bin/bwrap", uid,
-                Path.of("/tmp/jobplane-steps-1"), stepDir, List.of("python3", "/work/my-job/20_report.py"), LIMITS, SYSTEM, readOnly));
+                Path.of("/tmp/jobplane-steps-1"), stepDir, List.of("python3", "/job/my-job/20_report.py"), LIMITS, SYSTEM, readOnly));
     }
 
     @Test
@@ -32,8 +32,8 @@ class SandboxCommandTest {
         assertTrue(contains(c, "--cap-drop", "ALL"));
         assertTrue(contains(c, "--proc", "/proc"), "a private /proc: no other process of the machine is visible");
         assertTrue(contains(c, "--size", "16777216", "--tmpfs", "/tmp"), "a private, bounded /tmp");
-        assertTrue(contains(c, "--bind", "/tmp/jobplane-steps-1", "/work", "--chdir", "/work/my-job"), "only the run's folder, writable");
-        assertEquals(List.of("--", "python3", "/work/my-job/20_report.py"), c.subList(c.size() - 3, c.size()));
+        assertTrue(contains(c, "--bind", "/tmp/jobplane-steps-1", "/job", "--chdir", "/job/my-job"), "only the run's folder, writable");
+        assertEquals(List.of("--", "python3", "/job/my-job/20_report.py"), c.subList(c.size() - 3, c.size()));
     }
 
     @Test
@@ -43,7 +43,7 @@ class SandboxCommandTest {
         assertTrue(contains(c, "--symlink", "usr/bin", "/bin"));
         assertTrue(contains(c, "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"));
         assertTrue(contains(c, "--ro-bind-try", "/opt/python", "/opt/python"));
-        assertTrue(contains(c, "--chdir", "/work"));
+        assertTrue(contains(c, "--chdir", "/job"));
         assertEquals(1, Collections.frequency(c, "--bind"), "one writable mount, the run's folder");
         assertFalse(c.contains("/etc") || c.contains("/root") || c.contains("/proc/1") || c.contains("--share-net"),
                 "no whole /etc, no home, no host /proc, no network: " + c);
