@@ -244,7 +244,8 @@ class SoakCommand implements Callable<Integer> {
         say("fault: %s", what);
         try {
             action.run();
-            String line = String.format("%s at %s, recovered in %.1f s", what, clock(t), (System.nanoTime() - t) / 1e9);
+            String line = String.format("%s at %s (%s), recovered in %.1f s", what, clock(t),
+                    LocalTime.now().minusNanos(System.nanoTime() - t).truncatedTo(ChronoUnit.MILLIS), (System.nanoTime() - t) / 1e9);
             report.faults.add(line);
             say("fault: %s", line);
         } catch (RuntimeException e) {
@@ -332,16 +333,32 @@ class SoakCommand implements Callable<Integer> {
             rs.next();
             report.runsWithRepeatedWork = rs.getLong(1);
         }
-        Map<String, Integer> finished = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl("soak"), pg.username(), pg.password());
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("""
+                        select app, string_agg(to_char(at, 'HH24:MI:SS.MS'), ', ' order by at) from soak_effect
+                         group by app having count(*) > 1 order by min(at) limit 5""")) {
+            while (rs.next()) {
+                report.examples.add("work took effect twice: " + rs.getString(1) + " at " + rs.getString(2));
+            }
+        }
+        // The same event delivered twice (one id) is a transport repeat consumers drop; two events with
+        // different ids for one run attempt are two endings.
+        Map<String, java.util.Set<String>> finished = new HashMap<>();
+        Map<String, java.util.Set<String>> statuses = new HashMap<>();
         for (var record : events.records()) {
             JsonNode event = StackApi.JSON.readTree(record.value());
             if (EventTypes.RUN_FINISHED.equals(event.path("type").asText())) {
-                String run = event.path("data").path("run_id").asText();
-                String attempt = event.path("data").path("attempt").asText("1");
-                finished.merge(run + "/" + attempt, 1, Integer::sum);
+                String key = event.path("data").path("run_id").asText() + "/" + event.path("data").path("attempt").asText("1");
+                finished.computeIfAbsent(key, k -> new java.util.HashSet<>()).add(event.path("id").asText());
+                statuses.computeIfAbsent(key, k -> new java.util.TreeSet<>()).add(event.path("data").path("status").asText());
+                report.finishedEvents++;
             }
         }
-        report.endedTwice = finished.values().stream().filter(n -> n > 1).count();
+        report.endedTwice = finished.values().stream().filter(ids -> ids.size() > 1).count();
+        report.endedDifferently = statuses.values().stream().filter(st -> st.size() > 1).count();
+        finished.entrySet().stream().filter(e -> e.getValue().size() > 1).limit(5)
+                .forEach(e -> report.examples.add("ended twice: run/attempt " + e.getKey() + " " + statuses.get(e.getKey())));
     }
 
     /** The platform's own database, where job-api's records and the read model live. */
@@ -387,6 +404,9 @@ class SoakCommand implements Callable<Integer> {
         long runsPerKeyDuplicates;
         long runsWithRepeatedWork;
         long endedTwice;
+        long endedDifferently;
+        long finishedEvents;
+        final List<String> examples = new ArrayList<>();
         long disagreements;
 
         Report(int launches) {
@@ -415,6 +435,9 @@ class SoakCommand implements Callable<Integer> {
             out.printf("  duplicates             %,d (a key answered with two runs: %d; runs per key beyond one: %d;"
                     + " a run attempt ended twice: %d; a run's work took effect twice: %d)%n", duplicates(),
                     keyAnsweredTwice.get(), runsPerKeyDuplicates, endedTwice, runsWithRepeatedWork);
+            out.printf("  run.finished events    %,d (run attempts that ended with two different statuses: %d)%n",
+                    finishedEvents, endedDifferently);
+            examples.forEach(e -> out.printf("    %s%n", e));
             out.printf("  runs stuck over 60 s   %,d%n", stuck);
             out.printf("  read-model disagreements %,d%n", disagreements);
             out.printf("  all ended after        %.0f s%n", endSeconds);
