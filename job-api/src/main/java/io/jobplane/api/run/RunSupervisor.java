@@ -69,10 +69,14 @@ public class RunSupervisor {
             .on(EventTypes.RUN_STARTED, RunStarted.class, s -> heard(s.runId(), s.attempt(), s.workerId(), true, s.startedAt()))
             .on(EventTypes.RUN_FINISHED, RunFinished.class, RunSupervisor::ended)
             .passOverOthers();
-    /** Unreadable events are not ours to dead-letter: metadata-harvester does that for this topic. */
+    /**
+     * Unreadable events are not ours to dead-letter: metadata-harvester does that for this topic. A
+     * batch that failed on the database is tried again after 200 ms, doubling up to 5 s, so
+     * supervision resumes within 5 s of the database coming back.
+     */
     private static final EventConsumer<Observed> EVENTS = EventConsumer
             .skippingRefused("run supervision", FOLLOWED, "metadata-harvester dead-letters this topic")
-            .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(10));
+            .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(5));
 
     /**
      * The active states, bound as a parameter where one run is changed by id: spelled out in the
