@@ -165,13 +165,26 @@ class EgressIT {
             for (String remote : new String[] { "internal-banner-9f3", "secret-server", "internal-header-77" }) {
                 assertTrue(!answer.contains(remote), "the answer shows nothing of the remote's: " + answer);
             }
-            // A port that speaks another protocol: a generic failure, not the remote's greeting.
-            String pg = as(ws, "editor").body(new HashMap<>(Map.of("name", "not-pg", "type", "mysql", "jdbc_url",
-                    "jdbc:mysql://127.0.0.1:" + TestInfrastructure.shared().tenant().port() + "/demo", "username", "u")))
-                    .post(connections(ws)).then().statusCode(201).extract().path("connection_id");
-            as(ws, "editor").post(connections(ws) + "/" + pg + "/test").then().statusCode(200)
-                    .body("ok", equalTo(false)).body("code", equalTo("CONNECTION_FAILED"))
-                    .body(not(containsString("PostgreSQL")));
+            // A port that speaks another protocol and greets first: a generic failure, not its greeting.
+            try (java.net.ServerSocket banner = new java.net.ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+                Thread greeter = new Thread(() -> {
+                    while (!banner.isClosed()) {
+                        try (Socket client = banner.accept()) {
+                            client.getOutputStream().write("SSH-2.0-internal-banner-9f3\r\n".getBytes(StandardCharsets.US_ASCII));
+                        } catch (java.io.IOException e) {
+                            return;
+                        }
+                    }
+                });
+                greeter.setDaemon(true);
+                greeter.start();
+                String other = as(ws, "editor").body(new HashMap<>(Map.of("name", "not-pg", "type", "postgresql", "jdbc_url",
+                        "jdbc:postgresql://127.0.0.1:" + banner.getLocalPort() + "/demo", "username", "u")))
+                        .post(connections(ws)).then().statusCode(201).extract().path("connection_id");
+                String failed = as(ws, "editor").post(connections(ws) + "/" + other + "/test").then().statusCode(200)
+                        .body("ok", equalTo(false)).body("code", equalTo("CONNECTION_FAILED")).extract().asString();
+                assertTrue(!failed.contains("internal-banner") && !failed.contains("SSH"), failed);
+            }
         } finally {
             server.stop(0);
         }

@@ -3,7 +3,9 @@ package io.jobplane.worker.executor;
 import java.sql.Connection;
 import java.sql.SQLException;
 
+import io.jobplane.events.egress.Egress;
 import io.jobplane.events.egress.EgressDeniedException;
+import io.jobplane.events.egress.EgressPolicy;
 import io.jobplane.events.egress.JdbcUrls;
 import io.jobplane.events.failure.Failures;
 import io.jobplane.events.payload.ConnectionSpec;
@@ -85,6 +87,24 @@ public final class Endpoint {
         sessions.discard(connection);
         if (failure != null && Failures.isConnectionLoss(failure)) {
             sessions.evict(spec.jdbcUrl(), spec.username(), password);
+        }
+    }
+
+    /**
+     * Checks now every address the URL's hosts resolve to, for a process that connects by itself (a
+     * step's libpq) and so not through the platform's checking sockets. Weaker than the check at
+     * connect time (the name may resolve differently when the process connects): the step sandbox's
+     * network policy is what holds there.
+     */
+    public void checkReachable() throws Unavailable {
+        for (EgressPolicy.Endpoint host : JdbcUrls.check(spec.jdbcUrl()).hosts()) {
+            try {
+                Egress.policy().resolveAndCheck(host.host(), host.port());
+            } catch (EgressDeniedException e) {
+                throw new Unavailable("the " + role + " is refused: " + e.getMessage());
+            } catch (java.net.UnknownHostException e) {
+                throw new Unavailable("the " + role + "'s host " + host.host() + " does not resolve");
+            }
         }
     }
 

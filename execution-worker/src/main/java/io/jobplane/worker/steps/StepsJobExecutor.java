@@ -96,6 +96,13 @@ public class StepsJobExecutor implements JobExecutor {
         } catch (RuntimeException | Endpoint.Unavailable e) {
             return TaskSequence.unavailable(run, control, tasks, "SECRETS_UNAVAILABLE", "cannot open the job's secrets: " + e.getMessage());
         }
+        if (database != null) {
+            try {
+                database.checkReachable();
+            } catch (Endpoint.Unavailable e) {
+                return TaskSequence.unavailable(run, control, tasks, "CONNECTION_UNAVAILABLE", e.getMessage());
+            }
+        }
         String password = database == null ? null : database.password();
         List<String> masked = new ArrayList<>(secrets.values());
         if (password != null) {

@@ -29,7 +29,7 @@ public final class EgressHttp {
 
     public static CloseableHttpClient client(Duration connectTimeout, int maxConnections) {
         DefaultHttpClientConnectionOperator operator = new DefaultHttpClientConnectionOperator(
-                proxy -> new EgressSocket(Egress.policy()), null, null,
+                proxy -> new EgressSocket(), null, null,
                 RegistryBuilder.<TlsSocketStrategy>create().register(URIScheme.HTTPS.id, DefaultClientTlsStrategy.createDefault())
                         .build());
         PoolingHttpClientConnectionManager connections = new PoolingHttpClientConnectionManager(operator,

@@ -280,7 +280,7 @@ public final class EgressPolicy {
         return all.isEmpty() ? "(empty)" : String.join(", ", all);
     }
 
-    private static EgressDeniedException denial(String host, InetAddress address, int port, Reason reason) {
+    static EgressDeniedException denial(String host, InetAddress address, int port, Reason reason) {
         String shown = (host != null && !host.equals(address.getHostAddress()) ? host + " (" + address.getHostAddress() + ")"
                 : address.getHostAddress()) + ":" + port;
         String how = reason == Reason.PLATFORM ? "; no allowlist entry changes that"

@@ -15,6 +15,12 @@ public class EgressSocket extends Socket {
 
     private final EgressPolicy policy;
 
+    /** A socket checked by the installed policy ({@link Egress}), whichever class loader installed it. */
+    public EgressSocket() {
+        this.policy = null;
+    }
+
+    /** A socket checked by {@code policy}. */
     public EgressSocket(EgressPolicy policy) {
         this.policy = policy;
     }
@@ -35,7 +41,11 @@ public class EgressSocket extends Socket {
             resolved = new InetSocketAddress(InetAddress.getByName(target.getHostString()), target.getPort());
         }
         try {
-            policy.check(target.getHostString(), resolved.getAddress(), resolved.getPort());
+            if (policy == null) {
+                Egress.check(target.getHostString(), resolved.getAddress(), resolved.getPort());
+            } else {
+                policy.check(target.getHostString(), resolved.getAddress(), resolved.getPort());
+            }
         } catch (EgressDeniedException e) {
             close();
             throw e;

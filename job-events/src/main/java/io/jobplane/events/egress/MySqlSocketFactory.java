@@ -14,6 +14,6 @@ public class MySqlSocketFactory extends StandardSocketFactory {
 
     @Override
     protected Socket createSocket(PropertySet props) {
-        return new EgressSocket(Egress.policy());
+        return new EgressSocket();
     }
 }

@@ -16,7 +16,7 @@ public class PgSocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket() {
-        return new EgressSocket(Egress.policy());
+        return new EgressSocket();
     }
 
     @Override

@@ -78,4 +78,17 @@ class JdbcUrlsTest {
             assertTrue(s.isClosed());
         }
     }
+
+    @Test
+    void socketsOfTheFactoriesCheckTheInstalledPolicy() throws Exception {
+        Egress.install(EgressPolicy.of(List.of("127.0.0.0/8"), List.of(new EgressPolicy.Endpoint("127.0.0.1", 15432))));
+        try (var s = new PgSocketFactory().createSocket()) {
+            EgressDeniedException e = assertThrows(EgressDeniedException.class,
+                    () -> s.connect(new InetSocketAddress("127.0.0.1", 15432), 1000));
+            assertEquals(EgressPolicy.Reason.PLATFORM, e.reason());
+            assertEquals(e.reason(), EgressDeniedException.in(new java.sql.SQLException("wrapped", "08001", e)).reason());
+        } finally {
+            Egress.install(EgressPolicy.strict());
+        }
+    }
 }
