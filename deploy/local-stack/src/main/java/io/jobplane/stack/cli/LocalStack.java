@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.jobplane.stack.DevKeys;
+import io.jobplane.stack.KafkaAccess;
 import io.jobplane.stack.PostgresServer;
 import io.jobplane.stack.Processes;
 import io.jobplane.stack.Service;
@@ -100,11 +101,21 @@ final class LocalStack {
     }
 
     DevKeys keys() {
-        return DevKeys.ensure(state.resolve("keys"));
+        return DevKeys.ensure(keysDir());
+    }
+
+    /** The dev keys and the generated passwords of PostgreSQL and Kafka (owner-only files). */
+    Path keysDir() {
+        return state.resolve("keys");
     }
 
     Path logFile(String component) {
         return state.resolve("logs").resolve(component + ".log");
+    }
+
+    /** How clients reach the stack's (secured) broker on its current port. */
+    KafkaAccess kafkaAccess() {
+        return new KafkaAccess("127.0.0.1:" + component(KAFKA).port(), keysDir());
     }
 
     Path kafkaDir() {
@@ -122,7 +133,7 @@ final class LocalStack {
     /** The configured database: the external one, or a handle on the private cluster (started or not). */
     PostgresServer postgres() {
         return externalDbUrl != null ? PostgresServer.external(externalDbUrl)
-                : PostgresServer.attach(postgresDir(), component(POSTGRESQL).port(), logFile(POSTGRESQL));
+                : PostgresServer.attachSecured(postgresDir(), component(POSTGRESQL).port(), logFile(POSTGRESQL), keysDir());
     }
 
     Path pidFile(String component) {
