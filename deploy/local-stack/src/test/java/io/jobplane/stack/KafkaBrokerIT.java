@@ -118,6 +118,25 @@ class KafkaBrokerIT {
         }
     }
 
+    @Test
+    void aPlaintextBrokerOfAnEarlierVersionIsSecuredInPlaceAndKeepsItsRecords() throws Exception {
+        int port = Ports.free();
+        int controllerPort = Ports.free();
+        try (KafkaBroker old = KafkaBroker.start(dir.resolve("kafka"), port, controllerPort, dir.resolve("kafka.log"))) {
+            TopicRecorder.send(old.bootstrapServers(), "jobplane.commands", "k1", "before-securing");
+        }
+        try (KafkaBroker broker = KafkaBroker.startSecured(dir.resolve("kafka"), port, controllerPort,
+                dir.resolve("kafka.log"), false, dir.resolve("keys"))) {
+            try (TopicRecorder recorder = TopicRecorder.record(broker.access(), "jobplane.commands")) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> recorder.values("k1").contains("before-securing"));
+            }
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> send(props(broker.access(), KafkaAcls.API), "jobplane.commands") >= 0);
+            assertInstanceOf(TopicAuthorizationException.class, assertThrows(ExecutionException.class,
+                    () -> send(props(broker.access(), KafkaAcls.POLICY), "jobplane.commands")).getCause());
+        }
+    }
+
     private static Properties props(KafkaAccess access, String user) {
         Properties p = new Properties();
         p.putAll(access.clientConfig(user));
