@@ -30,8 +30,10 @@ public final class KafkaAcls {
     private static final Map<String, List<AclBinding>> TABLE = new LinkedHashMap<>();
 
     static {
-        allow(API, write("jobplane.commands"), write("jobplane.control"), read("jobplane.run-events"),
-                group("jobplane-api", PatternType.LITERAL));
+        // job-api's outbox also writes run events of its own: queued, cancelling, and the end of runs
+        // it stops or gives up on; it reads them to supervise runs.
+        allow(API, write("jobplane.commands"), write("jobplane.control"), write("jobplane.run-events"),
+                read("jobplane.run-events"), group("jobplane-api", PatternType.LITERAL));
         // Each worker reads the control topic in a consumer group of its own: jobplane-worker-control-<uuid>.
         allow(WORKER, read("jobplane.commands"), read("jobplane.control"), write("jobplane.run-events"),
                 write("jobplane.dead-letter"), group("jobplane-worker", PatternType.PREFIXED));

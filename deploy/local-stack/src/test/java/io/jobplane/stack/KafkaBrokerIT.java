@@ -106,6 +106,8 @@ class KafkaBrokerIT {
                 });
             }
             assertTrue(send(props(access, KafkaAcls.WORKER), "jobplane.run-events") >= 0);
+            // job-api's outbox relays run events of its own (queued, cancelling, stopped).
+            assertTrue(send(props(access, KafkaAcls.API), "jobplane.run-events") >= 0);
 
             // The admin's password lives in owner-only files only.
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
