@@ -59,6 +59,13 @@ class JobplaneCliIT {
         // The example connection points at the tenant server's 'demo' database, never at the platform's.
         assertTrue(up.output.contains("jdbc:postgresql://127.0.0.1:" + tenantPort + "/demo"), up.output);
         assertTrue(up.output.contains("http://127.0.0.1:" + apiPort), up.output);
+        // The platform's own passwords stay in their owner-only files; the demo one is read from its file.
+        try (var files = Files.list(state.resolve("keys"))) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".password")).toList()) {
+                assertFalse(up.output.contains(Files.readString(f).trim()), f.getFileName() + " printed");
+            }
+        }
+        assertTrue(up.output.contains("postgres-demo.password"), up.output);
         Matcher token = Pattern.compile("export TOKEN=(\\S+)").matcher(up.output);
         assertTrue(token.find(), up.output);
         given().auth().oauth2(token.group(1)).get("http://127.0.0.1:" + apiPort + "/api/v1/workspaces/demo/jobs")

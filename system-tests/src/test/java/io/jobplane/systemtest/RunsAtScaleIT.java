@@ -64,11 +64,13 @@ class RunsAtScaleIT {
                 .override("jobplane.worker.heartbeat-interval", "1s")
                 .build());
         targetDb = "scale_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-        platform.tenant().createDatabase(targetDb);
+        // The tenant server takes passwords only: the jobs log in as the target database's owner.
+        String password = UUID.randomUUID().toString();
+        platform.tenant().createDatabase(targetDb, "scale_tenant", password);
         var pg = platform.tenant();
         connectionId = api().body(Map.of("name", "target", "type", "postgresql",
                         "jdbc_url", pg.jdbcUrl().substring(0, pg.jdbcUrl().lastIndexOf('/') + 1) + targetDb,
-                        "username", pg.username(), "password", "unused-locally"))
+                        "username", "scale_tenant", "password", password))
                 .post("/api/v1/workspaces/{ws}/connections", WS).then().statusCode(201).extract().path("connection_id");
     }
 

@@ -41,6 +41,10 @@ class WalkingSkeletonIT {
 
     private static final String WS = "acme";
     private static final String CANARY = "canary-e2e-4b1d-secret";
+    /** The target database's owner, whose password is the canary: jobs log in with a real secret. */
+    private static final String TENANT = "e2e_tenant";
+    /** A second login whose password is the canary with "-rotated": a connection updated to it keeps working. */
+    private static final String ROTATED = "e2e_rotated";
     private static Platform platform;
     private static String targetDb;
 
@@ -56,7 +60,11 @@ class WalkingSkeletonIT {
                 .durable(false)
                 .build());
         targetDb = "target_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-        platform.tenant().createDatabase(targetDb);
+        platform.tenant().createDatabase(targetDb, TENANT, CANARY);
+        var pg = platform.tenant();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(targetDb), pg.username(), pg.password())) {
+            c.createStatement().execute("create role " + ROTATED + " login password '" + CANARY + "-rotated'");
+        }
     }
 
     @AfterAll
@@ -132,7 +140,7 @@ class WalkingSkeletonIT {
         io.restassured.RestAssured.filters(record);
         try {
             // Every path a secret takes: create, update, read, list, audit, a run that uses it, its status.
-            String connectionId = createConnection("canary-db");
+            String connectionId = createConnection("canary-db", ROTATED);
             api().body(Map.of("password", CANARY + "-rotated")).put("/api/v1/workspaces/{ws}/connections/{id}", WS, connectionId)
                     .then().statusCode(200);
             api().get("/api/v1/workspaces/{ws}/connections/{id}", WS, connectionId).then().statusCode(200);
@@ -167,13 +175,16 @@ class WalkingSkeletonIT {
         }
         try (Stream<Path> logs = Files.walk(platform.logDir())) {
             for (Path log : logs.filter(Files::isRegularFile).toList()) {
-                assertFalse(Files.readString(log).contains(CANARY), "secret found in " + log.getFileName());
+                String text = Files.readString(log);
+                assertFalse(text.contains(CANARY), "secret found in " + log.getFileName());
+                // Each service's Kafka user may do all its work: no refusal by the broker's ACLs.
+                assertFalse(text.contains("AuthorizationException"), "refused by Kafka's ACLs in " + log.getFileName());
             }
         }
         List<String> topics = List.of("jobplane.commands", "jobplane.run-events", "jobplane.dead-letter",
                 "jobplane.policy-changes", "jobplane.catalog-changes");
         for (String topic : topics) {
-            try (var recorder = io.jobplane.stack.TopicRecorder.record(platform.kafka().bootstrapServers(), topic)) {
+            try (var recorder = io.jobplane.stack.TopicRecorder.record(platform.kafka().access(), topic)) {
                 await().atMost(Duration.ofSeconds(30)).until(recorder::caughtUp);
                 if (topic.equals("jobplane.commands")) {
                     assertTrue(recorder.records().stream().anyMatch(r -> String.valueOf(r.value()).contains("canary-job")),
@@ -299,10 +310,14 @@ class WalkingSkeletonIT {
     }
 
     private static String createConnection(String name) {
+        return createConnection(name, TENANT);
+    }
+
+    private static String createConnection(String name, String user) {
         var pg = platform.tenant();
         String jdbcUrl = pg.jdbcUrl().substring(0, pg.jdbcUrl().lastIndexOf('/') + 1) + targetDb;
         return api().body(Map.of("name", name, "type", "postgresql", "jdbc_url", jdbcUrl,
-                        "username", pg.username(), "password", CANARY))
+                        "username", user, "password", CANARY))
                 .post("/api/v1/workspaces/{ws}/connections", WS)
                 .then().statusCode(201).body(org.hamcrest.Matchers.not(containsString(CANARY)))
                 .extract().path("connection_id");

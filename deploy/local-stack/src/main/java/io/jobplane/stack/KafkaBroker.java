@@ -24,6 +24,13 @@ import org.apache.kafka.common.config.ConfigResource;
 /**
  * A real single-node Apache Kafka broker in KRaft mode, run as its own JVM from the broker
  * classpath that the {@code kafka-broker} module resolved from Maven Central.
+ *
+ * <p>A <em>secured</em> broker (the local stack, the platform of the end-to-end tests) takes only
+ * SASL logins: each service as a Kafka user of its own (SCRAM-SHA-512, created at every start from
+ * the generated password files, so deleting a file and restarting rotates it), allowed what
+ * {@link KafkaAcls} lists by the standard KRaft authorizer; the broker's {@code admin} logs in
+ * with SASL/PLAIN on both listeners and is the only super user. A plain broker (the per-JVM test
+ * infrastructure) is PLAINTEXT without ACLs.
  */
 public final class KafkaBroker extends ManagedProcess {
 
@@ -50,9 +57,12 @@ public final class KafkaBroker extends ManagedProcess {
     private final int controllerPort;
     private final Path logFile;
     private final boolean detached;
+    /** The generated passwords of a secured broker; null for a PLAINTEXT one. */
+    private final Path secrets;
 
-    private KafkaBroker(Path dataDir, int port, int controllerPort, Path logFile, boolean detached) {
+    private KafkaBroker(Path dataDir, int port, int controllerPort, Path logFile, boolean detached, Path secrets) {
         super(Duration.ofSeconds(30));
+        this.secrets = secrets == null ? null : secrets.toAbsolutePath();
         this.dataDir = dataDir.toAbsolutePath();
         this.port = port;
         this.controllerPort = controllerPort;
@@ -67,9 +77,25 @@ public final class KafkaBroker extends ManagedProcess {
 
     /** Starts a broker; a detached one outlives this JVM (the local stack). */
     public static KafkaBroker start(Path dataDir, int port, int controllerPort, Path logFile, boolean detached) {
-        KafkaBroker broker = new KafkaBroker(dataDir, port, controllerPort, logFile, detached);
+        KafkaBroker broker = new KafkaBroker(dataDir, port, controllerPort, logFile, detached, null);
         broker.launch();
         return broker;
+    }
+
+    /**
+     * Starts a secured broker: SASL logins only, one user per service with its ACLs, passwords in
+     * {@code secretsDir}. Data of a PLAINTEXT broker of an earlier version is kept and secured.
+     */
+    public static KafkaBroker startSecured(Path dataDir, int port, int controllerPort, Path logFile, boolean detached,
+            Path secretsDir) {
+        KafkaBroker broker = new KafkaBroker(dataDir, port, controllerPort, logFile, detached, secretsDir);
+        broker.launch();
+        return broker;
+    }
+
+    /** How clients reach this broker (and log in, when it is secured). */
+    public KafkaAccess access() {
+        return new KafkaAccess(bootstrapServers(), secrets);
     }
 
     public String bootstrapServers() {
@@ -124,6 +150,9 @@ public final class KafkaBroker extends ManagedProcess {
         try {
             Processes.await("Kafka broker on port " + port, READY_TIMEOUT, this::answers, this::isAlive, logFile);
             createTopics();
+            if (secrets != null) {
+                createUsersAndAcls();
+            }
         } catch (RuntimeException e) {
             // A broker that never became usable must not linger holding the ports and the data dir.
             kill();
@@ -136,11 +165,15 @@ public final class KafkaBroker extends ManagedProcess {
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         p.setProperty("controller.listener.names", "CONTROLLER");
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        if (secrets == null) {
+            p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        } else {
+            secure(p);
+        }
         p.setProperty("log.dirs", dataDir.resolve("logs").toString());
         p.setProperty("num.partitions", "3");
         p.setProperty("offsets.topic.replication.factor", "1");
@@ -152,10 +185,61 @@ public final class KafkaBroker extends ManagedProcess {
         p.setProperty("group.initial.rebalance.delay.ms", "0");
         p.setProperty("auto.create.topics.enable", "true");
         Path config = dataDir.resolve("server.properties");
+        // A secured broker's configuration holds the admin password: owner-only, like the keys.
+        Files.deleteIfExists(config);
+        Files.createFile(config, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
             p.store(out, "written by jobplane local-stack; regenerated at every start");
         }
         return config;
+    }
+
+    /**
+     * Both listeners take SASL only. Services log in with SCRAM-SHA-512 on the client listener; the
+     * admin, whose password is in this file and not in the cluster metadata, with PLAIN: that way a
+     * data folder of an earlier PLAINTEXT broker needs no re-formatting, and no password is ever on
+     * a command line. The controller listener (KRaft) takes the admin only, which is how the broker
+     * part of this node logs in to the controller part.
+     */
+    private void secure(Properties p) {
+        String admin = KafkaAccess.ADMIN;
+        String password = Passwords.ensure(secrets, KafkaAccess.secretName(admin));
+        String plain = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + admin
+                + "\" password=\"" + password + "\" user_" + admin + "=\"" + password + "\";";
+        p.setProperty("listeners", "CLIENT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "CLIENT://127.0.0.1:" + port);
+        p.setProperty("listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        p.setProperty("inter.broker.listener.name", "CLIENT");
+        p.setProperty("sasl.mechanism.inter.broker.protocol", KafkaAccess.PLAIN);
+        p.setProperty("sasl.mechanism.controller.protocol", KafkaAccess.PLAIN);
+        p.setProperty("listener.name.client.sasl.enabled.mechanisms", KafkaAccess.SCRAM + "," + KafkaAccess.PLAIN);
+        p.setProperty("listener.name.client.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        p.setProperty("listener.name.client.plain.sasl.jaas.config", plain);
+        p.setProperty("listener.name.controller.sasl.enabled.mechanisms", KafkaAccess.PLAIN);
+        p.setProperty("listener.name.controller.plain.sasl.jaas.config", plain);
+        p.setProperty("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.setProperty("super.users", "User:" + admin);
+        p.setProperty("allow.everyone.if.no.acl.found", "false");
+    }
+
+    /** The service users with their current passwords, and their ACLs; both idempotent. */
+    private void createUsersAndAcls() {
+        KafkaAccess access = access();
+        try (Admin admin = admin()) {
+            List<org.apache.kafka.clients.admin.UserScramCredentialAlteration> users = KafkaAcls.USERS.stream()
+                    .<org.apache.kafka.clients.admin.UserScramCredentialAlteration>map(u ->
+                            new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(u,
+                                    new org.apache.kafka.clients.admin.ScramCredentialInfo(
+                                            org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 8192),
+                                    access.password(u)))
+                    .toList();
+            admin.alterUserScramCredentials(users).all().get(30, TimeUnit.SECONDS);
+            admin.createAcls(KafkaAcls.all()).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new StackException("cannot create the Kafka users and ACLs: " + e.getMessage(), e);
+        }
     }
 
     private String clusterId() throws IOException {
@@ -212,8 +296,7 @@ public final class KafkaBroker extends ManagedProcess {
     }
 
     private Admin admin() {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        Properties p = access().adminProperties();
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
         return Admin.create(p);

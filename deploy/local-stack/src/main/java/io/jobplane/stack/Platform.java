@@ -49,13 +49,13 @@ public final class Platform implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         // Kafka and PostgreSQL start side by side; whichever came up is stopped again if the other failed.
-        CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> KafkaBroker.start(
-                state.resolve("data/kafka"), s.kafkaPort(), s.kafkaControllerPort(), state.resolve("logs/kafka.log")),
-                Processes.OWN_THREAD);
+        CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> KafkaBroker.startSecured(
+                state.resolve("data/kafka"), s.kafkaPort(), s.kafkaControllerPort(), state.resolve("logs/kafka.log"), false,
+                state.resolve("keys")), Processes.OWN_THREAD);
         CompletableFuture<PostgresServer> postgres = CompletableFuture.supplyAsync(() -> s.externalDbUrl() != null
                 ? PostgresServer.external(s.externalDbUrl())
-                : PostgresServer.start(state.resolve("data/postgres"), s.postgresPort(), s.durable(),
-                        state.resolve("logs/postgres.log")), Processes.OWN_THREAD);
+                : PostgresServer.startSecured(state.resolve("data/postgres"), s.postgresPort(), s.durable(),
+                        state.resolve("logs/postgres.log"), state.resolve("keys")), Processes.OWN_THREAD);
         CompletableFuture.allOf(kafka, postgres).exceptionally(e -> null).join();
         if (kafka.isCompletedExceptionally() || postgres.isCompletedExceptionally()) {
             if (!kafka.isCompletedExceptionally()) {
@@ -118,7 +118,7 @@ public final class Platform implements AutoCloseable {
     private ServiceProcess launchWorker(int port) {
         int n = workers.size() + 1;
         Map<String, String> props = new java.util.LinkedHashMap<>(
-                Service.EXECUTION_WORKER.properties(kafka.bootstrapServers(), postgres, keys));
+                Service.EXECUTION_WORKER.properties(kafka.access(), postgres, keys));
         props.putAll(Service.EXECUTION_WORKER.fileRoots(filesRoot()));
         props.putAll(settings.overrides());
         props.put("jobplane.worker.id", "worker-" + n);
@@ -131,7 +131,7 @@ public final class Platform implements AutoCloseable {
     }
 
     private ServiceProcess launch(Service service, String name, int port) {
-        Map<String, String> props = new java.util.LinkedHashMap<>(service.properties(kafka.bootstrapServers(), postgres, keys));
+        Map<String, String> props = new java.util.LinkedHashMap<>(service.properties(kafka.access(), postgres, keys));
         props.putAll(service.fileRoots(filesRoot()));
         props.putAll(settings.overrides());
         ServiceProcess process = ServiceProcess.start(name, service.jar(settings.root()), port, props,
@@ -162,8 +162,9 @@ public final class Platform implements AutoCloseable {
     /** The tenant data server, started on first use; connections of tests point at its databases. */
     public synchronized PostgresServer tenant() {
         if (tenant == null) {
-            tenant = Ports.startOnFreePorts(() -> PostgresServer.start(settings.stateDir().resolve("data/tenant-postgres"),
-                    Ports.free(), false, logDir().resolve("tenant-postgres.log")));
+            tenant = Ports.startOnFreePorts(() -> PostgresServer.startSecured(settings.stateDir().resolve("data/tenant-postgres"),
+                    Ports.free(), settings.durable(), logDir().resolve("tenant-postgres.log"),
+                    settings.stateDir().resolve("keys/tenant-postgres")));
         }
         return tenant;
     }

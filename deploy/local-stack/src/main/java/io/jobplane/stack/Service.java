@@ -6,19 +6,26 @@ import java.util.Map;
 
 /** The four jobplane services and the configuration each gets from the local stack. */
 public enum Service {
-    JOB_API("job-api", true, true),
-    EXECUTION_WORKER("execution-worker", false, true),
-    METADATA_HARVESTER("metadata-harvester", true, false),
-    POLICY_MIGRATOR("policy-migrator", true, false);
+    JOB_API("job-api", true, true, KafkaAcls.API),
+    EXECUTION_WORKER("execution-worker", false, true, KafkaAcls.WORKER),
+    METADATA_HARVESTER("metadata-harvester", true, false, KafkaAcls.HARVESTER),
+    POLICY_MIGRATOR("policy-migrator", true, false, KafkaAcls.POLICY);
 
     private final String module;
     private final boolean hasDatabase;
     private final boolean holdsSecretKey;
+    private final String kafkaUser;
 
-    Service(String module, boolean hasDatabase, boolean holdsSecretKey) {
+    Service(String module, boolean hasDatabase, boolean holdsSecretKey, String kafkaUser) {
         this.module = module;
         this.hasDatabase = hasDatabase;
         this.holdsSecretKey = holdsSecretKey;
+        this.kafkaUser = kafkaUser;
+    }
+
+    /** The Kafka user this service logs in as on a secured broker. */
+    public String kafkaUser() {
+        return kafkaUser;
     }
 
     public String module() {
@@ -42,14 +49,22 @@ public enum Service {
                 "jobplane.egress.platform-endpoints", platformDatabase.jdbcUrl());
     }
 
-    /** System properties that point the service at this stack's Kafka, PostgreSQL and keys. */
+        /** System properties that point the service at a PLAINTEXT broker and this stack's PostgreSQL and keys. */
     public Map<String, String> properties(String kafkaBootstrap, PostgresServer postgres, DevKeys keys) {
+        return properties(KafkaAccess.plaintext(kafkaBootstrap), postgres, keys);
+    }
+
+    /**
+     * System properties that point the service at this stack's Kafka (logged in as the service's own
+     * user when the broker is secured: {@code kafka.*} applies to every channel), PostgreSQL and keys.
+     */
+    public Map<String, String> properties(KafkaAccess kafka, PostgresServer postgres, DevKeys keys) {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("kafka.bootstrap.servers", kafkaBootstrap);
+        kafka.clientConfig(kafkaUser).forEach((k, v) -> p.put("kafka." + k, v));
         p.putAll(egress(postgres));
         if (hasDatabase) {
-            p.put("quarkus.datasource.username", postgres.username());
-            p.put("quarkus.datasource.password", postgres.password());
+            p.put("quarkus.datasource.username", postgres.serviceUsername());
+            p.put("quarkus.datasource.password", postgres.servicePassword());
             p.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
             p.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
         }

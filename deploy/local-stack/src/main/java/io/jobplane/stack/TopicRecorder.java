@@ -32,9 +32,8 @@ public final class TopicRecorder implements AutoCloseable {
     private final AtomicBoolean caughtUp = new AtomicBoolean();
     private final Thread poller;
 
-    private TopicRecorder(String bootstrapServers, String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    private TopicRecorder(KafkaAccess kafka, String topic) {
+        Properties p = kafka.adminProperties();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "recorder-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -59,7 +58,12 @@ public final class TopicRecorder implements AutoCloseable {
 
     /** Starts recording {@code topic} of the broker at {@code bootstrapServers}. */
     public static TopicRecorder record(String bootstrapServers, String topic) {
-        return new TopicRecorder(bootstrapServers, topic);
+        return new TopicRecorder(KafkaAccess.plaintext(bootstrapServers), topic);
+    }
+
+    /** Starts recording {@code topic}, logged in as the broker's admin when it is secured. */
+    public static TopicRecorder record(KafkaAccess kafka, String topic) {
+        return new TopicRecorder(kafka, topic);
     }
 
     /** True once the recorder has read everything the topic held when it started (and then some). */
@@ -83,17 +87,21 @@ public final class TopicRecorder implements AutoCloseable {
 
     /** Sends one structured-mode CloudEvent the way jobplane's producers do, with its content-type header. */
     public static void sendEvent(String bootstrapServers, String topic, String key, String cloudEventJson) {
-        send(bootstrapServers, topic, key, cloudEventJson, true);
+        send(KafkaAccess.plaintext(bootstrapServers), topic, key, cloudEventJson, true);
     }
 
     /** Sends one record and waits for the broker's acknowledgement. */
     public static void send(String bootstrapServers, String topic, String key, String value) {
-        send(bootstrapServers, topic, key, value, false);
+        send(KafkaAccess.plaintext(bootstrapServers), topic, key, value, false);
     }
 
-    private static void send(String bootstrapServers, String topic, String key, String value, boolean cloudEvent) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    /** Sends one record as the broker's admin (when it is secured) and waits for the acknowledgement. */
+    public static void send(KafkaAccess kafka, String topic, String key, String value) {
+        send(kafka, topic, key, value, false);
+    }
+
+    private static void send(KafkaAccess kafka, String topic, String key, String value, boolean cloudEvent) {
+        Properties p = kafka.adminProperties();
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.ACKS_CONFIG, "all");

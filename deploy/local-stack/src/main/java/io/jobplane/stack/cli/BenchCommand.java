@@ -26,7 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,6 +37,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.jobplane.stack.KafkaAccess;
 import io.jobplane.stack.PostgresServer;
 import io.jobplane.stack.StackException;
 import io.vertx.core.Vertx;
@@ -100,7 +100,7 @@ class BenchCommand implements Callable<Integer> {
         stack = new StackApi(WS);
         api = stack.url();
         pg = stack.postgres();
-        String bootstrap = "127.0.0.1:" + stack.stack().component(LocalStack.KAFKA).port();
+        KafkaAccess bootstrap = stack.stack().kafkaAccess();
         stack.requireReady();
         jobs = Math.max(1, jobs);
         System.out.printf("jobplane bench: %d runs of %d job%s, %d clients, %d CPUs, API %s%n%n", runs, jobs,
@@ -147,21 +147,19 @@ class BenchCommand implements Callable<Integer> {
 
     // --- ceilings --------------------------------------------------------------------------------
 
-    private double kafkaCeiling(String bootstrap) throws Exception {
+    private double kafkaCeiling(KafkaAccess kafka) throws Exception {
         String topic = "jobplane.bench-" + stamp();
         int records = 200_000;
-        Properties admin = new Properties();
-        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        // The broker's admin: the only user allowed to make a topic of its own.
+        Properties admin = kafka.adminProperties();
         try (Admin a = Admin.create(admin)) {
             a.createTopics(List.of(new NewTopic(topic, 12, (short) 1))).all().get(30, TimeUnit.SECONDS);
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            Properties p = kafka.adminProperties();
             p.put(ProducerConfig.ACKS_CONFIG, "all");
             p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
             p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
             p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            Properties c = new Properties();
-            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            Properties c = kafka.adminProperties();
             c.put(ConsumerConfig.GROUP_ID_CONFIG, topic);
             c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.jobplane.stack.DevKeys;
+import io.jobplane.stack.KafkaAccess;
 import io.jobplane.stack.PostgresServer;
 import io.jobplane.stack.Processes;
 import io.jobplane.stack.Service;
@@ -105,7 +106,12 @@ final class LocalStack {
     }
 
     DevKeys keys() {
-        return DevKeys.ensure(state.resolve("keys"));
+        return DevKeys.ensure(keysDir());
+    }
+
+    /** The dev keys and the generated passwords of PostgreSQL and Kafka (owner-only files). */
+    Path keysDir() {
+        return state.resolve("keys");
     }
 
     Path logFile(String component) {
@@ -115,6 +121,11 @@ final class LocalStack {
     /** The directory filesystem connections may use: their base paths must be under it. */
     Path filesRoot() {
         return state.resolve("files");
+    }
+
+    /** How clients reach the stack's (secured) broker on its current port. */
+    KafkaAccess kafkaAccess() {
+        return new KafkaAccess("127.0.0.1:" + component(KAFKA).port(), keysDir());
     }
 
     Path kafkaDir() {
@@ -131,7 +142,13 @@ final class LocalStack {
 
     /** A handle on the tenant data server (started or not). */
     PostgresServer tenant() {
-        return PostgresServer.attach(tenantDir(), component(TENANT_POSTGRESQL).port(), logFile(TENANT_POSTGRESQL));
+        return PostgresServer.attachSecured(tenantDir(), component(TENANT_POSTGRESQL).port(), logFile(TENANT_POSTGRESQL),
+                tenantKeysDir());
+    }
+
+    /** The generated passwords of the tenant server (its own, apart from the platform database's). */
+    Path tenantKeysDir() {
+        return keysDir().resolve("tenant-postgres");
     }
 
     /** Whether the component is one of the two PostgreSQL servers, which pg_ctl manages by data folder. */
@@ -146,7 +163,7 @@ final class LocalStack {
     /** The configured database: the external one, or a handle on the private cluster (started or not). */
     PostgresServer postgres() {
         return externalDbUrl != null ? PostgresServer.external(externalDbUrl)
-                : PostgresServer.attach(postgresDir(), component(POSTGRESQL).port(), logFile(POSTGRESQL));
+                : PostgresServer.attachSecured(postgresDir(), component(POSTGRESQL).port(), logFile(POSTGRESQL), keysDir());
     }
 
     Path pidFile(String component) {

@@ -11,7 +11,9 @@ import java.util.concurrent.Executor;
 
 import io.jobplane.stack.DevKeys;
 import io.jobplane.stack.DevTokens;
+import io.jobplane.stack.KafkaAccess;
 import io.jobplane.stack.KafkaBroker;
+import io.jobplane.stack.Passwords;
 import io.jobplane.stack.Ports;
 import io.jobplane.stack.PostgresServer;
 import io.jobplane.stack.Processes;
@@ -32,6 +34,8 @@ import picocli.CommandLine.Spec;
 class UpCommand implements Runnable {
 
     static final String DEMO_DATABASE = "demo";
+    static final String DEMO_ROLE = "demo";
+    static final String DEMO_SECRET = "postgres-demo";
     private static final Duration HEALTHY_TIMEOUT = Duration.ofSeconds(180);
     /** Waiting is blocking work: one thread per wait, so no wait queues behind another. */
     private static final Executor OWN_THREAD = task -> {
@@ -56,15 +60,16 @@ class UpCommand implements Runnable {
         DevKeys keys = stack.keys();
         requireFreePorts(stack);
         // Kafka and PostgreSQL start side by side: the broker takes a few seconds, the database about one.
-        CompletableFuture<String> kafka = CompletableFuture.supplyAsync(() -> ensureKafka(stack), OWN_THREAD);
+        CompletableFuture<KafkaAccess> kafka = CompletableFuture.supplyAsync(() -> ensureKafka(stack), OWN_THREAD);
         CompletableFuture<PostgresServer> postgresStart = CompletableFuture.supplyAsync(() -> ensurePostgres(stack),
                 OWN_THREAD);
         CompletableFuture<PostgresServer> tenantStart = CompletableFuture.supplyAsync(() -> ensureTenant(stack), OWN_THREAD);
-        String bootstrapServers = Processes.join(kafka);
+        KafkaAccess bootstrapServers = Processes.join(kafka);
         PostgresServer postgres = Processes.join(postgresStart);
-        // Tenant data lives on its own server: connections never reach the platform's database.
+        // Tenant data lives on its own server: connections never reach the platform's database. Jobs reach
+        // the demo database as a role of its own, never as the superuser.
         PostgresServer tenant = Processes.join(tenantStart);
-        tenant.createDatabase(DEMO_DATABASE);
+        tenant.createDatabase(DEMO_DATABASE, DEMO_ROLE, Passwords.ensure(stack.keysDir(), DEMO_SECRET));
 
         List<ServiceProcess> services = new ArrayList<>();
         for (LocalStack.Component c : stack.components(workers)) {
@@ -82,21 +87,21 @@ class UpCommand implements Runnable {
         printNextSteps(stack, postgres, tenant, keys, seconds);
     }
 
-    /** Starts the broker unless ours already runs; returns its bootstrap servers. */
-    private static String ensureKafka(LocalStack stack) {
+    /** Starts the broker unless ours already runs; returns how the services reach it. */
+    private static KafkaAccess ensureKafka(LocalStack stack) {
         LocalStack.Component c = stack.component(LocalStack.KAFKA);
         Optional<ProcessHandle> running = stack.process(c);
         if (running.isPresent() && Ports.listening(c.port())) {
             say("%-18s already running (pid %d)", c.name(), running.get().pid());
-            return "127.0.0.1:" + c.port();
+            return stack.kafkaAccess();
         }
         requireFree("Kafka", c.port(), LocalStack.KAFKA_PORT_ENV);
         requireFree("the Kafka controller", stack.kafkaControllerPort, LocalStack.KAFKA_CONTROLLER_PORT_ENV);
         say("%-18s starting on 127.0.0.1:%d", c.name(), c.port());
-        KafkaBroker broker = KafkaBroker.start(stack.kafkaDir(), c.port(), stack.kafkaControllerPort,
-                stack.logFile(c.name()), true);
+        KafkaBroker broker = KafkaBroker.startSecured(stack.kafkaDir(), c.port(), stack.kafkaControllerPort,
+                stack.logFile(c.name()), true, stack.keysDir());
         stack.record(c.name(), broker.pid(), c.port());
-        return broker.bootstrapServers();
+        return broker.access();
     }
 
     private static PostgresServer ensurePostgres(LocalStack stack) {
@@ -111,14 +116,17 @@ class UpCommand implements Runnable {
         LocalStack.Component c = stack.component(LocalStack.POSTGRESQL);
         PostgresServer attached = stack.postgres();
         // The postmaster's own pid file is the truth here, even if ours was lost.
-        if (attached.isAlive() && attached.accepting()) {
+        boolean running = attached.isAlive() && attached.accepting();
+        if (running) {
             say("%-18s already running (pid %d)", c.name(), attached.pid());
-            stack.record(c.name(), attached.pid(), c.port());
-            return attached;
+        } else {
+            requireFree("PostgreSQL", c.port(), LocalStack.PG_PORT_ENV);
+            say("%-18s starting on 127.0.0.1:%d", c.name(), c.port());
         }
-        requireFree("PostgreSQL", c.port(), LocalStack.PG_PORT_ENV);
-        say("%-18s starting on 127.0.0.1:%d", c.name(), c.port());
-        PostgresServer server = PostgresServer.start(stack.postgresDir(), c.port(), true, stack.logFile(c.name()));
+        // A running server is not restarted; this secures a cluster of an earlier version that still
+        // trusted local logins, and keeps the service role and its password as the keys folder says.
+        PostgresServer server = PostgresServer.startSecured(stack.postgresDir(), c.port(), true, stack.logFile(c.name()),
+                stack.keysDir());
         stack.record(c.name(), server.pid(), c.port());
         return server;
     }
@@ -133,12 +141,13 @@ class UpCommand implements Runnable {
         }
         requireFree("the tenant PostgreSQL", c.port(), LocalStack.TENANT_PG_PORT_ENV);
         say("%-18s starting on 127.0.0.1:%d", c.name(), c.port());
-        PostgresServer server = PostgresServer.start(stack.tenantDir(), c.port(), true, stack.logFile(c.name()));
+        PostgresServer server = PostgresServer.startSecured(stack.tenantDir(), c.port(), true, stack.logFile(c.name()),
+                stack.tenantKeysDir());
         stack.record(c.name(), server.pid(), c.port());
         return server;
     }
 
-    private static ServiceProcess ensureService(LocalStack stack, LocalStack.Component c, String bootstrapServers,
+    private static ServiceProcess ensureService(LocalStack stack, LocalStack.Component c, KafkaAccess bootstrapServers,
             PostgresServer postgres, DevKeys keys) {
         Optional<ProcessHandle> running = stack.process(c);
         if (running.isPresent()) {
@@ -204,15 +213,15 @@ class UpCommand implements Runnable {
         System.out.println();
         System.out.println("  export TOKEN=" + token);
         System.out.println();
-        // The tenant server trusts local connections, so any password works; a real one is never printed.
+        // The demo role's password stays in its file: the command reads it there, so it is not printed.
         String jdbcUrl = tenant.jdbcUrl(DEMO_DATABASE);
-        String password = "not-needed-locally";
+        String password = "'\"$(cat " + Passwords.file(stack.keysDir(), DEMO_SECRET) + ")\"'";
         System.out.println("Next, create a connection to the 'demo' database of the tenant server:");
         System.out.println();
         System.out.println("  curl -s -X POST " + api + "/api/v1/workspaces/demo/connections \\");
         System.out.println("    -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\");
         System.out.println("    -d '{\"name\":\"demo-db\",\"type\":\"postgresql\",\"jdbc_url\":\"" + jdbcUrl
-                + "\",\"username\":\"" + tenant.username() + "\",\"password\":\"" + password + "\"}'");
+                + "\",\"username\":\"" + DEMO_ROLE + "\",\"password\":\"" + password + "\"}'");
         System.out.println();
         System.out.println("then follow the README's walk-through (job, launch, status). Stop with ./jobplane down.");
     }
