@@ -190,10 +190,15 @@ public class ConnectionTester {
         }
         // Only the status code is kept: the body and headers are the remote's and are not shown.
         int status;
-        try (ClassicHttpResponse response = http.executeOpen(null, request, null)) {
-            status = response.getCode();
-            // Drop the connection rather than read a body of any length.
-            request.cancel();
+        ClassicHttpResponse response = http.executeOpen(null, request, null);
+        status = response.getCode();
+        // Drop the connection rather than read a body of any length; closing the response after that may
+        // fail on the socket we dropped, which says nothing about the server.
+        request.cancel();
+        try {
+            response.close();
+        } catch (java.io.IOException dropped) {
+            // the connection was closed on purpose
         }
         // The server answered; only a refusal of our credentials or a server error is a failed test.
         if (status == 401 || status == 403) {
