@@ -115,11 +115,25 @@ public class ConnectionTester {
                 || has(e, InterruptedIOException.class)) {
             return Result.failed("TIMEOUT", "no answer within " + TIMEOUT_SECONDS + " s");
         }
-        if (has(e, ConnectException.class) || has(e, HttpHostConnectException.class) || has(e, NoRouteToHostException.class)) {
+        if (has(e, ConnectException.class) || has(e, HttpHostConnectException.class) || has(e, NoRouteToHostException.class)
+                || says(e, "Connection refused")) {
             return Result.failed("CONNECTION_REFUSED", "the address refused the connection or cannot be reached");
         }
         return Result.failed("CONNECTION_FAILED", "the connection did not complete (the server may not speak the protocol"
                 + " the connection's type expects)");
+    }
+
+    /**
+     * A local socket error's text somewhere in the chain (Connector/J keeps only the text of the
+     * {@code ConnectException} it caught); read to pick the code, never shown.
+     */
+    private static boolean says(Throwable e, String text) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(text)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean has(Throwable e, Class<? extends Throwable> type) {
