@@ -74,6 +74,10 @@ public class WebhookService {
             details.put("job_id", jobId.toString());
         }
         details.put("secret", Audit.SECRET_CHANGED);
+        // The row is inserted at persist, before the id the secret is bound to is known to us: an empty
+        // placeholder (never readable as a secret) stands in until the sealed value replaces it in the
+        // same transaction.
+        w.secret = "{}";
         return requireJob(caller, jobId)
                 .chain(() -> w.<WebhookEntity>persist())
                 // Sealed once the id it is bound to exists.
