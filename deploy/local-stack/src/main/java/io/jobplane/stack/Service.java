@@ -67,6 +67,9 @@ public enum Service {
             p.put("quarkus.datasource.password", postgres.servicePassword());
             p.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
             p.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
+            // A password login (SCRAM) costs a handshake; on a loaded 2-core machine it outlasted the
+            // 5 s default at a service's start, and Flyway gave up.
+            p.put("quarkus.datasource.jdbc.acquisition-timeout", "30S");
         }
         if (holdsSecretKey) {
             p.put("jobplane.secrets.active-key-id", keys.secretKeyId());
