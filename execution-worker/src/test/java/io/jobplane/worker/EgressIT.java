@@ -93,7 +93,7 @@ class EgressIT {
         ReplicationSpec spec = new ReplicationSpec(null, "", false, false, false, false, "HARD_DELETE", null, null, null, 10, true);
         LaunchCommand launch = LaunchCommand.builder().run(UUID.randomUUID().toString(), 1, "ws")
                 .job("job-retl", "reverse-etl", "REVERSE_ETL", false).launch("manual", Instant.now(), Instant.now(), Map.of())
-                .tasks(List.of(new TaskSpec("task-0", 0, "REPLICATE [meta-data] SELECT g AS id FROM generate_series(1, 3) g"))).settings(new RunSettings(false, 1, null, 3, 1, 3))
+                .tasks(List.of(new TaskSpec("task-0", 0, "REPLICATE [meta-data] WITH KeyColumn='id' SELECT g AS id FROM generate_series(1, 3) g"))).settings(new RunSettings(false, 1, null, 3, 1, 3))
                 .destination(receiver).source(source).replication(spec).build();
         WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
         RunFinished finished = runs.awaitFinished(launch.runId());

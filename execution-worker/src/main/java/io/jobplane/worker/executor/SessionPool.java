@@ -168,6 +168,8 @@ public class SessionPool {
             return JdbcUrls.connectProperties(url);
         } catch (JdbcUrls.Refused e) {
             throw new SQLException(e.getMessage(), "08004", e);
+        } catch (java.io.UncheckedIOException e) {
+            throw new SQLException(e.getCause().getMessage(), "08004", e.getCause());
         }
     }
 

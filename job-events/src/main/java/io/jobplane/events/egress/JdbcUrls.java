@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * driver's allowlist ({@code allowLoadLocalInfile}, {@code autoDeserialize}, interceptors, socket
  * and SSL factories, logger files and the like are not on it). job-api checks at save time, the
  * worker again before it connects. {@link #connectProperties} adds the platform's own egress socket
- * factory, which the URL may therefore never name.
+ * factory (PostgreSQL), which the URL may therefore never name.
  */
 public final class JdbcUrls {
 
@@ -167,8 +167,21 @@ public final class JdbcUrls {
     public static Properties connectProperties(String url) {
         Parsed parsed = check(url);
         Properties props = new Properties();
-        props.setProperty("socketFactory", parsed.driver().socketFactory);
-        if (parsed.driver() == Driver.MYSQL) {
+        if (parsed.driver() == Driver.POSTGRESQL) {
+            props.setProperty("socketFactory", parsed.driver().socketFactory);
+        } else {
+            // Connector/J cannot load MySqlSocketFactory where the service's classes and the driver's
+            // come from different class loaders (tests), so MySQL hosts are checked here, resolved just
+            // before the driver connects: weaker than the socket-level check (see docs/security.md).
+            for (EgressPolicy.Endpoint host : parsed.hosts()) {
+                try {
+                    Egress.policy().resolveAndCheck(host.host(), host.port());
+                } catch (EgressDeniedException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } catch (java.net.UnknownHostException e) {
+                    // The driver reports it.
+                }
+            }
             // Refuse the server's LOAD DATA LOCAL requests whatever it asks.
             props.setProperty("allowLoadLocalInfile", "false");
             props.setProperty("allowUrlInLocalInfile", "false");

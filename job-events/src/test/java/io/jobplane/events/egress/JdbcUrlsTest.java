@@ -63,9 +63,11 @@ class JdbcUrlsTest {
     void connectPropertiesSetThePlatformsSocketFactory() {
         assertEquals(PgSocketFactory.class.getName(),
                 JdbcUrls.connectProperties("jdbc:postgresql://h/db").getProperty("socketFactory"));
-        var mysql = JdbcUrls.connectProperties("jdbc:mysql://h/db");
-        assertEquals(MySqlSocketFactory.class.getName(), mysql.getProperty("socketFactory"));
+        var mysql = JdbcUrls.connectProperties("jdbc:mysql://203.0.114.1/db");
         assertEquals("false", mysql.getProperty("allowLoadLocalInfile"));
+        var denied = assertThrows(java.io.UncheckedIOException.class,
+                () -> JdbcUrls.connectProperties("jdbc:mysql://203.0.114.1,169.254.169.254/db"));
+        assertTrue(denied.getCause() instanceof EgressDeniedException);
         assertThrows(JdbcUrls.Refused.class, () -> JdbcUrls.connectProperties("jdbc:postgresql://h/db?socketFactory=x"));
     }
 
