@@ -52,7 +52,7 @@ class StepsWithoutSandboxIT {
 
     @BeforeAll
     static void start() {
-        TestInfrastructure.shared().postgres().createDatabase(DB);
+        TestInfrastructure.shared().tenant().createDatabase(DB);
         runs = new WorkerRuns();
     }
 
@@ -84,7 +84,7 @@ class StepsWithoutSandboxIT {
     }
 
     private static LaunchCommand command(Map<String, String> files, List<String> steps) {
-        var pg = TestInfrastructure.shared().postgres();
+        var pg = TestInfrastructure.shared().tenant();
         byte[] zip = Zips.of(files);
         StepPackageSpec pkg = new StepPackageSpec(1, Checksums.sha256(zip), steps, zip, Map.of(), Map.of());
         ConnectionSpec db = new ConnectionSpec("db", "postgresql", pg.jdbcUrl(DB), pg.username(), WorkerRuns.keyring().seal("unused"));

@@ -68,7 +68,7 @@ class WorkerBoundsIT {
 
     @BeforeAll
     static void recordTopics() {
-        TestInfrastructure.shared().postgres().createDatabase(DB);
+        TestInfrastructure.shared().tenant().createDatabase(DB);
         runs = new WorkerRuns();
     }
 
@@ -165,8 +165,8 @@ class WorkerBoundsIT {
     private static LaunchCommand command(List<String> queries) {
         TestInfrastructure infra = TestInfrastructure.shared();
         String runId = UUID.randomUUID().toString();
-        ConnectionSpec destination = new ConnectionSpec("c1", "postgresql", infra.postgres().jdbcUrl(DB),
-                infra.postgres().username(), WorkerRuns.keyring().seal("unused-with-trust-auth"));
+        ConnectionSpec destination = new ConnectionSpec("c1", "postgresql", infra.tenant().jdbcUrl(DB),
+                infra.tenant().username(), WorkerRuns.keyring().seal("unused-with-trust-auth"));
         List<TaskSpec> tasks = new ArrayList<>();
         for (int i = 0; i < queries.size(); i++) {
             tasks.add(new TaskSpec("task-" + i, i, queries.get(i)));
