@@ -1,6 +1,5 @@
 package io.jobplane.stack.cli;
 
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -190,9 +189,8 @@ class SoakCommand implements Callable<Integer> {
                     report.refused.merge(r.statusCode() + " " + abbreviate(r.body()), 1, Integer::sum);
                     return;
                 }
-            } catch (ConnectException e) {
-                report.launchRetries.incrementAndGet();
             } catch (Exception e) {
+                // Not answered (refused, reset, timed out): sent again with the same key.
                 report.launchRetries.incrementAndGet();
             }
             try {
