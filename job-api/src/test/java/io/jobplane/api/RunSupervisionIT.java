@@ -177,6 +177,39 @@ class RunSupervisionIT {
         as(ws, "editor").body(Map.of("description", "editable again")).put(jobPath(ws, job)).then().statusCode(200);
     }
 
+    /**
+     * While the broker is away nobody can hear a worker: supervision must not take that silence for
+     * a lost worker (this run has no retry: it would end FAILED WORKER_LOST and its real end would be
+     * ignored). Once the broker is back and supervision has heard for the whole window again, a run
+     * whose worker stays silent is still judged lost.
+     */
+    @Test
+    void aBrokerOutageLongerThanTheWindowIsNotTakenForALostWorker() {
+        String ws = uniqueWorkspace();
+        String job = job(ws, "through-outage", Map.of(), List.of(task("select 1", true)));
+        String run = launch(ws, job);
+        launchOf(run, 1);
+        heartbeat(run, 1, "w1", "ACCEPTED");
+        send(run, EventTypes.RUN_STARTED, new RunStarted(run, 1, ws, job, "w1", Instant.now()));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> as(ws, "viewer")
+                .get("/api/v1/workspaces/{ws}/runs/{id}", ws, run).then().body("status", equalTo("RUNNING")));
+
+        // Down for more than twice the test profile's worker-lost-after (3 s), with the sweeper running every 500 ms.
+        TestInfrastructure.shared().kafka().restart(Duration.ofSeconds(8));
+        heartbeat(run, 1, "w1", "RUNNING");
+        send(run, EventTypes.RUN_FINISHED, new RunFinished(run, 1, ws, job, RunStatus.SUCCESS, null, Instant.now(), null, "w1"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ws, "viewer")
+                .get("/api/v1/workspaces/{ws}/runs/{id}", ws, run).then()
+                .body("status", equalTo("SUCCESS")).body("attempt", equalTo(1)).body("error_code", nullValue()));
+
+        String silent = launch(ws, job);
+        launchOf(silent, 1);
+        heartbeat(silent, 1, "w1", "ACCEPTED");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(ws, "viewer")
+                .get("/api/v1/workspaces/{ws}/runs/{id}", ws, silent).then()
+                .body("status", equalTo("FAILED")).body("error_code", equalTo("WORKER_LOST")));
+    }
+
     @Test
     void cancelStopsAQueuedRunAtOnceAndSendsARunningRunsWorkerItsCancel() {
         String ws = uniqueWorkspace();

@@ -19,10 +19,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import io.jobplane.api.config.RunsConfig;
 import io.jobplane.api.job.settings.Retry;
 import io.jobplane.api.notify.RunEndNotifier;
 import io.jobplane.api.outbox.Outbox;
+import io.jobplane.api.run.hearing.SupervisionHearing;
 import io.jobplane.api.run.launch.LaunchPipeline;
 import io.jobplane.api.workflow.WorkflowEngine;
 import io.jobplane.events.CloudEvent;
@@ -50,7 +50,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * sending heartbeats for {@code jobplane.runs.worker-lost-after}, and admits waiting runs. Events of
  * an attempt that is no longer the run's current one are ignored: that is the fence against a
  * worker that was presumed lost. A second worker that announces an attempt another already holds is
- * told to stop its copy. Once a batch's ends are recorded, {@link RunEndNotifier} records the mails
+ * told to stop its copy. Silence only counts while supervision could hear it ({@link SupervisionHearing}):
+ * not during a broker outage, nor before a restarted replica caught up. Once a batch's ends are recorded, {@link RunEndNotifier} records the mails
  * and webhook calls they trigger.
  */
 @ApplicationScoped
@@ -119,22 +120,22 @@ public class RunSupervisor {
     private final LaunchPipeline launches;
     private final Outbox outbox;
     private final RunEndNotifier notifier;
-    private final Duration lostAfter;
     private final WorkflowEngine workflowEngine;
+    private final SupervisionHearing hearing;
 
-    public RunSupervisor(Pool pool, LaunchPipeline launches, Outbox outbox, RunEndNotifier notifier, RunsConfig config,
-            WorkflowEngine workflowEngine) {
+    public RunSupervisor(Pool pool, LaunchPipeline launches, Outbox outbox, RunEndNotifier notifier,
+            WorkflowEngine workflowEngine, SupervisionHearing hearing) {
         this.pool = pool;
+        this.hearing = hearing;
         this.workflowEngine = workflowEngine;
         this.launches = launches;
         this.outbox = outbox;
         this.notifier = notifier;
-        this.lostAfter = config.workerLostAfter();
     }
 
-    @Incoming("supervision")
+    @Incoming(SupervisionHearing.CHANNEL)
     public Uni<Void> onEvents(ConsumerRecords<String, String> records) {
-        return EVENTS.consume(records, this::record);
+        return EVENTS.consume(records, this::record).invoke(() -> hearing.recorded(records));
     }
 
     private static Observed heard(String runId, int attempt, String workerId, boolean started, Instant startedAt) {
@@ -287,8 +288,12 @@ public class RunSupervisor {
                 .onFailure().recoverWithNull();
     }
 
+    /** Runs silent since before the cutoff ({@link SupervisionHearing#cutoff}); none while supervision could not hear. */
     private Uni<Integer> recoverLost() {
-        Instant cutoff = Instant.now().minus(lostAfter);
+        return hearing.cutoff().chain(cutoff -> cutoff == null ? Uni.createFrom().item(0) : recoverLost(cutoff));
+    }
+
+    private Uni<Integer> recoverLost(Instant cutoff) {
         return RunEntity.<RunEntity>find("state in ?1 and lastSeenAt < ?2 order by lastSeenAt", RunState.ACTIVE, cutoff)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).page(0, 200).list()
                 .chain(lost -> {
