@@ -51,8 +51,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * an attempt that is no longer the run's current one are ignored: that is the fence against a
  * worker that was presumed lost. A second worker that announces an attempt another already holds is
  * told to stop its copy. Silence only counts while supervision could hear it ({@link SupervisionHearing}):
- * not during a broker outage, nor before a restarted replica caught up. Once a batch's ends are recorded, {@link RunEndNotifier} records the mails
- * and webhook calls they trigger.
+ * not during a broker outage, nor before a restarted replica caught up. Once a batch's ends are
+ * recorded, {@link RunEndNotifier} records the mails and webhook calls they trigger.
  */
 @ApplicationScoped
 public class RunSupervisor {
