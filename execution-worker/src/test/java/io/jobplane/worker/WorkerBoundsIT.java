@@ -118,6 +118,23 @@ class WorkerBoundsIT {
         }
     }
 
+    /**
+     * A worker killed right after running an attempt must not have its command delivered again to
+     * another worker (the work would run twice): the command is committed before the run starts.
+     */
+    @Test
+    void aLaunchIsCommittedBeforeItsRunStarts() throws Exception {
+        try (Admin admin = admin()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> lag(admin) == 0);
+            LaunchCommand launch = command(List.of("select pg_sleep(2)"));
+            WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> runs.typesOf(launch.runId()).contains(EventTypes.RUN_STARTED));
+            assertEquals(0, lag(admin), "the command was committed before its run started");
+            assertEquals(RunStatus.SUCCESS, runs.awaitFinished(launch.runId()).status());
+        }
+    }
+
     @Test
     void anEndEventWithAHugeErrorTextArrivesCutToFitOnceAndTheRunIsNotRunAgain() {
         String huge = "do $$ begin raise exception '%', repeat('x', 2000000); end $$";

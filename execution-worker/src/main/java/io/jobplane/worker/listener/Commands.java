@@ -42,8 +42,8 @@ final class Commands {
     record Cancel(CancelCommand cancel) implements Command {
     }
 
-    /** A launch handed over, and the future of its {@code ACCEPTED} heartbeat. */
-    record Announcement(String runId, CompletableFuture<Void> future) {
+    /** A launch handed over: the future of its {@code ACCEPTED} heartbeat, and how to start it. */
+    record Announcement(String runId, CompletableFuture<Void> future, Runnable start) {
     }
 
     /**
@@ -54,7 +54,8 @@ final class Commands {
     static void carryOut(List<Command> commands, RunDispatcher dispatcher, Consumer<Announcement> announced) {
         for (Command command : commands) {
             if (command instanceof Launch launch) {
-                announced.accept(new Announcement(launch.run().runId(), dispatcher.accept(launch.run())));
+                RunDispatcher.Taken taken = dispatcher.accept(launch.run());
+                announced.accept(new Announcement(launch.run().runId(), taken.announced(), taken.start()));
             } else {
                 CancelCommand cancel = ((Cancel) command).cancel();
                 if (!dispatcher.cancel(cancel)) {

@@ -34,8 +34,7 @@ public class ControlListener {
     public void onControl(ConsumerRecord<String, String> record) {
         CONTROL.consume(record, batch -> {
             // Nothing waits for a control command: this topic's offsets are never committed.
-            Commands.carryOut(batch, dispatcher, announcement -> {
-            });
+            Commands.carryOut(batch, dispatcher, announcement -> announcement.start().run());
             return Uni.createFrom().voidItem();
         }).await().indefinitely();
     }

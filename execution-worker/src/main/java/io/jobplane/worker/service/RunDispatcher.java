@@ -83,18 +83,31 @@ public class RunDispatcher {
     }
 
     /**
-     * Takes the attempt and announces it with an {@code ACCEPTED} heartbeat; the returned future
-     * completes when the broker has that heartbeat, and the command may be acknowledged then. A
-     * redelivered or outdated attempt is ignored (the future completes at once). Waits for a free run
-     * slot first; the caller (the command consumer) waits with it.
+     * An attempt taken into a run slot: the future of its {@code ACCEPTED} heartbeat, and how to start
+     * it. The command consumer starts it once the command is committed, so that a worker killed after
+     * it ran the attempt never has the command delivered again to another (which would run the work
+     * twice); {@link #start} runs at most once.
      */
-    public CompletableFuture<Void> accept(LaunchCommand run) {
+    public record Taken(CompletableFuture<Void> announced, Runnable start) {
+
+        static final Taken NOTHING = new Taken(CompletableFuture.completedFuture(null), () -> {
+        });
+    }
+
+    /**
+     * Takes the attempt into a run slot and announces it with an {@code ACCEPTED} heartbeat; the
+     * returned {@link Taken#announced} completes when the broker has that heartbeat, and the command may
+     * be acknowledged then; {@link Taken#start} starts it. A redelivered or outdated attempt is ignored
+     * (nothing to wait for or start). Waits for a free run slot first; the caller (the command consumer)
+     * waits with it: {@link #hasFreeSlot} says beforehand whether it would.
+     */
+    public Taken accept(LaunchCommand run) {
         synchronized (seen) {
             Integer before = seen.get(run.runId());
             if (before != null && before >= run.attempt()) {
                 LOG.infof("run %s attempt %d: already seen attempt %d here; ignoring the redelivery", run.runId(),
                         run.attempt(), before);
-                return CompletableFuture.completedFuture(null);
+                return Taken.NOTHING;
             }
         }
         // A newer attempt stops the older one held here before waiting for a slot, which that one may hold.
@@ -111,14 +124,19 @@ public class RunDispatcher {
         }
         boolean handedOver = false;
         try {
-            CompletableFuture<Void> announced = take(run);
-            handedOver = announced != null;
-            return handedOver ? announced : CompletableFuture.completedFuture(null);
+            Taken taken = take(run);
+            handedOver = taken != null;
+            return handedOver ? taken : Taken.NOTHING;
         } finally {
             if (!handedOver) {
                 slots.release();
             }
         }
+    }
+
+    /** Whether {@link #accept} would find a run slot free without waiting (only the command consumer takes slots). */
+    public boolean hasFreeSlot() {
+        return slots.availablePermits() > 0;
     }
 
     /** Runs in use now (tests and metrics). */
@@ -127,7 +145,7 @@ public class RunDispatcher {
     }
 
     /** Takes the attempt into the slot held; null when it is not to run here after all (seen meanwhile). */
-    private CompletableFuture<Void> take(LaunchCommand run) {
+    private Taken take(LaunchCommand run) {
         synchronized (seen) {
             Integer before = seen.get(run.runId());
             if (before != null && before >= run.attempt()) {
@@ -144,9 +162,13 @@ public class RunDispatcher {
         }
         active.put(run.runId(), control);
         CompletableFuture<Void> announced = events.heartbeat(run, "ACCEPTED");
-        pool.execute(() -> execute(run, control));
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
         LOG.debugf("run %s attempt %d accepted", run.runId(), run.attempt());
-        return announced;
+        return new Taken(announced, () -> {
+            if (started.compareAndSet(false, true)) {
+                pool.execute(() -> execute(run, control));
+            }
+        });
     }
 
     /** Cancels the attempt this worker holds; remembers the cancel when it holds none yet. */
