@@ -29,6 +29,10 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class StepPackageTokens {
 
+    /** The request header a worker sends its token in. */
+    public static final String HEADER = "X-Jobplane-Package-Token";
+    /** job-api's internal endpoint, followed by the package's sha256. */
+    public static final String PATH = "/internal/v1/step-packages/";
     /** The longest a token may live; job-api refuses one whose expiry is further away. */
     public static final Duration MAX_LIFETIME = Duration.ofMinutes(5);
     /** What a worker gives its tokens: a fetch and its retries fit, with room for clock skew. */
