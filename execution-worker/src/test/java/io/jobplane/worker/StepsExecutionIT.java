@@ -21,7 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.jobplane.events.Checksums;
 import io.jobplane.events.EventTypes;
 import io.jobplane.events.Topics;
 import io.jobplane.events.payload.CancelCommand;
@@ -40,9 +39,13 @@ import io.jobplane.stack.Zips;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** STEPS runs: a real zip unpacked, SQL on a real database, real python and bash processes. */
+/**
+ * STEPS runs: a real zip fetched by its hash over HTTP with a keyring token, unpacked, SQL on a real
+ * database, real python and bash processes.
+ */
 @QuarkusTest
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PackageServer.Resource.class, restrictToAnnotatedClass = false)
 class StepsExecutionIT {
 
     private static final String DB = "steps_target";
@@ -214,18 +217,90 @@ class StepsExecutionIT {
         assertFalse(finished.errorMessage().isBlank());
     }
 
+    @Test
+    void aPackageIsFetchedByItsHashWithATokenForItsRunOnceAndThenTakenFromTheCache() {
+        String marker = "cached-" + UUID.randomUUID();
+        byte[] zip = Zips.of(Map.of("10_hello.sh", "echo " + marker));
+        LaunchCommand first = command(zip, List.of("10_hello.sh"), RunSettings.DEFAULT, Map.of());
+        String sha = first.steps().sha256();
+        assertEquals(0, PackageServer.shared().served(sha));
+        WorkerRuns.send(EventTypes.LAUNCH, first.runId(), first);
+        assertEquals(RunStatus.SUCCESS, runs.awaitFinished(first.runId()).status());
+        assertEquals(1, PackageServer.shared().served(sha), "fetched from job-api once");
+        assertEquals(first.runId(), PackageServer.shared().lastRun(sha), "with a token made for the run");
+        assertTrue(runs.logOf(first.runId()).stream().map(RunLog::message).anyMatch(marker::equals));
+
+        LaunchCommand second = command(zip, List.of("10_hello.sh"), RunSettings.DEFAULT, Map.of());
+        assertEquals(sha, second.steps().sha256(), "the same package");
+        WorkerRuns.send(EventTypes.LAUNCH, second.runId(), second);
+        assertEquals(RunStatus.SUCCESS, runs.awaitFinished(second.runId()).status());
+        assertTrue(runs.logOf(second.runId()).stream().map(RunLog::message).anyMatch(marker::equals));
+        assertEquals(1, PackageServer.shared().served(sha), "the second run took the verified copy from the worker's cache");
+    }
+
+    @Test
+    void jobApiAwayOrAnswering503IsTriedAgainWithTheTaskRetry() {
+        String marker = "retried-" + UUID.randomUUID();
+        RunSettings threeTries = new RunSettings(false, 1, null, 3, 1, 2);
+        LaunchCommand launch = command(Map.of("10_hello.sh", "echo " + marker), List.of("10_hello.sh"), threeTries);
+        PackageServer.shared().unavailable(launch.steps().sha256(), 2);
+        WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
+        RunFinished finished = runs.awaitFinished(launch.runId());
+        assertEquals(RunStatus.SUCCESS, finished.status(), finished.errorMessage());
+        List<String> log = runs.logOf(launch.runId()).stream().map(RunLog::message).toList();
+        assertTrue(log.stream().anyMatch(l -> l.contains("failed (try 1 of 3)") && l.contains("job-api answered 503")), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.contains("failed (try 2 of 3)")), log.toString());
+        assertTrue(log.contains(marker), log.toString());
+    }
+
+    @Test
+    void aPackageJobApiRefusesFailsTheRunAtOnceSayingWhy() {
+        RunSettings threeTries = new RunSettings(false, 1, null, 3, 1, 2);
+        LaunchCommand launch = command(Map.of("10_never.sh", "echo never"), List.of("10_never.sh"), threeTries);
+        PackageServer.shared().refuse(launch.steps().sha256());
+        WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
+        RunFinished finished = runs.awaitFinished(launch.runId());
+        assertEquals(RunStatus.FAILED, finished.status());
+        assertEquals("STEP_PACKAGE_UNAVAILABLE", finished.errorCode());
+        assertTrue(finished.errorMessage().contains("job-api answered 403") && finished.errorMessage().contains("PACKAGE_TOKEN_REFUSED"),
+                finished.errorMessage());
+        List<String> log = runs.logOf(launch.runId()).stream().map(RunLog::message).toList();
+        assertTrue(log.stream().anyMatch(l -> l.contains("cannot get the step package") && l.contains("not tried again")), log.toString());
+        assertTrue(log.stream().noneMatch(l -> l.contains("trying again")), "a 403 is not retried: " + log);
+        assertFalse(log.contains("never"));
+        assertEquals(0, PackageServer.shared().served(launch.steps().sha256()));
+    }
+
+    @Test
+    void bytesThatAreNotThePackageAskedForAreNeverRun() {
+        String planted = "planted-" + UUID.randomUUID();
+        LaunchCommand launch = command(Map.of("10_real.sh", "echo real"), List.of("10_real.sh"), RunSettings.DEFAULT);
+        byte[] other = Zips.of(Map.of("10_real.sh", "echo " + planted));
+        // Something else answers under the package's hash: same size or not, it is refused.
+        PackageServer.shared().serveAs(launch.steps().sha256(), other);
+        WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
+        RunFinished finished = runs.awaitFinished(launch.runId());
+        assertEquals(RunStatus.FAILED, finished.status());
+        assertEquals("STEP_PACKAGE_UNAVAILABLE", finished.errorCode());
+        assertTrue(finished.errorMessage().contains("not the one asked for"), finished.errorMessage());
+        assertFalse(runs.logOf(launch.runId()).stream().map(RunLog::message).anyMatch(l -> l.contains(planted)));
+    }
+
     private static LaunchCommand command(Map<String, String> files, List<String> steps, RunSettings settings) {
         return command(files, steps, settings, Map.of());
     }
 
     private static LaunchCommand command(Map<String, String> files, List<String> steps, RunSettings settings,
             Map<String, String> properties) {
+        return command(Zips.of(files), steps, settings, properties);
+    }
+
+    private static LaunchCommand command(byte[] zip, List<String> steps, RunSettings settings, Map<String, String> properties) {
         var pg = TestInfrastructure.shared().tenant();
         var keyring = WorkerRuns.keyring();
-        byte[] zip = Zips.of(files);
         Map<String, String> all = new java.util.HashMap<>(properties);
         all.put("REGION", "eu");
-        StepPackageSpec pkg = new StepPackageSpec(1, Checksums.sha256(zip), steps, zip, all,
+        StepPackageSpec pkg = new StepPackageSpec(1, PackageServer.shared().add(zip), zip.length, steps, all,
                 Map.of("API_TOKEN", keyring.seal(SECRET)));
         ConnectionSpec db = new ConnectionSpec("db", "postgresql", pg.jdbcUrl(DB), pg.username(), keyring.seal("unused-with-trust"));
         return LaunchCommand.builder().run(UUID.randomUUID().toString(), 1, "ws").job("job-s", "steps", "STEPS", false)

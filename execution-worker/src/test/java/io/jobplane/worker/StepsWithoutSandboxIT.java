@@ -15,7 +15,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.jobplane.events.Checksums;
 import io.jobplane.events.EventTypes;
 import io.jobplane.events.payload.ConnectionSpec;
 import io.jobplane.events.payload.LaunchCommand;
@@ -37,6 +36,7 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @TestProfile(StepsWithoutSandboxIT.NoBwrap.class)
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PackageServer.Resource.class, restrictToAnnotatedClass = false)
 class StepsWithoutSandboxIT {
 
     /** The worker looks for bubblewrap where there is none. */
@@ -86,7 +86,7 @@ class StepsWithoutSandboxIT {
     private static LaunchCommand command(Map<String, String> files, List<String> steps) {
         var pg = TestInfrastructure.shared().tenant();
         byte[] zip = Zips.of(files);
-        StepPackageSpec pkg = new StepPackageSpec(1, Checksums.sha256(zip), steps, zip, Map.of(), Map.of());
+        StepPackageSpec pkg = new StepPackageSpec(1, PackageServer.shared().add(zip), zip.length, steps, Map.of(), Map.of());
         ConnectionSpec db = new ConnectionSpec("db", "postgresql", pg.jdbcUrl(DB), pg.username(), WorkerRuns.keyring().seal("unused"));
         return LaunchCommand.builder().run(UUID.randomUUID().toString(), 1, "ws").job("job-u", "steps", "STEPS", false)
                 .launch("manual", Instant.now(), Instant.now(), Map.of()).tasks(List.of()).settings(RunSettings.DEFAULT)

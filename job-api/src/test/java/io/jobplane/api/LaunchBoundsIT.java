@@ -44,10 +44,10 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(value = JobplaneTestResource.class, restrictToAnnotatedClass = false)
 class LaunchBoundsIT {
 
-    /** The default jobplane.launch.max-command-bytes. */
-    private static final long LIMIT = 15L * 1024 * 1024;
-    /** Near the longest task a job takes (1,000,000 characters): 17 of them exceed the bound. */
-    private static final String BIG_TASK = "select '" + "x".repeat(990_000) + "'";
+    /** The default jobplane.launch.max-command-bytes: 960 KiB, under the 1 MiB jobplane.commands takes. */
+    private static final long LIMIT = 960L * 1024;
+    /** A long task (a job takes up to 1,000,000 characters): 4 of them exceed the bound, 1 does not. */
+    private static final String BIG_TASK = "select '" + "x".repeat(300_000) + "'";
 
     @Test
     void anOversizedLaunchIsRefusedWith413AndNothingIsStoredWhetherDispatchedQueuedOrBackfilled() throws Exception {
@@ -55,7 +55,7 @@ class LaunchBoundsIT {
         String free = job(ws, "free", null);
         String limited = job(ws, "limited", Map.of("enabled", false, "cron", "0 */6 * * *"));
         for (String job : List.of(free, limited)) {
-            for (int i = 0; i < 17; i++) {
+            for (int i = 0; i < 4; i++) {
                 as(ws, "editor").body(Map.of("query", BIG_TASK)).post(ScheduleIT.path(ws, job) + "/tasks").then().statusCode(201);
             }
         }
@@ -64,7 +64,7 @@ class LaunchBoundsIT {
             as(ws, "operator").post(ScheduleIT.path(ws, job) + "/runs").then().statusCode(413)
                     .body("error_code", equalTo("LAUNCH_COMMAND_TOO_LARGE"))
                     .body("error_msg", containsString("more than the limit of " + LIMIT + " bytes"))
-                    .body("error_msg", containsString("18 tasks of"))
+                    .body("error_msg", containsString("5 tasks of"))
                     .body("solution_msg", containsString("fewer"));
         }
         as(ws, "operator").body(Map.of("from", "2026-01-01T00:00:00Z", "to", "2026-01-01T12:00:00Z"))
@@ -93,12 +93,12 @@ class LaunchBoundsIT {
         String ws = uniqueWorkspace();
         String job = job(ws, "plain", null);
         UUID refusedRun = UUID.randomUUID();
-        // A launch command larger than the producer's max.request.size (16 MiB), written as the launch path
+        // A launch command larger than the producer's max.request.size (1 MiB), written as the launch path
         // would write a dispatched run: Kafka refuses it on every try.
         LaunchCommand huge = LaunchCommand.builder().run(refusedRun.toString(), 1, ws)
                 .job(job, "plain", "TABLE_TO_TABLE", false)
                 .launch("manual", Instant.now(), Instant.now(), Map.of())
-                .tasks(List.of(new TaskSpec(UUID.randomUUID().toString(), 0, "select '" + "y".repeat(17 * 1024 * 1024) + "'")))
+                .tasks(List.of(new TaskSpec(UUID.randomUUID().toString(), 0, "select '" + "y".repeat(2 * 1024 * 1024) + "'")))
                 .build();
         String payload = EventCodec.encode("/jobplane/job-api", EventTypes.LAUNCH, refusedRun.toString(), huge);
         var pg = TestInfrastructure.shared().postgres();
@@ -136,7 +136,7 @@ class LaunchBoundsIT {
             assertTrue(rs.next());
             assertEquals(Topics.COMMANDS, rs.getString("topic"));
             assertEquals(EventTypes.LAUNCH, rs.getString("event_type"));
-            assertTrue(rs.getLong("payload_bytes") > 17L * 1024 * 1024, "the refused record is kept whole");
+            assertTrue(rs.getLong("payload_bytes") > 2L * 1024 * 1024, "the refused record is kept whole");
             assertTrue(rs.getString("reason").contains("larger than"), rs.getString("reason"));
         }
         assertEquals(0, RunLaunchIT.count("select count(*) from api.outbox where message_key = '" + refusedRun

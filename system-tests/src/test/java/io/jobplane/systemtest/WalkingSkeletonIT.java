@@ -112,6 +112,42 @@ class WalkingSkeletonIT {
     }
 
     @Test
+    void aStepsPackageTravelsByHashToTheWorkerWhichFetchesItFromJobApiAndRunsIt() throws Exception {
+        String marker = "steps-e2e-" + UUID.randomUUID().toString().substring(0, 8);
+        String connectionId = createConnection("steps-warehouse");
+        String jobId = api().body(Map.of("name", "packaged-steps", "type", "STEPS", "destination_connection_id", connectionId))
+                .post("/api/v1/workspaces/{ws}/jobs", WS).then().statusCode(201).extract().path("job_id");
+        byte[] zip = io.jobplane.stack.Zips.of(Map.of(
+                "my-job/10_hello.sh", "echo \"" + marker + " from $JOBPLANE_STEP\"",
+                "my-job/20_table.sql", "create table steps_e2e (note text); insert into steps_e2e values ('" + marker + "');"));
+        String sha = api().contentType("application/zip").body(zip)
+                .post("/api/v1/workspaces/{ws}/jobs/{job}/sources", WS, jobId).then().statusCode(201).extract().path("sha256");
+
+        String runId = launch(jobId);
+        awaitTerminal(runId).body("status", equalTo("SUCCESS"))
+                .body("tasks.task_id", equalTo(List.of("step:10_hello.sh", "step:20_table.sql")));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> api()
+                .get("/api/v1/workspaces/{ws}/runs/{run}/logs", WS, runId).then().statusCode(200).extract()
+                .<List<String>>path("lines.message").contains(marker + " from 10_hello.sh"));
+        assertEquals(List.of(marker), names("select note from steps_e2e"));
+
+        // The bytes came from job-api's internal endpoint, which no tenant token and no forged package token opens.
+        given().baseUri(platform.apiUrl()).auth().oauth2(platform.mintToken("e2e", Map.of(WS, "admin")))
+                .get("/internal/v1/step-packages/{sha}", sha)
+                .then().statusCode(403).body("error_code", equalTo("PACKAGE_TOKEN_REFUSED"));
+        byte[] foreignKey = new byte[32];
+        new java.security.SecureRandom().nextBytes(foreignKey);
+        String forged = new io.jobplane.events.secret.StepPackageTokens(new io.jobplane.events.secret.SecretKeyring(
+                platform.keys().secretKeyId(), Map.of(platform.keys().secretKeyId(),
+                        java.util.Base64.getEncoder().encodeToString(foreignKey))))
+                .mint(sha, runId, Instant.now().plusSeconds(60));
+        given().baseUri(platform.apiUrl()).header("X-Jobplane-Package-Token", forged)
+                .get("/internal/v1/step-packages/{sha}", sha)
+                .then().statusCode(403).body("error_code", equalTo("PACKAGE_TOKEN_REFUSED"))
+                .body("error_msg", containsString("signature does not match"));
+    }
+
+    @Test
     void requestsWithoutAValidTokenAreRefused() {
         given().get(platform.apiUrl() + "/api/v1/workspaces/{ws}/jobs", WS)
                 .then().statusCode(401).body("error_code", equalTo("UNAUTHENTICATED"));

@@ -42,12 +42,21 @@ public final class KafkaBroker extends ManagedProcess {
             "jobplane.catalog-changes", 3,
             "jobplane.policy-changes", 3,
             "jobplane.dead-letter", 1);
+    /** The size bound of a launch command's record: 1 MiB (job-api's commands stay under 960 KiB of JSON). */
+    public static final int COMMAND_RECORD_BYTES = 1024 * 1024;
     /**
-     * Topics whose records can be large: a launch command carries a STEPS job's package (up to
-     * 8 MiB, base64 in JSON), and a poison one may end in the dead-letter topic.
+     * The size bound of a dead letter: a refused record of any topic it holds (commands and run events,
+     * up to 1 MiB each) with the headers that say why, so a dead letter keeps its value.
      */
-    public static final Map<String, String> LARGE_RECORDS = Map.of("max.message.bytes", Integer.toString(16 * 1024 * 1024));
-    private static final Set<String> LARGE_RECORD_TOPICS = Set.of("jobplane.commands", "jobplane.dead-letter");
+    public static final int DEAD_LETTER_RECORD_BYTES = 2 * 1024 * 1024;
+    /**
+     * Topics whose record size is set rather than left at the broker's default (1 MiB). Launch commands
+     * no longer carry step packages (workers fetch them by hash), so {@code jobplane.commands} is set to
+     * 1 MiB; a topic made by an older version with 16 MiB is set back to it at start.
+     */
+    public static final Map<String, Map<String, String>> TOPIC_CONFIGS = Map.of(
+            "jobplane.commands", Map.of("max.message.bytes", Integer.toString(COMMAND_RECORD_BYTES)),
+            "jobplane.dead-letter", Map.of("max.message.bytes", Integer.toString(DEAD_LETTER_RECORD_BYTES)));
 
     private static final String CLASSPATH_RESOURCE = "/io/jobplane/stack/kafka-broker.classpath";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
@@ -278,18 +287,17 @@ public final class KafkaBroker extends ManagedProcess {
             List<NewTopic> missing = TOPICS.entrySet().stream()
                     .filter(t -> !existing.contains(t.getKey()))
                     .map(t -> new NewTopic(t.getKey(), t.getValue(), (short) 1)
-                            .configs(LARGE_RECORD_TOPICS.contains(t.getKey()) ? LARGE_RECORDS : Map.of()))
+                            .configs(TOPIC_CONFIGS.getOrDefault(t.getKey(), Map.of())))
                     .toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             }
-            // Topics made by an older version get the setting too.
-            Map<ConfigResource, java.util.Collection<AlterConfigOp>> large = new java.util.HashMap<>();
-            for (String topic : LARGE_RECORD_TOPICS) {
-                large.put(new ConfigResource(ConfigResource.Type.TOPIC, topic), LARGE_RECORDS.entrySet().stream()
-                        .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET)).toList());
-            }
-            admin.incrementalAlterConfigs(large).all().get(30, TimeUnit.SECONDS);
+            // Topics made by an older version get the settings too.
+            Map<ConfigResource, java.util.Collection<AlterConfigOp>> configs = new java.util.HashMap<>();
+            TOPIC_CONFIGS.forEach((topic, settings) -> configs.put(new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                    settings.entrySet().stream()
+                            .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET)).toList()));
+            admin.incrementalAlterConfigs(configs).all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new StackException("cannot create the jobplane topics: " + e.getMessage(), e);
         }

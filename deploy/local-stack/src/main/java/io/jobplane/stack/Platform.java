@@ -120,6 +120,7 @@ public final class Platform implements AutoCloseable {
         Map<String, String> props = new java.util.LinkedHashMap<>(
                 Service.EXECUTION_WORKER.properties(kafka.access(), postgres, keys));
         props.putAll(Service.EXECUTION_WORKER.fileRoots(filesRoot()));
+        props.putAll(Service.workerApi("http://127.0.0.1:" + settings.apiPort()));
         props.putAll(settings.overrides());
         props.put("jobplane.worker.id", "worker-" + n);
         props.putAll(Service.stepUids(n));

@@ -90,6 +90,14 @@ public enum Service {
     }
 
     /**
+     * Where a worker fetches step packages: the job-api at {@code apiUrl} (its internal endpoint,
+     * with a token made from the keyring both hold).
+     */
+    public static Map<String, String> workerApi(String apiUrl) {
+        return Map.of("jobplane.worker.api-url", apiUrl);
+    }
+
+    /**
      * The user ids the {@code n}th worker replica (from 1) gives its running steps when it runs as
      * root: a thousand of its own, so replicas on one machine never share one.
      */

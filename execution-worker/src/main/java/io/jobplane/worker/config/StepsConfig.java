@@ -30,6 +30,9 @@ public interface StepsConfig {
     @WithDefault("61000-61999")
     String uidRange();
 
+    /** Where fetched step packages are kept, by hash. */
+    Packages packages();
+
     /** The sandbox every .py and .sh step runs in. */
     Sandbox sandbox();
 
@@ -38,6 +41,22 @@ public interface StepsConfig {
 
     /** How much of a step's output reaches the run log. */
     Output output();
+
+    interface Packages {
+        /**
+         * The worker's own directory of verified packages (made owner-only; steps never see it). Unset:
+         * a new temporary directory per worker process.
+         */
+        Optional<java.nio.file.Path> cacheDir();
+
+        /** Bytes of packages kept; past it the least recently used are deleted. 0 keeps none. */
+        @WithDefault("268435456")
+        long cacheMaxBytes();
+
+        /** How long one fetch from job-api may take, connecting and reading. */
+        @WithDefault("60s")
+        Duration fetchTimeout();
+    }
 
     interface Sandbox {
         /** The bubblewrap binary (a command on the worker's PATH, or a path). */

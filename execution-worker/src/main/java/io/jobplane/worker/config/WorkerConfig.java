@@ -34,6 +34,14 @@ public interface WorkerConfig {
     @WithDefault("983040")
     int maxEventBytes();
 
+    /**
+     * job-api's base URL, where STEPS runs' packages are fetched by their hash (its internal endpoint,
+     * with a short-lived token made from the secrets keyring). The worker's own fetch; tenant
+     * connections of runs never reach this address (it is a platform endpoint to the egress policy).
+     */
+    @WithDefault("http://127.0.0.1:8080")
+    String apiUrl();
+
     /** Log lines sent per task before the rest are counted and dropped. */
     @WithDefault("1000")
     int logLinesPerTask();

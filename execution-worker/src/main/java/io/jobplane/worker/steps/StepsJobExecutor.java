@@ -41,7 +41,9 @@ import io.jobplane.worker.executor.TaskSequence;
 
 /**
  * Runs {@code STEPS} jobs, VDK's data-job layout: the step package version the run was launched
- * with is unpacked into a folder of its own and its steps run in name order, each reported as a
+ * with — named in the launch command by its hash, fetched from job-api by it ({@link PackageFetcher})
+ * before the first step, and tried again with the job's task retry when job-api cannot be reached —
+ * is unpacked into a folder of its own and its steps run in name order, each reported as a
  * task ({@code step:<name>}). {@code .sql} steps run as one script on the job's destination
  * connection; {@code .py} and {@code .sh} steps run as processes in a sandbox ({@link StepSandbox}) with the
  * job's properties and secrets (and the run's identity, and the destination as libpq variables) in
@@ -60,13 +62,19 @@ public class StepsJobExecutor implements JobExecutor {
     private final SessionPool sessions;
     private final StepsConfig config;
     private final StepSandbox sandbox;
+    private final PackageFetcher packages;
 
-    public StepsJobExecutor(SecretKeyring keyring, SessionPool sessions, StepsConfig config, StepSandbox sandbox) {
+    public StepsJobExecutor(SecretKeyring keyring, SessionPool sessions, StepsConfig config, StepSandbox sandbox,
+            PackageFetcher packages) {
         this.keyring = keyring;
         this.sessions = sessions;
         this.config = config;
         this.sandbox = sandbox;
+        this.packages = packages;
     }
+
+    /** The error code of a run that could not get its step package. */
+    public static final String PACKAGE_UNAVAILABLE = "STEP_PACKAGE_UNAVAILABLE";
 
     @Override
     public Set<String> jobTypes() {
@@ -123,11 +131,10 @@ public class StepsJobExecutor implements JobExecutor {
                 }
             }
         }
-        control.progress(null, "step package version " + pkg.version() + " (" + pkg.sha256().substring(0, 12) + "…), "
-                + tasks.size() + " steps");
-        try (StepPackageFiles files = StepPackageFiles.unpack(run.runId(), pkg.content(), pkg.sha256(), pkg.steps())) {
-            sandbox.handOver(files.dir(), uid);
-            Step context = new Step(run, control, files, environment(run, pkg, secrets, password), masked, database, uid);
+        control.progress(null, "step package version " + pkg.version() + " (" + shortSha(pkg) + "…, " + pkg.sizeBytes()
+                + " bytes), " + tasks.size() + " steps");
+        try {
+            Step context = new Step(run, control, pkg, environment(run, pkg, secrets, password), masked, database, uid);
             TaskSequence sequence = new TaskSequence(run, control);
             try {
                 for (TaskSpec task : tasks) {
@@ -136,12 +143,18 @@ public class StepsJobExecutor implements JobExecutor {
             } finally {
                 context.close(sequence.clean());
             }
-            return sequence.outcome();
-        } catch (IOException e) {
-            return TaskSequence.unavailable(run, control, tasks, "STEP_PACKAGE_INVALID", e.getMessage());
+            RunOutcome outcome = sequence.outcome();
+            if (context.packageFailure != null && outcome.status() == io.jobplane.events.payload.RunStatus.FAILED) {
+                return RunOutcome.failed(context.packageFailureCode, context.packageFailure);
+            }
+            return outcome;
         } finally {
             sandbox.releaseUid(uid);
         }
+    }
+
+    private static String shortSha(StepPackageSpec pkg) {
+        return pkg.sha256() == null ? "?" : pkg.sha256().substring(0, Math.min(12, pkg.sha256().length()));
     }
 
     private static RunOutcome failed(RunControl control, String code, String why) {
@@ -188,11 +201,16 @@ public class StepsJobExecutor implements JobExecutor {
         return env;
     }
 
-    /** Runs the steps of one attempt; holds the SQL session the run's .sql steps share. */
+    /** Runs the steps of one attempt; holds the run's unpacked package and the SQL session its .sql steps share. */
     private final class Step {
         private final LaunchCommand run;
         private final RunControl control;
-        private final StepPackageFiles files;
+        private final StepPackageSpec pkg;
+        /** The package, unpacked before the first step runs; null until then. */
+        private StepPackageFiles files;
+        /** Why the package could not be had (the last try), and the run's error code for it; null when it was. */
+        private String packageFailure;
+        private String packageFailureCode;
         private final Map<String, String> environment;
         private final List<String> secrets;
         /** The job's destination database; null when it names none. */
@@ -201,18 +219,67 @@ public class StepsJobExecutor implements JobExecutor {
         private final Integer uid;
         private Connection connection;
 
-        Step(LaunchCommand run, RunControl control, StepPackageFiles files, Map<String, String> environment,
+        Step(LaunchCommand run, RunControl control, StepPackageSpec pkg, Map<String, String> environment,
                 List<String> secrets, Endpoint database, Integer uid) {
             this.uid = uid;
             this.run = run;
             this.control = control;
-            this.files = files;
+            this.pkg = pkg;
             this.environment = environment;
             this.secrets = secrets;
             this.database = database;
         }
 
+        /**
+         * Fetches (or takes from the cache), checks and unpacks the package, once: a failure another
+         * try may mend (job-api away, a 5xx, a broken transfer) fails this try of the step, which the
+         * job's task retry tries again; any other (403, 404, wrong bytes) fails it for good and says so
+         * in the run's log.
+         */
+        private TaskResult prepare() {
+            if (files != null) {
+                return null;
+            }
+            byte[] zip;
+            try {
+                zip = packages.fetch(run.runId(), pkg);
+            } catch (PackageFetcher.Failed e) {
+                packageFailure = "cannot get the step package " + shortSha(pkg) + "… of version " + pkg.version() + ": "
+                        + e.getMessage();
+                packageFailureCode = PACKAGE_UNAVAILABLE;
+                if (!e.retryable()) {
+                    control.log(null, "ERROR", packageFailure + " (not tried again)");
+                    return TaskResult.invalid(packageFailure);
+                }
+                return TaskResult.failed(packageFailure);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return TaskResult.stopped("the worker is shutting down");
+            }
+            try {
+                StepPackageFiles unpacked = StepPackageFiles.unpack(run.runId(), zip, pkg.sha256(), pkg.steps());
+                try {
+                    sandbox.handOver(unpacked.dir(), uid);
+                } catch (IOException | RuntimeException e) {
+                    unpacked.close();
+                    throw e;
+                }
+                files = unpacked;
+                packageFailure = null;
+                return null;
+            } catch (IOException e) {
+                packageFailure = e.getMessage();
+                packageFailureCode = "STEP_PACKAGE_INVALID";
+                control.log(null, "ERROR", "the step package cannot be unpacked: " + e.getMessage());
+                return TaskResult.invalid(e.getMessage());
+            }
+        }
+
         TaskResult run(TaskSpec task) {
+            TaskResult unavailable = prepare();
+            if (unavailable != null) {
+                return unavailable;
+            }
             String name = task.query();
             Path file;
             try {
@@ -401,6 +468,9 @@ public class StepsJobExecutor implements JobExecutor {
         void close(boolean clean) {
             if (connection != null) {
                 database.release(sessions, connection, clean);
+            }
+            if (files != null) {
+                files.close();
             }
         }
     }

@@ -85,6 +85,11 @@ class RunEventsPacingTest {
             public int maxEventBytes() {
                 return 983040;
             }
+
+            @Override
+            public String apiUrl() {
+                return "http://127.0.0.1:8080";
+            }
         };
     }
 

@@ -15,13 +15,18 @@ import org.eclipse.microprofile.config.Config;
  *     {@code quarkus.datasource.jdbc.url}, {@code quarkus.datasource.reactive.url} and
  *     {@code kafka.bootstrap.servers}, plus {@code jobplane.egress.platform-endpoints} (URLs or
  *     {@code host:port}) for what a service does not connect to itself — the worker has no
- *     datasource, so it is told the platform database there.</li>
+ *     datasource, so it is told the platform database there;</li>
+ * <li>the worker's own job-api ({@code jobplane.worker.api-url}, where it fetches step packages): a
+ *     tenant connection of a run never reaches the API's internal endpoints through the worker. The
+ *     worker's own fetch does not go through this policy.</li>
  * </ul>
  */
 public final class EgressSettings {
 
     public static final String ALLOW = "jobplane.egress.allow";
     public static final String PLATFORM_ENDPOINTS = "jobplane.egress.platform-endpoints";
+    /** Where a worker fetches step packages (job-api); a platform endpoint for tenant connections. */
+    public static final String WORKER_API_URL = "jobplane.worker.api-url";
 
     private EgressSettings() {
     }
@@ -33,6 +38,7 @@ public final class EgressSettings {
         text(config, "quarkus.datasource.jdbc.url").ifPresent(u -> platform.addAll(EgressPolicy.endpointsOf(u, 5432)));
         text(config, "quarkus.datasource.reactive.url").ifPresent(u -> platform.addAll(EgressPolicy.endpointsOf(u, 5432)));
         text(config, "kafka.bootstrap.servers").ifPresent(u -> platform.addAll(EgressPolicy.endpointsOf(u, 9092)));
+        text(config, WORKER_API_URL).ifPresent(u -> platform.addAll(EgressPolicy.endpointsOf(u, u.startsWith("https") ? 443 : 80)));
         for (String endpoint : list(config, PLATFORM_ENDPOINTS)) {
             platform.addAll(EgressPolicy.endpointsOf(endpoint, 5432));
         }

@@ -122,6 +122,31 @@ public final class SecretKeyring {
         return activeKeyId;
     }
 
+    /** Whether the ring holds a key of this id. */
+    boolean hasKey(String keyId) {
+        return keyId != null && keys.containsKey(keyId);
+    }
+
+    /**
+     * A key of its own for one use, derived from the ring's key {@code keyId}: HMAC-SHA256 of
+     * {@code label} under that key (HKDF-Expand's single block, with the label as its info), so
+     * what it is used for never touches the key that seals secrets.
+     */
+    byte[] derive(String keyId, String label) {
+        SecretKeySpec key = keys.get(keyId);
+        if (key == null) {
+            throw new IllegalArgumentException("no key '" + keyId + "' in the keyring");
+        }
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            mac.update(label.getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(new byte[] { 1 });
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
     /** Associated data: the key id, and for a bound value a NUL and the binding (workspace|kind|id|field). */
     private Cipher cipher(int mode, String keyId, byte[] iv, String binding) throws GeneralSecurityException {
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");

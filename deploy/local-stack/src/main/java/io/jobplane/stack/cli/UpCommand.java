@@ -162,6 +162,7 @@ class UpCommand implements Runnable {
             int n = c.name().equals("execution-worker") ? 1 : Integer.parseInt(c.name().substring("execution-worker-".length()));
             props.put("jobplane.worker.id", "worker-" + n);
             props.putAll(Service.stepUids(n));
+            props.putAll(Service.workerApi(stack.apiUrl()));
         }
         say("%-18s starting on 127.0.0.1:%d", c.name(), c.port());
         ServiceProcess process = ServiceProcess.start(c.name(), c.service().orElseThrow().jar(stack.root), c.port(), props,

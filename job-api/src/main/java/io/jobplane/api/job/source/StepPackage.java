@@ -21,7 +21,7 @@ import io.jobplane.events.Checksums;
 public record StepPackage(byte[] content, String sha256, List<String> steps) {
 
     /** Upload size limit; below the HTTP body limit, so the answer is still our JSON error. */
-    public static final int MAX_BYTES = 8 * 1024 * 1024;
+    public static final int MAX_BYTES = io.jobplane.events.payload.StepPackageSpec.MAX_BYTES;
     static final long MAX_UNPACKED_BYTES = 64L * 1024 * 1024;
     static final int MAX_ENTRIES = 1000;
 

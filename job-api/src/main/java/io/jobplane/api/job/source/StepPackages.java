@@ -18,13 +18,17 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Reads the step package version a STEPS run is pinned to, as its launch command carries it. */
+/**
+ * Reads the step package version a STEPS run is pinned to, as its launch command carries it: by
+ * reference (hash, size, steps), never its bytes, which workers fetch from
+ * {@code GET /internal/v1/step-packages/{sha256}}.
+ */
 @ApplicationScoped
 public class StepPackages {
 
     private static final TypeReference<Map<String, String>> PROPERTIES = new TypeReference<>() {
     };
-    private static final String VERSION_SQL = "select version, sha256, steps, content from api.job_source where job_id = $1 and version = $2";
+    private static final String VERSION_SQL = "select version, sha256, size_bytes, steps from api.job_source where job_id = $1 and version = $2";
 
     private final Pool pool;
 
@@ -48,8 +52,7 @@ public class StepPackages {
         SealedFields sealed = SealedFields.read(job.stepSecrets);
         Map<String, SealedValue> secrets = new HashMap<>();
         sealed.names().forEach(name -> secrets.put(name, sealed.get(name)));
-        return new StepPackageSpec(row.getInteger("version"), row.getString("sha256"),
-                List.of(row.getArrayOfStrings("steps")), row.getBuffer("content").getBytes(),
-                StoredJson.readMap(job.properties, PROPERTIES), secrets);
+        return new StepPackageSpec(row.getInteger("version"), row.getString("sha256"), row.getInteger("size_bytes"),
+                List.of(row.getArrayOfStrings("steps")), StoredJson.readMap(job.properties, PROPERTIES), secrets);
     }
 }

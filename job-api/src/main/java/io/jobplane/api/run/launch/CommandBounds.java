@@ -63,8 +63,8 @@ public final class CommandBounds {
                 "The run's launch command would be " + size + " bytes, more than the limit of " + limit + " bytes ("
                         + parts(command) + ")",
                 "Make the job's tasks shorter or fewer (split the job in two, keep data in tables rather than in task"
-                        + " text), shorten its pre- and post-job events, properties and parameters, or upload a smaller"
-                        + " step package; operators set the limit with jobplane.launch.max-command-bytes.");
+                        + " text), or shorten its pre- and post-job events, properties and parameters (a step"
+                        + " package is not part of the command: it travels by its hash); operators set the limit with jobplane.launch.max-command-bytes.");
     }
 
     /** What the largest parts of the command weigh, for the message. */
@@ -75,11 +75,6 @@ public final class CommandBounds {
                 tasks += t.query() == null ? 0 : utf8Length(t.query());
             }
         }
-        StringBuilder out = new StringBuilder().append(command.tasks() == null ? 0 : command.tasks().size())
-                .append(" tasks of ").append(tasks).append(" bytes of text");
-        if (command.steps() != null && command.steps().content() != null) {
-            out.append(", a step package of ").append(command.steps().content().length).append(" bytes");
-        }
-        return out.toString();
+        return (command.tasks() == null ? 0 : command.tasks().size()) + " tasks of " + tasks + " bytes of text";
     }
 }
