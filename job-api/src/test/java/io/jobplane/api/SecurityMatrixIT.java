@@ -192,7 +192,10 @@ class SecurityMatrixIT {
                 .forEach(m -> documented.add(m.toUpperCase() + " " + path.replaceAll("\\{[a-z_]+}", "{}"))));
         List<String> covered = endpoints().stream()
                 .map(e -> e.method() + " " + e.path().replaceAll("\\{[a-z]+}", "{}")).toList();
-        List<String> missing = documented.stream().filter(d -> !covered.contains(d)).sorted().toList();
+        // Tailer's paths name no workspace; TailerApiIT walks their roles and other workspaces.
+        List<String> tailer = List.of("POST /v1/dag/launch", "POST /v1/dag/status", "POST /v1/workflow/status",
+                "POST /v1/configuration/status");
+        List<String> missing = documented.stream().filter(d -> !covered.contains(d) && !tailer.contains(d)).sorted().toList();
         assertTrue(missing.isEmpty(), "operations the security matrix does not walk: " + missing);
     }
 

@@ -55,6 +55,15 @@ public class JobEntity extends WorkspaceObject {
     /** STEPS jobs: secrets their steps see as environment variables, sealed JSON; see {@link SealedFields}. */
     @Column(name = "step_secrets")
     public String stepSecrets = "{}";
+    /** The job's Tailer identity ({@link TailerIdentity}); all four set, or none. */
+    @Column(name = "tailer_account")
+    public String tailerAccount;
+    @Column(name = "tailer_environment")
+    public String tailerEnvironment;
+    @Column(name = "tailer_configuration_type")
+    public String tailerConfigurationType;
+    @Column(name = "tailer_configuration_id")
+    public String tailerConfigurationId;
 
     @Transient
     private String parsedFrom;
@@ -77,6 +86,20 @@ public class JobEntity extends WorkspaceObject {
 
     public JobParameter parameter() {
         return StoredJson.read(parameter, JobParameter.class);
+    }
+
+    /** The job's Tailer identity, or null. */
+    public TailerIdentity tailer() {
+        return tailerAccount == null ? null
+                : new TailerIdentity(tailerAccount, tailerEnvironment, tailerConfigurationType, tailerConfigurationId);
+    }
+
+    /** Sets the job's Tailer identity. */
+    public void tailer(TailerIdentity identity) {
+        tailerAccount = identity.account();
+        tailerEnvironment = identity.environment();
+        tailerConfigurationType = identity.configurationType();
+        tailerConfigurationId = identity.configurationId();
     }
 
     public SealedFields sealed() {

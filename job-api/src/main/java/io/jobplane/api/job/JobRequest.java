@@ -38,6 +38,7 @@ public record JobRequest(
         @Valid Execution execution,
         @Valid Replication replication,
         @Valid JobParameter parameter,
+        @Schema(description = "The job's name in Tailer's DAG API (optional)") @Valid TailerIdentity tailer,
         @Size(max = 1000) List<@Valid @NotNull TaskRequest> tasks,
         @Schema(description = "Tasks as plain statements, all active (CData's Queries); use either this or tasks") @Size(max = 1000) List<@NotBlank @Size(max = 1_000_000) @TemplatedSql String> queries) {
 

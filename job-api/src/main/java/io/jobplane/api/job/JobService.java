@@ -59,6 +59,9 @@ public class JobService {
     public Uni<JobView> create(Caller caller, JobRequest request) {
         List<JobRequest.TaskRequest> tasks = request.taskList();
         check(request.type(), request.name(), request.settings(), request.parameter());
+        if (request.tailer() != null) {
+            request.tailer().check(request.type());
+        }
         if (!tasks.isEmpty() && !request.type().takesTasks()) {
             return Uni.createFrom().failure(ApiException.badRequest("SETTING_NOT_APPLICABLE",
                     request.type() + " jobs have no tasks", "Leave out tasks and queries."));
@@ -76,6 +79,7 @@ public class JobService {
                 .invoke(destination -> tasks.forEach(t -> TaskSyntax.check(request.type(), t.query(),
                         ConnectionEntity.dialectOf(destination))))
                 .chain(() -> ensureNameFree(caller.workspace(), request.name(), null))
+                .chain(() -> ensureTailerFree(caller.workspace(), request.tailer(), null))
                 .chain(() -> persist(caller, request, tasks))
                 .call(view -> audit.record(caller, "job.created", "job", view.jobId(),
                         Map.of("name", view.name(), "type", view.type(), "tasks", view.tasks().size())));
@@ -118,6 +122,12 @@ public class JobService {
                                 change.destinationConnectionId(), job.type.destination()))
                 .call(job -> change.name() == null ? Uni.createFrom().voidItem()
                         : ensureNameFree(caller.workspace(), change.name(), job.id))
+                .invoke(job -> {
+                    if (change.tailer() != null) {
+                        change.tailer().check(job.type);
+                    }
+                })
+                .call(job -> ensureTailerFree(caller.workspace(), change.tailer(), job.id))
                 .call(job -> audit.record(caller, "job.updated", "job", job.id, apply(job, change)))
                 .call(schedules::sync)
                 .chain(job -> TaskEntity.ofJob(job.id).map(tasks -> JobView.of(job, tasks)));
@@ -220,6 +230,10 @@ public class JobService {
             putIfChanged(changed, "execution", before.execution(), after.execution(), shown.execution());
             putIfChanged(changed, "replication", before.replication(), after.replication(), shown.replication());
         }
+        if (change.tailer() != null && !change.tailer().equals(job.tailer())) {
+            changed.put("tailer", change.tailer());
+            job.tailer(change.tailer());
+        }
         if (change.parameter() != null) {
             changed.putAll(storeParameter(job, change.parameter()));
         }
@@ -288,6 +302,9 @@ public class JobService {
         job.description = request.description();
         job.labels = request.labels() == null ? new String[0] : request.labels().toArray(new String[0]);
         job.settings = StoredJson.write(request.settings());
+        if (request.tailer() != null) {
+            job.tailer(request.tailer());
+        }
         return job.<JobEntity>persist()
                 // The parameter's secrets are sealed to the job's id, which persisting gave it.
                 .invoke(saved -> storeParameter(saved, request.parameter()))
@@ -331,6 +348,25 @@ public class JobService {
                                 "Use a connection of type " + uses.types() + ".");
                     }
                 });
+    }
+
+    /** One job per Tailer configuration (account, environment, configuration id) in a workspace. */
+    private static Uni<Void> ensureTailerFree(String workspace, TailerIdentity tailer, UUID self) {
+        if (tailer == null) {
+            return Uni.createFrom().voidItem();
+        }
+        String where = "workspace = ?1 and tailerAccount = ?2 and tailerEnvironment = ?3 and tailerConfigurationId = ?4";
+        Uni<Long> count = self == null
+                ? JobEntity.count(where, workspace, tailer.account(), tailer.environment(), tailer.configurationId())
+                : JobEntity.count(where + " and id <> ?5", workspace, tailer.account(), tailer.environment(),
+                        tailer.configurationId(), self);
+        return count.invoke(n -> {
+            if (n > 0) {
+                throw ApiException.conflict("TAILER_IDENTITY_TAKEN", "Another job of this workspace is Tailer configuration '"
+                        + tailer.configurationId() + "' of account " + tailer.account() + ", environment " + tailer.environment(),
+                        "Give this job another configuration id, or change the other job's tailer identity first.");
+            }
+        }).replaceWithVoid();
     }
 
     private static Uni<Void> ensureNameFree(String workspace, String name, UUID self) {

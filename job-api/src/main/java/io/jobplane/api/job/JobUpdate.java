@@ -33,7 +33,9 @@ public record JobUpdate(
         @Valid Notifications notifications,
         @Valid Execution execution,
         @Valid Replication replication,
-        @Valid JobParameter parameter) {
+        @Valid JobParameter parameter,
+        @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "Sets (replaces) the job's Tailer identity")
+        @Valid TailerIdentity tailer) {
 
     JobSettings settings() {
         return new JobSettings(schedule, notifications, execution, replication);
@@ -41,7 +43,7 @@ public record JobUpdate(
 
     /** True when the update changes nothing but the status. */
     boolean onlyStatus() {
-        return schedule == null && onlyScheduling();
+        return schedule == null && tailer == null && onlyScheduling();
     }
 
     /**

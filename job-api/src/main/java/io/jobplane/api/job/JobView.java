@@ -37,6 +37,7 @@ public record JobView(
         Execution execution,
         @JsonInclude(JsonInclude.Include.NON_NULL) Replication replication,
         @JsonInclude(JsonInclude.Include.NON_NULL) JobParameter parameter,
+        @JsonInclude(JsonInclude.Include.NON_NULL) TailerIdentity tailer,
         List<String> secretsSet,
         List<TaskView> tasks,
         Instant createdAt,
@@ -55,7 +56,7 @@ public record JobView(
         return new JobView(j.id, j.workspace, j.name, j.type, j.description,
                 j.labels == null ? List.of() : List.of(j.labels), j.status, j.sourceConnectionId,
                 j.destinationConnectionId, j.pipelineId, j.continueOnError, s.schedule(), Schedules.upcoming(j), s.notifications(),
-                s.execution(), s.replication(), j.parameter(), j.sealed().names(),
+                s.execution(), s.replication(), j.parameter(), j.tailer(), j.sealed().names(),
                 tasks.stream().map(TaskView::of).toList(), j.createdAt, j.updatedAt, j.version);
     }
 
