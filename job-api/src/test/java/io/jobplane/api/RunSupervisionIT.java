@@ -157,12 +157,7 @@ class RunSupervisionIT {
     void aRunWhoseWorkerFallsSilentIsRetriedAndThenFailsWorkerLost() {
         String ws = uniqueWorkspace();
         String job = job(ws, "fragile", Map.of("retry", Map.of("attempts", 2, "backoff_seconds", 0)), List.of(task("select 1", true)));
-        String run = launch(ws, job);
-        launchOf(run, 1);
-        heartbeat(run, 1, "w1", "ACCEPTED");
-        send(run, EventTypes.RUN_STARTED, new RunStarted(run, 1, ws, job, "w1", Instant.now()));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> as(ws, "viewer")
-                .get("/api/v1/workspaces/{ws}/runs/{id}", ws, run).then().body("status", equalTo("RUNNING")));
+        String run = runningOnW1(ws, job);
 
         // w1 dies: no more heartbeats. The run comes back as attempt 2.
         LaunchCommand retry = launchOf(run, 2);
@@ -187,12 +182,7 @@ class RunSupervisionIT {
     void aBrokerOutageLongerThanTheWindowIsNotTakenForALostWorker() {
         String ws = uniqueWorkspace();
         String job = job(ws, "through-outage", Map.of(), List.of(task("select 1", true)));
-        String run = launch(ws, job);
-        launchOf(run, 1);
-        heartbeat(run, 1, "w1", "ACCEPTED");
-        send(run, EventTypes.RUN_STARTED, new RunStarted(run, 1, ws, job, "w1", Instant.now()));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> as(ws, "viewer")
-                .get("/api/v1/workspaces/{ws}/runs/{id}", ws, run).then().body("status", equalTo("RUNNING")));
+        String run = runningOnW1(ws, job);
 
         // Down for more than twice the test profile's worker-lost-after (3 s), with the sweeper running every 500 ms.
         TestInfrastructure.shared().kafka().restart(Duration.ofSeconds(8));
@@ -309,6 +299,17 @@ class RunSupervisionIT {
     }
 
     // --- the worker's side -----------------------------------------------------------------------
+
+    /** A run launched and started by worker w1 (attempt 1), once job-api shows it RUNNING. */
+    private static String runningOnW1(String ws, String job) {
+        String run = launch(ws, job);
+        launchOf(run, 1);
+        heartbeat(run, 1, "w1", "ACCEPTED");
+        send(run, EventTypes.RUN_STARTED, new RunStarted(run, 1, ws, job, "w1", Instant.now()));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> as(ws, "viewer")
+                .get("/api/v1/workspaces/{ws}/runs/{id}", ws, run).then().body("status", equalTo("RUNNING")));
+        return run;
+    }
 
     private static void workerRuns(String run, int attempt, String worker, RunStatus end) {
         heartbeat(run, attempt, worker, "ACCEPTED");
