@@ -118,7 +118,12 @@ class SecurityMatrixIT {
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/webhooks/{none}/deliveries", "viewer", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/jobs/{job}/webhooks", "viewer", null),
                 new Endpoint("POST", "/api/v1/workspaces/{ws}/jobs/{job}/webhooks", "editor", webhook),
-                new Endpoint("GET", "/api/v1/workspaces/{ws}/runs/{none}/notifications", "viewer", null));
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/runs/{none}/notifications", "viewer", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/api-tokens", "admin", null),
+                new Endpoint("POST", "/api/v1/workspaces/{ws}/api-tokens", "admin", Map.of("name", "matrix", "role", "viewer",
+                        "expires_at", Instant.now().plus(Duration.ofDays(1)).toString())),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/api-tokens/{none}", "admin", null),
+                new Endpoint("DELETE", "/api/v1/workspaces/{ws}/api-tokens/{none}", "admin", null));
     }
 
     private static void workspaceWithObjects() {

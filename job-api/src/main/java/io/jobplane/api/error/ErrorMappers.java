@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 
+import io.jobplane.api.security.AuthFailure;
 import io.jobplane.events.failure.Failures;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -108,10 +109,17 @@ public class ErrorMappers {
 
     @ServerExceptionMapper({ AuthenticationFailedException.class, UnauthorizedException.class })
     public Response unauthenticated(RuntimeException e, HttpHeaders headers) {
-        Response r = respond(Status.UNAUTHORIZED, "UNAUTHENTICATED", "A valid bearer token is required",
-                "Send 'Authorization: Bearer <token>' with a token that is signed by the configured issuer, "
-                        + "meant for this API and not expired (locally: ./jobplane token).",
-                headers);
+        AuthFailure failure = e instanceof AuthenticationFailedException afe ? AuthFailure.of(afe) : null;
+        if (failure != null && failure.status() != Status.UNAUTHORIZED) {
+            return respond(failure.status(), failure.code(), failure.message(), failure.fix(), headers);
+        }
+        Response r = failure != null
+                ? respond(Status.UNAUTHORIZED, failure.code(), failure.message(), failure.fix(), headers)
+                : respond(Status.UNAUTHORIZED, "UNAUTHENTICATED", "A valid token is required",
+                        "Send 'Authorization: Bearer <token>' with a JWT that is signed by the configured issuer, "
+                                + "meant for this API and not expired (locally: ./jobplane token), or with an API "
+                                + "token of the workspace (docs/api.md, API tokens).",
+                        headers);
         return Response.fromResponse(r).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
     }
 

@@ -18,7 +18,7 @@ public enum Role {
         return compareTo(needed) >= 0;
     }
 
-    static Optional<Role> parse(String value) {
+    public static Optional<Role> parse(String value) {
         if (value == null) {
             return Optional.empty();
         }
