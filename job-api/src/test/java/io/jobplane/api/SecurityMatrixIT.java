@@ -200,7 +200,10 @@ class SecurityMatrixIT {
         // Tailer's paths name no workspace; TailerApiIT walks their roles and other workspaces.
         List<String> tailer = List.of("POST /v1/dag/launch", "POST /v1/dag/status", "POST /v1/workflow/status",
                 "POST /v1/configuration/status");
-        List<String> missing = documented.stream().filter(d -> !covered.contains(d) && !tailer.contains(d)).sorted().toList();
+        // CData's paths answer in CData's error shape and name jobs by global ids; CDataApiIT walks every one of them
+        // with no token, another workspace's token and each role.
+        List<String> missing = documented.stream().filter(d -> !covered.contains(d) && !tailer.contains(d))
+                .filter(d -> !d.substring(d.indexOf(' ') + 1).startsWith("/api.rsc/v2/")).sorted().toList();
         assertTrue(missing.isEmpty(), "operations the security matrix does not walk: " + missing);
     }
 

@@ -296,6 +296,72 @@ class WalkingSkeletonIT {
         api().delete("/api/v1/workspaces/{ws}/jobs/{job}", WS, ja).then().statusCode(409).body("error_code", equalTo("JOB_IN_WORKFLOW"));
     }
 
+    /**
+     * One job, four dialects: created through CData Sync's API, given a Tailer identity through the
+     * native API, launched through Tailer's, watched through the native API while a worker runs it,
+     * and its history (built by metadata-harvester) read through CData's.
+     */
+    @Test
+    void aJobCreatedThroughCDataLaunchedThroughTailerWatchedNativelyHasItsHistoryInCData() throws Exception {
+        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        Path folder = Files.createDirectories(platform.filesRoot().resolve("cdata-" + suffix).resolve("in")).getParent();
+        Files.writeString(folder.resolve("in/orders.csv"), "id,item\n1,apple\n2,pear\n");
+        api().body(Map.of("name", "landing-" + suffix, "type", "filesystem", "base_path", folder.toRealPath().toString()))
+                .post("/api/v1/workspaces/{ws}/connections", WS).then().statusCode(201);
+        createConnection("cdata-warehouse-" + suffix);
+        String table = "orders_" + suffix;
+
+        // CData: a LoadFolder job, its connections named by name.
+        String jobId = api().body(Map.of("Name", "cdata-orders-" + suffix, "Type", "LoadFolder",
+                        "Source-Connection", "landing-" + suffix, "Destination-Connection", Map.of("Name", "cdata-warehouse-" + suffix),
+                        "Queries", List.of("REPLICATE [" + table + "] FROM 'in/orders.csv'")))
+                .post("/api.rsc/v2/workspaces/{ws}/jobs", WS).then().statusCode(201).body("Type", equalTo("LoadFolder"))
+                .extract().path("Id");
+        String taskId = api().get("/api.rsc/v2/jobs/{job}/tasks", jobId).then().statusCode(200).extract().path("value[0].Id");
+
+        // Native: the job gets a Tailer identity.
+        Map<String, Object> identity = Map.of("account", "000099", "environment", "PROD",
+                "configuration_type", "storage-to-tables", "configuration_id", "orders-" + suffix);
+        api().body(Map.of("tailer", identity)).put("/api/v1/workspaces/{ws}/jobs/{job}", WS, jobId).then().statusCode(200)
+                .body("type", equalTo("LOAD_FOLDER"));
+
+        // Tailer: launch_job.
+        Map<String, Object> launch = new java.util.HashMap<>(identity);
+        launch.put("action", "launch_job");
+        String tailerRunId = api().body(launch).post("/v1/dag/launch").then().statusCode(200).extract().path("run_id");
+        String runId = tailerRunId.substring(16);
+
+        // Native: the run is watched to its end, and its rows are in the warehouse.
+        awaitTerminal(runId).body("status", equalTo("SUCCESS")).body("job_id", equalTo(jobId)).body("trigger", equalTo("manual"))
+                .body("tasks[0].rows_affected", equalTo(2));
+        assertEquals(List.of("apple", "pear"), names("select item from " + table + " order by id"));
+
+        // CData: the history, one entry, the task's history, the last run of all tasks and the status.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            var history = api().get("/api.rsc/v2/jobs/{job}/history", jobId).then().statusCode(200).extract().jsonPath();
+            assertEquals(List.of(runId), history.getList("value.Id"));
+            assertEquals(List.of("Success"), history.getList("value.Status"));
+            assertEquals(List.of(runId), api().get("/api.rsc/v2/jobs/{job}/tasks/{task}/history", jobId, taskId).then()
+                    .statusCode(200).extract().jsonPath().getList("value.History_Id"));
+        });
+        api().get("/api.rsc/v2/jobs/{job}/history/{run}", jobId, runId).then().statusCode(200)
+                .body("Status", equalTo("Success")).body("Trigger", equalTo("manual")).body("Records_Affected", equalTo(2))
+                .body("Tasks[0].Task_Id", equalTo(taskId)).body("Tasks[0].Status", equalTo("Success"))
+                .body("Run_Start_Date", notNullValue()).body("Run_End_Date", notNullValue());
+        api().get("/api.rsc/v2/jobs/{job}/tasks/{task}/history", jobId, taskId).then()
+                .body("value[0].Status", equalTo("Success")).body("value[0].Job_Status", equalTo("Success"))
+                .body("value[0].Records_Affected", equalTo(2));
+        api().get("/api.rsc/v2/jobs/{job}/tasks/last-run", jobId).then().statusCode(200)
+                .body("value.Task_Id", equalTo(List.of(taskId))).body("value[0].History_Id", equalTo(runId));
+        api().get("/api.rsc/v2/jobs/{job}/status", jobId).then().statusCode(200)
+                .body("Status", equalTo("Success")).body("Last_Run.Id", equalTo(runId)).body("Active_Runs", equalTo(0));
+        // And Tailer reads the same run.
+        Map<String, Object> check = new java.util.HashMap<>(identity);
+        check.put("action", "check_run_status");
+        check.put("run_id", tailerRunId);
+        api().body(check).post("/v1/dag/status").then().statusCode(200).body("results[0].status", equalTo("SUCCESS"));
+    }
+
     private static String workflow(String name, List<String> triggers, List<String> targets) {
         String id = api().body(Map.of("name", name, "type", "WORKFLOW")).post("/api/v1/workspaces/{ws}/jobs", WS)
                 .then().statusCode(201).extract().path("job_id");

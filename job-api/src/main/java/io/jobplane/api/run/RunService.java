@@ -54,6 +54,30 @@ public class RunService {
     }
 
     /**
+     * Stops every unfinished run of the job (CData's "cancel a running job") and returns them as they
+     * are now; {@code 409 JOB_NOT_RUNNING} when none is. Each run is stopped as {@link #cancel} stops
+     * one, under the workspace's admission lock so none of them is dispatched half-way.
+     */
+    public Uni<java.util.List<LaunchResult>> cancelJob(Caller caller, UUID jobId) {
+        return Panache.withTransaction(() -> admission.lock(caller.workspace())
+                .chain(() -> RunEntity.<RunEntity>find("workspace = ?1 and jobId = ?2 and state in ?3 order by id",
+                        caller.workspace(), jobId, RunState.UNFINISHED).withLock(LockModeType.PESSIMISTIC_WRITE).list())
+                .call(runs -> {
+                    if (runs.isEmpty()) {
+                        return Uni.createFrom().failure(ApiException.conflict("JOB_NOT_RUNNING",
+                                "Job " + jobId + " has no run in progress", "Nothing to cancel."));
+                    }
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (RunEntity run : runs) {
+                        chain = chain.call(() -> stop(caller, run));
+                    }
+                    return chain;
+                }))
+                .invoke(outbox::committed)
+                .map(runs -> runs.stream().map(run -> LaunchResult.of(run, false)).toList());
+    }
+
+    /**
      * Stops every unfinished run of the backfill and returns how many; the caller's transaction
      * holds the workspace's admission lock meanwhile, so none of them is dispatched half-way.
      */
