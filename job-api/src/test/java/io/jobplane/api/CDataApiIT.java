@@ -262,6 +262,33 @@ class CDataApiIT {
         assertError(cdata(editor, "GET", jobPath + "/tasks", null), 404, "JOB_NOT_FOUND");
     }
 
+    /**
+     * A CData client sends its credential in {@code x-cdata-authtoken} or as Basic auth: an API token
+     * (and the platform's JWT) works there, on CData's paths, with the token's workspace and role; a
+     * revoked token is refused in CData's error shape.
+     */
+    @Test
+    void cdataClientsAuthenticateWithAnApiTokenInTheirOwnHeaders() {
+        Seeded s = seed();
+        String jobs = "/api.rsc/v2/workspaces/" + s.ws() + "/jobs";
+        Response created = as(s.ws(), "admin").body(Map.of("name", "cdata-script", "role", "viewer",
+                "expires_at", Instant.now().plus(Duration.ofDays(1)).toString()))
+                .post("/api/v1/workspaces/{ws}/api-tokens", s.ws());
+        created.then().statusCode(201);
+        String apiToken = created.jsonPath().getString("token");
+        String tokenId = created.jsonPath().getString("token_id");
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + apiToken)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (var request : List.of(given().header("x-cdata-authtoken", apiToken), given().header("Authorization", basic),
+                given().header("x-cdata-authtoken", token(s.ws(), "viewer")))) {
+            request.get(jobs).then().statusCode(200).body("value", org.hamcrest.Matchers.notNullValue());
+        }
+        assertError(given().header("x-cdata-authtoken", apiToken).contentType(ContentType.JSON)
+                .body(Map.of("Name", "viewer-cannot", "Type", "Standard")).post(jobs), 403, "INSUFFICIENT_ROLE");
+        as(s.ws(), "admin").delete("/api/v1/workspaces/{ws}/api-tokens/{id}", s.ws(), tokenId).then().statusCode(204);
+        assertError(given().header("x-cdata-authtoken", apiToken).get(jobs), 401, "UNAUTHENTICATED");
+    }
+
     @Test
     void otherWorkspacesAreNotFoundAndRolesAreTheNativeOnesOnEveryEndpoint() {
         Seeded s = seed();
