@@ -120,6 +120,30 @@ class JobDefinitionsIT {
         assertEquals(new HashSet<>(queries), new HashSet<>(queries(ws, job)));
     }
 
+    /**
+     * Jobs created at the same moment with the same name: the name check passes for each, the unique
+     * index takes one; the others get a 409 JSON error, never a 500.
+     */
+    @Test
+    void concurrentCreatesOfOneNameMakeOneJobAndConflictsForTheRest() {
+        String ws = uniqueWorkspace();
+        String connectionId = as(ws, "editor").body(postgresConnection("race-db", "pw"))
+                .post("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(201).extract().path("connection_id");
+        List<CompletableFuture<io.restassured.response.Response>> creates = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            creates.add(CompletableFuture.supplyAsync(() -> as(ws, "editor").body(Map.of("name", "raced", "type",
+                    "TABLE_TO_TABLE", "destination_connection_id", connectionId, "tasks", List.of(Map.of("query", "select 1"))))
+                    .post("/api/v1/workspaces/{ws}/jobs", ws)));
+        }
+        List<Integer> statuses = creates.stream().map(c -> c.join().statusCode()).sorted().toList();
+        assertEquals(1, statuses.stream().filter(s -> s == 201).count(), "one job made: " + statuses);
+        assertEquals(7, statuses.stream().filter(s -> s == 409).count(), "the rest conflict: " + statuses);
+        creates.stream().map(CompletableFuture::join).filter(r -> r.statusCode() == 409).forEach(r -> assertTrue(
+                List.of("JOB_NAME_TAKEN", "ALREADY_EXISTS").contains(r.jsonPath().getString("error_code")), r.asString()));
+        List<String> names = as(ws, "viewer").get("/api/v1/workspaces/{ws}/jobs", ws).then().extract().path("jobs.name");
+        assertEquals(List.of("raced"), names);
+    }
+
     @Test
     void listingsFilterSortAndPageWithoutRepeatsOrGaps() {
         String ws = uniqueWorkspace();

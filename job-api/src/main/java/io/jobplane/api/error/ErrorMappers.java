@@ -160,6 +160,12 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, HttpHeaders headers) {
+        if (Failures.isDuplicate(e)) {
+            // Two requests made the same unique thing at the same moment (a job name, a Tailer identity):
+            // the checks before the insert passed for both, the database's unique index took one.
+            return respond(Status.CONFLICT, "ALREADY_EXISTS", "Another request created the same object at the same moment",
+                    "Read the object back; to create another one, give it a name (or identity) of its own.", headers);
+        }
         if (isDataException(e)) {
             // The database refused a value the validation let through (a NUL character, say).
             return respond(Status.BAD_REQUEST, "INVALID_VALUE", "A value in the request cannot be stored",
