@@ -209,8 +209,9 @@ public final class LakeFormationMapping {
         return new LakeFormationJob.Page(shown, matching.size());
     }
 
+    /** A time as ISO 8601 in UTC, to the microsecond the database keeps (a job just created reads back the same). */
     static String time(Instant at) {
-        return at == null ? null : TIME.format(at);
+        return at == null ? null : TIME.format(at.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
     }
 
     // --- errors -------------------------------------------------------------------------------

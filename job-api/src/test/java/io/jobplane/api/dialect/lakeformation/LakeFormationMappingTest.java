@@ -116,7 +116,7 @@ class LakeFormationMappingTest {
                 List.of(new MetadataMigrationParameter.LocationReplaceRule("test/test1", "test2/db")), "i-1", false,
                 MetadataMigrationParameter.NetworkType.EIP, null);
         UUID id = UUID.randomUUID();
-        Instant created = Instant.parse("2026-12-02T10:00:00.123Z");
+        Instant created = Instant.parse("2026-12-02T10:00:00.123456789Z");
         JobView view = new JobView(id, "p.i", "testjob", JobType.METADATA_MIGRATION, "testjob", List.of(), JobStatus.ACTIVE, null,
                 null, null, false, null, List.of(), null, null, null, new JobParameter(m, null, null), null,
                 List.of("datasource_parameter.password"), List.of(), created, created, 1);
@@ -125,7 +125,7 @@ class LakeFormationMappingTest {
         assertEquals(List.of("id", "name", "description", "type", "parameter", "create_time", "status"), names(json));
         assertEquals(id.toString(), json.get("id").asText());
         assertEquals("METADATA_MIGRATION", json.get("type").asText());
-        assertEquals("2026-12-02T10:00:00.123Z", json.get("create_time").asText());
+        assertEquals("2026-12-02T10:00:00.123456Z", json.get("create_time").asText(), "to the microsecond stored");
         assertEquals("CREATED", json.get("status").asText());
         assertEquals(List.of("metadata_migration_parameter"), names(json.get("parameter")));
         JsonNode shownDs = json.at("/parameter/metadata_migration_parameter/datasource_parameter");
