@@ -374,6 +374,33 @@ class LakeFormationApiIT {
                 .statusCode(404).extract().jsonPath(), 404, "common.01000001", "WORKSPACE_NOT_FOUND");
     }
 
+    /**
+     * A LakeFormation client sends its credential in {@code X-Auth-Token}: an API token (and the platform's
+     * JWT) works there, with the token's workspace and role; a revoked one is refused in LakeFormation's shape.
+     */
+    @Test
+    void lakeFormationClientsAuthenticateWithAnApiTokenInXAuthToken() throws Exception {
+        Instance lf = Instance.fresh();
+        post(token(lf.ws(), "editor"), lf.jobs(), valid().toString()).then().statusCode(201);
+        Response created = as(lf.ws(), "admin").body(java.util.Map.of("name", "lf-script", "role", "viewer",
+                "expires_at", Instant.now().plus(Duration.ofDays(1)).toString()))
+                .post("/api/v1/workspaces/{ws}/api-tokens", lf.ws());
+        created.then().statusCode(201);
+        String apiToken = created.jsonPath().getString("token");
+        for (String credential : List.of(apiToken, token(lf.ws(), "viewer"))) {
+            given().header("X-Auth-Token", credential).get(lf.jobs()).then().statusCode(200).body("total_count", equalTo(1));
+        }
+        ObjectNode second = valid();
+        second.put("name", "viewer_cannot");
+        JsonPath forbidden = given().header("X-Auth-Token", apiToken).contentType(ContentType.JSON).body(second.toString())
+                .post(lf.jobs()).then().statusCode(403).extract().jsonPath();
+        assertError(forbidden, 403, "403", "INSUFFICIENT_ROLE");
+        as(lf.ws(), "admin").delete("/api/v1/workspaces/{ws}/api-tokens/{id}", lf.ws(), created.jsonPath().getString("token_id"))
+                .then().statusCode(204);
+        assertError(given().header("X-Auth-Token", apiToken).get(lf.jobs()).then().statusCode(401).extract().jsonPath(), 401,
+                "APIG.1002", "UNAUTHENTICATED");
+    }
+
     @Test
     void malformedAndOversizedBodiesGetLakeFormationsShapeAndChangeNothing() throws Exception {
         Instance lf = Instance.fresh();

@@ -1,6 +1,5 @@
 package io.jobplane.api.dialect.cdata;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,15 +8,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import jakarta.ws.rs.core.Response.Status;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import io.jobplane.api.dialect.DialectBodies;
 import io.jobplane.api.error.ApiException;
 
 /**
@@ -57,32 +55,9 @@ public final class CDataBody {
      * for it (used in messages). {@code required}: whether an empty body is an error.
      */
     public static CDataBody parse(String body, Map<String, String> known, boolean required) {
-        if (body != null && body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
-            throw new ApiException(Status.REQUEST_ENTITY_TOO_LARGE, "BODY_TOO_LARGE",
-                    "The body is larger than " + MAX_BODY_BYTES + " bytes",
-                    "Send a smaller body: split a job's queries over several requests (add tasks one by one).");
-        }
-        if (body == null || body.isBlank()) {
-            if (required) {
-                throw ApiException.badRequest("MISSING_BODY", "The request has no body",
-                        "Send a JSON object with the operation's parameters (see docs/dialects/cdata.md).");
-            }
-            return new CDataBody(Map.of(), Map.of());
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr();
-            throw ApiException.badRequest("MALFORMED_JSON", "The body is not valid JSON" + where,
-                    "Send a well-formed JSON object (every brace closed) with Content-Type: application/json.");
-        }
-        if (root == null || !root.isObject()) {
-            throw ApiException.badRequest("INVALID_FIELD_TYPE", "The body must be a JSON object",
-                    "Send a JSON object with the operation's parameters.");
-        }
-        return of(root, known);
+        JsonNode root = DialectBodies.object(JSON, body, MAX_BODY_BYTES, required,
+                "the operation's parameters (a job's queries can be added task by task)", "docs/dialects/cdata.md");
+        return root == null ? new CDataBody(Map.of(), Map.of()) : of(root, known);
     }
 
     static CDataBody of(JsonNode object, Map<String, String> known) {

@@ -1,6 +1,5 @@
 package io.jobplane.api.dialect.lakeformation;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -30,6 +29,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import io.jobplane.api.dialect.DialectBodies;
 import io.jobplane.api.error.ApiException;
 import io.jobplane.api.error.ErrorBody;
 import io.jobplane.api.job.JobRequest;
@@ -358,24 +358,7 @@ public final class LakeFormationMapping {
     }
 
     private static JsonNode root(String text) {
-        if (text != null && text.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
-            throw new ApiException(Status.REQUEST_ENTITY_TOO_LARGE, "BODY_TOO_LARGE",
-                    "The body is larger than " + MAX_BODY_BYTES + " bytes", "Send only the job's fields.");
-        }
-        if (text == null || text.isBlank()) {
-            throw ApiException.badRequest("MISSING_BODY", "The request has no body",
-                    "Send the job as a JSON object (see docs/dialects/lakeformation.md).");
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw malformed();
-        }
-        if (root == null || !root.isObject()) {
-            throw fieldType("the body", "a JSON object");
-        }
-        return root;
+        return DialectBodies.object(JSON, text, MAX_BODY_BYTES, true, "the job's fields", "docs/dialects/lakeformation.md");
     }
 
     private static String text(JsonNode root, String name) {

@@ -1,20 +1,18 @@
 package io.jobplane.api.dialect.tailer;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import jakarta.ws.rs.core.Response.Status;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import io.jobplane.api.dialect.DialectBodies;
 import io.jobplane.api.error.ApiException;
 
 /**
@@ -63,28 +61,8 @@ public record TailerRequest(
 
     /** Reads the body of a request to an endpoint that serves {@code actions}. */
     public static TailerRequest parse(String body, Set<String> actions) {
-        if (body != null && body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
-            throw new ApiException(Status.REQUEST_ENTITY_TOO_LARGE, "BODY_TOO_LARGE",
-                    "The body is larger than " + MAX_BODY_BYTES + " bytes",
-                    "Send only the action, the configuration's identity and the action's fields.");
-        }
-        if (body == null || body.isBlank()) {
-            throw ApiException.badRequest("MISSING_BODY", "The request has no body",
-                    "Send a JSON object with the action and the configuration's identity (see docs/dialects/tailer.md).");
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr();
-            throw ApiException.badRequest("MALFORMED_JSON", "The body is not valid JSON" + where,
-                    "Send a well-formed JSON object with Content-Type: application/json.");
-        }
-        if (root == null || !root.isObject()) {
-            throw ApiException.badRequest("INVALID_FIELD_TYPE", "The body must be a JSON object",
-                    "Send a JSON object with the action and the configuration's identity.");
-        }
+        JsonNode root = DialectBodies.object(JSON, body, MAX_BODY_BYTES, true,
+                "the action, the configuration's identity and the action's fields", "docs/dialects/tailer.md");
         String action = text(root, "action", true);
         if (!actions.contains(action)) {
             throw ApiException.badRequest("UNKNOWN_ACTION", "This endpoint has no action '" + action + "'",
