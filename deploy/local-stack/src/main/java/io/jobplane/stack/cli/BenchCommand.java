@@ -92,7 +92,9 @@ class BenchCommand implements Callable<Integer> {
     private StackApi stack;
     private String api;
     private PostgresServer pg;
-    /** The connection every bench job runs on: the local stack's {@code demo} database. */
+    /** The database every bench job runs on, on the local stack's tenant server. */
+    private static final String BENCH_DATABASE = "bench";
+    /** The connection every bench job runs on: {@link #BENCH_DATABASE}. */
     private String connectionId;
 
     @Override
@@ -537,7 +539,7 @@ class BenchCommand implements Callable<Integer> {
     // --- setup and plumbing ----------------------------------------------------------------------
 
     private String connection() throws Exception {
-        return stack.postgresConnection(UpCommand.DEMO_DATABASE);
+        return stack.tenantConnection(BENCH_DATABASE);
     }
 
     private String job(String name, List<String> queries) throws Exception {

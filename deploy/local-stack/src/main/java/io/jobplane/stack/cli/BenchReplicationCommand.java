@@ -48,15 +48,15 @@ class BenchReplicationCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         stack = new StackApi(WS);
         stack.requireReady();
-        stack.postgres().createDatabase(SOURCE_DB);
-        stack.postgres().createDatabase(DESTINATION_DB);
+        stack.tenantDatabase(SOURCE_DB);
+        stack.tenantDatabase(DESTINATION_DB);
         long bytes = seed();
         System.out.printf("jobplane bench-replication: %,d rows (%.1f MB as COPY text), %d CPUs, API %s%n%n", rows,
                 bytes / 1e6, Runtime.getRuntime().availableProcessors(), stack.url());
 
         String job = StackApi.created(stack.request("POST", stack.ws("/jobs"), Map.of("name", "replicate-" + StackApi.stamp(),
-                "type", "STANDARD", "source_connection_id", stack.postgresConnection(SOURCE_DB),
-                "destination_connection_id", stack.postgresConnection(DESTINATION_DB),
+                "type", "STANDARD", "source_connection_id", stack.tenantConnection(SOURCE_DB),
+                "destination_connection_id", stack.tenantConnection(DESTINATION_DB),
                 "queries", List.of("REPLICATE [" + TABLE + "]"))), "job_id");
         double bestCeiling = 0;
         double bestOurs = 0;
@@ -77,7 +77,7 @@ class BenchReplicationCommand implements Callable<Integer> {
                 rerun.seconds(), rows / rerun.seconds());
         System.out.printf("%nbest replication %,.0f rows/s (%.1f MB/s) = %.1f%% of the best ceiling %,.0f rows/s (%.1f MB/s); target ≥ 60%%%n",
                 bestOurs, bestOurs * bytes / rows / 1e6, 100 * bestOurs / bestCeiling, bestCeiling, bestCeiling * bytes / rows / 1e6);
-        try (Connection c = stack.db(DESTINATION_DB); Statement st = c.createStatement()) {
+        try (Connection c = stack.tenantDb(DESTINATION_DB); Statement st = c.createStatement()) {
             st.execute("drop table if exists " + TABLE);
         }
         return 0;
@@ -85,7 +85,7 @@ class BenchReplicationCommand implements Callable<Integer> {
 
     /** Makes the source table once (kept for later benches); returns its size as COPY text. */
     private long seed() throws SQLException {
-        try (Connection c = stack.db(SOURCE_DB); Statement st = c.createStatement()) {
+        try (Connection c = stack.tenantDb(SOURCE_DB); Statement st = c.createStatement()) {
             st.execute("create table if not exists " + TABLE + " (id bigint primary key, amount numeric(12,2) not null,"
                     + " name text not null, created_at timestamptz not null, active boolean, attributes jsonb)");
             long have = count(st, "select count(*) from " + TABLE);
@@ -104,7 +104,7 @@ class BenchReplicationCommand implements Callable<Integer> {
 
     /** Raw COPY from the source into an empty table with the same key, in this process. */
     private double ceiling() throws Exception {
-        try (Connection from = stack.db(SOURCE_DB); Connection to = stack.db(DESTINATION_DB)) {
+        try (Connection from = stack.tenantDb(SOURCE_DB); Connection to = stack.tenantDb(DESTINATION_DB)) {
             try (Statement st = to.createStatement()) {
                 st.execute("drop table if exists items_ceiling");
                 st.execute("checkpoint");
@@ -148,7 +148,7 @@ class BenchReplicationCommand implements Callable<Integer> {
     /** One run of the job: into a destination without the table ({@code fresh}), or over the last one's copy. */
     private Replicated replicate(String job, boolean fresh) throws Exception {
         if (fresh) {
-            try (Connection c = stack.db(DESTINATION_DB); Statement st = c.createStatement()) {
+            try (Connection c = stack.tenantDb(DESTINATION_DB); Statement st = c.createStatement()) {
                 st.execute("drop table if exists " + TABLE);
                 st.execute("checkpoint");
             }
@@ -176,7 +176,7 @@ class BenchReplicationCommand implements Callable<Integer> {
     private void requireEqual() throws SQLException {
         List<String> sides = new ArrayList<>();
         for (String db : List.of(SOURCE_DB, DESTINATION_DB)) {
-            try (Connection c = stack.db(db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(CHECKSUM)) {
+            try (Connection c = stack.tenantDb(db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(CHECKSUM)) {
                 rs.next();
                 sides.add(rs.getLong(1) + "/" + rs.getLong(2));
             }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.jobplane.stack.DevTokens;
+import io.jobplane.stack.Passwords;
 import io.jobplane.stack.PostgresServer;
 import io.jobplane.stack.StackException;
 
@@ -22,6 +23,9 @@ import io.jobplane.stack.StackException;
 final class StackApi {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The tenant-server role that owns the benchmarks' databases, and the name of its password file. */
+    private static final String BENCH_ROLE = "bench";
+    private static final String BENCH_SECRET = "postgres-bench";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String api;
@@ -67,15 +71,29 @@ final class StackApi {
         return "/api/v1/workspaces/" + workspace + path;
     }
 
-    /** A postgresql connection to a database of the stack's server; returns its id. */
-    String postgresConnection(String database) throws Exception {
-        String url = pg.jdbcUrl().substring(0, pg.jdbcUrl().lastIndexOf('/') + 1) + database;
+    /**
+     * A database of the stack's tenant server for the bench's jobs, owned by the bench's own role (tenant
+     * connections never reach the platform's database), created unless it exists.
+     */
+    void tenantDatabase(String database) {
+        stack.tenant().createDatabase(database, BENCH_ROLE, benchPassword());
+    }
+
+    /** A postgresql connection to a {@link #tenantDatabase}, created if missing; returns its id. */
+    String tenantConnection(String database) throws Exception {
+        tenantDatabase(database);
         Map<String, Object> body = new HashMap<>(Map.of("name", "bench-" + database + "-" + stamp(), "type", "postgresql",
-                "jdbc_url", url, "username", pg.username()));
-        if (pg.password() != null && !pg.password().isEmpty()) {
-            body.put("password", pg.password());
-        }
+                "jdbc_url", stack.tenant().jdbcUrl(database), "username", BENCH_ROLE, "password", benchPassword()));
         return created(request("POST", ws("/connections"), body), "connection_id");
+    }
+
+    /** A session on a {@link #tenantDatabase}, as the bench's role. */
+    Connection tenantDb(String database) throws SQLException {
+        return DriverManager.getConnection(stack.tenant().jdbcUrl(database), BENCH_ROLE, benchPassword());
+    }
+
+    private String benchPassword() {
+        return Passwords.ensure(stack.keysDir(), BENCH_SECRET);
     }
 
     HttpResponse<String> request(String method, String path, Object body) throws Exception {
@@ -100,10 +118,6 @@ final class StackApi {
 
     Connection db() throws SQLException {
         return DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
-    }
-
-    Connection db(String database) throws SQLException {
-        return DriverManager.getConnection(pg.jdbcUrl(database), pg.username(), pg.password());
     }
 
     static String stamp() {
