@@ -1,5 +1,10 @@
 package io.jobplane.api;
 
+import static io.jobplane.api.dialect.lakeformation.LfJobBodies.discovery;
+import static io.jobplane.api.dialect.lakeformation.LfJobBodies.migration;
+import static io.jobplane.api.dialect.lakeformation.LfJobBodies.permissions;
+import static io.jobplane.api.dialect.lakeformation.LfJobBodies.principal;
+import static io.jobplane.api.dialect.lakeformation.LfJobBodies.seedRequest;
 import static io.jobplane.api.ApiTestSupport.as;
 import static io.jobplane.api.ApiTestSupport.token;
 import static io.jobplane.api.ApiTestSupport.uniqueWorkspace;
@@ -11,8 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -489,31 +492,6 @@ class LakeFormationApiIT {
         ObjectNode job = (ObjectNode) JSON.readTree(seedRequest());
         ((ArrayNode) job.at("/parameter/metadata_migration_parameter/sync_objects")).removeAll().add("DATABASE").add("TABLE");
         return job;
-    }
-
-    private static ObjectNode migration(ObjectNode job) {
-        job.put("type", "METADATA_MIGRATION");
-        return (ObjectNode) job.at("/parameter/metadata_migration_parameter");
-    }
-
-    private static ObjectNode permissions(ObjectNode job) {
-        job.put("type", "PERMISSION_MIGRATION");
-        return (ObjectNode) job.at("/parameter/permission_migration_parameter");
-    }
-
-    private static ObjectNode discovery(ObjectNode job) {
-        job.put("type", "METADATA_DISCOVERY");
-        return (ObjectNode) job.at("/parameter/metadata_discovery_parameter");
-    }
-
-    private static ObjectNode principal(ObjectNode job) {
-        return (ObjectNode) discovery(job).get("principals").get(0);
-    }
-
-    private static String seedRequest() throws IOException {
-        try (InputStream in = LakeFormationApiIT.class.getResourceAsStream("/lakeformation/seed-create-request.json")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 
     /** A run of the job as the launch pipeline records a dispatched one (this version does not launch lf-job types). */

@@ -1,5 +1,10 @@
 package io.jobplane.api.dialect.lakeformation;
 
+import static io.jobplane.api.dialect.lakeformation.LfJobBodies.discovery;
+import static io.jobplane.api.dialect.lakeformation.LfJobBodies.migration;
+import static io.jobplane.api.dialect.lakeformation.LfJobBodies.permissions;
+import static io.jobplane.api.dialect.lakeformation.LfJobBodies.principal;
+import static io.jobplane.api.dialect.lakeformation.LfJobBodies.seedRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,8 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -337,35 +340,9 @@ class LakeFormationMappingTest {
         assertTrue(e.solution() != null && !e.solution().isBlank());
     }
 
-    private static ObjectNode migration(ObjectNode job) {
-        job.put("type", "METADATA_MIGRATION");
-        return (ObjectNode) job.at("/parameter/metadata_migration_parameter");
-    }
-
-    private static ObjectNode permissions(ObjectNode job) {
-        job.put("type", "PERMISSION_MIGRATION");
-        return (ObjectNode) job.at("/parameter/permission_migration_parameter");
-    }
-
-    private static ObjectNode discovery(ObjectNode job) {
-        job.put("type", "METADATA_DISCOVERY");
-        return (ObjectNode) job.at("/parameter/metadata_discovery_parameter");
-    }
-
-    private static ObjectNode principal(ObjectNode job) {
-        return (ObjectNode) discovery(job).get("principals").get(0);
-    }
-
     private static List<String> names(JsonNode node) {
         List<String> out = new ArrayList<>();
         node.fieldNames().forEachRemaining(out::add);
         return out;
     }
-
-    static String seedRequest() throws IOException {
-        try (InputStream in = LakeFormationMappingTest.class.getResourceAsStream("/lakeformation/seed-create-request.json")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
 }
