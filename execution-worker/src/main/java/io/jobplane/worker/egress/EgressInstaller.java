@@ -6,9 +6,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.jboss.logging.Logger;
 
-import io.jobplane.events.egress.Egress;
 import io.jobplane.events.egress.EgressPolicy;
 import io.jobplane.events.egress.EgressSettings;
 import io.quarkus.runtime.StartupEvent;
@@ -22,15 +20,10 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class EgressInstaller {
 
-    private static final Logger LOG = Logger.getLogger(EgressInstaller.class);
-
     @Produces
     @Singleton
     EgressPolicy policy() {
-        EgressPolicy policy = EgressSettings.policy(ConfigProvider.getConfig());
-        Egress.install(policy);
-        LOG.infof("egress: %s", policy);
-        return policy;
+        return EgressSettings.install(ConfigProvider.getConfig());
     }
 
     void install(@Observes StartupEvent startup, EgressPolicy policy) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
@@ -162,7 +163,7 @@ public class RunDispatcher {
         }
         active.put(run.runId(), control);
         CompletableFuture<Void> announced = events.heartbeat(run, "ACCEPTED");
-        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean started = new AtomicBoolean();
         LOG.debugf("run %s attempt %d accepted", run.runId(), run.attempt());
         return new Taken(announced, () -> {
             if (started.compareAndSet(false, true)) {

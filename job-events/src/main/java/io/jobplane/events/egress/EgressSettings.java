@@ -31,6 +31,17 @@ public final class EgressSettings {
     private EgressSettings() {
     }
 
+    /**
+     * The policy the configuration describes, installed for every socket of this process ({@link Egress#install})
+     * and logged: what each service's startup does.
+     */
+    public static EgressPolicy install(Config config) {
+        EgressPolicy policy = policy(config);
+        Egress.install(policy);
+        org.jboss.logging.Logger.getLogger(EgressSettings.class).infof("egress: %s", policy);
+        return policy;
+    }
+
     /** The policy the configuration describes; an unreadable allowlist entry fails startup with its text. */
     public static EgressPolicy policy(Config config) {
         List<String> allow = list(config, ALLOW);
