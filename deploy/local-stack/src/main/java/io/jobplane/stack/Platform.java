@@ -134,6 +134,9 @@ public final class Platform implements AutoCloseable {
     private ServiceProcess launch(Service service, String name, int port) {
         Map<String, String> props = new java.util.LinkedHashMap<>(service.properties(kafka.access(), postgres, keys));
         props.putAll(service.fileRoots(filesRoot()));
+        if (service == Service.JOB_API) {
+            props.putAll(Service.pythonVersions());
+        }
         props.putAll(settings.overrides());
         ServiceProcess process = ServiceProcess.start(name, service.jar(settings.root()), port, props,
                 logDir().resolve(name + ".log"));

@@ -1,5 +1,6 @@
 package io.jobplane.stack;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -95,6 +96,30 @@ public enum Service {
      */
     public static Map<String, String> workerApi(String apiUrl) {
         return Map.of("jobplane.worker.api-url", apiUrl);
+    }
+
+    /**
+     * The Python version the local workers run their {@code .py} steps with ({@code python3}, their
+     * default), as job-api tells VDK's clients ({@code jobplane.dialects.vdk.python-versions}); nothing
+     * when there is no {@code python3} to ask, and job-api keeps its default.
+     */
+    public static Map<String, String> pythonVersions() {
+        try {
+            Process p = new ProcessBuilder("python3", "-c", "import sys; print('%d.%d' % sys.version_info[:2])")
+                    .redirectErrorStream(true).start();
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return Map.of();
+            }
+            String version = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            return p.exitValue() == 0 && version.matches("\\d+\\.\\d+") ? Map.of("jobplane.dialects.vdk.python-versions", version)
+                    : Map.of();
+        } catch (IOException e) {
+            return Map.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        }
     }
 
     /**

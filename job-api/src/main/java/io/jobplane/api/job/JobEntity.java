@@ -64,6 +64,9 @@ public class JobEntity extends WorkspaceObject {
     public String tailerConfigurationType;
     @Column(name = "tailer_configuration_id")
     public String tailerConfigurationId;
+    /** STEPS jobs: the package version runs execute instead of the newest (a VDK deployment's); null: the newest. */
+    @Column(name = "pinned_source_version")
+    public Integer pinnedSourceVersion;
 
     @Transient
     private String parsedFrom;

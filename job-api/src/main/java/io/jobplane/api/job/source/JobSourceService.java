@@ -76,6 +76,13 @@ public class JobSourceService {
     @WithTransaction
     public Uni<Long> delete(Caller caller, UUID jobId) {
         return stepsJob(caller, jobId, true)
+                .invoke(job -> {
+                    if (job.pinnedSourceVersion != null) {
+                        throw ApiException.conflict("PACKAGE_DEPLOYED", "The job is deployed with version "
+                                + job.pinnedSourceVersion + " of its package", "Delete the job's deployment first "
+                                + "(DELETE /data-jobs/for-team/{team}/jobs/{job}/deployments/{id}), then its sources.");
+                    }
+                })
                 .chain(job -> store.deleteAll(job.id))
                 .call(deleted -> audit.record(caller, "job.sources.deleted", "job", jobId, Map.of("versions", deleted)));
     }

@@ -41,11 +41,20 @@ public class JobSourceStore {
                 "select version from JobSourceEntity where jobId = ?1", Integer.class).setParameter(1, jobId).getResultList());
     }
 
-    /** The versions the job's unfinished runs are pinned to (they still launch, or retry, with them). */
+    /**
+     * The versions in use: those the job's unfinished runs are pinned to (they still launch, or retry,
+     * with them) and the one the job itself pins (a VDK deployment's job_version).
+     */
     public Uni<List<Integer>> versionsInUse(UUID jobId) {
         return Panache.getSession().chain(s -> s.createSelectionQuery(
                 "select distinct r.sourceVersion from RunEntity r where r.jobId = ?1 and r.state in ?2 and r.sourceVersion is not null",
-                Integer.class).setParameter(1, jobId).setParameter(2, io.jobplane.api.run.RunState.UNFINISHED).getResultList());
+                Integer.class).setParameter(1, jobId).setParameter(2, io.jobplane.api.run.RunState.UNFINISHED).getResultList()
+                .chain(inRuns -> s.createSelectionQuery("select pinnedSourceVersion from JobEntity where id = ?1 and pinnedSourceVersion is not null",
+                        Integer.class).setParameter(1, jobId).getResultList().map(pinned -> {
+                            List<Integer> all = new java.util.ArrayList<>(inRuns);
+                            all.addAll(pinned);
+                            return all;
+                        })));
     }
 
     /** Deletes the given versions of the job; answers how many went. */

@@ -80,6 +80,52 @@ public class StepEnvironmentService {
         });
     }
 
+    /**
+     * Replaces the job's secrets as a whole (VDK's {@code PUT …/secrets}): the given ones are set, the
+     * ones held but not given are removed; answers the names it then holds.
+     */
+    @WithTransaction
+    public Uni<List<String>> replaceSecrets(Caller caller, UUID jobId, Map<String, String> all) {
+        StepEnvironment.checkSecrets(all);
+        return sources.stepsJob(caller, jobId, true).chain(job -> {
+            SealedFields sealed = secrets(job);
+            List<String> remove = sealed.names().stream().filter(name -> !all.containsKey(name)).toList();
+            List<String> changed = StepEnvironment.updateSecrets(sealed, all, remove, properties(job).keySet(), keyring,
+                    SecretOwner.jobSteps(job.workspace, job.id));
+            job.stepSecrets = sealed.json();
+            return audit.record(caller, "job.secrets.updated", "job", jobId, Map.of("changed", changed, "removed", remove))
+                    .replaceWith(sealed.names());
+        });
+    }
+
+    /**
+     * The job's secrets with their values, for the one API that hands them back (VDK's
+     * {@code GET …/secrets}, which VDK's own tools read to merge and to run): the caller must be an
+     * editor, and every read is written to the audit trail (names only) in the transaction that reads.
+     */
+    @WithTransaction
+    public Uni<Map<String, String>> revealSecrets(Caller caller, UUID jobId) {
+        if (!caller.role().includes(io.jobplane.api.security.Role.EDITOR)) {
+            throw new IllegalStateException("secrets are revealed to editors only");
+        }
+        return sources.stepsJob(caller, jobId, false).chain(job -> {
+            Map<String, String> values = new TreeMap<>(secrets(job).open(keyring, SecretOwner.jobSteps(job.workspace, job.id)));
+            return audit.record(caller, "job.secrets.read", "job", jobId, Map.of("names", List.copyOf(values.keySet())))
+                    .replaceWith(values);
+        });
+    }
+
+    /**
+     * Seals the job's secrets again for the workspace it moves to (a sealed value is bound to its
+     * owner, workspace included); in the caller's transaction, before the job's workspace changes.
+     */
+    public void resealFor(JobEntity job, String workspace) {
+        Map<String, String> clear = secrets(job).open(keyring, SecretOwner.jobSteps(job.workspace, job.id));
+        SealedFields moved = SealedFields.read("{}");
+        moved.merge(clear, List.of(), keyring, SecretOwner.jobSteps(workspace, job.id));
+        job.stepSecrets = moved.json();
+    }
+
     private static Map<String, String> properties(JobEntity job) {
         return new TreeMap<>(StoredJson.readMap(job.properties, STRINGS));
     }

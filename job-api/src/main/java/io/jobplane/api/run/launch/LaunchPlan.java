@@ -11,7 +11,7 @@ import io.jobplane.events.sql.SqlTemplate;
 /**
  * What a launch reads, in one query ({@link LaunchStore#plan}): the job, all its tasks in order, its
  * destination and source connections (null when it names none), the workspace's own run cap (null:
- * none set) and the job's newest step package version (null: none). Every launcher, and the
+ * none set) and the step package version its runs execute (the job's pinned version, else its newest; null: none). Every launcher, and the
  * admission of a run that waited, builds its command from this.
  */
 public record LaunchPlan(JobEntity job, List<TaskEntity> tasks, ConnectionEntity destination, ConnectionEntity source,

@@ -26,7 +26,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The launch path on the database, in as few round trips as a launch can take: one query reads a
- * job with its tasks, connections, workspace cap and newest step package version (the plan), one
+ * job with its tasks, connections, workspace cap and step package version (pinned, else the newest: the plan), one
  * statement writes a run dispatched at once with its two outbox records. That statement is a
  * transaction of its own, so the run and its command commit together or not at all. Runs that a
  * concurrency limit may hold are written in a transaction that admits them ({@link LaunchPipeline}).
@@ -42,7 +42,8 @@ class LaunchStore {
                    s.username as s_username, s.secrets as s_secrets, s.base_path as s_base_path, s.base_url as s_base_url,
                    s.headers as s_headers, j.properties, j.step_secrets,
                    case when j.type = 'STEPS'
-                        then (select max(v.version) from api.job_source v where v.job_id = j.id) end as source_version,
+                        then coalesce(j.pinned_source_version,
+                                      (select max(v.version) from api.job_source v where v.job_id = j.id)) end as source_version,
                    coalesce((select json_agg(json_build_array(t.id, t.task_index, t.query, t.is_active)
                                              order by t.task_index)
                                from api.task t where t.job_id = j.id), '[]') as tasks,
@@ -78,7 +79,7 @@ class LaunchStore {
         this.pool = pool;
     }
 
-    /** The job with its tasks (in order), connections, workspace cap and newest package version; null when absent. */
+    /** The job with its tasks (in order), connections, workspace cap and package version to run; null when absent. */
     Uni<LaunchPlan> plan(String workspace, UUID jobId) {
         return pool.preparedQuery(PLAN_SQL).execute(Tuple.of(workspace, jobId))
                 .map(rows -> rows.size() == 0 ? null : plan(workspace, rows.iterator().next()));
