@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * The bodies of VDK's control service API, named and shaped as its OpenAPI document has them
@@ -33,9 +34,9 @@ public final class VdkBodies {
             List<String> notifiedOnJobSuccess, List<String> notifiedOnJobDeploy) {
     }
 
-    /** DataJobSchedule: a five-field cron read in UTC. */
+    /** DataJobSchedule: a five-field cron read in UTC (named explicitly: a one-field record would read as its value). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record DataJobSchedule(String scheduleCron) {
+    public record DataJobSchedule(@JsonProperty("schedule_cron") String scheduleCron) {
     }
 
     /** DataJobResources: CPU in deci-cores, memory in MiB. */

@@ -47,14 +47,15 @@ public final class VdkMapping {
         return name;
     }
 
-    /** A run's status (and its failure code) in VDK's words. */
+    /** A run's state as job-api supervises it (and its failure code) in VDK's words. */
     static String executionStatus(String runState, String errorCode) {
         return switch (runState) {
-            case "QUEUED" -> "submitted";
+            case "QUEUED", "DISPATCHED" -> "submitted";
             case "RUNNING", "CANCELLING" -> "running";
             case "SUCCESS" -> "succeeded";
             case "STOPPED" -> "cancelled";
             case "FAILED" -> errorCode != null && USER_ERRORS.contains(errorCode) ? "user_error" : "platform_error";
+            case "UNKNOWN" -> "platform_error";
             default -> throw new IllegalArgumentException("unknown run state " + runState);
         };
     }
@@ -69,11 +70,12 @@ public final class VdkMapping {
                     continue;
                 }
                 switch (s) {
-                    case "submitted" -> states.add("QUEUED");
+                    case "submitted" -> states.addAll(List.of("QUEUED", "DISPATCHED"));
                     case "running" -> states.addAll(List.of("RUNNING", "CANCELLING"));
                     case "succeeded", "finished" -> states.add("SUCCESS");
                     case "cancelled" -> states.add("STOPPED");
-                    case "user_error", "platform_error", "failed" -> states.add("FAILED");
+                    case "user_error", "failed" -> states.add("FAILED");
+                    case "platform_error" -> states.addAll(List.of("FAILED", "UNKNOWN"));
                     case "skipped" -> {
                         // jobplane never skips an execution: nothing matches.
                     }

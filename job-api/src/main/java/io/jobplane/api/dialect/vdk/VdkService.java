@@ -555,7 +555,7 @@ public class VdkService {
         try {
             return json.readValue(text, type);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored VDK value does not read as " + type.getSimpleName(), e);
+            throw new IllegalStateException("stored VDK value does not read as " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         }
     }
 

@@ -32,13 +32,13 @@ public class VdkStore {
     private static final String FROM = """
              from api.job j left join api.vdk_job vj on vj.job_id = j.id
                             left join api.vdk_deployment d on d.job_id = j.id""";
-    private static final String ONE_SQL = "select " + JOB_COLUMNS + FROM
+    private static final String ONE_SQL = "select " + JOB_COLUMNS + " " + FROM
             + " where j.workspace = $1 and j.name = $2 and j.type = 'STEPS'";
     /** The team's data jobs with a summary of their executions, for jobs_query. */
     private static final String TEAM_SQL = "select " + JOB_COLUMNS + """
             , (select count(*) from api.run r where r.job_id = j.id and r.state = 'SUCCESS') as succeeded,
               (select count(*) from api.run r where r.job_id = j.id and r.state = 'FAILED') as failed
-            """ + FROM + " where j.workspace = $1 and j.type = 'STEPS' order by j.name limit $2";
+            """ + " " + FROM + " where j.workspace = $1 and j.type = 'STEPS' order by j.name limit $2";
     private static final String EXECUTIONS_SQL = """
             select r.id, r.job_id, r.state, r.trigger, r.requested_at, r.requested_by, r.started_at, r.finished_at,
                    r.error_code, rr.error_message, e.started_by, e.op_id, e.deployment::text as deployment
@@ -56,7 +56,7 @@ public class VdkStore {
                where r.job_id = any($1)) x
              where x.n <= $2 order by x.job_id, x.id desc""";
     private static final String ACTIVE_SQL = """
-            select id from api.run where job_id = $1 and state in ('QUEUED', 'RUNNING', 'CANCELLING') limit 1""";
+            select id from api.run where job_id = $1 and state in ('QUEUED', 'DISPATCHED', 'RUNNING', 'CANCELLING') limit 1""";
     private static final String VERSION_SQL = """
             select version from api.job_source where job_id = $1 and sha256 = $2 order by version desc limit 1""";
 
@@ -141,7 +141,7 @@ public class VdkStore {
     /** Stores the job's VDK config as given. */
     public Uni<Void> saveConfig(UUID jobId, String config) {
         return update("""
-                insert into api.vdk_job (job_id, config) values (?1, cast(?2 as jsonb))
+                insert into api.vdk_job (job_id, config) values (?1, cast(cast(?2 as text) as jsonb))
                 on conflict (job_id) do update set config = excluded.config""", jobId, config);
     }
 
@@ -150,7 +150,7 @@ public class VdkStore {
         return update("""
                 insert into api.vdk_deployment (job_id, deployment_id, job_version, vdk_version, python_version, mode, enabled,
                                                 schedule_cron, resources, deployed_by, deployed_at)
-                values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, cast(?9 as jsonb), ?10, ?11)
+                values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, cast(cast(?9 as text) as jsonb), ?10, ?11)
                 on conflict (job_id) do update set deployment_id = excluded.deployment_id, job_version = excluded.job_version,
                        vdk_version = excluded.vdk_version, python_version = excluded.python_version, mode = excluded.mode,
                        enabled = excluded.enabled, schedule_cron = excluded.schedule_cron, resources = excluded.resources,
@@ -168,7 +168,7 @@ public class VdkStore {
     public Uni<Void> saveExecution(UUID runId, UUID jobId, String startedBy, String opId, String deployment) {
         return update("""
                 insert into api.vdk_execution (run_id, job_id, started_by, op_id, deployment)
-                values (?1, ?2, ?3, ?4, cast(?5 as jsonb)) on conflict (run_id) do nothing""",
+                values (?1, ?2, ?3, ?4, cast(cast(?5 as text) as jsonb)) on conflict (run_id) do nothing""",
                 runId, jobId, startedBy, opId, deployment);
     }
 

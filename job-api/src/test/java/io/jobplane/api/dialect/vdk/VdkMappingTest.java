@@ -33,6 +33,8 @@ class VdkMappingTest {
     @Test
     void runStatesBecomeVdkStatusesAndFailuresSplitIntoUserAndPlatformErrors() {
         assertEquals("submitted", VdkMapping.executionStatus("QUEUED", null));
+        assertEquals("submitted", VdkMapping.executionStatus("DISPATCHED", null));
+        assertEquals("platform_error", VdkMapping.executionStatus("UNKNOWN", null));
         assertEquals("running", VdkMapping.executionStatus("RUNNING", null));
         assertEquals("running", VdkMapping.executionStatus("CANCELLING", null));
         assertEquals("succeeded", VdkMapping.executionStatus("SUCCESS", null));
@@ -48,7 +50,8 @@ class VdkMappingTest {
 
     @Test
     void vdkStatusFiltersNameRunStates() {
-        assertEquals(List.of("QUEUED", "RUNNING", "CANCELLING"), VdkMapping.runStates(List.of("submitted", "running")));
+        assertEquals(List.of("QUEUED", "DISPATCHED", "RUNNING", "CANCELLING"), VdkMapping.runStates(List.of("submitted", "running")));
+        assertEquals(List.of("FAILED", "UNKNOWN"), VdkMapping.runStates(List.of("platform_error")));
         assertEquals(List.of("SUCCESS", "FAILED"), VdkMapping.runStates(List.of("succeeded,user_error")));
         assertEquals(List.of("STOPPED"), VdkMapping.runStates(List.of(" Cancelled ")));
         assertEquals(List.of(), VdkMapping.runStates(List.of("skipped")));

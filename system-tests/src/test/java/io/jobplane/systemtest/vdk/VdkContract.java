@@ -1,4 +1,4 @@
-package io.jobplane.api.dialect.vdk;
+package io.jobplane.systemtest.vdk;
 
 import java.io.IOException;
 import java.net.Authenticator;

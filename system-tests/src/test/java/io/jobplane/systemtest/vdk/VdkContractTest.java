@@ -1,4 +1,4 @@
-package io.jobplane.api.dialect.vdk;
+package io.jobplane.systemtest.vdk;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
