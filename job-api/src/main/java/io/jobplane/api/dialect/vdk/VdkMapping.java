@@ -32,6 +32,12 @@ public final class VdkMapping {
     /** VDK's execution statuses, in the order its document lists them. */
     static final List<String> STATUSES = List.of("submitted", "running", "succeeded", "cancelled", "skipped", "user_error",
             "platform_error");
+    /** What a launch takes as parameters (as natively: 100 of at most 4,096 characters). */
+    static final int MAX_ARGS = 100;
+    static final int MAX_ARG_LENGTH = 4096;
+    /** Strings VDK's clients name things with (deployment id, VDK version, contacts): bounded like native names. */
+    static final int MAX_TEXT = 255;
+    static final int MAX_CONTACTS = 100;
     private static final Pattern PARAMETER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
 
     private VdkMapping() {
@@ -109,6 +115,10 @@ public final class VdkMapping {
         if (args == null || args.isEmpty()) {
             return null;
         }
+        if (args.size() > MAX_ARGS) {
+            throw ApiException.badRequest("INVALID_ARGUMENT", "An execution takes at most " + MAX_ARGS + " args",
+                    "Send fewer args; keep data in tables the steps read.");
+        }
         Map<String, String> parameters = new LinkedHashMap<>();
         for (Map.Entry<String, Object> arg : args.entrySet()) {
             if (!PARAMETER.matcher(arg.getKey()).matches()) {
@@ -117,7 +127,12 @@ public final class VdkMapping {
             }
             Object value = arg.getValue();
             try {
-                parameters.put(arg.getKey(), value instanceof String s ? s : json.writeValueAsString(value));
+                String text = value instanceof String s ? s : json.writeValueAsString(value);
+                if (text.length() > MAX_ARG_LENGTH) {
+                    throw ApiException.badRequest("INVALID_ARGUMENT", "Argument '" + arg.getKey() + "' is longer than "
+                            + MAX_ARG_LENGTH + " characters", "Send shorter values; keep data in tables the steps read.");
+                }
+                parameters.put(arg.getKey(), text);
             } catch (JsonProcessingException e) {
                 throw ApiException.badRequest("INVALID_ARGUMENT", "Argument '" + arg.getKey() + "' cannot be written as JSON",
                         "Send plain JSON values.");
@@ -137,6 +152,33 @@ public final class VdkMapping {
             messages.add("Request id: " + error.requestId());
         }
         return new VdkBodies.Error(messages);
+    }
+
+    /** Refuses a text field longer than {@link #MAX_TEXT}. */
+    static String bounded(String field, String value) {
+        if (value != null && value.length() > MAX_TEXT) {
+            throw ApiException.badRequest("VALIDATION_FAILED", field + " is longer than " + MAX_TEXT + " characters",
+                    "Send a shorter " + field + ".");
+        }
+        return value;
+    }
+
+    /** Refuses contact lists longer than {@link #MAX_CONTACTS} or holding addresses longer than {@link #MAX_TEXT}. */
+    static void checkContacts(DataJobContacts c) {
+        if (c == null) {
+            return;
+        }
+        for (List<String> list : java.util.Arrays.asList(c.notifiedOnJobFailureUserError(), c.notifiedOnJobFailurePlatformError(),
+                c.notifiedOnJobSuccess(), c.notifiedOnJobDeploy())) {
+            if (list == null) {
+                continue;
+            }
+            if (list.size() > MAX_CONTACTS) {
+                throw ApiException.badRequest("VALIDATION_FAILED", "A contact list holds more than " + MAX_CONTACTS + " addresses",
+                        "Send at most " + MAX_CONTACTS + " addresses per list; use a mailing list for more people.");
+            }
+            list.forEach(address -> bounded("a contact address", address));
+        }
     }
 
     /** The contacts as the GraphQL view holds them (lists, never null). */

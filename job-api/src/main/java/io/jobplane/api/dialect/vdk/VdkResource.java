@@ -74,7 +74,7 @@ public class VdkResource {
     private final int maxJobsInQuery;
 
     public VdkResource(VdkService vdk, WorkspaceGuard guard,
-            @ConfigProperty(name = "jobplane.dialects.vdk.max-jobs-in-query", defaultValue = "5000") int maxJobsInQuery) {
+            @ConfigProperty(name = "jobplane.dialects.vdk.max-jobs-in-query", defaultValue = "2000") int maxJobsInQuery) {
         this.vdk = vdk;
         this.guard = guard;
         this.jobsQuery = JOBS_QUERY;

@@ -64,6 +64,8 @@ public class VdkService {
     static final int MAX_DESCRIPTION = 4000;
     static final int MAX_LOG_LINES = 5000;
     static final int MAX_EXECUTIONS = 100;
+    /** Executions read per job for jobs_query, which reads every job of the team at once. */
+    static final int MAX_EXECUTIONS_IN_QUERY = 25;
 
     private final VdkStore store;
     private final JobService jobs;
@@ -234,6 +236,7 @@ public class VdkService {
             if (patch && was == null) {
                 throw deploymentNotFound(name);
             }
+            VdkMapping.bounded("job_version", given.jobVersion());
             if (patch && given.jobVersion() != null && !given.jobVersion().equals(was.jobVersion())) {
                 throw ApiException.badRequest("JOB_VERSION_NOT_PATCHABLE", "PATCH cannot change the deployed job_version",
                         "Deploy a new version with POST …/deployments.");
@@ -254,8 +257,10 @@ public class VdkService {
                     : was != null ? was.scheduleCron() : cron(config(job));
             String resources = given.resources() != null ? write(given.resources()) : was != null ? was.resources() : "{}";
             String mode = VdkMapping.mode(given.mode() != null ? given.mode() : was != null ? was.mode() : null);
-            String id = given.id() != null ? given.id() : was != null ? was.id() : DEFAULT_DEPLOYMENT;
-            String vdkVersion = given.vdkVersion() != null ? given.vdkVersion() : was != null ? was.vdkVersion() : null;
+            String id = VdkMapping.bounded("id", given.id() != null && !given.id().isBlank() ? given.id()
+                    : was != null ? was.id() : DEFAULT_DEPLOYMENT);
+            String vdkVersion = VdkMapping.bounded("vdk_version",
+                    given.vdkVersion() != null ? given.vdkVersion() : was != null ? was.vdkVersion() : null);
             DeploymentRow deployment = new DeploymentRow(id, version, vdkVersion, python, mode, enabled, blankToNull(cron),
                     resources, caller.subject(), Instant.now());
             return store.version(job.id(), version).chain(number -> {
@@ -389,7 +394,7 @@ public class VdkService {
     public Uni<List<VdkJobView>> views(Caller caller, int maxJobs, boolean withExecutions, String jobsBase) {
         return store.jobs(caller.workspace(), maxJobs).chain(rows -> {
             Uni<Map<UUID, List<ExecutionRow>>> executions = withExecutions && !rows.isEmpty()
-                    ? store.recentExecutions(rows.stream().map(JobRow::id).toList(), MAX_EXECUTIONS)
+                    ? store.recentExecutions(rows.stream().map(JobRow::id).toList(), MAX_EXECUTIONS_IN_QUERY)
                     : Uni.createFrom().item(Map.of());
             return executions.map(byJob -> rows.stream().map(row -> view(row, byJob.getOrDefault(row.id(), List.of()), jobsBase))
                     .toList());
@@ -503,6 +508,8 @@ public class VdkService {
         if (config == null) {
             throw ApiException.badRequest("VALIDATION_FAILED", "config is required", "Send the job's config, {} at the least.");
         }
+        VdkMapping.bounded("db_default_type", config.dbDefaultType());
+        VdkMapping.checkContacts(config.contacts());
         return config;
     }
 

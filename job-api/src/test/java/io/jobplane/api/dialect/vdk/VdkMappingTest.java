@@ -84,6 +84,34 @@ class VdkMappingTest {
     }
 
     @Test
+    void argsAreBoundedAsALaunchsParametersAre() {
+        ObjectMapper json = new ObjectMapper();
+        Map<String, Object> many = new LinkedHashMap<>();
+        for (int i = 0; i <= VdkMapping.MAX_ARGS; i++) {
+            many.put("a" + i, i);
+        }
+        assertEquals("INVALID_ARGUMENT", assertThrows(ApiException.class, () -> VdkMapping.parameters(many, json)).code());
+        assertEquals("INVALID_ARGUMENT", assertThrows(ApiException.class,
+                () -> VdkMapping.parameters(Map.of("big", "x".repeat(VdkMapping.MAX_ARG_LENGTH + 1)), json)).code());
+        assertEquals(VdkMapping.MAX_ARG_LENGTH,
+                VdkMapping.parameters(Map.of("big", "x".repeat(VdkMapping.MAX_ARG_LENGTH)), json).get("big").length());
+    }
+
+    @Test
+    void namesAndContactsAreBounded() {
+        assertEquals("production", VdkMapping.bounded("id", "production"));
+        assertNull(VdkMapping.bounded("id", null));
+        assertEquals("VALIDATION_FAILED", assertThrows(ApiException.class, () -> VdkMapping.bounded("id", "x".repeat(256))).code());
+        VdkMapping.checkContacts(null);
+        VdkMapping.checkContacts(new VdkBodies.DataJobContacts(List.of("a@x.io"), null, List.of(), null));
+        List<String> tooMany = java.util.Collections.nCopies(VdkMapping.MAX_CONTACTS + 1, "a@x.io");
+        assertEquals("VALIDATION_FAILED", assertThrows(ApiException.class,
+                () -> VdkMapping.checkContacts(new VdkBodies.DataJobContacts(null, tooMany, null, null))).code());
+        assertEquals("VALIDATION_FAILED", assertThrows(ApiException.class, () -> VdkMapping.checkContacts(
+                new VdkBodies.DataJobContacts(null, null, null, List.of("x".repeat(300))))).code());
+    }
+
+    @Test
     void errorsBecomeVdkMessagesWithCodeFixAndRequestId() {
         VdkBodies.Error error = VdkMapping.error(new ErrorBody("INVALID_CRON", "'x' is not a cron", "Use five fields.", "req-1"));
         assertEquals(List.of("INVALID_CRON: 'x' is not a cron", "How to fix it: Use five fields.", "Request id: req-1"),
