@@ -13,6 +13,14 @@ public final class EventTypes {
     public static final String TASK_STARTED = "jobplane.task.started";
     public static final String TASK_FINISHED = "jobplane.task.finished";
     public static final String TASK_PROGRESS = "jobplane.task.progress";
+    /** Catalog changes ({@link io.jobplane.events.payload.catalog.CatalogChange}) on jobplane.catalog-changes. */
+    public static final String CATALOG_DATABASE = "jobplane.catalog.database.upserted";
+    public static final String CATALOG_TABLE = "jobplane.catalog.table.upserted";
+    public static final String CATALOG_PARTITIONS = "jobplane.catalog.partitions.upserted";
+    public static final String CATALOG_FUNCTION = "jobplane.catalog.function.upserted";
+    public static final String CATALOG_PLATFORM_RECORDS = "jobplane.catalog.platform.records";
+    public static final String CATALOG_PLATFORM_COMMITTED = "jobplane.catalog.platform.committed";
+    public static final String CATALOG_RUN_COMPLETED = "jobplane.catalog.run.completed";
 
     private EventTypes() {
     }
