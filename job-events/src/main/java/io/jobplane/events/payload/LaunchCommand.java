@@ -29,7 +29,8 @@ public record LaunchCommand(
         RunSettings settings,
         ConnectionSpec source,
         ReplicationSpec replication,
-        StepPackageSpec steps) {
+        StepPackageSpec steps,
+        MetadataSpec metadata) {
 
     /** The settings, or the defaults for a command that carries none. */
     public RunSettings settingsOrDefault() {
@@ -53,7 +54,7 @@ public record LaunchCommand(
                 .launch(trigger, requestedAt, executionDate, parameters)
                 .tasks(tasks).settings(settings)
                 .destination(destination).source(source)
-                .replication(replication).steps(steps);
+                .replication(replication).steps(steps).metadata(metadata);
     }
 
     /** Builds a command part by part: which run, which job, how it was launched, what it runs, and where. */
@@ -75,6 +76,7 @@ public record LaunchCommand(
         private ConnectionSpec source;
         private ReplicationSpec replication;
         private StepPackageSpec steps;
+        private MetadataSpec metadata;
 
         private Builder() {
         }
@@ -141,10 +143,17 @@ public record LaunchCommand(
             return this;
         }
 
+        /** A metadata job's parameter, sealed secrets and where it continues from (null for other job types). */
+        public Builder metadata(MetadataSpec metadata) {
+            this.metadata = metadata;
+            return this;
+        }
+
         /** The command; what a worker requires of it is checked where commands are read (a malformed one is dead-lettered). */
         public LaunchCommand build() {
             return new LaunchCommand(runId, attempt, workspace, jobId, jobName, jobType, destination, tasks,
-                    continueOnError, requestedAt, trigger, executionDate, parameters, settings, source, replication, steps);
+                    continueOnError, requestedAt, trigger, executionDate, parameters, settings, source, replication, steps,
+                    metadata);
         }
     }
 }
