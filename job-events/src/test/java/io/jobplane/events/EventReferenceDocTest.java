@@ -1,5 +1,7 @@
 package io.jobplane.events;
 
+import io.jobplane.events.payload.catalog.CatalogChange;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -36,7 +38,14 @@ class EventReferenceDocTest {
             Map.entry(EventTypes.RUN_FINISHED, RunFinished.class),
             Map.entry(EventTypes.TASK_STARTED, TaskStarted.class),
             Map.entry(EventTypes.TASK_FINISHED, TaskFinished.class),
-            Map.entry(EventTypes.TASK_PROGRESS, io.jobplane.events.payload.TaskProgress.class));
+            Map.entry(EventTypes.TASK_PROGRESS, io.jobplane.events.payload.TaskProgress.class),
+            Map.entry(EventTypes.CATALOG_DATABASE, CatalogChange.Database.class),
+            Map.entry(EventTypes.CATALOG_TABLE, CatalogChange.Table.class),
+            Map.entry(EventTypes.CATALOG_PARTITIONS, CatalogChange.Partitions.class),
+            Map.entry(EventTypes.CATALOG_FUNCTION, CatalogChange.Function.class),
+            Map.entry(EventTypes.CATALOG_PLATFORM_RECORDS, CatalogChange.PlatformRecords.class),
+            Map.entry(EventTypes.CATALOG_PLATFORM_COMMITTED, CatalogChange.PlatformCommitted.class),
+            Map.entry(EventTypes.CATALOG_RUN_COMPLETED, CatalogChange.RunCompleted.class));
 
     @Test
     void everyEventTypeAndFieldIsDocumented() throws Exception {

@@ -332,6 +332,71 @@ class VdkApiIT {
         assertNothingFailedUnexpectedly();
     }
 
+    /**
+     * Every operation of VDK's API with no token, a token of another team and each role: 401, 404 and
+     * 403 in VDK's error shape below the role it needs, past authorisation from it on.
+     */
+    @Test
+    void everyOperationTimesEveryCallerGivesTheExpectedAnswer() {
+        String job = "/data-jobs/for-team/{t}/jobs/vdk-matrix-job";
+        String dep = job + "/deployments/production";
+        List<List<String>> operations = List.of(
+                List.of("GET", "/data-jobs/for-team/{t}/info", "viewer"), List.of("GET", "/data-jobs/for-team/{t}/jobs", "viewer"),
+                List.of("POST", "/data-jobs/for-team/{t}/jobs", "editor"), List.of("GET", job, "viewer"),
+                List.of("PUT", job, "editor"), List.of("DELETE", job, "editor"),
+                List.of("PUT", job + "/team/{t}", "editor"), List.of("GET", job + "/keytab", "viewer"),
+                List.of("POST", job + "/sources", "editor"), List.of("DELETE", job + "/sources", "editor"),
+                List.of("GET", job + "/deployments", "viewer"), List.of("POST", job + "/deployments", "editor"),
+                List.of("GET", dep, "viewer"), List.of("PATCH", dep, "editor"), List.of("DELETE", dep, "editor"),
+                List.of("POST", dep + "/executions", "operator"), List.of("GET", dep + "/executions", "viewer"),
+                List.of("GET", job + "/executions", "viewer"), List.of("GET", job + "/executions/x", "viewer"),
+                List.of("DELETE", job + "/executions/x", "operator"), List.of("GET", job + "/executions/x/logs", "viewer"),
+                List.of("GET", dep + "/properties", "viewer"), List.of("PUT", dep + "/properties", "editor"),
+                List.of("GET", dep + "/secrets", "editor"), List.of("PUT", dep + "/secrets", "editor"),
+                List.of("GET", "/data-jobs/teams/{t}/oauth-credentials", "viewer"),
+                List.of("PUT", "/data-jobs/teams/{t}/oauth-credentials", "admin"),
+                List.of("GET", "/data-jobs/teams/{t}/oauth-credentials/client-id", "viewer"));
+        List<String> roles = List.of("viewer", "operator", "editor", "admin");
+        String foreign = token("mallory", Map.of(OTHER, "admin"));
+        List<String> failures = new java.util.ArrayList<>();
+        for (List<String> op : operations) {
+            String method = op.get(0);
+            String path = op.get(1).replace("{t}", TEAM);
+            expect(failures, op, "no token", given().baseUri(platform.apiUrl()), 401, "UNAUTHENTICATED");
+            expect(failures, op, "another team", given().baseUri(platform.apiUrl()).auth().oauth2(foreign), 404,
+                    "WORKSPACE_NOT_FOUND");
+            for (String role : roles) {
+                RequestSpecification spec = given().baseUri(platform.apiUrl()).auth().oauth2(token("matrix", Map.of(TEAM, role)));
+                if (roles.indexOf(role) < roles.indexOf(op.get(2))) {
+                    expect(failures, op, role, spec, 403, "INSUFFICIENT_ROLE");
+                } else {
+                    var r = spec.contentType("application/json").body("{}").request(method, path);
+                    String first = r.statusCode() >= 400 ? r.path("messages[0]") : "";
+                    if (r.statusCode() == 401 || r.statusCode() == 403 || r.statusCode() >= 500
+                            || (first != null && first.startsWith("WORKSPACE_NOT_FOUND"))) {
+                        failures.add(op + " as " + role + ": expected to pass authorisation, got " + r.statusCode() + " " + first);
+                    }
+                }
+            }
+        }
+        // The one operation that names no team answers every authenticated caller with the same refusal.
+        given().baseUri(platform.apiUrl()).contentType("application/json").body("[\"a\"]").post("/data-jobs/oauth-credentials/client-ids")
+                .then().statusCode(401);
+        given().baseUri(platform.apiUrl()).auth().oauth2(token("matrix", Map.of(TEAM, "viewer"))).contentType("application/json")
+                .body("[\"a\"]").post("/data-jobs/oauth-credentials/client-ids").then().statusCode(400)
+                .body("messages[0]", startsWith("OAUTH_CREDENTIALS_NOT_SUPPORTED: "));
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    private static void expect(List<String> failures, List<String> op, String caller, RequestSpecification spec, int status,
+            String code) {
+        var r = spec.contentType("application/json").body("{}").request(op.get(0), op.get(1).replace("{t}", TEAM));
+        String first = r.contentType().contains("json") ? r.path("messages[0]") : null;
+        if (r.statusCode() != status || first == null || !first.startsWith(code + ": ")) {
+            failures.add(op + " as " + caller + ": expected " + status + " " + code + ", got " + r.statusCode() + " " + r.asString());
+        }
+    }
+
     // --- helpers --------------------------------------------------------------------------------
 
     /** No request failed inside job-api (an answer polled until it was right may have hidden a 500). */
