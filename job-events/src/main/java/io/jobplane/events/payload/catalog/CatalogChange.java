@@ -47,13 +47,16 @@ public final class CatalogChange {
     /**
      * A table with its schema. {@code tableType} is {@code MANAGED_TABLE}, {@code EXTERNAL_TABLE} or
      * {@code VIRTUAL_VIEW}; {@code format} a short name ({@code PARQUET}, {@code ORC}, {@code AVRO},
-     * {@code CSV}, {@code JSON}, or the Hive input format's when it is none of them). Event
-     * {@code jobplane.catalog.table.upserted}.
+     * {@code CSV}, {@code JSON}, or the Hive input format's when it is none of them). With
+     * {@code mergeSchema} true (an incremental discovery that read only the files changed since its last
+     * scan) the columns widen the table's stored columns by {@link CatalogTypes#mergeColumns} instead of
+     * replacing them. Event {@code jobplane.catalog.table.upserted}.
      */
     public record Table(Origin origin, Conflict conflict, String catalog, String database, String table, String tableType,
             String location, String format, String inputFormat, String outputFormat, String serdeLibrary,
             Map<String, String> serdeParameters, List<Column> columns, List<Column> partitionKeys,
-            Map<String, String> parameters, String owner, Statistics statistics, List<String> warnings) {
+            Map<String, String> parameters, String owner, Statistics statistics, List<String> warnings,
+            boolean mergeSchema) {
     }
 
     /** One partition: its values in the order of the table's partition keys. */
