@@ -3,15 +3,18 @@ package io.jobplane.api;
 import static io.jobplane.api.ApiTestSupport.as;
 import static io.jobplane.api.ApiTestSupport.postgresConnection;
 import static io.jobplane.api.ApiTestSupport.uniqueWorkspace;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,7 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
+import io.jobplane.events.Topics;
 import io.jobplane.stack.JobplaneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -149,8 +153,12 @@ class JobSettingsIT {
                 .body(not(containsString("canary-lf-")))
                 .body("find { it.action == 'job.updated' }.details['datasource_parameter.password']", equalTo("(changed)"));
 
-        as(ws, "operator").post(jobs(ws) + "/" + id + "/runs").then().statusCode(409)
-                .body("error_code", equalTo("JOB_TYPE_NOT_RUNNABLE"));
+        // It runs: the launch command carries the parameter and the sealed password, never the password itself.
+        String runId = as(ws, "operator").post(jobs(ws) + "/" + id + "/runs").then().statusCode(202).extract().path("run_id");
+        String command = await().atMost(Duration.ofSeconds(30))
+                .until(() -> RunLaunchIT.findByKey(Topics.COMMANDS, runId), r -> r != null).value();
+        assertTrue(command.contains("\"jdbc_url\"") && command.contains("datasource_parameter.password"), command);
+        assertFalse(command.contains("canary-lf-"), command);
     }
 
     @Test

@@ -251,15 +251,22 @@ class LakeFormationApiIT {
         assertError(put(editor, lf.jobs() + "/" + migrationId, "{\"type\": \"METADATA_DISCOVERY\"}").then().statusCode(400)
                 .extract().jsonPath(), 400, "common.01000001", "TYPE_CANNOT_CHANGE");
 
-        // Start: discovery, migration and permission jobs are not runnable yet — a clear error, nothing launched.
+        // Start: a discovery whose data_location names no connection of the instance is refused, nothing launched.
         String operator = token(lf.ws(), "operator");
-        for (String id : List.of(discoveryId, migrationId)) {
-            JsonPath start = given().auth().oauth2(operator).post(lf.jobs() + "/" + id + "/start").then().statusCode(409)
-                    .extract().jsonPath();
-            assertError(start, 409, "common.00000409", "JOB_TYPE_NOT_RUNNABLE");
-            assertTrue(start.getString("error_msg").contains("not yet run"), start.prettify());
-            assertEquals("0", ApiTestSupport.storedValue("select count(*) from api.run where job_id = ?::uuid", id));
-        }
+        JsonPath refused = given().auth().oauth2(operator).post(lf.jobs() + "/" + discoveryId + "/start").then().statusCode(409)
+                .extract().jsonPath();
+        assertError(refused, 409, "common.00000409", "DATA_LOCATION_UNKNOWN");
+        assertTrue(refused.getString("error_msg").contains("obs://logStore/2023"), refused.prettify());
+        assertEquals("0", ApiTestSupport.storedValue("select count(*) from api.run where job_id = ?::uuid", discoveryId));
+        // A migration starts through the one launch pipeline: SUBMITTED until a worker takes it. Its launch command
+        // carries the parameter and the password sealed, never in clear.
+        JsonPath started = given().auth().oauth2(operator).post(lf.jobs() + "/" + migrationId + "/start").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals("SUBMITTED", started.getString("status"), started.prettify());
+        String runId = ApiTestSupport.storedValue("select id::text from api.run where job_id = ?::uuid", migrationId);
+        String command = await().atMost(Duration.ofSeconds(30))
+                .until(() -> RunLaunchIT.findByKey(Topics.COMMANDS, runId), r -> r != null).value();
+        assertTrue(command.contains("\"metadata_migration_parameter\"") && command.contains("datasource_parameter.password"), command);
         // Stop without a run in progress.
         assertError(given().auth().oauth2(operator).post(lf.jobs() + "/" + discoveryId + "/stop").then().statusCode(409)
                 .extract().jsonPath(), 409, "common.00000409", "JOB_NOT_RUNNING");

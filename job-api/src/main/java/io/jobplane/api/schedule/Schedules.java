@@ -8,8 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.jobplane.api.job.JobEntity;
 import io.jobplane.api.job.JobStatus;
+import io.jobplane.api.job.JobType;
 import io.jobplane.api.job.settings.CronExpressions;
 import io.jobplane.api.job.settings.Schedule;
+import io.jobplane.api.job.settings.Schedule.MisfirePolicy;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -33,10 +35,22 @@ public class Schedules {
                                        then job_schedule.next_fire_at else excluded.next_fire_at end""";
     private static final String DELETE = "delete from api.job_schedule where job_id = ?1";
 
-    /** The job's effective schedule when it fires by itself; null otherwise. */
+    /**
+     * The job's effective schedule when it fires by itself; null otherwise. A discovery job whose
+     * {@code parameter} says {@code execute_strategy: SCHEDULE} fires on the cron its {@code execute_*}
+     * fields stand for (UTC), unless the job's own schedule is enabled, which then decides.
+     */
     public static Schedule firing(JobEntity job) {
+        if (job.status != JobStatus.ACTIVE) {
+            return null;
+        }
         Schedule s = job.settings().effective(job.type.replicates()).schedule();
-        return job.status == JobStatus.ACTIVE && s.enabled() && s.cron() != null ? s : null;
+        if (s.enabled() && s.cron() != null) {
+            return s;
+        }
+        String discovery = job.type == JobType.METADATA_DISCOVERY && job.parameter != null
+                && job.parameter().metadataDiscoveryParameter() != null ? job.parameter().metadataDiscoveryParameter().cron() : null;
+        return discovery == null ? null : new Schedule(true, discovery, "UTC", MisfirePolicy.SKIP);
     }
 
     /** The job's next fire times after now; empty when it does not fire by itself. */

@@ -1,5 +1,7 @@
 package io.jobplane.api.job.lakeformation;
 
+import io.jobplane.events.payload.catalog.DataLocation;
+
 import java.util.List;
 import java.util.Map;
 
@@ -149,6 +151,12 @@ public final class LakeFormationRules {
 
     private static void checkDiscovery(MetadataDiscoveryParameter d) {
         String at = "parameter.metadata_discovery_parameter.";
+        try {
+            DataLocation.parse(d.dataLocation());
+        } catch (IllegalArgumentException e) {
+            throw invalid(at + "data_location", e.getMessage(), "Send e.g. fs://landing/sales, where landing is a filesystem"
+                    + " connection of the workspace (GET .../connections).");
+        }
         boolean scheduled = d.executeStrategy() == MetadataDiscoveryParameter.ExecuteStrategy.SCHEDULE;
         if (!scheduled) {
             if (d.executeFrequency() != null || d.executeDay() != null || d.executeHour() != null || d.executeMinute() != null) {

@@ -40,6 +40,24 @@ public record MetadataDiscoveryParameter(
         @Schema(description = "MONTHLY/WEEKLY/DAILY: 0-23, HOURLY: *") @Size(max = 2) String executeHour,
         @Schema(description = "0-59") @Size(max = 2) String executeMinute) {
 
+    /**
+     * The five-field cron (UTC) that {@code execute_strategy: SCHEDULE} and {@code execute_frequency}/
+     * {@code day}/{@code hour}/{@code minute} stand for; null when the job is started by hand. WEEKLY's day
+     * 1–7 is Monday to Sunday (ISO 8601).
+     */
+    public String cron() {
+        if (executeStrategy != ExecuteStrategy.SCHEDULE || executeFrequency == null) {
+            return null;
+        }
+        String minute = Integer.toString(Integer.parseInt(executeMinute));
+        return switch (executeFrequency) {
+            case HOURLY -> minute + " * * * *";
+            case DAILY -> minute + " " + Integer.parseInt(executeHour) + " * * *";
+            case WEEKLY -> minute + " " + Integer.parseInt(executeHour) + " * * " + Integer.parseInt(executeDay) % 7;
+            case MONTHLY -> minute + " " + Integer.parseInt(executeHour) + " " + Integer.parseInt(executeDay) + " * *";
+        };
+    }
+
     public enum ConflictStrategy {
         UPDATE, INSERT, UPSERT
     }

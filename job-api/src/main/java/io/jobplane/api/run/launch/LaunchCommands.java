@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.jobplane.api.connection.ConnectionEntity;
 import io.jobplane.api.job.JobEntity;
+import io.jobplane.api.job.JobType;
 import io.jobplane.api.job.settings.Execution;
 import io.jobplane.api.job.settings.Replication;
 import io.jobplane.api.json.StoredJson;
@@ -16,6 +18,7 @@ import io.jobplane.api.run.RunEntity;
 import io.jobplane.api.secret.SealedFields;
 import io.jobplane.events.payload.ConnectionSpec;
 import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.events.payload.MetadataSpec;
 import io.jobplane.events.payload.ReplicationSpec;
 import io.jobplane.events.payload.RunQueued;
 import io.jobplane.events.payload.RunSettings;
@@ -49,6 +52,7 @@ public final class LaunchCommands {
                 .source(connection(plan.source()))
                 .replication(replication(job))
                 .steps(steps)
+                .metadata(metadata(plan))
                 .build();
     }
 
@@ -80,6 +84,26 @@ public final class LaunchCommands {
         Map<String, String> headers = c.headerMap();
         return new ConnectionSpec(c.id.toString(), c.type, c.jdbcUrl, c.username, sealed.get("password"), c.basePath,
                 c.baseUrl, headers.isEmpty() ? null : headers, secrets.isEmpty() ? null : secrets);
+    }
+
+    /**
+     * A metadata job's parameter (stored without its secrets), its sealed secrets and where an incremental
+     * discovery continues from; null for other job types.
+     */
+    static MetadataSpec metadata(LaunchPlan plan) {
+        JobEntity job = plan.job();
+        if (!JobType.CATALOG.contains(job.type)) {
+            return null;
+        }
+        SealedFields sealed = job.sealed();
+        Map<String, SealedValue> secrets = new HashMap<>();
+        for (String name : sealed.names()) {
+            secrets.put(name, sealed.get(name));
+        }
+        JsonNode parameter = job.parameter == null ? null : StoredJson.read(job.parameter, JsonNode.class);
+        boolean incremental = parameter != null && "INCREMENTAL_DISCOVERY".equals(
+                parameter.path("metadata_discovery_parameter").path("rediscovery_policy").asText(null));
+        return new MetadataSpec(parameter, secrets, incremental ? plan.lastSuccessStartedAt() : null, Map.of());
     }
 
     /** The job's replication settings with defaults, for the job types that replicate; else null. */

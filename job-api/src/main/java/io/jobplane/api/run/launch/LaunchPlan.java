@@ -1,5 +1,6 @@
 package io.jobplane.api.run.launch;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -11,11 +12,13 @@ import io.jobplane.events.sql.SqlTemplate;
 /**
  * What a launch reads, in one query ({@link LaunchStore#plan}): the job, all its tasks in order, its
  * destination and source connections (null when it names none), the workspace's own run cap (null:
- * none set) and the step package version its runs execute (the job's pinned version, else its newest; null: none). Every launcher, and the
- * admission of a run that waited, builds its command from this.
+ * none set), the step package version its runs execute (the job's pinned version, else its newest; null: none) and,
+ * for a discovery, when its last successful run started (where an incremental discovery continues from; null:
+ * none). A discovery's source is the filesystem connection its {@code data_location} names. Every launcher,
+ * and the admission of a run that waited, builds its command from this.
  */
 public record LaunchPlan(JobEntity job, List<TaskEntity> tasks, ConnectionEntity destination, ConnectionEntity source,
-        Integer workspaceCap, Integer latestSource) {
+        Integer workspaceCap, Integer latestSource, Instant lastSuccessStartedAt) {
 
     /** The tasks named (null: the job's active ones), in the job's order. */
     public List<TaskEntity> tasksFor(UUID[] taskIds) {

@@ -1,5 +1,6 @@
 package io.jobplane.api.run.launch;
 
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,18 +39,30 @@ class LaunchStore {
             select j.id, j.name, j.type, j.status, j.continue_on_error, j.settings, j.destination_connection_id,
                    c.name as d_name, c.type as d_type, c.jdbc_url as d_jdbc_url, c.username as d_username,
                    c.secrets as d_secrets, c.base_path as d_base_path, c.base_url as d_base_url, c.headers as d_headers,
-                   j.source_connection_id, s.name as s_name, s.type as s_type, s.jdbc_url as s_jdbc_url,
+                   s.id as s_id, s.name as s_name, s.type as s_type, s.jdbc_url as s_jdbc_url,
                    s.username as s_username, s.secrets as s_secrets, s.base_path as s_base_path, s.base_url as s_base_url,
-                   s.headers as s_headers, j.properties, j.step_secrets,
+                   s.headers as s_headers, j.properties, j.step_secrets, j.parameter, j.secrets,
                    case when j.type = 'STEPS'
                         then coalesce(j.pinned_source_version,
                                       (select max(v.version) from api.job_source v where v.job_id = j.id)) end as source_version,
                    coalesce((select json_agg(json_build_array(t.id, t.task_index, t.query, t.is_active)
                                              order by t.task_index)
                                from api.task t where t.job_id = j.id), '[]') as tasks,
-                   (select w.max_active_runs from api.workspace w where w.id = j.workspace) as workspace_cap
+                   (select w.max_active_runs from api.workspace w where w.id = j.workspace) as workspace_cap,
+                   case when j.type = 'METADATA_DISCOVERY'
+                        then (select max(r.started_at) from api.run r where r.job_id = j.id and r.state = 'SUCCESS')
+                        end as last_success_started_at
               from api.job j left join api.connection c on c.id = j.destination_connection_id
-                             left join api.connection s on s.id = j.source_connection_id
+                             -- A discovery reads the filesystem connection its data_location names.
+                             left join lateral (
+                                   select x.* from api.connection x where x.id = j.source_connection_id
+                                   union all
+                                   select x.* from api.connection x
+                                    where j.source_connection_id is null and j.type = 'METADATA_DISCOVERY'
+                                      and x.workspace = j.workspace and x.name = substring(
+                                          cast(j.parameter as jsonb) #>> '{metadata_discovery_parameter,data_location}'
+                                          from '^[A-Za-z][A-Za-z0-9+.-]*://([^/]+)')
+                                   limit 1) s on true
              where j.workspace = $1 and j.id = $2""";
     private static final String BY_KEY_SQL = """
             select id, job_id, attempt, trigger, requested_at, state from api.run
@@ -95,11 +108,13 @@ class LaunchStore {
         job.continueOnError = row.getBoolean("continue_on_error");
         job.settings = row.getString("settings");
         job.destinationConnectionId = row.getUUID("destination_connection_id");
-        job.sourceConnectionId = row.getUUID("source_connection_id");
+        job.parameter = row.getString("parameter");
+        job.secrets = row.getString("secrets");
         job.properties = row.getString("properties");
         job.stepSecrets = row.getString("step_secrets");
         ConnectionEntity connection = connection(workspace, job.destinationConnectionId, row, "d_");
-        ConnectionEntity source = connection(workspace, job.sourceConnectionId, row, "s_");
+        ConnectionEntity source = connection(workspace, row.getUUID("s_id"), row, "s_");
+        job.sourceConnectionId = source == null ? null : source.id;
         List<TaskEntity> tasks = new ArrayList<>();
         for (Object element : (JsonArray) row.getValue("tasks")) {
             JsonArray t = (JsonArray) element;
@@ -111,7 +126,9 @@ class LaunchStore {
             task.active = t.getBoolean(3);
             tasks.add(task);
         }
-        return new LaunchPlan(job, tasks, connection, source, row.getInteger("workspace_cap"), row.getInteger("source_version"));
+        OffsetDateTime lastSuccess = row.getOffsetDateTime("last_success_started_at");
+        return new LaunchPlan(job, tasks, connection, source, row.getInteger("workspace_cap"), row.getInteger("source_version"),
+                lastSuccess == null ? null : lastSuccess.toInstant());
     }
 
     /** The connection whose columns the plan query names with this prefix; null when the job names none. */

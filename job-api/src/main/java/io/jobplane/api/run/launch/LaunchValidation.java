@@ -54,6 +54,17 @@ public final class LaunchValidation {
         requireRunnableSettings(job);
         requireTemplateValues(job, tasks, options);
         requireRunnableConnections(plan);
+        if (job.type == JobType.METADATA_DISCOVERY && plan.source() == null) {
+            String location = job.parameter().metadataDiscoveryParameter().dataLocation();
+            throw ApiException.conflict("DATA_LOCATION_UNKNOWN", "data_location '" + location
+                    + "' names no connection of this workspace", "Create a filesystem connection with the name after the scheme"
+                            + " (e.g. 'landing' in fs://landing/sales), or change data_location.");
+        }
+        if (job.type == JobType.METADATA_DISCOVERY && plan.source().type() != ConnectionType.FILESYSTEM) {
+            throw ApiException.conflict("CONNECTION_TYPE_NOT_RUNNABLE", "data_location names connection '" + plan.source().name
+                    + "', a " + plan.source().type + " connection; discovery reads files through a filesystem connection",
+                    "Name a filesystem connection in data_location.");
+        }
         if (job.type == JobType.STEPS && plan.latestSource() == null) {
             throw ApiException.conflict("NO_STEP_PACKAGE", "Job '" + job.name + "' has no step package to run",
                     "Upload one with POST .../jobs/" + job.id + "/sources (a zip of .sql, .py and .sh steps).");
