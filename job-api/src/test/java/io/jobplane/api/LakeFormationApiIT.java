@@ -258,8 +258,16 @@ class LakeFormationApiIT {
         assertError(refused, 409, "common.00000409", "DATA_LOCATION_UNKNOWN");
         assertTrue(refused.getString("error_msg").contains("obs://logStore/2023"), refused.prettify());
         assertEquals("0", ApiTestSupport.storedValue("select count(*) from api.run where job_id = ?::uuid", discoveryId));
-        // A migration starts through the one launch pipeline: SUBMITTED until a worker takes it. Its launch command
-        // carries the parameter and the password sealed, never in clear.
+        // A migration from DLF's API is not run by this version; from a metastore database over JDBC it starts through the
+        // one launch pipeline: SUBMITTED until a worker takes it. Its launch command carries the parameter and the sealed
+        // password, never the password itself.
+        assertError(given().auth().oauth2(operator).post(lf.jobs() + "/" + migrationId + "/start").then().statusCode(409)
+                .extract().jsonPath(), 409, "common.00000409", "CONNECTION_TYPE_NOT_RUNNABLE");
+        ObjectNode overJdbc = (ObjectNode) parameter.get("metadata_migration_parameter");
+        overJdbc.put("datasource_type", "MRS_RDS_FOR_PG");
+        ((ObjectNode) overJdbc.get("datasource_parameter")).put("jdbc_url", "jdbc:postgresql://metastore-db:5432/hive")
+                .put("password", "canary-lf-jdbc");
+        assertEquals(200, put(editor, lf.jobs() + "/" + migrationId, "{\"parameter\": " + parameter + "}").statusCode());
         JsonPath started = given().auth().oauth2(operator).post(lf.jobs() + "/" + migrationId + "/start").then().statusCode(200)
                 .extract().jsonPath();
         assertEquals("SUBMITTED", started.getString("status"), started.prettify());
@@ -267,6 +275,7 @@ class LakeFormationApiIT {
         String command = await().atMost(Duration.ofSeconds(30))
                 .until(() -> RunLaunchIT.findByKey(Topics.COMMANDS, runId), r -> r != null).value();
         assertTrue(command.contains("\"metadata_migration_parameter\"") && command.contains("datasource_parameter.password"), command);
+        assertFalse(command.contains("canary-lf-jdbc"), command);
         // Stop without a run in progress.
         assertError(given().auth().oauth2(operator).post(lf.jobs() + "/" + discoveryId + "/stop").then().statusCode(409)
                 .extract().jsonPath(), 409, "common.00000409", "JOB_NOT_RUNNING");

@@ -19,6 +19,7 @@ import io.jobplane.api.error.ApiException;
 import io.jobplane.api.job.JobEntity;
 import io.jobplane.api.job.JobStatus;
 import io.jobplane.api.job.JobType;
+import io.jobplane.api.job.lakeformation.MetadataMigrationParameter;
 import io.jobplane.api.job.TaskEntity;
 import io.jobplane.api.job.TaskSyntax;
 import io.jobplane.api.run.LaunchRequest;
@@ -64,6 +65,12 @@ public final class LaunchValidation {
             throw ApiException.conflict("CONNECTION_TYPE_NOT_RUNNABLE", "data_location names connection '" + plan.source().name
                     + "', a " + plan.source().type + " connection; discovery reads files through a filesystem connection",
                     "Name a filesystem connection in data_location.");
+        }
+        if (job.type == JobType.METADATA_MIGRATION && job.parameter().metadataMigrationParameter().datasourceType()
+                == MetadataMigrationParameter.DatasourceType.ALIYUN_DLF) {
+            throw ApiException.conflict("CONNECTION_TYPE_NOT_RUNNABLE", "this version migrates metadata from a Hive metastore's"
+                    + " database over JDBC, not from ALIYUN_DLF's API", "Migrate from the metastore database: a datasource_type"
+                            + " with a jdbc_url (MRS_RDS_FOR_MYSQL, OPEN_FOR_MYSQL, MRS_RDS_FOR_PG, MRS_LOCAL_GAUSSDB).");
         }
         if (job.type == JobType.STEPS && plan.latestSource() == null) {
             throw ApiException.conflict("NO_STEP_PACKAGE", "Job '" + job.name + "' has no step package to run",
