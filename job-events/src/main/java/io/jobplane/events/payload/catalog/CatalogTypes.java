@@ -156,6 +156,20 @@ public final class CatalogTypes {
         return type;
     }
 
+    /**
+     * The type both parsed types fit in by the rules of {@link #widen(String, String)}, or null when
+     * they meet only as {@code string} (a conflict); for callers that merge many parsed types.
+     */
+    public static Type wider(Type a, Type b) {
+        if (a instanceof Primitive pa && pa.name().equals("void")) {
+            return b;
+        }
+        if (b instanceof Primitive pb && pb.name().equals("void")) {
+            return a;
+        }
+        return widenType(a, b);
+    }
+
     private static Widened widen(Type a, Type b) {
         if (a.equals(b)) {
             return new Widened(a.toString(), false);

@@ -51,6 +51,14 @@ class CatalogTypesTest {
     }
 
     @Test
+    void parsedTypesWidenByTheSameRules() {
+        assertEquals(CatalogTypes.parse("array<bigint>"), CatalogTypes.wider(CatalogTypes.parse("array<int>"), CatalogTypes.parse("array<bigint>")));
+        assertEquals(CatalogTypes.parse("int"), CatalogTypes.wider(CatalogTypes.parse("void"), CatalogTypes.parse("int")));
+        assertEquals(CatalogTypes.parse("timestamp"), CatalogTypes.wider(CatalogTypes.parse("timestamp"), CatalogTypes.parse("date")));
+        assertEquals(null, CatalogTypes.wider(CatalogTypes.parse("int"), CatalogTypes.parse("date")));
+    }
+
+    @Test
     void refusesWhatIsNotAType() {
         for (String bad : List.of("", "array<int", "int>", "decimal(40,2)", "decimal(5,6)", "blob", "map<int>", "struct<:int>")) {
             assertThrows(IllegalArgumentException.class, () -> CatalogTypes.parse(bad), bad);
