@@ -184,9 +184,15 @@ public final class CatalogTypes {
         return widened == null ? new Widened("string", true) : new Widened(widened.toString(), false);
     }
 
-    /** The wider type, or null when the two meet only as string. */
+    /** The wider type, or null when the two meet only as string. {@code void} (only nulls seen) fits in any type, at any depth. */
     private static Type widenType(Type a, Type b) {
         if (a.equals(b)) {
+            return a;
+        }
+        if (a instanceof Primitive pa && pa.name().equals("void")) {
+            return b;
+        }
+        if (b instanceof Primitive pb && pb.name().equals("void")) {
             return a;
         }
         if (a instanceof ArrayType x && b instanceof ArrayType y) {

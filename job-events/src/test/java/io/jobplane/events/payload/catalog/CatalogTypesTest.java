@@ -88,6 +88,9 @@ class CatalogTypesTest {
         assertEquals(new CatalogTypes.Widened("string", true), CatalogTypes.widen("array<int>", "struct<a:int>"));
         assertEquals(new CatalogTypes.Widened("string", true), CatalogTypes.widen("struct<a:int>", "struct<a:boolean>"));
         assertEquals(new CatalogTypes.Widened("bigint", false), CatalogTypes.widen("void", "bigint"));
+        assertEquals(new CatalogTypes.Widened("array<struct<a:int,b:string>>", false),
+                CatalogTypes.widen("array<struct<a:void,b:string>>", "array<struct<a:int,b:void>>"));
+        assertEquals(new CatalogTypes.Widened("map<string,date>", false), CatalogTypes.widen("map<string,void>", "map<string,date>"));
     }
 
     @Test
