@@ -19,6 +19,8 @@ public final class CatalogTypes {
     /** Digits of precision an integer type needs as a decimal. */
     private static final Map<String, Integer> INTEGER_DIGITS = Map.of("tinyint", 3, "smallint", 5, "int", 10, "bigint", 19);
     private static final int MAX_DECIMAL_PRECISION = 38;
+    /** Types nested deeper than this are refused by {@link #parse} (a bound against hostile type texts). */
+    public static final int MAX_NESTING = 100;
 
     private CatalogTypes() {
     }
@@ -67,7 +69,7 @@ public final class CatalogTypes {
     }
 
     /** A parsed Hive type. Field names of structs keep their spelling. */
-    public sealed interface Type permits Primitive, Decimal, ArrayType, MapType, StructType {
+    public sealed interface Type permits Primitive, Decimal, ArrayType, MapType, StructType, UnionType {
     }
 
     public record Primitive(String name) implements Type {
@@ -101,6 +103,10 @@ public final class CatalogTypes {
     public record Field(String name, Type type) {
     }
 
+    /**
+     * A struct. A field name that the syntax could not read back (one holding {@code : , < >} or a
+     * backtick, empty, or with spaces at its ends) is printed between backticks, a backtick in it doubled.
+     */
     public record StructType(List<Field> fields) implements Type {
         @Override
         public String toString() {
@@ -109,7 +115,31 @@ public final class CatalogTypes {
                 if (i > 0) {
                     s.append(',');
                 }
-                s.append(fields.get(i).name()).append(':').append(fields.get(i).type());
+                s.append(fieldName(fields.get(i).name())).append(':').append(fields.get(i).type());
+            }
+            return s.append('>').toString();
+        }
+
+        private static String fieldName(String name) {
+            boolean plain = !name.isEmpty() && name.equals(name.strip());
+            for (int i = 0; plain && i < name.length(); i++) {
+                char c = name.charAt(i);
+                plain = c != ':' && c != ',' && c != '<' && c != '>' && c != '`';
+            }
+            return plain ? name : "`" + name.replace("`", "``") + "`";
+        }
+    }
+
+    /** Hive's {@code uniontype<int,string>}: a value of one of its member types (Avro and ORC unions). */
+    public record UnionType(List<Type> members) implements Type {
+        @Override
+        public String toString() {
+            StringBuilder s = new StringBuilder("uniontype<");
+            for (int i = 0; i < members.size(); i++) {
+                if (i > 0) {
+                    s.append(',');
+                }
+                s.append(members.get(i));
             }
             return s.append('>').toString();
         }
@@ -126,6 +156,20 @@ public final class CatalogTypes {
         return type;
     }
 
+    /**
+     * The type both parsed types fit in by the rules of {@link #widen(String, String)}, or null when
+     * they meet only as {@code string} (a conflict); for callers that merge many parsed types.
+     */
+    public static Type wider(Type a, Type b) {
+        if (a instanceof Primitive pa && pa.name().equals("void")) {
+            return b;
+        }
+        if (b instanceof Primitive pb && pb.name().equals("void")) {
+            return a;
+        }
+        return widenType(a, b);
+    }
+
     private static Widened widen(Type a, Type b) {
         if (a.equals(b)) {
             return new Widened(a.toString(), false);
@@ -140,9 +184,15 @@ public final class CatalogTypes {
         return widened == null ? new Widened("string", true) : new Widened(widened.toString(), false);
     }
 
-    /** The wider type, or null when the two meet only as string. */
+    /** The wider type, or null when the two meet only as string. {@code void} (only nulls seen) fits in any type, at any depth. */
     private static Type widenType(Type a, Type b) {
         if (a.equals(b)) {
+            return a;
+        }
+        if (a instanceof Primitive pa && pa.name().equals("void")) {
+            return b;
+        }
+        if (b instanceof Primitive pb && pb.name().equals("void")) {
             return a;
         }
         if (a instanceof ArrayType x && b instanceof ArrayType y) {
@@ -234,6 +284,7 @@ public final class CatalogTypes {
     private static final class Parser {
         private final String text;
         private int pos;
+        private int depth;
 
         Parser(String text) {
             if (text == null || text.isBlank()) {
@@ -243,6 +294,17 @@ public final class CatalogTypes {
         }
 
         Type type() {
+            if (++depth > MAX_NESTING) {
+                throw new IllegalArgumentException("not a Hive type: it nests deeper than " + MAX_NESTING + " levels");
+            }
+            try {
+                return unboundedType();
+            } finally {
+                depth--;
+            }
+        }
+
+        private Type unboundedType() {
             skipSpaces();
             String word = word().toLowerCase(Locale.ROOT);
             switch (word) {
@@ -275,6 +337,15 @@ public final class CatalogTypes {
                     }
                     expect('>');
                     return new StructType(List.copyOf(fields));
+                }
+                case "uniontype" -> {
+                    expect('<');
+                    List<Type> members = new ArrayList<>();
+                    do {
+                        members.add(type());
+                    } while (consume(','));
+                    expect('>');
+                    return new UnionType(List.copyOf(members));
                 }
                 case "decimal", "numeric" -> {
                     skipSpaces();
@@ -325,14 +396,24 @@ public final class CatalogTypes {
 
         private String fieldName() {
             if (peek() == '`') {
-                int end = text.indexOf('`', pos + 1);
-                if (end < 0) {
-                    throw new IllegalArgumentException("not a Hive type: '" + text + "' (an unclosed `)");
+                StringBuilder name = new StringBuilder();
+                int at = pos + 1;
+                while (true) {
+                    int end = text.indexOf('`', at);
+                    if (end < 0) {
+                        throw new IllegalArgumentException("not a Hive type: '" + text + "' (an unclosed `)");
+                    }
+                    name.append(text, at, end);
+                    if (end + 1 < text.length() && text.charAt(end + 1) == '`') {
+                        name.append('`');
+                        at = end + 2;
+                        continue;
+                    }
+                    pos = end + 1;
+                    break;
                 }
-                String name = text.substring(pos + 1, end);
-                pos = end + 1;
                 skipSpaces();
-                return name;
+                return name.toString();
             }
             int start = pos;
             while (pos < text.length() && text.charAt(pos) != ':' && text.charAt(pos) != ',' && text.charAt(pos) != '>') {

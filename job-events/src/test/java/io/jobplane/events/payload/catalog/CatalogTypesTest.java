@@ -21,6 +21,44 @@ class CatalogTypesTest {
     }
 
     @Test
+    void unionTypesParsePrintAndOnlyEqualOnesWiden() {
+        assertEquals("uniontype<int,struct<a:string>>", CatalogTypes.normalize("UNIONTYPE< int , struct<a:string> >"));
+        assertEquals(new CatalogTypes.Widened("uniontype<int,string>", false), CatalogTypes.widen("uniontype<int,string>", "uniontype<int,string>"));
+        assertEquals(new CatalogTypes.Widened("uniontype<int,string>", false), CatalogTypes.widen("void", "uniontype<int,string>"));
+        assertEquals(new CatalogTypes.Widened("string", true), CatalogTypes.widen("uniontype<int,string>", "uniontype<bigint,string>"));
+        assertThrows(IllegalArgumentException.class, () -> CatalogTypes.parse("uniontype<>"));
+    }
+
+    @Test
+    void fieldNamesTheSyntaxCannotHoldArePrintedQuotedAndReadBack() {
+        CatalogTypes.Type type = new CatalogTypes.StructType(List.of(
+                new CatalogTypes.Field("a:b", new CatalogTypes.Primitive("int")),
+                new CatalogTypes.Field("x`y,z", new CatalogTypes.Primitive("string")),
+                new CatalogTypes.Field(" pad", new CatalogTypes.Primitive("date")),
+                new CatalogTypes.Field("plain name-1", new CatalogTypes.Primitive("date"))));
+        String text = type.toString();
+        assertEquals("struct<`a:b`:int,`x``y,z`:string,` pad`:date,plain name-1:date>", text);
+        assertEquals(type, CatalogTypes.parse(text));
+        assertEquals(text, CatalogTypes.normalize(text));
+    }
+
+    @Test
+    void refusesTypesNestedBeyondTheBound() {
+        String deep = "array<".repeat(CatalogTypes.MAX_NESTING) + "int" + ">".repeat(CatalogTypes.MAX_NESTING);
+        assertThrows(IllegalArgumentException.class, () -> CatalogTypes.parse(deep));
+        String fits = "array<".repeat(CatalogTypes.MAX_NESTING - 1) + "int" + ">".repeat(CatalogTypes.MAX_NESTING - 1);
+        assertEquals(fits, CatalogTypes.normalize(fits));
+    }
+
+    @Test
+    void parsedTypesWidenByTheSameRules() {
+        assertEquals(CatalogTypes.parse("array<bigint>"), CatalogTypes.wider(CatalogTypes.parse("array<int>"), CatalogTypes.parse("array<bigint>")));
+        assertEquals(CatalogTypes.parse("int"), CatalogTypes.wider(CatalogTypes.parse("void"), CatalogTypes.parse("int")));
+        assertEquals(CatalogTypes.parse("timestamp"), CatalogTypes.wider(CatalogTypes.parse("timestamp"), CatalogTypes.parse("date")));
+        assertEquals(null, CatalogTypes.wider(CatalogTypes.parse("int"), CatalogTypes.parse("date")));
+    }
+
+    @Test
     void refusesWhatIsNotAType() {
         for (String bad : List.of("", "array<int", "int>", "decimal(40,2)", "decimal(5,6)", "blob", "map<int>", "struct<:int>")) {
             assertThrows(IllegalArgumentException.class, () -> CatalogTypes.parse(bad), bad);
@@ -50,6 +88,9 @@ class CatalogTypesTest {
         assertEquals(new CatalogTypes.Widened("string", true), CatalogTypes.widen("array<int>", "struct<a:int>"));
         assertEquals(new CatalogTypes.Widened("string", true), CatalogTypes.widen("struct<a:int>", "struct<a:boolean>"));
         assertEquals(new CatalogTypes.Widened("bigint", false), CatalogTypes.widen("void", "bigint"));
+        assertEquals(new CatalogTypes.Widened("array<struct<a:int,b:string>>", false),
+                CatalogTypes.widen("array<struct<a:void,b:string>>", "array<struct<a:int,b:void>>"));
+        assertEquals(new CatalogTypes.Widened("map<string,date>", false), CatalogTypes.widen("map<string,void>", "map<string,date>"));
     }
 
     @Test
