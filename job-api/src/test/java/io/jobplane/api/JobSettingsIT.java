@@ -185,6 +185,9 @@ class JobSettingsIT {
         datasource(dlf).put("endpoint", "dlf.example.com");
         datasource(dlf).remove("access_key");
         refuse(ws, dlf, "INVALID_PARAMETER");
+        Map<String, Object> partitionsAlone = migrationJob("partitions_alone", 1);
+        migration(partitionsAlone).put("sync_objects", List.of("DATABASE", "PARTITION"));
+        refuse(ws, partitionsAlone, "INVALID_PARAMETER");
         Map<String, Object> badUser = migrationJob("bad_username", 1);
         datasource(badUser).put("username", "etl_user");
         refuse(ws, badUser, "VALIDATION_FAILED");

@@ -50,6 +50,19 @@ public final class Endpoint {
         }
     }
 
+    /**
+     * An end whose password the caller opened (a metadata migration's data source, sealed with the job's
+     * parameter); its URL is checked like a connection's.
+     */
+    public static Endpoint withPassword(String role, ConnectionSpec spec, String password) throws Unavailable {
+        try {
+            JdbcUrls.check(spec.jdbcUrl());
+        } catch (JdbcUrls.Refused e) {
+            throw new Unavailable("the " + role + "'s jdbc_url is refused: " + e.getMessage() + ". " + e.fix());
+        }
+        return new Endpoint(role, spec, password);
+    }
+
     /** A session labelled (in pg_stat_activity) with what it is for: an idle one of the pool, or a new one. */
     public Connection borrow(SessionPool sessions, String label) throws Unavailable {
         try {

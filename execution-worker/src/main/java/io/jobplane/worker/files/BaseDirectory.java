@@ -389,6 +389,18 @@ public final class BaseDirectory {
         return new FileTaskException("'" + shown + "' in the " + role + " leads through too many links", false);
     }
 
+    /**
+     * The real directory at this path below the base path (links on the way resolved and checked to stay
+     * below it), for a reader that walks it without following links (a metadata discovery).
+     */
+    public Path directoryWithin(String relative) throws FileTaskException {
+        Path real = requireWithin(inside(relative), relative.isEmpty() ? "base_path" : relative);
+        if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileTaskException("'" + relative + "' in the " + role + " is not a directory", false);
+        }
+        return real;
+    }
+
     /** The base path's file at this relative path (not checked for links: see {@link #requireWithin}). */
     Path inside(String relative) throws FileTaskException {
         Path p = root.resolve(relative).normalize();

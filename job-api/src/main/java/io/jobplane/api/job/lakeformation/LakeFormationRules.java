@@ -132,6 +132,11 @@ public final class LakeFormationRules {
         if (m.syncObjects().stream().distinct().count() != m.syncObjects().size()) {
             throw invalid(at + "sync_objects", "lists an object type twice", "List each of DATABASE, FUNCTION, TABLE, PARTITION at most once.");
         }
+        if (m.syncObjects().contains(MetadataMigrationParameter.SyncObject.PARTITION)
+                && !m.syncObjects().contains(MetadataMigrationParameter.SyncObject.TABLE)) {
+            throw invalid(at + "sync_objects", "names PARTITION without TABLE: a table's partitions are migrated after its table",
+                    "Add TABLE to sync_objects, or leave PARTITION out.");
+        }
         if (m.locations().stream().map(MetadataMigrationParameter.LocationReplaceRule::key).distinct().count() != m.locations().size()) {
             throw invalid(at + "locations", "replaces one source path twice", "Give each source path (key) one rule.");
         }

@@ -1,0 +1,268 @@
+package io.jobplane.worker.catalog;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.jobplane.events.files.FileRoots;
+import io.jobplane.events.payload.ConnectionSpec;
+import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.events.payload.MetadataSpec;
+import io.jobplane.events.payload.SealedValue;
+import io.jobplane.events.payload.TaskSpec;
+import io.jobplane.events.payload.catalog.CatalogChange;
+import io.jobplane.events.payload.catalog.CatalogSink;
+import io.jobplane.events.payload.catalog.DataLocation;
+import io.jobplane.events.secret.SecretKeyring;
+import io.jobplane.events.secret.SecretOwner;
+import io.jobplane.worker.catalog.discovery.CsvOptions;
+import io.jobplane.worker.catalog.discovery.DiscoveryOptions;
+import io.jobplane.worker.catalog.discovery.DiscoveryReport;
+import io.jobplane.worker.catalog.discovery.FileDiscovery;
+import io.jobplane.worker.catalog.discovery.FileFormat;
+import io.jobplane.worker.catalog.hive.HiveMetastoreMigration;
+import io.jobplane.worker.catalog.hive.LocationRule;
+import io.jobplane.worker.catalog.hive.MigrationOptions;
+import io.jobplane.worker.catalog.hive.MigrationReport;
+import io.jobplane.worker.catalog.hive.SyncObject;
+import io.jobplane.worker.config.FilesConfig;
+import io.jobplane.worker.executor.Endpoint;
+import io.jobplane.worker.executor.JobExecutor;
+import io.jobplane.worker.executor.RunControl;
+import io.jobplane.worker.executor.RunOutcome;
+import io.jobplane.worker.executor.SessionPool;
+import io.jobplane.worker.executor.TaskResult;
+import io.jobplane.worker.executor.TaskSequence;
+import io.jobplane.worker.files.BaseDirectory;
+import io.jobplane.worker.files.FileTaskException;
+
+/**
+ * Runs the jobs that build the catalog: {@code METADATA_DISCOVERY} reads the schemas of the files under
+ * the filesystem connection its {@code data_location} names ({@link FileDiscovery}); {@code METADATA_MIGRATION}
+ * reads a Hive Metastore's database over JDBC ({@link HiveMetastoreMigration}). What they find goes to
+ * {@code jobplane.catalog-changes} ({@link CatalogChanges}), which metadata-harvester materialises. A run is
+ * one task ({@code discover} / {@code migrate}); its {@code rows_affected} counts the changes sent, and it
+ * ends SUCCESS only when the broker has every change and the run's completion. A cancel stops the scan
+ * between files or batches.
+ */
+@ApplicationScoped
+public class CatalogJobExecutor implements JobExecutor {
+
+    private static final Logger LOG = Logger.getLogger(CatalogJobExecutor.class);
+    static final String DISCOVERY = "METADATA_DISCOVERY";
+    static final String MIGRATION = "METADATA_MIGRATION";
+
+    private final FileRoots roots;
+    private final CatalogChanges changes;
+    private final SecretKeyring keyring;
+    private final SessionPool sessions;
+
+    public CatalogJobExecutor(FilesConfig files, CatalogChanges changes, SecretKeyring keyring, SessionPool sessions) {
+        this.roots = files.fileRoots();
+        this.changes = changes;
+        this.keyring = keyring;
+        this.sessions = sessions;
+    }
+
+    @Override
+    public Set<String> jobTypes() {
+        return Set.of(DISCOVERY, MIGRATION);
+    }
+
+    @Override
+    public RunOutcome execute(LaunchCommand run, RunControl control) {
+        boolean discovery = run.jobType().equals(DISCOVERY);
+        TaskSpec task = new TaskSpec(discovery ? "discover" : "migrate", 0, run.jobType());
+        MetadataSpec spec = run.metadata();
+        JsonNode parameter = spec == null || spec.parameter() == null ? null
+                : spec.parameter().get(discovery ? "metadata_discovery_parameter" : "metadata_migration_parameter");
+        if (parameter == null) {
+            return TaskSequence.unavailable(run, control, List.of(task), "PARAMETER_MISSING",
+                    "the launch command carries no " + run.jobType().toLowerCase() + " parameter; launch the job again");
+        }
+        TaskSequence sequence = new TaskSequence(run, control);
+        sequence.run(task, run.jobType(), () -> discovery ? discover(run, control, task, spec, parameter)
+                : migrate(run, control, task, spec, parameter));
+        return sequence.outcome();
+    }
+
+    private TaskResult discover(LaunchCommand run, RunControl control, TaskSpec task, MetadataSpec spec, JsonNode p) {
+        if (control.isCancelled()) {
+            return TaskResult.stopped("cancelled before the discovery started");
+        }
+        DataLocation location;
+        Path directory;
+        try {
+            location = DataLocation.parse(p.path("data_location").asText(null));
+            directory = BaseDirectory.open("source", run.source(), roots).directoryWithin(location.path());
+        } catch (IllegalArgumentException e) {
+            return TaskResult.invalid("data_location " + e.getMessage());
+        } catch (FileTaskException e) {
+            return e.retryable() ? TaskResult.failed(e.getMessage()) : TaskResult.invalid(e.getMessage());
+        }
+        DiscoveryOptions options;
+        try {
+            options = discoveryOptions(p, spec.incrementalSince());
+        } catch (IllegalArgumentException e) {
+            return TaskResult.invalid(e.getMessage());
+        }
+        CatalogChange.Origin origin = origin(run);
+        CatalogSink sink = changes.sink();
+        control.progress(task, (spec.incrementalSince() == null ? "full" : "incremental (files changed since "
+                + spec.incrementalSince() + ")") + " discovery of " + location.uri());
+        return interruptible(control, task, null, () -> {
+            DiscoveryReport report = new FileDiscovery(options).run(directory, location.uri(), origin, sink,
+                    line -> control.log(task, "WARN", line));
+            sink.complete(origin);
+            control.log(task, "INFO", "discovery: " + report.filesSeen() + " files seen, " + report.filesRead() + " read, "
+                    + report.filesUnchanged() + " unchanged since the last scan, " + report.filesNotSampled() + " not sampled, "
+                    + report.filesSkipped() + " skipped; " + report.tables() + " tables and " + report.partitions()
+                    + " partitions sent" + (report.warningsDropped() > 0 ? "; " + report.warningsDropped() + " more warnings not shown" : ""));
+            return TaskResult.success(report.tables() + report.partitions());
+        });
+    }
+
+    /** The discovery's options from LakeFormation's metadata_discovery_parameter (snake_case, as job-api stores it). */
+    static DiscoveryOptions discoveryOptions(JsonNode p, Instant incrementalSince) {
+        String quote = text(p, "quote");
+        CsvOptions csv = CsvOptions.of(text(p, "separator"), quote == null ? null : CsvOptions.Quote.valueOf(quote),
+                text(p, "escape"), p.path("header").asBoolean(false));
+        String conflict = text(p, "conflict_strategy");
+        return new DiscoveryOptions(FileFormat.of(text(p, "file_discovery_type")), csv, p.path("file_sample_rate").asInt(100),
+                p.path("table_depth").asInt(1), incrementalSince, text(p, "target_catalog"), text(p, "target_database"),
+                text(p, "default_owner"), conflict == null ? CatalogChange.Conflict.UPSERT : CatalogChange.Conflict.valueOf(conflict),
+                null);
+    }
+
+    /** The migration's options from LakeFormation's metadata_migration_parameter. */
+    static MigrationOptions migrationOptions(JsonNode p) {
+        Set<SyncObject> objects = EnumSet.noneOf(SyncObject.class);
+        p.path("sync_objects").forEach(o -> objects.add(SyncObject.valueOf(o.asText())));
+        List<LocationRule> rules = new ArrayList<>();
+        p.path("locations").forEach(r -> rules.add(new LocationRule(r.path("key").asText(), r.path("value").asText())));
+        String conflict = text(p, "conflict_strategy");
+        return new MigrationOptions(text(p, "source_catalog"), text(p, "target_catalog"), objects, rules, text(p, "default_owner"),
+                conflict == null ? CatalogChange.Conflict.UPSERT : CatalogChange.Conflict.valueOf(conflict), null);
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private TaskResult migrate(LaunchCommand run, RunControl control, TaskSpec task, MetadataSpec spec, JsonNode p) {
+        if (control.isCancelled()) {
+            return TaskResult.stopped("cancelled before the migration started");
+        }
+        JsonNode source = p.path("datasource_parameter");
+        String url = source.path("jdbc_url").asText(null);
+        if (url == null) {
+            return TaskResult.invalid("this version migrates from a metastore database over JDBC: datasource_parameter.jdbc_url is"
+                    + " required (" + p.path("datasource_type").asText() + " without one is not supported)");
+        }
+        String password;
+        try {
+            SealedValue sealed = spec.secret("datasource_parameter.password");
+            password = sealed == null ? null
+                    : keyring.open(sealed, SecretOwner.jobParameter(run.workspace(), run.jobId()), "datasource_parameter.password");
+        } catch (RuntimeException e) {
+            return TaskResult.invalid("cannot open the data source's password: " + e.getMessage());
+        }
+        Endpoint endpoint;
+        try {
+            endpoint = Endpoint.withPassword("metastore", new ConnectionSpec(null, url.startsWith("jdbc:mysql") ? "mysql" : "postgresql",
+                    url, source.path("username").asText(null), null, null, null, null, null), password);
+        } catch (Endpoint.Unavailable e) {
+            return TaskResult.invalid(e.getMessage());
+        }
+        MigrationOptions options;
+        try {
+            options = migrationOptions(p);
+        } catch (IllegalArgumentException e) {
+            return TaskResult.invalid(e.getMessage());
+        }
+        CatalogChange.Origin origin = origin(run);
+        Connection connection;
+        try {
+            connection = endpoint.open(sessions, "jobplane metadata migration " + run.runId());
+        } catch (Endpoint.Unavailable e) {
+            return TaskResult.unavailable(e);
+        }
+        try {
+            connection.setReadOnly(true);
+            CatalogSink sink = changes.sink();
+            // A driver blocked on the socket does not see a thread's interrupt: a cancel closes the session.
+            return interruptible(control, task, () -> connection.abort(Runnable::run), () -> {
+                MigrationReport report = new HiveMetastoreMigration(options).run(connection, origin, sink,
+                        line -> control.log(task, "WARN", line));
+                sink.complete(origin);
+                control.log(task, "INFO", "migration from metastore schema " + report.schemaVersion() + ": " + report.databases()
+                        + " databases, " + report.tables() + " tables, " + report.partitions() + " partitions, " + report.functions()
+                        + " functions sent; " + report.skipped() + " skipped" + (report.complete() ? ""
+                                : "; stopped early by the bound on " + report.stoppedBy()));
+                if (!report.complete()) {
+                    return TaskResult.invalid("the metastore holds more than one run migrates (" + report.stoppedBy()
+                            + "); what was read is in the catalog");
+                }
+                return TaskResult.success(report.databases() + report.tables() + report.partitions() + report.functions());
+            });
+        } catch (SQLException e) {
+            return TaskResult.failed("the metastore: " + endpoint.scrub(e.getMessage()));
+        } finally {
+            endpoint.discard(sessions, connection, null);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        TaskResult call() throws Exception;
+    }
+
+    /**
+     * Runs the scan on this thread, which a cancel interrupts (the engines look between files and batches);
+     * a cancel ends it as STOPPED, a failure as the task's error.
+     */
+    private static TaskResult interruptible(RunControl control, TaskSpec task, RunControl.Interrupter also, Work work) {
+        Thread worker = Thread.currentThread();
+        control.interruptWith(task.taskId(), () -> {
+            worker.interrupt();
+            if (also != null) {
+                also.interrupt();
+            }
+        });
+        try {
+            return work.call();
+        } catch (InterruptedException e) {
+            return TaskResult.stopped("cancelled");
+        } catch (CatalogChanges.NotSentException e) {
+            return TaskResult.failed(e.getMessage());
+        } catch (CatalogChanges.TooLargeException e) {
+            return TaskResult.invalid(e.getMessage());
+        } catch (Exception e) {
+            if (control.isCancelled()) {
+                return TaskResult.stopped("cancelled");
+            }
+            LOG.warnf("catalog run failed: %s", e.toString());
+            return TaskResult.invalid(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        } finally {
+            control.interruptWith(task.taskId(), null);
+            // An interrupt that came as the work ended is not for the next run this thread takes.
+            Thread.interrupted();
+        }
+    }
+
+    private static CatalogChange.Origin origin(LaunchCommand run) {
+        return new CatalogChange.Origin(run.workspace(), run.jobId(), run.runId(), run.attempt(), Instant.now());
+    }
+}
