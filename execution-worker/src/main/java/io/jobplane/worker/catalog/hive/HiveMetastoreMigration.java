@@ -76,8 +76,8 @@ public final class HiveMetastoreMigration {
     /**
      * Runs the migration: reads the source catalog from {@code metastore} and puts its changes in
      * {@code sink} (the caller completes the sink afterwards); {@code runLog} receives what a user
-     * should read in the run's log. The connection's auto-commit, read-only and isolation settings are
-     * restored afterwards.
+     * should read in the run's log. A transaction the caller left open on the connection is rolled back
+     * first; the connection's auto-commit, read-only and isolation settings are restored afterwards.
      *
      * @throws HiveMigrationException when the connection is not to a Hive metastore the engine reads,
      *         or the source catalog does not exist
@@ -90,14 +90,16 @@ public final class HiveMetastoreMigration {
         boolean autoCommit = metastore.getAutoCommit();
         boolean readOnly = metastore.isReadOnly();
         int isolation = metastore.getTransactionIsolation();
-        if (!autoCommit) {
-            metastore.rollback();
-        }
-        metastore.setReadOnly(true);
-        metastore.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        metastore.setAutoCommit(false);
-        try (Run run = new Run(metastore, dialect, origin, sink, runLog)) {
-            return run.execute();
+        try {
+            if (!autoCommit) {
+                metastore.rollback();
+            }
+            metastore.setReadOnly(true);
+            metastore.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            metastore.setAutoCommit(false);
+            try (Run run = new Run(metastore, dialect, origin, sink, runLog)) {
+                return run.execute();
+            }
         } finally {
             restore(metastore, autoCommit, readOnly, isolation);
         }

@@ -14,7 +14,7 @@ package io.jobplane.worker.catalog.hive;
  *        dropped with a warning, a table with a longer column type is skipped
  * @param maxTextLength characters of a name, location, owner, description, comment, class name or resource URI; an object
  *        with a longer name or location is skipped, a longer comment or description dropped, with a warning
- * @param maxPartitionChars characters of one partition (its values, location and parameters); parameters past it are dropped
+ * @param maxPartitionChars characters of one partition's parameters; the parameters past it are dropped with a warning
  * @param maxEventChars characters of one event: a table bigger than this is skipped with a warning, and a batch of partitions
  *        is cut before it grows past it (so events stay well below the broker's record bound)
  * @param maxResourcesPerFunction resources of one function; a function with more is skipped
