@@ -1,0 +1,307 @@
+package io.jobplane.systemtest;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.jobplane.stack.Platform;
+import io.jobplane.stack.Ports;
+import io.jobplane.stack.PostgresServer;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * The catalog end to end, on the four services as real processes over a real Kafka broker and
+ * PostgreSQL, driven only through the public APIs: a discovery job's run reads a folder tree through
+ * a filesystem connection, execution-worker sends what it found to {@code jobplane.catalog-changes},
+ * metadata-harvester materialises it, and job-api's catalog queries answer it; an incremental run reads
+ * only the changed files; the same discovery started through LakeFormation's lf-jobs API ends with
+ * LakeFormation's statuses; a migration reads a real Hive 4.0.0 metastore schema on PostgreSQL with its
+ * password sealed in the job.
+ */
+class CatalogIT {
+
+    private static final String WS = "catalog-e2e";
+    private static final String CANARY = "catalog-canary-91c2-secret";
+    private static Platform platform;
+
+    @BeforeAll
+    static void startPlatform() throws Exception {
+        Path root = Path.of(System.getProperty("jobplane.root", "..")).toAbsolutePath().normalize();
+        Path state = Files.createDirectories(root.resolve("system-tests/target/catalog-" + UUID.randomUUID()));
+        platform = Platform.start(Platform.Settings.builder()
+                .root(root)
+                .stateDir(state)
+                .kafkaPort(Ports.free()).kafkaControllerPort(Ports.free()).postgresPort(Ports.free())
+                .apiPort(Ports.free()).workerPort(Ports.free()).harvesterPort(Ports.free()).policyPort(Ports.free())
+                .durable(false)
+                .build());
+    }
+
+    @AfterAll
+    static void stopPlatform() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    void aDiscoveryRunBuildsTheCatalogAndAnIncrementalRunReadsOnlyWhatChanged() throws Exception {
+        String suffix = suffix();
+        Path lake = Files.createDirectories(platform.filesRoot().resolve("lake-" + suffix));
+        Path orders = Files.createDirectories(lake.resolve("sales/orders"));
+        Instant old = Instant.now().minus(Duration.ofHours(1));
+        write(orders.resolve("year=2024/month=01/part-0.csv"), "id,amount,note\n1,10,first\n2,12.5,second\n", old);
+        write(orders.resolve("year=2024/month=02/part-0.csv"), "id,amount,note\n3,7,third\n", old);
+        write(orders.resolve("year=2024/month=02/_SUCCESS"), "", old);
+        write(orders.resolve("_temporary/0/part-9.csv"), "garbage,,,\n", old);
+        write(lake.resolve("sales/events/day=2024-01-01/events.json"),
+                "{\"id\": 1, \"user\": {\"name\": \"ana\", \"tags\": [\"a\", \"b\"]}}\n{\"id\": 2, \"user\": {\"name\": \"bo\", \"tags\": []}}\n",
+                old);
+        api().body(Map.of("name", "lake-" + suffix, "type", "filesystem", "base_path", lake.toRealPath().toString()))
+                .post("/api/v1/workspaces/{ws}/connections", WS).then().statusCode(201);
+        String database = "sales_" + suffix;
+        Map<String, Object> discovery = new HashMap<>(Map.of("data_location", "fs://lake-" + suffix + "/sales",
+                "target_catalog", "lake", "target_database", database, "conflict_strategy", "UPSERT", "file_discovery_type", "ALL",
+                "header", true, "table_depth", 1, "log_location", "fs://lake-" + suffix + "/logs", "instance_id", "e2e"));
+        discovery.put("rediscovery_policy", "INCREMENTAL_DISCOVERY");
+        String jobId = api().body(Map.of("name", "discover-" + suffix, "type", "METADATA_DISCOVERY",
+                        "parameter", Map.of("metadata_discovery_parameter", discovery)))
+                .post("/api/v1/workspaces/{ws}/jobs", WS).then().statusCode(201).extract().path("job_id");
+
+        // The first run reads everything: two tables, three partitions.
+        String first = launch(jobId);
+        awaitTerminal(first).body("status", equalTo("SUCCESS")).body("tasks[0].task_id", equalTo("discover"))
+                .body("tasks[0].rows_affected", equalTo(5));
+        String tables = "/api/v1/workspaces/{ws}/catalogs/lake/databases/{db}/tables";
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> report(first).getBoolean("complete"));
+        assertEquals(List.of("events", "orders"), api().get(tables, WS, database).then().statusCode(200).extract().path("tables.name"));
+        JsonPath table = api().get(tables + "/{t}", WS, database.toUpperCase(), "ORDERS").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("id", "amount", "note"), table.getList("columns.name"));
+        assertEquals(List.of("int", "double", "string"), table.getList("columns.type"));
+        assertEquals(List.of("year", "month"), table.getList("partition_keys.name"));
+        assertEquals(List.of("int", "string"), table.getList("partition_keys.type"), "zero-padded months stay strings");
+        assertEquals("CSV", table.getString("format"));
+        assertEquals(1, table.getInt("schema_version"));
+        assertEquals("fs://lake-" + suffix + "/sales/orders", table.getString("location"));
+        assertEquals(List.of(List.of("2024", "01"), List.of("2024", "02")),
+                api().get(tables + "/orders/partitions", WS, database).then().statusCode(200).extract().path("partitions.values"));
+        JsonPath events = api().get(tables + "/events", WS, database).then().statusCode(200).extract().jsonPath();
+        assertEquals("struct<name:string,tags:array<string>>", events.getString("columns.find { it.name == 'user' }.type"));
+        JsonPath firstReport = report(first);
+        assertEquals(2, firstReport.getInt("kinds.tables.added"), firstReport.prettify());
+        assertEquals(3, firstReport.getInt("kinds.partitions.added"), firstReport.prettify());
+
+        // A new month with a new column: the incremental run reads that file only, and widens the table.
+        write(orders.resolve("year=2024/month=03/part-0.csv"), "id,amount,note,discount\n4,3,fourth,0.5\n", Instant.now());
+        String second = launch(jobId);
+        awaitTerminal(second).body("status", equalTo("SUCCESS")).body("tasks[0].rows_affected", equalTo(2));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> report(second).getBoolean("complete"));
+        table = api().get(tables + "/orders", WS, database).then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("id", "amount", "note", "discount"), table.getList("columns.name"));
+        assertEquals(2, table.getInt("schema_version"));
+        assertEquals(3, api().get(tables + "/orders/partitions", WS, database).then().extract().jsonPath().getList("partitions").size());
+        assertEquals(1, api().get(tables + "/events", WS, database).then().extract().jsonPath().getInt("schema_version"));
+        JsonPath secondReport = report(second);
+        assertEquals(1, secondReport.getInt("kinds.tables.changed"), secondReport.prettify());
+        assertEquals(1, secondReport.getInt("kinds.partitions.added"), secondReport.prettify());
+
+        // Another workspace sees none of it.
+        given().baseUri(platform.apiUrl()).auth().oauth2(platform.mintToken("eve", Map.of("elsewhere", "admin")))
+                .get(tables, WS, database).then().statusCode(404);
+    }
+
+    @Test
+    void aDiscoveryStartedThroughLakeFormationEndsWithLakeFormationStatuses() throws Exception {
+        String suffix = suffix();
+        Path lake = Files.createDirectories(platform.filesRoot().resolve("obs-" + suffix));
+        write(lake.resolve("2023/logs/part-0.json"), "{\"level\": \"INFO\", \"code\": 200}\n", Instant.now());
+        String project = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+        String instance = UUID.randomUUID().toString();
+        String workspace = project + "." + instance;
+        String token = platform.mintToken("lf", Map.of(workspace, "admin"));
+        given().baseUri(platform.apiUrl()).auth().oauth2(token).contentType(ContentType.JSON)
+                .body(Map.of("name", "logStore-" + suffix, "type", "filesystem", "base_path", lake.toRealPath().toString()))
+                .post("/api/v1/workspaces/{ws}/connections", workspace).then().statusCode(201);
+        String jobs = "/v1/" + project + "/instances/" + instance + "/lf-jobs";
+        Map<String, Object> parameter = Map.of("metadata_discovery_parameter", Map.of("data_location", "obs://logStore-" + suffix + "/2023",
+                "target_catalog", "lake", "target_database", "logs", "conflict_strategy", "UPSERT", "file_discovery_type", "JSON",
+                "log_location", "obs://logStore-" + suffix + "/joblogs", "instance_id", instance));
+        RequestSpecification lf = given().baseUri(platform.apiUrl()).auth().oauth2(token).contentType(ContentType.JSON);
+        String id = lf.body(Map.of("name", "discover_logs", "type", "METADATA_DISCOVERY", "parameter", parameter)).post(jobs)
+                .then().statusCode(201).body("status", equalTo("CREATED")).extract().path("id");
+        given().baseUri(platform.apiUrl()).auth().oauth2(token).post(jobs + "/" + id + "/start").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> "SUCCESS".equals(
+                given().baseUri(platform.apiUrl()).auth().oauth2(token).get(jobs + "/" + id).then().statusCode(200).extract().path("status")));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> given().baseUri(platform.apiUrl())
+                .auth().oauth2(token).get("/api/v1/workspaces/{ws}/catalogs/lake/databases/logs/tables", workspace).then()
+                .extract().jsonPath().getList("tables.name").equals(List.of("logs")));
+    }
+
+    @Test
+    void aMigrationReadsARealHiveMetastoreWithItsPasswordSealed() throws Exception {
+        String suffix = suffix();
+        PostgresServer tenant = platform.tenant();
+        String metastore = "hms_" + suffix;
+        // LakeFormation's data-source username is letters and digits only.
+        String owner = "hmsowner" + suffix;
+        tenant.createDatabase(metastore, owner, CANARY);
+        String url = tenant.jdbcUrl(metastore);
+        try (Connection c = DriverManager.getConnection(url, owner, CANARY); Statement s = c.createStatement()) {
+            s.execute(hiveSchema());
+            fill(c);
+        }
+        Map<String, Object> migration = new HashMap<>(Map.of("datasource_type", "MRS_RDS_FOR_PG",
+                "datasource_parameter", Map.of("jdbc_url", url, "username", owner, "password", CANARY),
+                "source_catalog", "hive", "target_catalog", "lake_" + suffix, "conflict_strategy", "UPSERT",
+                "log_location", "fs://nowhere/logs", "sync_objects", List.of("DATABASE", "TABLE", "PARTITION", "FUNCTION"),
+                "locations", List.of(Map.of("key", "hdfs://nn:8020/warehouse", "value", "s3a://lake/warehouse")), "instance_id", "e2e"));
+        migration.put("default_owner", "data-platform");
+        String jobId = api().body(Map.of("name", "migrate-" + suffix, "type", "METADATA_MIGRATION",
+                        "parameter", Map.of("metadata_migration_parameter", migration)))
+                .post("/api/v1/workspaces/{ws}/jobs", WS).then().statusCode(201).extract().path("job_id");
+        String run = launch(jobId);
+        awaitTerminal(run).body("status", equalTo("SUCCESS")).body("tasks[0].task_id", equalTo("migrate"))
+                .body("tasks[0].rows_affected", equalTo(1 + 1 + 2 + 1));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> report(run).getBoolean("complete"));
+        String base = "/api/v1/workspaces/{ws}/catalogs/{c}/databases/sales";
+        JsonPath table = api().get(base + "/tables/orders", WS, "lake_" + suffix).then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("id", "items", "total"), table.getList("columns.name"));
+        assertEquals(List.of("bigint", "array<struct<sku:string,qty:int>>", "decimal(12,2)"), table.getList("columns.type"));
+        assertEquals(List.of("dt"), table.getList("partition_keys.name"));
+        assertEquals("s3a://lake/warehouse/sales.db/orders", table.getString("location"));
+        assertEquals("PARQUET", table.getString("format"));
+        assertEquals("data-platform", table.getString("owner"));
+        assertEquals(List.of(List.of("2024-01-01"), List.of("2024-01-02")), api().get(base + "/tables/orders/partitions", WS,
+                "lake_" + suffix).then().statusCode(200).extract().path("partitions.values"));
+        api().get(base + "/functions/to_cents", WS, "lake_" + suffix).then().statusCode(200)
+                .body("class_name", equalTo("com.example.ToCents")).body("resources[0].uri", equalTo("s3a://lake/warehouse/udf.jar"));
+
+        // The password is sealed: not in the job, the run, the logs or any topic.
+        String shown = api().get("/api/v1/workspaces/{ws}/jobs/{job}", WS, jobId).then().statusCode(200).extract().asString();
+        assertFalse(shown.contains(CANARY), shown);
+        assertFalse(api().get("/api/v1/workspaces/{ws}/runs/{run}/logs", WS, run).then().extract().asString().contains(CANARY));
+        try (Stream<Path> logs = Files.walk(platform.logDir())) {
+            for (Path log : logs.filter(Files::isRegularFile).toList()) {
+                assertFalse(Files.readString(log).contains(CANARY), "secret found in " + log.getFileName());
+            }
+        }
+        for (String topic : List.of("jobplane.commands", "jobplane.catalog-changes", "jobplane.run-events")) {
+            try (var recorder = io.jobplane.stack.TopicRecorder.record(platform.kafka().access(), topic)) {
+                await().atMost(Duration.ofSeconds(30)).until(recorder::caughtUp);
+                assertTrue(recorder.records().size() > 0, topic);
+                recorder.records().forEach(r -> assertFalse(String.valueOf(r.value()).contains(CANARY), topic));
+            }
+        }
+    }
+
+    /** Apache Hive's own 4.0.0 metastore schema for PostgreSQL, unpacked from its release archive by the build. */
+    private static String hiveSchema() throws Exception {
+        try (Stream<Path> files = Files.walk(Path.of("target", "hive-schema"))) {
+            Path script = files.filter(p -> p.getFileName().toString().equals("hive-schema-4.0.0.postgres.sql")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("the build unpacks the Hive schema into target/hive-schema"));
+            return Files.readString(script, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** One database with a partitioned Parquet table of complex columns, two partitions and a function, laid out as Hive does. */
+    private static void fill(Connection c) throws Exception {
+        insert(c, "DBS", "DB_ID, \"DESC\", DB_LOCATION_URI, NAME, OWNER_NAME, OWNER_TYPE, CTLG_NAME, CREATE_TIME",
+                1, "sales data", "hdfs://nn:8020/warehouse/sales.db", "sales", "hive", "USER", "hive", 1_700_000_000);
+        insert(c, "CDS", "CD_ID", 10);
+        String[][] columns = { { "id", "bigint" }, { "items", "array<struct<sku:string,qty:int>>" }, { "total", "decimal(12,2)" } };
+        for (int i = 0; i < columns.length; i++) {
+            insert(c, "COLUMNS_V2", "CD_ID, COLUMN_NAME, TYPE_NAME, INTEGER_IDX", 10, columns[i][0], columns[i][1], i);
+        }
+        insert(c, "SERDES", "SERDE_ID, SLIB", 20, "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe");
+        insert(c, "SDS", "SD_ID, INPUT_FORMAT, IS_COMPRESSED, LOCATION, NUM_BUCKETS, OUTPUT_FORMAT, SERDE_ID, CD_ID, IS_STOREDASSUBDIRECTORIES",
+                30, "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat", false, "hdfs://nn:8020/warehouse/sales.db/orders", -1,
+                "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat", 20, 10, false);
+        insert(c, "TBLS", "TBL_ID, CREATE_TIME, DB_ID, LAST_ACCESS_TIME, OWNER, RETENTION, SD_ID, TBL_NAME, TBL_TYPE",
+                40, 1_700_000_000, 1, 0, "", 0, 30, "orders", "EXTERNAL_TABLE");
+        insert(c, "PARTITION_KEYS", "TBL_ID, PKEY_NAME, PKEY_TYPE, INTEGER_IDX", 40, "dt", "string", 0);
+        for (int day = 1; day <= 2; day++) {
+            String dt = "2024-01-0" + day;
+            insert(c, "SDS", "SD_ID, INPUT_FORMAT, IS_COMPRESSED, LOCATION, NUM_BUCKETS, SERDE_ID, IS_STOREDASSUBDIRECTORIES",
+                    50 + day, "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat", false,
+                    "hdfs://nn:8020/warehouse/sales.db/orders/dt=" + dt, -1, 20, false);
+            insert(c, "PARTITIONS", "PART_ID, CREATE_TIME, LAST_ACCESS_TIME, PART_NAME, SD_ID, TBL_ID", 60 + day, 1_700_000_000, 0,
+                    "dt=" + dt, 50 + day, 40);
+            insert(c, "PARTITION_KEY_VALS", "PART_ID, PART_KEY_VAL, INTEGER_IDX", 60 + day, dt, 0);
+        }
+        insert(c, "FUNCS", "FUNC_ID, CLASS_NAME, CREATE_TIME, DB_ID, FUNC_NAME, FUNC_TYPE, OWNER_NAME, OWNER_TYPE",
+                70, "com.example.ToCents", 1_700_000_000, 1, "to_cents", 1, "hive", "USER");
+        insert(c, "FUNC_RU", "FUNC_ID, RESOURCE_TYPE, RESOURCE_URI, INTEGER_IDX", 70, 1, "hdfs://nn:8020/warehouse/udf.jar", 0);
+    }
+
+    private static void insert(Connection c, String table, String columns, Object... values) throws Exception {
+        StringBuilder quoted = new StringBuilder();
+        for (String column : columns.split(",\\s*")) {
+            quoted.append(quoted.length() == 0 ? "" : ", ").append(column.startsWith("\"") ? column : "\"" + column + "\"");
+        }
+        String sql = "insert into \"" + table + "\" (" + quoted + ") values (" + "?, ".repeat(values.length - 1) + "?)";
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                s.setObject(i + 1, values[i]);
+            }
+            s.executeUpdate();
+        }
+    }
+
+    private static void write(Path file, String content, Instant modified) throws Exception {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+        Files.setLastModifiedTime(file, FileTime.from(modified));
+    }
+
+    private static JsonPath report(String runId) {
+        return api().get("/api/v1/workspaces/{ws}/runs/{run}/catalog-report", WS, runId).then().statusCode(200).extract().jsonPath();
+    }
+
+    private static String suffix() {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    }
+
+    private static RequestSpecification api() {
+        return given().baseUri(platform.apiUrl())
+                .auth().oauth2(platform.mintToken("e2e", Map.of(WS, "admin")))
+                .contentType(ContentType.JSON);
+    }
+
+    private static String launch(String jobId) {
+        return api().post("/api/v1/workspaces/{ws}/jobs/{job}/runs", WS, jobId).then().statusCode(202).extract().path("run_id");
+    }
+
+    private static ValidatableResponse awaitTerminal(String runId) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            String status = api().get("/api/v1/workspaces/{ws}/runs/{run}", WS, runId).then().statusCode(200).extract().path("status");
+            return List.of("SUCCESS", "FAILED", "STOPPED").contains(status);
+        });
+        return api().get("/api/v1/workspaces/{ws}/runs/{run}", WS, runId).then().statusCode(200);
+    }
+}
