@@ -44,7 +44,7 @@ class SecurityMatrixIT {
     record Endpoint(String method, String path, String role, Object body) {
         Response call(RequestSpecification spec) {
             String p = path.replace("{ws}", ws).replace("{conn}", connectionId).replace("{job}", jobId)
-                    .replace("{task}", taskId).replace("{none}", UUID.randomUUID().toString());
+                    .replace("{task}", taskId).replace("{kind}", "jobs").replace("{none}", UUID.randomUUID().toString());
             if (body != null) {
                 spec = spec.contentType(ContentType.JSON).body(body);
             }
@@ -110,6 +110,19 @@ class SecurityMatrixIT {
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/backfills/{none}", "viewer", null),
                 new Endpoint("POST", "/api/v1/workspaces/{ws}/backfills/{none}/cancel", "operator", null),
                 
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/catalogs", "viewer", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/catalogs/{none}/databases", "viewer", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/catalogs/{none}/databases/{none}/tables", "viewer", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/catalogs/{none}/databases/{none}/tables/{none}", "viewer", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/catalogs/{none}/databases/{none}/tables/{none}/schema-versions",
+                        "viewer", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/catalogs/{none}/databases/{none}/tables/{none}/partitions", "viewer",
+                        null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/catalogs/{none}/databases/{none}/functions", "viewer", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/catalogs/{none}/databases/{none}/functions/{none}", "viewer", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/platform/{kind}", "viewer", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/platform/{kind}/{none}", "viewer", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/runs/{none}/catalog-report", "viewer", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/audit", "viewer", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/webhooks", "viewer", null),
                 new Endpoint("POST", "/api/v1/workspaces/{ws}/webhooks", "editor", webhook),
