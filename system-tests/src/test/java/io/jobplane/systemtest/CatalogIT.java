@@ -90,7 +90,7 @@ class CatalogIT {
                 "target_catalog", "lake", "target_database", database, "conflict_strategy", "UPSERT", "file_discovery_type", "ALL",
                 "header", true, "table_depth", 1, "log_location", "fs://lake-" + suffix + "/logs", "instance_id", "e2e"));
         discovery.put("rediscovery_policy", "INCREMENTAL_DISCOVERY");
-        String jobId = api().body(Map.of("name", "discover-" + suffix, "type", "METADATA_DISCOVERY",
+        String jobId = api().body(Map.of("name", "discover_" + suffix, "type", "METADATA_DISCOVERY",
                         "parameter", Map.of("metadata_discovery_parameter", discovery)))
                 .post("/api/v1/workspaces/{ws}/jobs", WS).then().statusCode(201).extract().path("job_id");
 
@@ -182,7 +182,7 @@ class CatalogIT {
                 "log_location", "fs://nowhere/logs", "sync_objects", List.of("DATABASE", "TABLE", "PARTITION", "FUNCTION"),
                 "locations", List.of(Map.of("key", "hdfs://nn:8020/warehouse", "value", "s3a://lake/warehouse")), "instance_id", "e2e"));
         migration.put("default_owner", "data-platform");
-        String jobId = api().body(Map.of("name", "migrate-" + suffix, "type", "METADATA_MIGRATION",
+        String jobId = api().body(Map.of("name", "migrate_" + suffix, "type", "METADATA_MIGRATION",
                         "parameter", Map.of("metadata_migration_parameter", migration)))
                 .post("/api/v1/workspaces/{ws}/jobs", WS).then().statusCode(201).extract().path("job_id");
         String run = launch(jobId);
