@@ -83,7 +83,7 @@ final class CsvSchemas {
                     if (!headerRead) {
                         headerRead = true;
                         for (int i = 0; i < fields.size(); i++) {
-                            String name = fields.get(i).strip();
+                            String name = (i == 0 ? fields.get(i).replace("\uFEFF", "") : fields.get(i)).strip();
                             names.add(name.isEmpty() ? "col_" + i : name);
                         }
                         continue;

@@ -2,6 +2,7 @@ package io.jobplane.worker.catalog.discovery;
 
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -40,6 +41,8 @@ public final class FileDiscovery {
 
     /** Warnings a table's event carries at most. */
     static final int MAX_TABLE_WARNINGS = 100;
+    /** Distinct warnings a table remembers to say each once; past that, repeats are said again. */
+    private static final int MAX_SEEN_WARNINGS = 10_000;
 
     private final DiscoveryOptions options;
 
@@ -158,6 +161,47 @@ public final class FileDiscovery {
                 throws IOException, InterruptedException, DiscoveryException {
             List<Entry> files = new ArrayList<>();
             List<Entry> folders = new ArrayList<>();
+            try {
+                list(dir, segments, table, files, folders);
+            } catch (DirectoryIteratorException e) {
+                throw e.getCause();
+            }
+            files.sort(Comparator.comparing(Entry::text));
+            folders.sort(Comparator.comparing(Entry::text));
+            if (!files.isEmpty()) {
+                files(dir, segments, table, files);
+                files.clear();
+            }
+            for (Entry folder : folders) {
+                checkInterrupt();
+                List<String> below = new ArrayList<>(segments);
+                below.add(folder.text());
+                if (below.size() > limits.maxDepth()) {
+                    warn(table, "folder '" + String.join("/", below) + "' is deeper than " + limits.maxDepth() + " levels: skipped");
+                    continue;
+                }
+                Table inner = table;
+                boolean starts = table == null && below.size() == options.tableDepth();
+                if (starts) {
+                    inner = startTable(folder.text(), below);
+                    if (inner == null) {
+                        continue;
+                    }
+                }
+                try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(folder.name(), LinkOption.NOFOLLOW_LINKS)) {
+                    walk(sub, below, inner);
+                } catch (IOException e) {
+                    warn(inner, "folder '" + String.join("/", below) + "' cannot be read (" + describe(e) + "): skipped");
+                }
+                if (starts) {
+                    finish(inner);
+                }
+            }
+        }
+
+        /** Lists a folder's entries (links not followed) into its files and folders, counting them against the bounds. */
+        private void list(SecureDirectoryStream<Path> dir, List<String> segments, Table table, List<Entry> files, List<Entry> folders)
+                throws InterruptedException, DiscoveryException {
             for (Path path : dir) {
                 checkInterrupt();
                 Path name = path.getFileName();
@@ -190,36 +234,6 @@ public final class FileDiscovery {
                     warn(table, "'" + relative(segments, entry.text()) + "' is not a regular file: skipped");
                 } else {
                     files.add(entry);
-                }
-            }
-            files.sort(Comparator.comparing(Entry::text));
-            folders.sort(Comparator.comparing(Entry::text));
-            if (!files.isEmpty()) {
-                files(dir, segments, table, files);
-            }
-            for (Entry folder : folders) {
-                checkInterrupt();
-                List<String> below = new ArrayList<>(segments);
-                below.add(folder.text());
-                if (below.size() > limits.maxDepth()) {
-                    warn(table, "folder '" + String.join("/", below) + "' is deeper than " + limits.maxDepth() + " levels: skipped");
-                    continue;
-                }
-                Table inner = table;
-                boolean starts = table == null && below.size() == options.tableDepth();
-                if (starts) {
-                    inner = startTable(folder.text(), below);
-                    if (inner == null) {
-                        continue;
-                    }
-                }
-                try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(folder.name(), LinkOption.NOFOLLOW_LINKS)) {
-                    walk(sub, below, inner);
-                } catch (IOException e) {
-                    warn(inner, "folder '" + String.join("/", below) + "' cannot be read (" + describe(e) + "): skipped");
-                }
-                if (starts) {
-                    finish(inner);
                 }
             }
         }
@@ -339,7 +353,7 @@ public final class FileDiscovery {
                 warn(table, "'" + shown + "' " + e.getMessage() + ": skipped");
             } catch (FileInput.Exceeded e) {
                 throw new DiscoveryException(DiscoveryException.Code.BYTES_LIMIT, e.getMessage());
-            } catch (IOException | RuntimeException | StackOverflowError e) {
+            } catch (IOException | RuntimeException | StackOverflowError | LinkageError e) {
                 warn(table, "'" + shown + "' cannot be read as " + (format == null ? "data" : format.name()) + " (" + describe(e)
                         + "): skipped");
             }
@@ -499,7 +513,7 @@ public final class FileDiscovery {
         /** A warning for the run log and the report (and the table's event, for one of a table). */
         void warn(Table table, String warning) {
             if (table != null) {
-                if (!table.warningsSeen.add(warning)) {
+                if (table.warningsSeen.size() < MAX_SEEN_WARNINGS ? !table.warningsSeen.add(warning) : table.warningsSeen.contains(warning)) {
                     return;
                 }
                 if (table.warnings.size() < MAX_TABLE_WARNINGS) {
@@ -601,18 +615,25 @@ public final class FileDiscovery {
         void add(FileSchema schema, Partition partition, String shown, Run run) {
             Formatted formatted = formats.computeIfAbsent(schema.format(), f -> new Formatted());
             List<String> conflicts = new ArrayList<>();
-            List<CatalogChange.Column> merged = CatalogTypes.mergeColumns(formatted.columns, schema.columns(), conflicts);
+            List<CatalogChange.Column> merged;
+            try {
+                merged = CatalogTypes.mergeColumns(formatted.columns, schema.columns(), conflicts);
+            } catch (IllegalArgumentException e) {
+                skipped++;
+                formatted.warn("'" + shown + "' has a type Hive's syntax cannot hold (" + e.getMessage() + "): skipped");
+                return;
+            }
             if (!merged.equals(formatted.columns) && fields(merged) > run.limits.maxColumns()) {
                 skipped++;
-                formatted.warnings.add("'" + shown + "' would take the table past " + run.limits.maxColumns()
+                formatted.warn("'" + shown + "' would take the table past " + run.limits.maxColumns()
                         + " columns and nested fields: skipped");
                 return;
             }
             formatted.columns = merged;
             formatted.filesRead++;
-            formatted.warnings.addAll(conflicts);
+            conflicts.forEach(formatted::warn);
             for (String warning : schema.warnings()) {
-                formatted.warnings.add("'" + shown + "' " + warning);
+                formatted.warn("'" + shown + "' " + warning);
             }
             partition.read(schema.format(), schema.rows());
         }
@@ -631,6 +652,13 @@ public final class FileDiscovery {
         List<CatalogChange.Column> columns = List.of();
         long filesRead;
         final Set<String> warnings = new LinkedHashSet<>();
+
+        /** Keeps a warning, distinct ones up to what a table's event carries. */
+        void warn(String warning) {
+            if (warnings.size() < MAX_TABLE_WARNINGS) {
+                warnings.add(warning);
+            }
+        }
     }
 
     /** One partition (folder) of a layout: its files, and the rows of those read. */
