@@ -52,8 +52,9 @@ public record IngestOptions(String source, Mode mode, Long lowerJobId, Set<Strin
      * @param connectTimeout how long a connection may take
      * @param readTimeout how long the server may stay silent during a response
      * @param maxRefreshedJobs jobs re-read by id at most ({@code state.running_job_ids})
-     * @param maxJobBytes bytes of job JSON a run holds at most: jobs are gathered newest first and
-     *        emitted oldest first once the walk reached the lower bound; more fails the run
+     * @param maxJobBytes characters of job JSON a run holds at most (bytes, for TD's ASCII JSON): jobs
+     *        are gathered newest first and emitted oldest first once the walk reached the lower bound;
+     *        more fails the run
      */
     public record Limits(int pageSize, long maxRecords, int maxResponseBytes, int maxRecordBytes, int maxEventBytes,
             int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration connectTimeout, Duration readTimeout,

@@ -264,8 +264,8 @@ public final class TreasureDataIngest {
                 if (emitted + found.size() > limits.maxRecords() || heldBytes > limits.maxJobBytes()) {
                     throw new TdException(TdException.LIMIT_EXCEEDED, "more jobs above " + (lower == null ? "the oldest"
                             : "job id " + lower) + " than one run may import (" + found.size() + " jobs, " + heldBytes
-                            + " bytes so far; limits " + limits.maxRecords() + " records, " + limits.maxJobBytes()
-                            + " bytes): set lower_job_id closer to today's jobs and import the rest in steps");
+                            + " characters so far; limits " + limits.maxRecords() + " records, " + limits.maxJobBytes()
+                            + " characters): set lower_job_id closer to today's jobs or raise the limit");
                 }
                 if (page.size() < size || lowest <= floor) {
                     break;
