@@ -165,11 +165,11 @@ class ApiSecurityAndErrorsIT {
         Map<String, Object> connection = doc.<String, Object>getMap("components.schemas.ConnectionRequest.properties");
         assertTrue(connection.keySet().containsAll(List.of("base_path", "base_url", "headers", "secret_headers", "auth_token",
                 "jdbc_url", "password")), connection.keySet().toString());
-        for (String secret : List.of("password", "auth_token", "secret_headers")) {
+        for (String secret : List.of("password", "auth_token", "secret_headers", "api_key")) {
             assertEquals(Boolean.TRUE, doc.get("components.schemas.ConnectionRequest.properties." + secret + ".writeOnly"),
                     secret + " is write-only");
         }
-        assertEquals(List.of("postgresql", "mysql", "hive_metastore", "filesystem", "http"),
+        assertEquals(List.of("postgresql", "mysql", "hive_metastore", "filesystem", "http", "treasure_data"),
                 doc.getList("components.schemas.ConnectionType.enum"));
         Map<String, Object> job = doc.<String, Object>getMap("components.schemas.JobRequest.properties");
         assertTrue(job.keySet().containsAll(List.of("schedule", "notifications", "execution", "replication", "parameter",

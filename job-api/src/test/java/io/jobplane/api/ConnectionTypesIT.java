@@ -207,6 +207,116 @@ class ConnectionTypesIT {
         Files.delete(outside);
     }
 
+    @Test
+    void aTreasureDataConnectionKeepsItsApiKeySealedAndSendsItAsTd1() throws Exception {
+        String key = "1234/canary-td-key-" + System.nanoTime();
+        String newKey = "1234/canary-td-key-new-" + System.nanoTime();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<String> accepted = new CopyOnWriteArrayList<>(List.of("TD1 " + key));
+        HttpServer td = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        td.createContext("/", exchange -> {
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            seen.add(exchange.getRequestURI().getPath() + "|" + auth);
+            byte[] body = "{\"id\":1,\"name\":\"Owner\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (accepted.contains(auth)) {
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+            } else {
+                exchange.sendResponseHeaders(401, -1);
+            }
+            exchange.close();
+        });
+        td.start();
+        try {
+            String ws = uniqueWorkspace();
+            String base = "http://127.0.0.1:" + td.getAddress().getPort();
+            String id = create(ws, Map.of("name", "td", "type", "treasure_data", "base_url", base + "/", "api_key", key));
+            String read = as(ws, "viewer").get(path(ws, id)).then().statusCode(200)
+                    .body("type", equalTo("treasure_data"))
+                    .body("base_url", equalTo(base))
+                    .body("secrets_set", equalTo(List.of("api_key")))
+                    .body("$", not(hasKey("api_key"))).body("$", not(hasKey("headers"))).body("$", not(hasKey("jdbc_url")))
+                    .extract().asString();
+            assertEquals(-1, read.indexOf(key), "no key in " + read);
+
+            // The test sends the sealed key to TD's user endpoint, as TD1.
+            as(ws, "editor").post(path(ws, id) + "/test").then().statusCode(200)
+                    .body("ok", equalTo(true)).body("code", equalTo("OK")).body("detail", equalTo("HTTP 200"))
+                    .body(not(containsString(key)));
+            assertEquals(List.of("/v3/user/show|TD1 " + key), seen);
+
+            // A new key replaces the old one: the server that takes only the new one answers the test.
+            accepted.set(0, "TD1 " + newKey);
+            as(ws, "editor").post(path(ws, id) + "/test").then().statusCode(200)
+                    .body("ok", equalTo(false)).body("code", equalTo("AUTH_FAILED"));
+            String updated = as(ws, "editor").body(Map.of("api_key", newKey)).put(path(ws, id)).then().statusCode(200)
+                    .body("secrets_set", equalTo(List.of("api_key"))).extract().asString();
+            assertEquals(-1, updated.indexOf(newKey), "no key in " + updated);
+            as(ws, "editor").post(path(ws, id) + "/test").then().statusCode(200).body("ok", equalTo(true));
+            assertEquals("/v3/user/show|TD1 " + newKey, seen.get(seen.size() - 1));
+
+            // An empty key keeps the stored one; the key cannot be only removed; a new endpoint needs it again.
+            as(ws, "editor").body(Map.of("api_key", "")).put(path(ws, id)).then().statusCode(200)
+                    .body("secrets_set", equalTo(List.of("api_key")));
+            as(ws, "editor").body(Map.of("remove_secrets", List.of("api_key"))).put(path(ws, id)).then().statusCode(400)
+                    .body("error_code", equalTo("API_KEY_MISSING"));
+            as(ws, "editor").body(Map.of("base_url", "https://api.treasuredata.co.jp")).put(path(ws, id)).then()
+                    .statusCode(400).body("error_code", equalTo("SECRET_REQUIRED")).body("error_msg", containsString("api_key"));
+            as(ws, "viewer").get(path(ws, id)).then().body("base_url", equalTo(base));
+
+            // Without base_url the connection points at TD's US endpoint.
+            String us = create(ws, Map.of("name", "td-us", "type", "treasure_data", "api_key", key));
+            as(ws, "viewer").get(path(ws, us)).then().statusCode(200).body("base_url", equalTo("https://api.treasuredata.com"));
+            String all = as(ws, "viewer").get("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(200)
+                    .body("name", equalTo(List.of("td", "td-us"))).extract().asString();
+            String audit = as(ws, "viewer").get("/api/v1/workspaces/{ws}/audit", ws).then().statusCode(200).extract().asString();
+            for (String text : List.of(all, audit)) {
+                assertEquals(-1, text.indexOf(key) + text.indexOf(newKey) + 1, "no key in " + text);
+            }
+
+            // METADATA_INGEST reads a treasure_data source and writes to the catalog: no destination.
+            String jobs = "/api/v1/workspaces/{ws}/jobs";
+            as(ws, "editor").body(Map.of("name", "td-ingest", "type", "METADATA_INGEST", "source_connection_id", id))
+                    .post(jobs, ws).then().statusCode(201).body("source_connection_id", equalTo(id));
+            as(ws, "editor").body(Map.of("name", "no-source", "type", "METADATA_INGEST")).post(jobs, ws).then()
+                    .statusCode(400).body("error_code", equalTo("CONNECTION_REQUIRED"));
+            String crm = create(ws, Map.of("name", "crm", "type", "http", "base_url", "https://crm.example.com"));
+            as(ws, "editor").body(Map.of("name", "http-source", "type", "METADATA_INGEST", "source_connection_id", crm))
+                    .post(jobs, ws).then().statusCode(400).body("error_code", equalTo("CONNECTION_TYPE_MISMATCH"));
+            String db = create(ws, ApiTestSupport.postgresConnection("warehouse", "pw"));
+            as(ws, "editor").body(Map.of("name", "with-destination", "type", "METADATA_INGEST", "source_connection_id", id,
+                    "destination_connection_id", db)).post(jobs, ws).then().statusCode(400)
+                    .body("error_code", equalTo("SETTING_NOT_APPLICABLE"));
+        } finally {
+            td.stop(0);
+        }
+    }
+
+    @Test
+    void aTreasureDataConnectionNeedsHttpsAndAKeyAndNothingElse() {
+        String ws = uniqueWorkspace();
+        refuse(ws, Map.of("name", "a", "type", "treasure_data"), "API_KEY_MISSING");
+        refuse(ws, Map.of("name", "b", "type", "treasure_data", "api_key", ""), "API_KEY_MISSING");
+        refuse(ws, Map.of("name", "c", "type", "treasure_data", "api_key", "TD1 1/abc"), "INVALID_API_KEY");
+        refuse(ws, Map.of("name", "d", "type", "treasure_data", "api_key", "1/ab\ncd"), "INVALID_API_KEY");
+        refuse(ws, Map.of("name", "e", "type", "treasure_data", "api_key", "k", "base_url", "http://api.treasuredata.com"),
+                "HTTPS_REQUIRED");
+        refuse(ws, Map.of("name", "f", "type", "treasure_data", "api_key", "k", "base_url", "ftp://api.treasuredata.com"),
+                "INVALID_BASE_URL");
+        refuse(ws, Map.of("name", "g", "type", "treasure_data", "api_key", "k", "base_url", "https://u:p@api.treasuredata.com"),
+                "INVALID_BASE_URL");
+        refuse(ws, Map.of("name", "h", "type", "treasure_data", "api_key", "k", "base_url", "https://api.treasuredata.com/?a=b"),
+                "INVALID_BASE_URL");
+        refuse(ws, Map.of("name", "i", "type", "treasure_data", "api_key", "k", "base_url", "https://10.0.0.5"), "EGRESS_DENIED");
+        refuse(ws, Map.of("name", "j", "type", "treasure_data", "api_key", "k", "auth_token", "t"), "FIELD_NOT_APPLICABLE");
+        refuse(ws, Map.of("name", "k", "type", "treasure_data", "api_key", "k", "headers", Map.of("Accept", "x")),
+                "FIELD_NOT_APPLICABLE");
+        refuse(ws, Map.of("name", "l", "type", "http", "base_url", "https://example.com", "api_key", "k"), "FIELD_NOT_APPLICABLE");
+        as(ws, "editor").body(Map.of("name", "m", "type", "treasure_data", "api_key", "x".repeat(513)))
+                .post("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(400);
+        as(ws, "viewer").get("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(200).body("size()", equalTo(0));
+    }
+
     private static void refuse(String ws, Map<String, Object> body, String code) {
         as(ws, "editor").body(body).post("/api/v1/workspaces/{ws}/connections", ws).then()
                 .statusCode(400).body("error_code", equalTo(code)).body("solution_msg", not(nullValue()));

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The type-specific fields of a create or an update, in one shape. {@code secrets} holds clear
- * values by stored field name ({@code password}, {@code auth_token}, {@code secret_headers.<name>}).
+ * values by stored field name ({@code password}, {@code auth_token}, {@code secret_headers.<name>}, {@code api_key}).
  */
 record ConnectionFields(
         String jdbcUrl,
@@ -22,13 +22,16 @@ record ConnectionFields(
 
     static final String SECRET_HEADER = "secret_headers.";
 
-    static Map<String, String> secrets(String password, String authToken, Map<String, String> secretHeaders) {
+    static Map<String, String> secrets(String password, String authToken, Map<String, String> secretHeaders, String apiKey) {
         Map<String, String> secrets = new LinkedHashMap<>();
         if (password != null) {
             secrets.put("password", password);
         }
         if (authToken != null) {
             secrets.put("auth_token", authToken);
+        }
+        if (apiKey != null) {
+            secrets.put("api_key", apiKey);
         }
         if (secretHeaders != null) {
             secretHeaders.forEach((name, value) -> secrets.put(SECRET_HEADER + name, value));

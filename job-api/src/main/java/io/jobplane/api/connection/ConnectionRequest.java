@@ -19,7 +19,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * metastore database with {@code username} and {@code password}; {@code filesystem} takes
  * {@code base_path}; {@code http} takes {@code base_url}, {@code headers}, {@code auth_token} (sent as
  * a bearer token), {@code secret_headers} (e.g. an API key header), or {@code username} and
- * {@code password} for basic authentication.
+ * {@code password} for basic authentication; {@code treasure_data} takes {@code base_url} (default
+ * {@value ConnectionSettings#TREASURE_DATA_API}) and {@code api_key}.
  */
 public record ConnectionRequest(
         @NotBlank @Size(max = 255) @Pattern(regexp = NAME, message = NAME_RULE) String name,
@@ -34,14 +35,15 @@ public record ConnectionRequest(
         @Schema(description = "http: base URL, http or https") @Size(max = 2048) String baseUrl,
         @Schema(description = "http: headers sent with every request (visible; put keys in secret_headers)") @Size(max = 50) Map<@Size(max = 255) String, @NotNull @Size(max = 8192) String> headers,
         @Schema(writeOnly = true, description = "http: headers whose values are secret, e.g. X-Api-Key. Write-only") @Size(max = 20) Map<@Size(max = 255) String, @NotNull @Size(max = 8192) String> secretHeaders,
-        @Schema(writeOnly = true, description = "http: bearer token. Write-only") @Size(max = 8192) String authToken) {
+        @Schema(writeOnly = true, description = "http: bearer token. Write-only") @Size(max = 8192) String authToken,
+        @Schema(writeOnly = true, description = "treasure_data: the account's API key, sent as 'Authorization: TD1 <api_key>'. Write-only") @Size(max = 512) String apiKey) {
 
     static final String NAME = "[A-Za-z0-9_.-]+";
     static final String NAME_RULE = "may contain letters, digits, '_', '.', '-'";
 
     ConnectionFields fields() {
         return new ConnectionFields(jdbcUrl, host, port, database, username, basePath, baseUrl, headers,
-                ConnectionFields.secrets(password, authToken, secretHeaders), List.of());
+                ConnectionFields.secrets(password, authToken, secretHeaders, apiKey), List.of());
     }
 
     @Override

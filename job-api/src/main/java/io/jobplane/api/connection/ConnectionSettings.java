@@ -28,6 +28,11 @@ final class ConnectionSettings {
     /** Headers that carry credentials belong in auth_token or secret_headers, which are sealed. */
     private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie");
 
+    /** Where a {@code treasure_data} connection points when it names no {@code base_url}: TD's US region. */
+    static final String TREASURE_DATA_API = "https://api.treasuredata.com";
+    /** What an API key is: printable ASCII without spaces (TD's keys are {@code <id>/<40 hex>}). */
+    private static final java.util.regex.Pattern API_KEY = java.util.regex.Pattern.compile("[!-~]{1,512}");
+
     private final FileRoots filesystemRoots;
 
     ConnectionSettings(List<String> filesystemRoots) {
@@ -60,6 +65,10 @@ final class ConnectionSettings {
                 }
                 f.secrets().keySet().stream().filter(s -> s.startsWith(ConnectionFields.SECRET_HEADER))
                         .forEach(s -> checkHeader(s.substring(ConnectionFields.SECRET_HEADER.length()), true));
+            }
+            case TREASURE_DATA -> {
+                setIfChanged(changed, "base_url", c.baseUrl, treasureDataUrl(f.baseUrl(), c.baseUrl), v -> c.baseUrl = v);
+                apiKey(c, f);
             }
             default -> {
             }
@@ -212,6 +221,73 @@ final class ConnectionSettings {
             throw EgressInstaller.refused("base_url", e);
         }
         return uri.toString();
+    }
+
+    /**
+     * A Treasure Data endpoint: https (the API key travels in every request), or plain http only to an
+     * address the operator's egress allowlist names (a test server or an in-house proxy); no
+     * credentials, query or fragment in it. Default {@link #TREASURE_DATA_API}.
+     */
+    private static String treasureDataUrl(String given, String current) {
+        if (given == null) {
+            return current != null ? current : TREASURE_DATA_API;
+        }
+        String fix = "Send TD's API endpoint for your region, e.g. " + TREASURE_DATA_API + " or https://api.treasuredata.co.jp.";
+        URI uri;
+        try {
+            uri = new URI(given.trim());
+        } catch (URISyntaxException e) {
+            throw ApiException.badRequest("INVALID_BASE_URL", "base_url is not a valid URL: " + e.getReason(), fix);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw ApiException.badRequest("INVALID_BASE_URL", "base_url must be an absolute https URL with a host", fix);
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw ApiException.badRequest("INVALID_BASE_URL", "base_url must not carry credentials",
+                    "Send the key in api_key, which is stored sealed and never shown.");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw ApiException.badRequest("INVALID_BASE_URL", "base_url must not carry a query or a fragment", fix);
+        }
+        int port = uri.getPort() > 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+        try {
+            Egress.policy().checkWithoutLookup(uri.getHost(), port);
+        } catch (EgressDeniedException e) {
+            throw EgressInstaller.refused("base_url", e);
+        }
+        if (scheme.equals("http") && !Egress.policy().allowlistedWithoutLookup(uri.getHost(), port)) {
+            throw ApiException.badRequest("HTTPS_REQUIRED",
+                    "base_url of a treasure_data connection must use https: the API key is sent with every request",
+                    "Use https://. Plain http is taken only for an address an operator allowlists (jobplane.egress.allow),"
+                            + " such as a test server or an in-house proxy.");
+        }
+        String text = uri.toString();
+        return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    }
+
+    /**
+     * A {@code treasure_data} connection always holds its API key: a create must send one, an update
+     * may replace it but not only remove it. The key is sent in a header, so it must be one token of
+     * printable ASCII, without TD's {@code TD1 } prefix (the worker adds it).
+     */
+    private static void apiKey(ConnectionEntity c, ConnectionFields f) {
+        String key = f.secrets().get("api_key");
+        boolean supplied = key != null && !key.isEmpty();
+        if (supplied && key.regionMatches(true, 0, "TD1 ", 0, 4)) {
+            throw ApiException.badRequest("INVALID_API_KEY", "api_key starts with 'TD1 '",
+                    "Send the key alone (e.g. 1234/abcdef…); the worker sends it as 'Authorization: TD1 <api_key>'.");
+        }
+        if (supplied && !API_KEY.matcher(key).matches()) {
+            throw ApiException.badRequest("INVALID_API_KEY", "api_key must be printable ASCII without spaces or line breaks",
+                    "Copy the key from TD's console (My Settings → API Keys) without surrounding spaces.");
+        }
+        boolean held = c.sealed().get("api_key") != null && !f.removeSecrets().contains("api_key");
+        if (!supplied && !held) {
+            throw ApiException.badRequest("API_KEY_MISSING", "A treasure_data connection needs api_key",
+                    "Send api_key, a master API key of the account (TD's write-only keys cannot read its metadata); to"
+                            + " replace it, send the new one instead of removing it.");
+        }
     }
 
     private static void checkHeader(String name, boolean secret) {

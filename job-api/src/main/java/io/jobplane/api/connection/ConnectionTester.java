@@ -40,7 +40,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 /**
  * Checks that a connection really works: a database session for JDBC types, a listing of the
  * directory for {@code filesystem}, a request to the base URL for {@code http}. Every address is
- * checked by the egress policy as it is connected to. A failed test answers a code and a generic
+ * checked by the egress policy as it is connected to; for {@code treasure_data} a request to TD's
+ * {@code GET /v3/user/show} (the key's own user) with the key. A failed test answers a code and a generic
  * text of jobplane's own ({@code EGRESS_DENIED}, {@code CONNECTION_REFUSED}, {@code TIMEOUT},
  * {@code UNKNOWN_HOST}, {@code AUTH_FAILED}, {@code DATABASE_NOT_FOUND}, {@code HTTP_ERROR},
  * {@code CONNECTION_FAILED}): never what the remote side said (its banner, body or headers), so the
@@ -86,6 +87,7 @@ public class ConnectionTester {
                 case POSTGRESQL, MYSQL, HIVE_METASTORE -> jdbc(c, secrets, started);
                 case FILESYSTEM -> directory(c, started);
                 case HTTP -> http(c, secrets, started);
+                case TREASURE_DATA -> treasureData(c, secrets, started);
             };
         } catch (JdbcUrls.Refused e) {
             return Result.failed(e.code(), e.getMessage());
@@ -202,6 +204,26 @@ public class ConnectionTester {
             String pair = c.username + ":" + secrets.getOrDefault("password", "");
             request.addHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes()));
         }
+        return status(request, started, false);
+    }
+
+    /** {@code GET <base_url>/v3/user/show} with {@code Authorization: TD1 <api_key>}: does TD take the key? */
+    private Result treasureData(ConnectionEntity c, Map<String, String> secrets, long started) throws IOException {
+        HttpGet request = new HttpGet(URI.create(c.baseUrl + "/v3/user/show"));
+        request.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.ofSeconds(TIMEOUT_SECONDS)).build());
+        request.addHeader("Accept", "application/json");
+        if (secrets.get("api_key") != null) {
+            request.addHeader("Authorization", "TD1 " + secrets.get("api_key"));
+        }
+        // TD's API answers 200 to a key it takes; anything else (a 404 from a server that is not TD's API) fails.
+        return status(request, started, true);
+    }
+
+    /**
+     * Sends the request and judges it by its status alone: 401/403 refused credentials; below 500
+     * (only 2xx when {@code only2xx}) a success.
+     */
+    private Result status(HttpGet request, long started, boolean only2xx) throws IOException {
         // Only the status code is kept: the body and headers are the remote's and are not shown.
         int status;
         ClassicHttpResponse response = http.executeOpen(null, request, null);
@@ -218,7 +240,7 @@ public class ConnectionTester {
         if (status == 401 || status == 403) {
             return new Result(false, "AUTH_FAILED", elapsed(started), null, "HTTP " + status, "the server refused the credentials");
         }
-        boolean ok = status < 500;
+        boolean ok = only2xx ? status >= 200 && status < 300 : status < 500;
         return new Result(ok, ok ? "OK" : "HTTP_ERROR", elapsed(started), null, "HTTP " + status,
                 ok ? null : "the server answered HTTP " + status);
     }

@@ -20,9 +20,15 @@ public enum ConnectionType {
             Set.of("jdbc_url", "username"), Set.of("password")),
     /** A directory tree: folder loads read from it, file copies write to it. */
     FILESYSTEM("filesystem", List.of(), 0, Set.of("base_path"), Set.of()),
-    /** An HTTP API: reverse ETL posts to it, metadata ingest reads from it. */
+    /** An HTTP API: reverse ETL posts to it. */
     HTTP("http", List.of(), 0, Set.of("base_url", "headers", "username"),
-            Set.of("password", "auth_token", "secret_headers"));
+            Set.of("password", "auth_token", "secret_headers")),
+    /**
+     * A Treasure Data account: its REST API endpoint ({@code base_url}, https) and the write-only API
+     * key the worker sends as {@code Authorization: TD1 <api_key>}. Platform-metadata ingest reads
+     * from it.
+     */
+    TREASURE_DATA("treasure_data", List.of(), 0, Set.of("base_url"), Set.of("api_key"));
 
     private final String wire;
     private final List<String> jdbcPrefixes;

@@ -28,11 +28,12 @@ public record ConnectionUpdate(
         @Schema(description = "Replaces all plain headers") @Size(max = 50) Map<@Size(max = 255) String, @NotNull @Size(max = 8192) String> headers,
         @Schema(writeOnly = true, description = "Sets these secret headers; others stay") @Size(max = 20) Map<@Size(max = 255) String, @NotNull @Size(max = 8192) String> secretHeaders,
         @Schema(writeOnly = true, description = "Write-only; empty or absent keeps the stored token") @Size(max = 8192) String authToken,
+        @Schema(writeOnly = true, description = "treasure_data: write-only; empty or absent keeps the stored key") @Size(max = 512) String apiKey,
         @Schema(description = "Secrets to delete, as listed in secrets_set (e.g. password, secret_headers.X-Api-Key)") @Size(max = 30) List<@NotNull @Size(max = 300) String> removeSecrets) {
 
     ConnectionFields fields() {
         return new ConnectionFields(jdbcUrl, host, port, database, username, basePath, baseUrl, headers,
-                ConnectionFields.secrets(password, authToken, secretHeaders),
+                ConnectionFields.secrets(password, authToken, secretHeaders, apiKey),
                 removeSecrets == null ? List.of() : removeSecrets);
     }
 

@@ -24,7 +24,8 @@ public enum JobType {
     METADATA_DISCOVERY(Uses.NONE, Uses.NONE, false, false),
     METADATA_MIGRATION(Uses.NONE, Uses.NONE, false, false),
     PERMISSION_MIGRATION(Uses.NONE, Uses.NONE, false, false),
-    METADATA_INGEST(Uses.METADATA_SOURCE, Uses.DATABASE, false, false);
+    /** Imports a Treasure Data account's own metadata into the catalog: a source, no destination. */
+    METADATA_INGEST(Uses.TREASURE_DATA, Uses.NONE, false, false);
 
     public static final Set<JobType> EXECUTABLE = EnumSet.of(TABLE_TO_TABLE, STANDARD, SYNC_ALL, LOAD_FOLDER,
             STORAGE_TO_STORAGE, STEPS, REVERSE_ETL, METADATA_DISCOVERY, METADATA_MIGRATION);
@@ -69,7 +70,8 @@ public enum JobType {
         OPTIONAL_DATABASE(false, EnumSet.of(ConnectionType.POSTGRESQL, ConnectionType.MYSQL)),
         FILESYSTEM(true, EnumSet.of(ConnectionType.FILESYSTEM)),
         HTTP(true, EnumSet.of(ConnectionType.HTTP)),
-        METADATA_SOURCE(true, EnumSet.of(ConnectionType.HTTP, ConnectionType.HIVE_METASTORE));
+        /** The platform a {@code METADATA_INGEST} job reads its metadata from. */
+        TREASURE_DATA(true, EnumSet.of(ConnectionType.TREASURE_DATA));
 
         private final boolean required;
         private final Set<ConnectionType> types;

@@ -28,8 +28,16 @@ public final class EgressHttp {
     }
 
     public static CloseableHttpClient client(Duration connectTimeout, int maxConnections) {
+        return client(connectTimeout, maxConnections, null);
+    }
+
+    /**
+     * As {@link #client(Duration, int)}, every socket checked by {@code policy} instead of the installed
+     * one (null: the installed one).
+     */
+    public static CloseableHttpClient client(Duration connectTimeout, int maxConnections, EgressPolicy policy) {
         DefaultHttpClientConnectionOperator operator = new DefaultHttpClientConnectionOperator(
-                proxy -> new EgressSocket(), null, null,
+                proxy -> policy == null ? new EgressSocket() : new EgressSocket(policy), null, null,
                 RegistryBuilder.<TlsSocketStrategy>create().register(URIScheme.HTTPS.id, DefaultClientTlsStrategy.createDefault())
                         .build());
         PoolingHttpClientConnectionManager connections = new PoolingHttpClientConnectionManager(operator,

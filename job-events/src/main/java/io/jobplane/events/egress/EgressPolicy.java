@@ -272,6 +272,39 @@ public final class EgressPolicy {
         }
     }
 
+    /**
+     * Whether {@code host} is an IP literal (or a {@code localhost} name) that the default rules refuse
+     * and the operator's allowlist admits on {@code port}: a test server or an in-house proxy, never a
+     * public address and never the platform's own endpoints. Decided without a DNS lookup, so any other
+     * name answers false. Connection types whose credentials must not cross the internet in clear
+     * (e.g. {@code treasure_data}) take plain {@code http://} only to such an address.
+     */
+    public boolean allowlistedWithoutLookup(String host, int port) {
+        String h = host.strip().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        List<InetAddress> addresses = new ArrayList<>();
+        InetAddress literal = Cidr.literal(h);
+        if (literal != null) {
+            addresses.add(literal);
+        } else if (h.equals("localhost") || h.endsWith(".localhost")) {
+            addresses.add(InetAddress.getLoopbackAddress());
+            addresses.add(Cidr.literal("::1"));
+        } else {
+            return false;
+        }
+        for (InetAddress a : addresses) {
+            if (defaultDenied(Addresses.canonical(a)) == null || verdict(host, a, port) != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The allowlist as configured, for messages. */
     public String describeAllowlist() {
         List<String> all = new ArrayList<>();

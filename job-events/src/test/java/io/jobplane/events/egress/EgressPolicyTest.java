@@ -151,4 +151,18 @@ class EgressPolicyTest {
         assertTrue(Cidr.parse("0.0.0.0/0").contains(ip("8.8.8.8")));
         assertFalse(Cidr.parse("0.0.0.0/0").contains(ip("2606:4700::1")));
     }
+
+    @Test
+    void plainHttpIsForAllowlistedInternalAddressesOnly() {
+        EgressPolicy p = policy(List.of("127.0.0.0/8", "10.1.2.3"), List.of(new Endpoint("127.0.0.1", 5432)));
+        assertTrue(p.allowlistedWithoutLookup("127.0.0.1", 8080));
+        assertTrue(p.allowlistedWithoutLookup("10.1.2.3", 80));
+        assertFalse(p.allowlistedWithoutLookup("10.1.2.4", 80), "private but not allowlisted");
+        assertFalse(p.allowlistedWithoutLookup("127.0.0.1", 5432), "the platform's own database");
+        assertFalse(p.allowlistedWithoutLookup("8.8.8.8", 80), "a public address is no test server");
+        assertFalse(p.allowlistedWithoutLookup("api.example.com", 80), "a name is not looked up");
+        assertFalse(p.allowlistedWithoutLookup("localhost", 8080), "::1 is not allowlisted");
+        assertTrue(policy(List.of("127.0.0.0/8", "::1/128"), List.of()).allowlistedWithoutLookup("localhost", 8080));
+        assertFalse(EgressPolicy.strict().allowlistedWithoutLookup("127.0.0.1", 8080));
+    }
 }
