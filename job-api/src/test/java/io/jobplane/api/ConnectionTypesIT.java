@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -278,6 +279,26 @@ class ConnectionTypesIT {
             String jobs = "/api/v1/workspaces/{ws}/jobs";
             as(ws, "editor").body(Map.of("name", "td-ingest", "type", "METADATA_INGEST", "source_connection_id", id))
                     .post(jobs, ws).then().statusCode(201).body("source_connection_id", equalTo(id));
+            // How it imports: its parameter (optional); a launch carries it, and the key stays sealed in the source.
+            Map<String, Object> ingest = Map.of("mode", "INCREMENTAL", "lower_job_id", 1675368283, "kinds", List.of("jobs", "schedules"));
+            String ingestJob = as(ws, "editor").body(Map.of("name", "td-daily", "type", "METADATA_INGEST", "source_connection_id", id,
+                    "parameter", Map.of("metadata_ingest_parameter", ingest))).post(jobs, ws).then().statusCode(201)
+                    .body("parameter.metadata_ingest_parameter.kinds", equalTo(List.of("jobs", "schedules")))
+                    .extract().path("job_id");
+            as(ws, "editor").body(Map.of("name", "td-bad-kind", "type", "METADATA_INGEST", "source_connection_id", id,
+                    "parameter", Map.of("metadata_ingest_parameter", Map.of("kinds", List.of("tables"))))).post(jobs, ws).then()
+                    .statusCode(400).body("error_code", equalTo("INVALID_ENUM_VALUE"));
+            as(ws, "editor").body(Map.of("name", "td-wrong-member", "type", "METADATA_INGEST", "source_connection_id", id,
+                    "parameter", Map.of("metadata_discovery_parameter", Map.of("data_location", "fs://landing/x",
+                            "target_catalog", "lake", "target_database", "raw", "conflict_strategy", "UPSERT",
+                            "file_discovery_type", "ALL", "log_location", "fs://landing/logs", "instance_id", "i-1"))))
+                    .post(jobs, ws).then()
+                    .statusCode(400).body("error_code", equalTo("SETTING_NOT_APPLICABLE"));
+            String runId = as(ws, "operator").post(jobs + "/{job}/runs", ws, ingestJob).then().statusCode(202).extract().path("run_id");
+            String command = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> RunLaunchIT.findByKey(io.jobplane.events.Topics.COMMANDS, runId), r -> r != null).value();
+            assertTrue(command.contains("\"metadata_ingest_parameter\"") && command.contains("\"treasure_data\""), command);
+            assertEquals(-1, command.indexOf(newKey) + command.indexOf(key) + 1, "the key is sealed in the command");
             as(ws, "editor").body(Map.of("name", "no-source", "type", "METADATA_INGEST")).post(jobs, ws).then()
                     .statusCode(400).body("error_code", equalTo("CONNECTION_REQUIRED"));
             String crm = create(ws, Map.of("name", "crm", "type", "http", "base_url", "https://crm.example.com"));

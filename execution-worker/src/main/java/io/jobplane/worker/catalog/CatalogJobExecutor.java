@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,6 +37,11 @@ import io.jobplane.worker.catalog.hive.LocationRule;
 import io.jobplane.worker.catalog.hive.MigrationOptions;
 import io.jobplane.worker.catalog.hive.MigrationReport;
 import io.jobplane.worker.catalog.hive.SyncObject;
+import io.jobplane.worker.catalog.td.IngestOptions;
+import io.jobplane.worker.catalog.td.IngestReport;
+import io.jobplane.worker.catalog.td.TdApi;
+import io.jobplane.worker.catalog.td.TdException;
+import io.jobplane.worker.catalog.td.TreasureDataIngest;
 import io.jobplane.worker.config.FilesConfig;
 import io.jobplane.worker.executor.Endpoint;
 import io.jobplane.worker.executor.JobExecutor;
@@ -50,9 +56,10 @@ import io.jobplane.worker.files.FileTaskException;
 /**
  * Runs the jobs that build the catalog: {@code METADATA_DISCOVERY} reads the schemas of the files under
  * the filesystem connection its {@code data_location} names ({@link FileDiscovery}); {@code METADATA_MIGRATION}
- * reads a Hive Metastore's database over JDBC ({@link HiveMetastoreMigration}). What they find goes to
+ * reads a Hive Metastore's database over JDBC ({@link HiveMetastoreMigration}); {@code METADATA_INGEST}
+ * imports a Treasure Data account's own metadata through its {@code treasure_data} source ({@link TreasureDataIngest}). What they find goes to
  * {@code jobplane.catalog-changes} ({@link CatalogChanges}), which metadata-harvester materialises. A run is
- * one task ({@code discover} / {@code migrate}); its {@code rows_affected} counts the changes sent, and it
+ * one task ({@code discover}, {@code migrate} or {@code ingest}); its {@code rows_affected} counts the changes sent, and it
  * ends SUCCESS only when the broker has every change and the run's completion. A cancel stops the scan
  * between files or batches.
  */
@@ -62,6 +69,7 @@ public class CatalogJobExecutor implements JobExecutor {
     private static final Logger LOG = Logger.getLogger(CatalogJobExecutor.class);
     static final String DISCOVERY = "METADATA_DISCOVERY";
     static final String MIGRATION = "METADATA_MIGRATION";
+    static final String INGEST = "METADATA_INGEST";
 
     private final FileRoots roots;
     private final CatalogChanges changes;
@@ -77,14 +85,20 @@ public class CatalogJobExecutor implements JobExecutor {
 
     @Override
     public Set<String> jobTypes() {
-        return Set.of(DISCOVERY, MIGRATION);
+        return Set.of(DISCOVERY, MIGRATION, INGEST);
     }
 
     @Override
     public RunOutcome execute(LaunchCommand run, RunControl control) {
         boolean discovery = run.jobType().equals(DISCOVERY);
-        TaskSpec task = new TaskSpec(discovery ? "discover" : "migrate", 0, run.jobType());
         MetadataSpec spec = run.metadata();
+        if (run.jobType().equals(INGEST)) {
+            TaskSpec task = new TaskSpec("ingest", 0, run.jobType());
+            TaskSequence sequence = new TaskSequence(run, control);
+            sequence.run(task, run.jobType(), () -> ingest(run, control, task, spec));
+            return sequence.outcome();
+        }
+        TaskSpec task = new TaskSpec(discovery ? "discover" : "migrate", 0, run.jobType());
         JsonNode parameter = spec == null || spec.parameter() == null ? null
                 : spec.parameter().get(discovery ? "metadata_discovery_parameter" : "metadata_migration_parameter");
         if (parameter == null) {
@@ -130,6 +144,35 @@ public class CatalogJobExecutor implements JobExecutor {
                     + report.filesSkipped() + " skipped; " + report.tables() + " tables and " + report.partitions()
                     + " partitions sent" + (report.warningsDropped() > 0 ? "; " + report.warningsDropped() + " more warnings not shown" : ""));
             return TaskResult.success(report.tables() + report.partitions());
+        });
+    }
+
+    private TaskResult ingest(LaunchCommand run, RunControl control, TaskSpec task, MetadataSpec spec) {
+        if (control.isCancelled()) {
+            return TaskResult.stopped("cancelled before the ingest started");
+        }
+        IngestOptions options;
+        TdApi api;
+        try {
+            options = IngestOptions.fromParameter(spec == null ? null : spec.parameter(),
+                    run.source() == null ? null : run.source().connectionId());
+            api = TdApi.open(run.source(), run.workspace(), keyring, options.limits());
+        } catch (IllegalArgumentException e) {
+            return TaskResult.invalid(e.getMessage());
+        } catch (TdException e) {
+            return TaskResult.invalid(e.getMessage());
+        }
+        CatalogChange.Origin origin = origin(run);
+        CatalogSink sink = changes.sink();
+        Map<String, String> state = spec == null ? Map.of() : spec.state();
+        control.progress(task, options.mode() + " import" + (state.containsKey("max_job_id")
+                ? ", jobs above " + state.get("max_job_id") + " already imported" : ""));
+        return interruptible(control, task, null, () -> {
+            IngestReport report = new TreasureDataIngest(options).run(api, origin, sink, state, line -> control.log(task, "WARN", line));
+            sink.complete(origin);
+            control.log(task, "INFO", "ingest: " + report.total() + " records sent " + new java.util.TreeMap<>(report.records())
+                    + " in " + report.requests() + " requests (" + report.retries() + " retried)");
+            return TaskResult.success(report.total());
         });
     }
 

@@ -28,7 +28,7 @@ public enum JobType {
     METADATA_INGEST(Uses.TREASURE_DATA, Uses.NONE, false, false);
 
     public static final Set<JobType> EXECUTABLE = EnumSet.of(TABLE_TO_TABLE, STANDARD, SYNC_ALL, LOAD_FOLDER,
-            STORAGE_TO_STORAGE, STEPS, REVERSE_ETL, METADATA_DISCOVERY, METADATA_MIGRATION);
+            STORAGE_TO_STORAGE, STEPS, REVERSE_ETL, METADATA_DISCOVERY, METADATA_MIGRATION, METADATA_INGEST);
     /** The types of LakeFormation's lf-jobs: they carry a typed {@code parameter}. */
     public static final Set<JobType> LAKEFORMATION = EnumSet.of(METADATA_DISCOVERY, METADATA_MIGRATION, PERMISSION_MIGRATION);
     /** The types whose runs build the catalog: their launch commands carry a {@code MetadataSpec}. */

@@ -31,10 +31,22 @@ public final class LakeFormationRules {
 
     /** The parameter matches the type: present for lf-jobs types, with exactly the member of that type. */
     public static void check(JobType type, JobParameter parameter) {
+        if (type == JobType.METADATA_INGEST && parameter != null) {
+            if (parameter.metadataMigrationParameter() != null || parameter.permissionMigrationParameter() != null
+                    || parameter.metadataDiscoveryParameter() != null) {
+                throw ApiException.badRequest("SETTING_NOT_APPLICABLE", "only parameter.metadata_ingest_parameter applies to "
+                        + type + " jobs", "Send only parameter.metadata_ingest_parameter.");
+            }
+            return;
+        }
+        if (parameter != null && parameter.metadataIngestParameter() != null) {
+            throw ApiException.badRequest("SETTING_NOT_APPLICABLE", "parameter.metadata_ingest_parameter applies only to"
+                    + " METADATA_INGEST jobs", "Leave it out.");
+        }
         if (!JobType.LAKEFORMATION.contains(type)) {
             if (parameter != null) {
                 throw ApiException.badRequest("SETTING_NOT_APPLICABLE", "'parameter' does not apply to " + type + " jobs",
-                        "Leave it out; it belongs to " + JobType.LAKEFORMATION + " jobs.");
+                        "Leave it out; it belongs to " + JobType.LAKEFORMATION + " and METADATA_INGEST jobs.");
             }
             return;
         }

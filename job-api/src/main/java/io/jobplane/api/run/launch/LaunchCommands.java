@@ -103,7 +103,7 @@ public final class LaunchCommands {
         JsonNode parameter = job.parameter == null ? null : StoredJson.read(job.parameter, JsonNode.class);
         boolean incremental = parameter != null && "INCREMENTAL_DISCOVERY".equals(
                 parameter.path("metadata_discovery_parameter").path("rediscovery_policy").asText(null));
-        return new MetadataSpec(parameter, secrets, incremental ? plan.lastSuccessStartedAt() : null, Map.of());
+        return new MetadataSpec(parameter, secrets, incremental ? plan.lastSuccessStartedAt() : null, plan.metadataState());
     }
 
     /** The job's replication settings with defaults, for the job types that replicate; else null. */

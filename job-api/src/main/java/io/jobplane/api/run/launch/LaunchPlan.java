@@ -2,6 +2,7 @@ package io.jobplane.api.run.launch;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.jobplane.api.connection.ConnectionEntity;
@@ -14,11 +15,21 @@ import io.jobplane.events.sql.SqlTemplate;
  * destination and source connections (null when it names none), the workspace's own run cap (null:
  * none set), the step package version its runs execute (the job's pinned version, else its newest; null: none) and,
  * for a discovery, when its last successful run started (where an incremental discovery continues from; null:
- * none). A discovery's source is the filesystem connection its {@code data_location} names. Every launcher,
- * and the admission of a run that waited, builds its command from this.
+ * none), and for an ingest what the catalog already holds of its source ({@code metadataState}, e.g.
+ * {@code max_job_id}). A discovery's source is the filesystem connection its {@code data_location} names.
+ * Every launcher, and the admission of a run that waited, builds its command from this.
  */
 public record LaunchPlan(JobEntity job, List<TaskEntity> tasks, ConnectionEntity destination, ConnectionEntity source,
-        Integer workspaceCap, Integer latestSource, Instant lastSuccessStartedAt) {
+        Integer workspaceCap, Integer latestSource, Instant lastSuccessStartedAt, Map<String, String> metadataState) {
+
+    public LaunchPlan {
+        metadataState = metadataState == null ? Map.of() : Map.copyOf(metadataState);
+    }
+
+    /** The same plan with what an ingest continues from. */
+    public LaunchPlan withMetadataState(Map<String, String> state) {
+        return new LaunchPlan(job, tasks, destination, source, workspaceCap, latestSource, lastSuccessStartedAt, state);
+    }
 
     /** The tasks named (null: the job's active ones), in the job's order. */
     public List<TaskEntity> tasksFor(UUID[] taskIds) {

@@ -4,6 +4,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +17,7 @@ import io.jobplane.api.job.JobStatus;
 import io.jobplane.api.job.JobType;
 import io.jobplane.api.job.TaskEntity;
 import io.jobplane.api.run.LaunchResult;
+import io.jobplane.api.run.RunActivity;
 import io.jobplane.api.run.RunEntity;
 import io.jobplane.api.run.RunState;
 import io.jobplane.events.Topics;
@@ -64,6 +66,10 @@ class LaunchStore {
                                           from '^[A-Za-z][A-Za-z0-9+.-]*://([^/]+)')
                                    limit 1) s on true
              where j.workspace = $1 and j.id = $2""";
+    /** Job ids are the platform's numbers; a record id that is not one is passed over. */
+    private static final String INGEST_STATE_SQL = """
+            select max(cast(record_id as bigint)) as max_job_id from catalog.platform_record
+             where workspace = $1 and kind = 'jobs' and source = $2 and record_id ~ '^[0-9]{1,18}$'""";
     private static final String BY_KEY_SQL = """
             select id, job_id, attempt, trigger, requested_at, state from api.run
              where workspace = $1 and job_id = $2 and idempotency_key = $3""";
@@ -95,7 +101,23 @@ class LaunchStore {
     /** The job with its tasks (in order), connections, workspace cap and package version to run; null when absent. */
     Uni<LaunchPlan> plan(String workspace, UUID jobId) {
         return pool.preparedQuery(PLAN_SQL).execute(Tuple.of(workspace, jobId))
-                .map(rows -> rows.size() == 0 ? null : plan(workspace, rows.iterator().next()));
+                .map(rows -> rows.size() == 0 ? null : plan(workspace, rows.iterator().next()))
+                .chain(plan -> plan == null || plan.job().type != JobType.METADATA_INGEST || plan.source() == null
+                        ? Uni.createFrom().item(plan) : ingestState(plan));
+    }
+
+    /**
+     * An ingest continues from what the catalog read model (metadata-harvester's {@code catalog} schema)
+     * already holds of its source: the highest job id imported ({@code max_job_id}); nothing while the
+     * harvester has not made the read model yet.
+     */
+    private Uni<LaunchPlan> ingestState(LaunchPlan plan) {
+        return pool.preparedQuery(INGEST_STATE_SQL).execute(Tuple.of(plan.job().workspace, plan.source().id.toString()))
+                .map(rows -> {
+                    Long max = rows.iterator().next().getLong("max_job_id");
+                    return max == null ? plan : plan.withMetadataState(Map.of("max_job_id", Long.toString(max)));
+                })
+                .onFailure(RunActivity::readModelMissing).recoverWithItem(plan);
     }
 
     private static LaunchPlan plan(String workspace, Row row) {
@@ -128,7 +150,7 @@ class LaunchStore {
         }
         OffsetDateTime lastSuccess = row.getOffsetDateTime("last_success_started_at");
         return new LaunchPlan(job, tasks, connection, source, row.getInteger("workspace_cap"), row.getInteger("source_version"),
-                lastSuccess == null ? null : lastSuccess.toInstant());
+                lastSuccess == null ? null : lastSuccess.toInstant(), null);
     }
 
     /** The connection whose columns the plan query names with this prefix; null when the job names none. */
