@@ -56,7 +56,6 @@ public record CatalogEvent(String id, String type, CatalogChange.Origin origin, 
         if (event.type() == null || !event.type().startsWith("jobplane.catalog.")) {
             return null;
         }
-        String id = name("id", event.id());
         Object change = switch (event.type()) {
             case EventTypes.CATALOG_DATABASE -> database(event.dataAs(CatalogChange.Database.class));
             case EventTypes.CATALOG_TABLE -> table(event.dataAs(CatalogChange.Table.class));
@@ -70,7 +69,7 @@ public record CatalogEvent(String id, String type, CatalogChange.Origin origin, 
         if (change == null) {
             return null;
         }
-        return new CatalogEvent(id, event.type(), originOf(change), change);
+        return new CatalogEvent(name("id", event.id()), event.type(), originOf(change), change);
     }
 
     private static CatalogChange.Origin originOf(Object change) {
