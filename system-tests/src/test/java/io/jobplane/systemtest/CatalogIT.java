@@ -42,7 +42,7 @@ import io.restassured.specification.RequestSpecification;
  * metadata-harvester materialises it, and job-api's catalog queries answer it; an incremental run reads
  * only the changed files; the same discovery started through LakeFormation's lf-jobs API ends with
  * LakeFormation's statuses; a migration reads a real Hive 4.0.0 metastore schema on PostgreSQL with its
- * password sealed in the job.
+ * password sealed in the job; an ingest imports a Treasure Data account's metadata, then only its new jobs.
  */
 class CatalogIT {
 
@@ -218,6 +218,100 @@ class CatalogIT {
                 recorder.records().forEach(r -> assertFalse(String.valueOf(r.value()).contains(CANARY), topic));
             }
         }
+    }
+
+    /**
+     * A Treasure Data account's metadata through a treasure_data connection: a TD-compatible server started
+     * here serves TD's response shapes for jobs (newest first, paged by from/to), schedules and result
+     * connections. The first run imports them all; after new jobs and changed schedules, the second imports
+     * exactly the new jobs (it continues from the highest job id the catalog holds) and replaces schedules
+     * and connections.
+     */
+    @Test
+    void anIngestImportsAPlatformsMetadataAndAnIncrementalRunAddsOnlyNewJobs() throws Exception {
+        String suffix = suffix();
+        String key = "1234/" + CANARY + "-td";
+        java.util.concurrent.CopyOnWriteArrayList<Long> jobs = new java.util.concurrent.CopyOnWriteArrayList<>(
+                List.of(1001L, 1002L, 1003L, 1004L, 1005L));
+        java.util.concurrent.atomic.AtomicReference<List<String>> schedules = new java.util.concurrent.atomic.AtomicReference<>(
+                List.of("daily_kpi", "hourly_sync"));
+        java.util.concurrent.CopyOnWriteArrayList<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer td = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        td.createContext("/", exchange -> {
+            authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+            String path = exchange.getRequestURI().getPath();
+            String query = exchange.getRequestURI().getQuery();
+            String body;
+            if (path.equals("/v3/job/list")) {
+                Map<String, String> q = new HashMap<>();
+                for (String part : query.split("&")) {
+                    q.put(part.substring(0, part.indexOf('=')), part.substring(part.indexOf('=') + 1));
+                }
+                List<Long> newestFirst = jobs.stream().sorted(java.util.Comparator.reverseOrder()).toList();
+                int from = Integer.parseInt(q.get("from"));
+                int to = Math.min(Integer.parseInt(q.get("to")) + 1, newestFirst.size());
+                StringBuilder list = new StringBuilder();
+                for (Long id : newestFirst.subList(Math.min(from, to), to)) {
+                    list.append(list.length() == 0 ? "" : ",").append("{\"job_id\": \"").append(id)
+                            .append("\", \"type\": \"presto\", \"status\": \"success\", \"query\": \"select ").append(id).append("\"}");
+                }
+                body = "{\"count\": " + jobs.size() + ", \"from\": " + from + ", \"to\": " + (to - 1) + ", \"jobs\": [" + list + "]}";
+            } else if (path.equals("/v3/schedule/list")) {
+                body = "{\"schedules\": [" + String.join(",", schedules.get().stream()
+                        .map(n -> "{\"name\": \"" + n + "\", \"cron\": \"0 * * * *\", \"query\": \"select 1\"}").toList()) + "]}";
+            } else if (path.equals("/v3/result/list")) {
+                body = "{\"results\": [{\"name\": \"warehouse\", \"url\": \"postgresql://etl:hunter2@db.example.com/dw\"}]}";
+            } else {
+                body = "{\"error\": \"not found\"}";
+                exchange.sendResponseHeaders(404, 0);
+                exchange.getResponseBody().write(body.getBytes(StandardCharsets.UTF_8));
+                exchange.close();
+                return;
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        td.start();
+        try {
+            String source = api().body(Map.of("name", "td-" + suffix, "type", "treasure_data",
+                            "base_url", "http://127.0.0.1:" + td.getAddress().getPort(), "api_key", key))
+                    .post("/api/v1/workspaces/{ws}/connections", WS).then().statusCode(201).extract().path("connection_id");
+            String jobId = api().body(Map.of("name", "td_metadata_" + suffix, "type", "METADATA_INGEST", "source_connection_id", source,
+                            "parameter", Map.of("metadata_ingest_parameter", Map.of("mode", "INITIAL",
+                                    "kinds", List.of("jobs", "schedules", "connections")))))
+                    .post("/api/v1/workspaces/{ws}/jobs", WS).then().statusCode(201).extract().path("job_id");
+
+            String first = launch(jobId);
+            awaitTerminal(first).body("status", equalTo("SUCCESS")).body("tasks[0].task_id", equalTo("ingest"))
+                    .body("tasks[0].rows_affected", equalTo(5 + 2 + 1));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> report(first).getBoolean("complete"));
+            assertEquals(List.of("1001", "1002", "1003", "1004", "1005"), platform("jobs", source).getList("records.id"));
+            assertEquals(List.of("daily_kpi", "hourly_sync"), platform("schedules", source).getList("records.id"));
+            JsonPath connections = platform("connections", source);
+            assertEquals("postgresql://etl:***@db.example.com/dw", connections.getString("records[0].record.url"));
+
+            // New jobs, one schedule dropped: the next run adds exactly the new jobs and replaces the schedules.
+            jobs.addAll(List.of(1006L, 1007L, 1008L));
+            schedules.set(List.of("daily_kpi"));
+            String second = launch(jobId);
+            awaitTerminal(second).body("status", equalTo("SUCCESS")).body("tasks[0].rows_affected", equalTo(3 + 1 + 1));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> report(second).getBoolean("complete"));
+            assertEquals(List.of("1001", "1002", "1003", "1004", "1005", "1006", "1007", "1008"),
+                    platform("jobs", source).getList("records.id"));
+            assertEquals(List.of("daily_kpi"), platform("schedules", source).getList("records.id"));
+            assertTrue(authorizations.stream().allMatch(("TD1 " + key)::equals), "every request says TD1 <key>");
+        } finally {
+            td.stop(0);
+        }
+    }
+
+    private static JsonPath platform(String kind, String source) {
+        return api().queryParam("source", source).get("/api/v1/workspaces/{ws}/platform/{kind}", WS, kind).then().statusCode(200)
+                .extract().jsonPath();
     }
 
     /** Apache Hive's own 4.0.0 metastore schema for PostgreSQL, unpacked from its release archive by the build. */

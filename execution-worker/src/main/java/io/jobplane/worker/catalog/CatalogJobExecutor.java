@@ -168,7 +168,10 @@ public class CatalogJobExecutor implements JobExecutor {
         control.progress(task, options.mode() + " import" + (state.containsKey("max_job_id")
                 ? ", jobs above " + state.get("max_job_id") + " already imported" : ""));
         return interruptible(control, task, null, () -> {
-            IngestReport report = new TreasureDataIngest(options).run(api, origin, sink, state, line -> control.log(task, "WARN", line));
+            IngestReport report;
+            try (api) {
+                report = new TreasureDataIngest(options).run(api, origin, sink, state, line -> control.log(task, "WARN", line));
+            }
             sink.complete(origin);
             control.log(task, "INFO", "ingest: " + report.total() + " records sent " + new java.util.TreeMap<>(report.records())
                     + " in " + report.requests() + " requests (" + report.retries() + " retried)");
