@@ -28,7 +28,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.jobplane.stack.Platform;
-import io.jobplane.stack.Ports;
 import io.jobplane.stack.PostgresServer;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -52,15 +51,7 @@ class CatalogIT {
 
     @BeforeAll
     static void startPlatform() throws Exception {
-        Path root = Path.of(System.getProperty("jobplane.root", "..")).toAbsolutePath().normalize();
-        Path state = Files.createDirectories(root.resolve("system-tests/target/catalog-" + UUID.randomUUID()));
-        platform = Platform.start(Platform.Settings.builder()
-                .root(root)
-                .stateDir(state)
-                .kafkaPort(Ports.free()).kafkaControllerPort(Ports.free()).postgresPort(Ports.free())
-                .apiPort(Ports.free()).workerPort(Ports.free()).harvesterPort(Ports.free()).policyPort(Ports.free())
-                .durable(false)
-                .build());
+        platform = SystemPlatform.startOnFreePorts("catalog");
     }
 
     @AfterAll

@@ -45,7 +45,6 @@ import io.jobplane.events.payload.catalog.CatalogChange.Column;
 import io.jobplane.events.payload.catalog.CatalogChange.Conflict;
 import io.jobplane.stack.KafkaAcls;
 import io.jobplane.stack.Platform;
-import io.jobplane.stack.Ports;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
@@ -66,15 +65,7 @@ class CatalogQueriesIT {
 
     @BeforeAll
     static void startPlatformAndSendARunsChanges() throws Exception {
-        Path root = Path.of(System.getProperty("jobplane.root", "..")).toAbsolutePath().normalize();
-        Path state = Files.createDirectories(root.resolve("system-tests/target/e2e-" + UUID.randomUUID()));
-        platform = Platform.start(Platform.Settings.builder()
-                .root(root)
-                .stateDir(state)
-                .kafkaPort(Ports.free()).kafkaControllerPort(Ports.free()).postgresPort(Ports.free())
-                .apiPort(Ports.free()).workerPort(Ports.free()).harvesterPort(Ports.free()).policyPort(Ports.free())
-                .durable(false)
-                .build());
+        platform = SystemPlatform.startOnFreePorts("e2e");
 
         run = UUID.randomUUID().toString();
         Changes c = new Changes(WS, run);

@@ -50,15 +50,7 @@ class WalkingSkeletonIT {
 
     @BeforeAll
     static void startPlatform() throws Exception {
-        Path root = Path.of(System.getProperty("jobplane.root", "..")).toAbsolutePath().normalize();
-        Path state = Files.createDirectories(root.resolve("system-tests/target/e2e-" + UUID.randomUUID()));
-        platform = Platform.start(Platform.Settings.builder()
-                .root(root)
-                .stateDir(state)
-                .kafkaPort(Ports.free()).kafkaControllerPort(Ports.free()).postgresPort(Ports.free())
-                .apiPort(Ports.free()).workerPort(Ports.free()).harvesterPort(Ports.free()).policyPort(Ports.free())
-                .durable(false)
-                .build());
+        platform = SystemPlatform.startOnFreePorts("e2e");
         targetDb = "target_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         platform.tenant().createDatabase(targetDb, TENANT, CANARY);
         var pg = platform.tenant();

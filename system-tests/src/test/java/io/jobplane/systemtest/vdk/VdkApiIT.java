@@ -14,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.jobplane.stack.Platform;
-import io.jobplane.stack.Ports;
+import io.jobplane.systemtest.SystemPlatform;
 import io.jobplane.stack.Service;
 import io.jobplane.stack.Zips;
 import io.jobplane.vdkclient.api.DataJobsApi;
@@ -71,14 +70,7 @@ class VdkApiIT {
 
     @BeforeAll
     static void startPlatform() throws Exception {
-        Path root = Path.of(System.getProperty("jobplane.root", "..")).toAbsolutePath().normalize();
-        Path state = Files.createDirectories(root.resolve("system-tests/target/vdk-" + UUID.randomUUID()));
-        platform = Platform.start(Platform.Settings.builder()
-                .root(root).stateDir(state)
-                .kafkaPort(Ports.free()).kafkaControllerPort(Ports.free()).postgresPort(Ports.free())
-                .apiPort(Ports.free()).workerPort(Ports.free()).harvesterPort(Ports.free()).policyPort(Ports.free())
-                .durable(false)
-                .build());
+        platform = SystemPlatform.startOnFreePorts("vdk");
         python = Service.pythonVersions().get("jobplane.dialects.vdk.python-versions");
     }
 

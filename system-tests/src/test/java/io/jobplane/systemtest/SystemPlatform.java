@@ -1,0 +1,28 @@
+package io.jobplane.systemtest;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+
+import io.jobplane.stack.Platform;
+import io.jobplane.stack.Ports;
+
+/** The whole platform for one system-test class: the four services as processes, on free ports, in a fresh folder. */
+public final class SystemPlatform {
+
+    private SystemPlatform() {
+    }
+
+    /** Starts it with its state under {@code system-tests/target/<prefix>-<uuid>}, nothing kept after it stops. */
+    public static Platform startOnFreePorts(String prefix) throws Exception {
+        Path root = Path.of(System.getProperty("jobplane.root", "..")).toAbsolutePath().normalize();
+        Path state = Files.createDirectories(root.resolve("system-tests/target/" + prefix + "-" + UUID.randomUUID()));
+        return Platform.start(Platform.Settings.builder()
+                .root(root)
+                .stateDir(state)
+                .kafkaPort(Ports.free()).kafkaControllerPort(Ports.free()).postgresPort(Ports.free())
+                .apiPort(Ports.free()).workerPort(Ports.free()).harvesterPort(Ports.free()).policyPort(Ports.free())
+                .durable(false)
+                .build());
+    }
+}
