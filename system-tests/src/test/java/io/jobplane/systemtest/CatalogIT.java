@@ -193,6 +193,15 @@ class CatalogIT {
         api().get(base + "/functions/to_cents", WS, "lake_" + suffix).then().statusCode(200)
                 .body("class_name", equalTo("com.example.ToCents")).body("resources[0].uri", equalTo("s3a://lake/warehouse/udf.jar"));
 
+        // A metastore URL that leads to the platform's own database is refused by the worker's egress policy.
+        Map<String, Object> hostile = new HashMap<>(migration);
+        hostile.put("datasource_parameter", Map.of("jdbc_url", platform.postgres().jdbcUrl(), "username", owner, "password", CANARY));
+        String hostileJob = api().body(Map.of("name", "migrate_platform_" + suffix, "type", "METADATA_MIGRATION",
+                        "parameter", Map.of("metadata_migration_parameter", hostile)))
+                .post("/api/v1/workspaces/{ws}/jobs", WS).then().statusCode(201).extract().path("job_id");
+        String refused = awaitTerminal(launch(hostileJob)).body("status", equalTo("FAILED")).extract().path("tasks[0].error_message");
+        assertTrue(refused.contains("platform's own database or broker"), refused);
+
         // The password is sealed: not in the job, the run, the logs or any topic.
         String shown = api().get("/api/v1/workspaces/{ws}/jobs/{job}", WS, jobId).then().statusCode(200).extract().asString();
         assertFalse(shown.contains(CANARY), shown);
@@ -227,6 +236,10 @@ class CatalogIT {
         java.util.concurrent.atomic.AtomicReference<List<String>> schedules = new java.util.concurrent.atomic.AtomicReference<>(
                 List.of("daily_kpi", "hourly_sync"));
         java.util.concurrent.CopyOnWriteArrayList<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // Job 1005 is still running at the first import, and has finished by the second.
+        java.util.Set<Long> finished = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        finished.addAll(List.of(1001L, 1002L, 1003L, 1004L));
+        java.util.concurrent.CopyOnWriteArrayList<Long> shown = new java.util.concurrent.CopyOnWriteArrayList<>();
         com.sun.net.httpserver.HttpServer td = com.sun.net.httpserver.HttpServer.create(
                 new java.net.InetSocketAddress("127.0.0.1", 0), 0);
         td.createContext("/", exchange -> {
@@ -244,10 +257,13 @@ class CatalogIT {
                 int to = Math.min(Integer.parseInt(q.get("to")) + 1, newestFirst.size());
                 StringBuilder list = new StringBuilder();
                 for (Long id : newestFirst.subList(Math.min(from, to), to)) {
-                    list.append(list.length() == 0 ? "" : ",").append("{\"job_id\": \"").append(id)
-                            .append("\", \"type\": \"presto\", \"status\": \"success\", \"query\": \"select ").append(id).append("\"}");
+                    list.append(list.length() == 0 ? "" : ",").append(job(id, finished.contains(id)));
                 }
                 body = "{\"count\": " + jobs.size() + ", \"from\": " + from + ", \"to\": " + (to - 1) + ", \"jobs\": [" + list + "]}";
+            } else if (path.startsWith("/v3/job/show/")) {
+                long id = Long.parseLong(path.substring("/v3/job/show/".length()));
+                shown.add(id);
+                body = job(id, finished.contains(id));
             } else if (path.equals("/v3/schedule/list")) {
                 body = "{\"schedules\": [" + String.join(",", schedules.get().stream()
                         .map(n -> "{\"name\": \"" + n + "\", \"cron\": \"0 * * * *\", \"query\": \"select 1\"}").toList()) + "]}";
@@ -286,18 +302,29 @@ class CatalogIT {
             assertEquals("postgresql://etl:***@db.example.com/dw", connections.getString("records[0].record.url"));
 
             // New jobs, one schedule dropped: the next run adds exactly the new jobs and replaces the schedules.
+            assertEquals("running", platform("jobs", source).getString("records.find { it.id == '1005' }.record.status"));
             jobs.addAll(List.of(1006L, 1007L, 1008L));
+            finished.addAll(jobs);
             schedules.set(List.of("daily_kpi"));
             String second = launch(jobId);
-            awaitTerminal(second).body("status", equalTo("SUCCESS")).body("tasks[0].rows_affected", equalTo(3 + 1 + 1));
+            // Three new jobs, job 1005 read again because it was running, one schedule, one connection.
+            awaitTerminal(second).body("status", equalTo("SUCCESS")).body("tasks[0].rows_affected", equalTo(3 + 1 + 1 + 1));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> report(second).getBoolean("complete"));
             assertEquals(List.of("1001", "1002", "1003", "1004", "1005", "1006", "1007", "1008"),
                     platform("jobs", source).getList("records.id"));
             assertEquals(List.of("daily_kpi"), platform("schedules", source).getList("records.id"));
+            assertEquals(List.of(1005L), shown, "only the job that was running is read again");
+            assertEquals("success", platform("jobs", source).getString("records.find { it.id == '1005' }.record.status"));
             assertTrue(authorizations.stream().allMatch(("TD1 " + key)::equals), "every request says TD1 <key>");
         } finally {
             td.stop(0);
         }
+    }
+
+    /** A job as TD's job list and job show print it. */
+    private static String job(long id, boolean finished) {
+        return "{\"job_id\": \"" + id + "\", \"type\": \"presto\", \"status\": \"" + (finished ? "success" : "running")
+                + "\", \"query\": \"select " + id + "\"}";
     }
 
     private static JsonPath platform(String kind, String source) {

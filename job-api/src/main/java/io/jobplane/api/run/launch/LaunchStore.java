@@ -3,6 +3,7 @@ package io.jobplane.api.run.launch;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -66,10 +67,19 @@ class LaunchStore {
                                           from '^[A-Za-z][A-Za-z0-9+.-]*://([^/]+)')
                                    limit 1) s on true
              where j.workspace = $1 and j.id = $2""";
-    /** Job ids are the platform's numbers; a record id that is not one is passed over. */
+    /**
+     * The highest job id imported, and the jobs imported in the last 3 days while still queued or running
+     * (at most 1,000, newest first): an ingest reads those again so their status moves on. Job ids are the
+     * platform's numbers; a record id that is not one is passed over.
+     */
     private static final String INGEST_STATE_SQL = """
-            select max(cast(record_id as bigint)) as max_job_id from catalog.platform_record
-             where workspace = $1 and kind = 'jobs' and source = $2 and record_id ~ '^[0-9]{1,18}$'""";
+            select (select max(cast(record_id as bigint)) from catalog.platform_record
+                     where workspace = $1 and kind = 'jobs' and source = $2 and record_id ~ '^[0-9]{1,18}$') as max_job_id,
+                   (select string_agg(record_id, ',') from (
+                           select record_id from catalog.platform_record
+                            where workspace = $1 and kind = 'jobs' and source = $2 and record_id ~ '^[0-9]{1,18}$'
+                              and json ->> 'status' in ('queued', 'running') and created_at > now() - interval '3 days'
+                            order by cast(record_id as bigint) desc limit 1000) r) as running_job_ids""";
     private static final String BY_KEY_SQL = """
             select id, job_id, attempt, trigger, requested_at, state from api.run
              where workspace = $1 and job_id = $2 and idempotency_key = $3""";
@@ -108,14 +118,23 @@ class LaunchStore {
 
     /**
      * An ingest continues from what the catalog read model (metadata-harvester's {@code catalog} schema)
-     * already holds of its source: the highest job id imported ({@code max_job_id}); nothing while the
-     * harvester has not made the read model yet.
+     * already holds of its source: the highest job id imported ({@code max_job_id}) and the unfinished jobs
+     * it reads again ({@code running_job_ids}); nothing while the harvester has not made the read model yet.
      */
     private Uni<LaunchPlan> ingestState(LaunchPlan plan) {
         return pool.preparedQuery(INGEST_STATE_SQL).execute(Tuple.of(plan.job().workspace, plan.source().id.toString()))
                 .map(rows -> {
-                    Long max = rows.iterator().next().getLong("max_job_id");
-                    return max == null ? plan : plan.withMetadataState(Map.of("max_job_id", Long.toString(max)));
+                    Row row = rows.iterator().next();
+                    Map<String, String> state = new HashMap<>();
+                    Long max = row.getLong("max_job_id");
+                    if (max != null) {
+                        state.put("max_job_id", Long.toString(max));
+                    }
+                    String running = row.getString("running_job_ids");
+                    if (running != null) {
+                        state.put("running_job_ids", running);
+                    }
+                    return plan.withMetadataState(state);
                 })
                 .onFailure(RunActivity::readModelMissing).recoverWithItem(plan);
     }
