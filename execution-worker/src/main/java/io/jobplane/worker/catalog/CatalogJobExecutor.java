@@ -43,6 +43,7 @@ import io.jobplane.worker.catalog.td.TdApi;
 import io.jobplane.worker.catalog.td.TdException;
 import io.jobplane.worker.catalog.td.TreasureDataIngest;
 import io.jobplane.worker.config.FilesConfig;
+import io.jobplane.worker.events.AcknowledgedSends;
 import io.jobplane.worker.executor.Endpoint;
 import io.jobplane.worker.executor.JobExecutor;
 import io.jobplane.worker.executor.RunControl;
@@ -291,9 +292,9 @@ public class CatalogJobExecutor implements JobExecutor {
             return work.call();
         } catch (InterruptedException e) {
             return TaskResult.stopped("cancelled");
-        } catch (CatalogChanges.NotSentException e) {
+        } catch (AcknowledgedSends.NotSentException e) {
             return TaskResult.failed(e.getMessage());
-        } catch (CatalogChanges.TooLargeException e) {
+        } catch (AcknowledgedSends.TooLargeException e) {
             return TaskResult.invalid(e.getMessage());
         } catch (Exception e) {
             if (control.isCancelled()) {

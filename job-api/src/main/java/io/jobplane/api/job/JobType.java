@@ -28,11 +28,11 @@ public enum JobType {
     METADATA_INGEST(Uses.TREASURE_DATA, Uses.NONE, false, false);
 
     public static final Set<JobType> EXECUTABLE = EnumSet.of(TABLE_TO_TABLE, STANDARD, SYNC_ALL, LOAD_FOLDER,
-            STORAGE_TO_STORAGE, STEPS, REVERSE_ETL, METADATA_DISCOVERY, METADATA_MIGRATION, METADATA_INGEST);
+            STORAGE_TO_STORAGE, STEPS, REVERSE_ETL, METADATA_DISCOVERY, METADATA_MIGRATION, METADATA_INGEST, PERMISSION_MIGRATION);
     /** The types of LakeFormation's lf-jobs: they carry a typed {@code parameter}. */
     public static final Set<JobType> LAKEFORMATION = EnumSet.of(METADATA_DISCOVERY, METADATA_MIGRATION, PERMISSION_MIGRATION);
-    /** The types whose runs build the catalog: their launch commands carry a {@code MetadataSpec}. */
-    public static final Set<JobType> CATALOG = EnumSet.of(METADATA_DISCOVERY, METADATA_MIGRATION, METADATA_INGEST);
+    /** The types whose runs build the catalog or the grants: their launch commands carry a {@code MetadataSpec}. */
+    public static final Set<JobType> CATALOG = EnumSet.of(METADATA_DISCOVERY, METADATA_MIGRATION, METADATA_INGEST, PERMISSION_MIGRATION);
 
     private final Uses source;
     private final Uses destination;

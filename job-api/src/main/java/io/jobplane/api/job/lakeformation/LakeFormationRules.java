@@ -156,6 +156,12 @@ public final class LakeFormationRules {
 
     private static void checkPermissions(PermissionMigrationParameter p) {
         String at = "parameter.permission_migration_parameter.";
+        try {
+            DataLocation.parse(p.location());
+        } catch (IllegalArgumentException e) {
+            throw invalid(at + "location", e.getMessage(), "Send e.g. fs://landing/policies, where landing is a filesystem"
+                    + " connection of the workspace (GET .../connections).");
+        }
         if (p.policyType() == PermissionMigrationParameter.PolicyType.DLF && (p.catalogId() == null || p.catalogId().isBlank())) {
             throw invalid(at + "catalog_id", "is required for DLF policy conversion", "Send the DLF catalog_id.");
         }

@@ -56,14 +56,16 @@ class LaunchStore {
                         then (select max(r.started_at) from api.run r where r.job_id = j.id and r.state = 'SUCCESS')
                         end as last_success_started_at
               from api.job j left join api.connection c on c.id = j.destination_connection_id
-                             -- A discovery reads the filesystem connection its data_location names.
+                             -- A discovery (a permission migration) reads the filesystem connection its data_location
+                             -- (location) names.
                              left join lateral (
                                    select x.* from api.connection x where x.id = j.source_connection_id
                                    union all
                                    select x.* from api.connection x
-                                    where j.source_connection_id is null and j.type = 'METADATA_DISCOVERY'
+                                    where j.source_connection_id is null and j.type in ('METADATA_DISCOVERY', 'PERMISSION_MIGRATION')
                                       and x.workspace = j.workspace and x.name = substring(
-                                          cast(j.parameter as jsonb) #>> '{metadata_discovery_parameter,data_location}'
+                                          coalesce(cast(j.parameter as jsonb) #>> '{metadata_discovery_parameter,data_location}',
+                                                   cast(j.parameter as jsonb) #>> '{permission_migration_parameter,location}')
                                           from '^[A-Za-z][A-Za-z0-9+.-]*://([^/]+)')
                                    limit 1) s on true
              where j.workspace = $1 and j.id = $2""";

@@ -55,16 +55,11 @@ public final class LaunchValidation {
         requireRunnableSettings(job);
         requireTemplateValues(job, tasks, options);
         requireRunnableConnections(plan);
-        if (job.type == JobType.METADATA_DISCOVERY && plan.source() == null) {
-            String location = job.parameter().metadataDiscoveryParameter().dataLocation();
-            throw ApiException.conflict("DATA_LOCATION_UNKNOWN", "data_location '" + location
-                    + "' names no connection of this workspace", "Create a filesystem connection with the name after the scheme"
-                            + " (e.g. 'landing' in fs://landing/sales), or change data_location.");
+        if (job.type == JobType.PERMISSION_MIGRATION) {
+            requireLocation(plan, job.parameter().permissionMigrationParameter().location(), "location");
         }
-        if (job.type == JobType.METADATA_DISCOVERY && plan.source().type() != ConnectionType.FILESYSTEM) {
-            throw ApiException.conflict("CONNECTION_TYPE_NOT_RUNNABLE", "data_location names connection '" + plan.source().name
-                    + "', a " + plan.source().type + " connection; discovery reads files through a filesystem connection",
-                    "Name a filesystem connection in data_location.");
+        if (job.type == JobType.METADATA_DISCOVERY) {
+            requireLocation(plan, job.parameter().metadataDiscoveryParameter().dataLocation(), "data_location");
         }
         if (job.type == JobType.METADATA_MIGRATION && job.parameter().metadataMigrationParameter().datasourceType()
                 == MetadataMigrationParameter.DatasourceType.ALIYUN_DLF) {
@@ -77,6 +72,20 @@ public final class LaunchValidation {
                     "Upload one with POST .../jobs/" + job.id + "/sources (a zip of .sql, .py and .sh steps).");
         }
         return new ValidLaunch(plan, options, tasks);
+    }
+
+    /** A location names a filesystem connection of the workspace (resolved into the plan's source). */
+    private static void requireLocation(LaunchPlan plan, String location, String field) {
+        if (plan.source() == null) {
+            throw ApiException.conflict("DATA_LOCATION_UNKNOWN", field + " '" + location + "' names no connection of this workspace",
+                    "Create a filesystem connection with the name after the scheme (e.g. 'landing' in fs://landing/sales), or change "
+                            + field + ".");
+        }
+        if (plan.source().type() != ConnectionType.FILESYSTEM) {
+            throw ApiException.conflict("CONNECTION_TYPE_NOT_RUNNABLE", field + " names connection '" + plan.source().name
+                    + "', a " + plan.source().type + " connection; files are read through a filesystem connection",
+                    "Name a filesystem connection in " + field + ".");
+        }
     }
 
     private static void requireActive(JobEntity job) {
