@@ -21,6 +21,11 @@ public final class EventTypes {
     public static final String CATALOG_PLATFORM_RECORDS = "jobplane.catalog.platform.records";
     public static final String CATALOG_PLATFORM_COMMITTED = "jobplane.catalog.platform.committed";
     public static final String CATALOG_RUN_COMPLETED = "jobplane.catalog.run.completed";
+    /** Policy changes ({@link io.jobplane.events.payload.policy.PolicyChange}) on jobplane.policy-changes. */
+    public static final String POLICY_GRANTS_STAGED = "jobplane.policy.grants.staged";
+    public static final String POLICY_GRANTS_COMMITTED = "jobplane.policy.grants.committed";
+    public static final String POLICY_REPORT = "jobplane.policy.report";
+    public static final String POLICY_RUN_COMPLETED = "jobplane.policy.run.completed";
 
     private EventTypes() {
     }

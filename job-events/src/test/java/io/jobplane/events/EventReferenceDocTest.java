@@ -1,6 +1,7 @@
 package io.jobplane.events;
 
 import io.jobplane.events.payload.catalog.CatalogChange;
+import io.jobplane.events.payload.policy.PolicyChange;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +46,11 @@ class EventReferenceDocTest {
             Map.entry(EventTypes.CATALOG_FUNCTION, CatalogChange.Function.class),
             Map.entry(EventTypes.CATALOG_PLATFORM_RECORDS, CatalogChange.PlatformRecords.class),
             Map.entry(EventTypes.CATALOG_PLATFORM_COMMITTED, CatalogChange.PlatformCommitted.class),
-            Map.entry(EventTypes.CATALOG_RUN_COMPLETED, CatalogChange.RunCompleted.class));
+            Map.entry(EventTypes.CATALOG_RUN_COMPLETED, CatalogChange.RunCompleted.class),
+            Map.entry(EventTypes.POLICY_GRANTS_STAGED, PolicyChange.GrantsStaged.class),
+            Map.entry(EventTypes.POLICY_GRANTS_COMMITTED, PolicyChange.GrantsCommitted.class),
+            Map.entry(EventTypes.POLICY_REPORT, PolicyChange.Report.class),
+            Map.entry(EventTypes.POLICY_RUN_COMPLETED, PolicyChange.RunCompleted.class));
 
     @Test
     void everyEventTypeAndFieldIsDocumented() throws Exception {
