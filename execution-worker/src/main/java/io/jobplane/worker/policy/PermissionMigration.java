@@ -52,6 +52,7 @@ public final class PermissionMigration {
     public static final String MALFORMED = "MALFORMED";
     public static final String OTHER_CATALOG = "OTHER_CATALOG";
     public static final String UNSUPPORTED_PRINCIPAL = "UNSUPPORTED_PRINCIPAL";
+    public static final String NON_RECURSIVE_LOCATION = "NON_RECURSIVE_LOCATION";
 
     /** Ranger Hive access types → privileges; the other Hive access types are reported. */
     public static final Map<String, String> HIVE_PRIVILEGES = Map.ofEntries(
@@ -354,6 +355,11 @@ public final class PermissionMigration {
         }
 
         private List<Resource> locations(RangerPolicies.ResourceValues values, Provenance whole) {
+            if (values != null && values.recursive() != null && !values.recursive()) {
+                out.leaveOut(whole, NON_RECURSIVE_LOCATION, "the location " + values.valuesOrEmpty()
+                        + " is not recursive: a location grant covers everything below it, which would widen the policy");
+                return null;
+            }
             List<Resource> result = new ArrayList<>();
             for (String v : values(values)) {
                 if (v != null && !v.isBlank()) {
