@@ -98,7 +98,8 @@ class HostilePolicyFileTest {
         MemoryPolicySink sink = RangerFixturesTest.migrate("{\"policies\":[null,{\"id\":2,\"resources\":{\"database\":{\"values\":[null,\"d\"]}},"
                 + "\"policyItems\":[null,{\"accesses\":[null,{\"type\":\"select\"}],\"users\":[null,\"a\"]}]}]}");
         assertEquals(1, sink.grants().size());
-        assertEquals(java.util.Map.of("MALFORMED", 2L), sink.kinds());
+        // the null policy, the null item, the null database value, the null access, the null user: each reported
+        assertEquals(java.util.Map.of("MALFORMED", 5L), sink.kinds());
     }
 
     @Test
