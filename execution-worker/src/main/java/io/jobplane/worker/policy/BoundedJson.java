@@ -39,8 +39,8 @@ final class BoundedJson {
         }
         int max = bounds.maxDepth() + 2;
         int[] count = new int[max];
-        int[] limit = new int[max];
         boolean[] array = new boolean[max];
+        boolean[] main = new boolean[max];
         int depth = 0;
         try (JsonParser p = mapper.getFactory().createParser(data)) {
             JsonToken t;
@@ -50,20 +50,25 @@ final class BoundedJson {
                     continue;
                 }
                 if (t == JsonToken.FIELD_NAME) {
+                    if (++count[depth - 1] > bounds.maxArrayElements()) {
+                        throw new PolicyFileException("TOO_MANY_VALUES", "the object at "
+                                + p.getParsingContext().getParent().pathAsPointer() + " has more than "
+                                + bounds.maxArrayElements() + " fields");
+                    }
                     continue;
                 }
-                if (depth > 0 && array[depth - 1] && ++count[depth - 1] > limit[depth - 1]) {
-                    throw new PolicyFileException(depth == 1 || limit[depth - 1] == bounds.maxPolicies()
-                            ? "TOO_MANY_POLICIES" : "TOO_MANY_VALUES",
-                            "the array at " + p.getParsingContext().getParent().pathAsPointer() + " has more than "
-                                    + limit[depth - 1] + " elements");
+                if (depth > 0 && array[depth - 1]) {
+                    int limit = main[depth - 1] ? bounds.maxPolicies() : bounds.maxArrayElements();
+                    if (++count[depth - 1] > limit) {
+                        throw new PolicyFileException(main[depth - 1] ? "TOO_MANY_POLICIES" : "TOO_MANY_VALUES",
+                                "the array at " + p.getParsingContext().getParent().pathAsPointer() + " has more than "
+                                        + limit + " elements");
+                    }
                 }
                 if (t == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT) {
-                    boolean isArray = t == JsonToken.START_ARRAY;
-                    array[depth] = isArray;
+                    array[depth] = t == JsonToken.START_ARRAY;
+                    main[depth] = array[depth] && (depth == 0 || depth == 1 && mainArrays.contains(p.currentName()));
                     count[depth] = 0;
-                    limit[depth] = isArray && (depth == 0 || depth == 1 && mainArrays.contains(p.currentName()))
-                            ? bounds.maxPolicies() : bounds.maxArrayElements();
                     depth++;
                 }
             }

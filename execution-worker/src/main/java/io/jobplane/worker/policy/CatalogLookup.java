@@ -2,7 +2,6 @@ package io.jobplane.worker.policy;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The names the catalog knows, to expand the wildcards ({@code *}, {@code ?}) of a policy's resources. Each
@@ -41,18 +40,34 @@ public interface CatalogLookup {
         return name != null && (name.indexOf('*') >= 0 || name.indexOf('?') >= 0);
     }
 
-    /** Ranger's wildcard match: {@code *} any characters, {@code ?} one, case-insensitive. */
+    /**
+     * Ranger's wildcard match: {@code *} any characters, {@code ?} one, case-insensitive. Greedy with one
+     * backtrack point (the last {@code *}), so at most pattern × name steps whatever the pattern holds.
+     */
     static boolean matches(String pattern, String name) {
-        StringBuilder regex = new StringBuilder();
-        for (char c : pattern.toCharArray()) {
-            if (c == '*') {
-                regex.append(".*");
-            } else if (c == '?') {
-                regex.append('.');
+        String p = pattern.toLowerCase(java.util.Locale.ROOT);
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        int pi = 0;
+        int ni = 0;
+        int star = -1;
+        int mark = 0;
+        while (ni < n.length()) {
+            if (pi < p.length() && (p.charAt(pi) == '?' || p.charAt(pi) == n.charAt(ni))) {
+                pi++;
+                ni++;
+            } else if (pi < p.length() && p.charAt(pi) == '*') {
+                star = pi++;
+                mark = ni;
+            } else if (star >= 0) {
+                pi = star + 1;
+                ni = ++mark;
             } else {
-                regex.append(Pattern.quote(String.valueOf(c)));
+                return false;
             }
         }
-        return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL).matcher(name).matches();
+        while (pi < p.length() && p.charAt(pi) == '*') {
+            pi++;
+        }
+        return pi == p.length();
     }
 }

@@ -52,6 +52,7 @@ public final class PermissionMigration {
     public static final String MALFORMED = "MALFORMED";
     public static final String OTHER_CATALOG = "OTHER_CATALOG";
     public static final String UNSUPPORTED_PRINCIPAL = "UNSUPPORTED_PRINCIPAL";
+    public static final String NON_RECURSIVE_LOCATION = "NON_RECURSIVE_LOCATION";
 
     /** Ranger Hive access types → privileges; the other Hive access types are reported. */
     public static final Map<String, String> HIVE_PRIVILEGES = Map.ofEntries(
@@ -228,6 +229,7 @@ public final class PermissionMigration {
 
         private void policy(RangerPolicies.Policy p, String id) {
             Provenance whole = new Provenance(file, id, p.name(), "policy");
+            current = whole;
             if (!p.isEnabled()) {
                 out.leaveOut(whole, DISABLED_POLICY, "the policy is disabled: a disabled policy grants nothing in Ranger");
                 return;
@@ -354,6 +356,11 @@ public final class PermissionMigration {
         }
 
         private List<Resource> locations(RangerPolicies.ResourceValues values, Provenance whole) {
+            if (values != null && values.recursive() != null && !values.recursive()) {
+                out.leaveOut(whole, NON_RECURSIVE_LOCATION, "the location " + values.valuesOrEmpty()
+                        + " is not recursive: a location grant covers everything below it, which would widen the policy");
+                return null;
+            }
             List<Resource> result = new ArrayList<>();
             for (String v : values(values)) {
                 if (v != null && !v.isBlank()) {
@@ -367,8 +374,14 @@ public final class PermissionMigration {
             return result;
         }
 
+        private Provenance current;
+
         private List<String> values(RangerPolicies.ResourceValues v) {
-            return v == null ? List.of() : v.valuesOrEmpty();
+            List<String> values = v == null ? List.of() : v.valuesOrEmpty();
+            if (values.stream().anyMatch(x -> x == null || x.isBlank())) {
+                out.leaveOut(current, MALFORMED, "a resource lists a null or blank value, which is skipped");
+            }
+            return values;
         }
 
         private void items(List<RangerPolicies.Item> items, String field, RangerPolicies.Policy p, String id, String kind,
@@ -446,6 +459,9 @@ public final class PermissionMigration {
                 return;
             }
             List<PrincipalRef> refs = principals(item);
+            if (hasBlank(item.users()) || hasBlank(item.groups()) || hasBlank(item.roles())) {
+                out.leaveOut(prov, MALFORMED, "the item lists a null or blank user, group or role, which is skipped");
+            }
             if (refs.isEmpty()) {
                 out.leaveOut(prov, NO_PRINCIPALS, "the item names no user, group or role");
                 return;
@@ -455,7 +471,11 @@ public final class PermissionMigration {
             Set<String> seenAccess = new HashSet<>();
             for (RangerPolicies.Access a : item.accesses()) {
                 String type = a == null || a.type() == null ? null : a.type().toLowerCase(Locale.ROOT);
-                if (type == null || !seenAccess.add(type)) {
+                if (type == null) {
+                    out.leaveOut(prov, MALFORMED, "an access without a type is skipped");
+                    continue;
+                }
+                if (!seenAccess.add(type)) {
                     continue;
                 }
                 if (!a.isAllowed()) {
@@ -487,6 +507,10 @@ public final class PermissionMigration {
                 }
             }
         }
+    }
+
+    private static boolean hasBlank(List<String> names) {
+        return names != null && names.stream().anyMatch(n -> n == null || n.isBlank());
     }
 
     private static int size(List<?> list) {

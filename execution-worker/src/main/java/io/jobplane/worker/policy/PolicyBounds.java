@@ -5,7 +5,8 @@ package io.jobplane.worker.policy;
  *
  * @param maxFileBytes        bytes of the file
  * @param maxPolicies         entries of the file's policy (or permission) array
- * @param maxArrayElements    elements of any other array: values of a resource, users, groups, items, accesses …
+ * @param maxArrayElements    elements of any other array (values of a resource, users, groups, items, accesses …)
+ *                            and fields of any object
  * @param maxDepth            nesting depth of the JSON
  * @param maxStringLength     characters of one JSON string
  * @param maxGrants           distinct grants one run may emit

@@ -98,6 +98,32 @@ class HostilePolicyFileTest {
         MemoryPolicySink sink = RangerFixturesTest.migrate("{\"policies\":[null,{\"id\":2,\"resources\":{\"database\":{\"values\":[null,\"d\"]}},"
                 + "\"policyItems\":[null,{\"accesses\":[null,{\"type\":\"select\"}],\"users\":[null,\"a\"]}]}]}");
         assertEquals(1, sink.grants().size());
-        assertEquals(java.util.Map.of("MALFORMED", 2L), sink.kinds());
+        // the null policy, the null item, the null database value, the null access, the null user: each reported
+        assertEquals(java.util.Map.of("MALFORMED", 5L), sink.kinds());
+    }
+
+    @Test
+    void anObjectWithTooManyFieldsIsRefused() {
+        StringBuilder keys = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            keys.append(i == 0 ? "" : ",").append("\"r").append(i).append("\":{\"values\":[\"x\"]}");
+        }
+        PolicyFileException e = refused(bytes("{\"policies\":[{\"id\":1,\"resources\":{" + keys + "}}]}"), PolicyBounds.defaults(), "RANGER");
+        assertEquals("TOO_MANY_VALUES", e.code());
+        assertTrue(e.getMessage().contains("/policies/0/resources") && e.getMessage().contains("fields"), e.getMessage());
+    }
+
+    @Test
+    void wildcardMatchingStaysLinearOnHostilePatterns() {
+        String pattern = "*a".repeat(2000) + "b";
+        String name = "a".repeat(5000);
+        long start = System.nanoTime();
+        assertTrue(!CatalogLookup.matches(pattern, name));
+        assertTrue((System.nanoTime() - start) < 5_000_000_000L, "took " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        assertTrue(CatalogLookup.matches("sa?es_*", "SALES_2024"));
+        assertTrue(CatalogLookup.matches("*", ""));
+        assertTrue(!CatalogLookup.matches("sales_?", "sales_"));
+        assertTrue(CatalogLookup.matches("*_dim", "date_dim"));
+        assertTrue(!CatalogLookup.matches("*_dim", "date_dims"));
     }
 }

@@ -190,4 +190,19 @@ class RangerFixturesTest {
         assertEquals(1, sink.events.stream().filter(e -> e instanceof PolicyChange.GrantsStaged)
                 .map(e -> ((PolicyChange.GrantsStaged) e).generation()).distinct().count());
     }
+
+    @Test
+    void locationsAreGrantedWhenRecursiveOrUnsaidAndReportedWhenNot() {
+        MemoryPolicySink sink = migrate(export(
+                hive(1, "'url':{'values':['s3a://b/raw/'],'isRecursive':true}", "'policyItems':[{'accesses':[{'type':'read'},{'type':'write'}],'users':['ann']}]"),
+                hive(2, "'url':{'values':['s3a://b/tmp/*']}", "'policyItems':[{'accesses':[{'type':'read'}],'users':['ann']}]"),
+                hive(3, "'url':{'values':['s3a://b/one'],'isRecursive':false}", "'policyItems':[{'accesses':[{'type':'read'}],'users':['ann']}]"),
+                "{'id':4,'service':'hdfs1','resources':{'path':{'values':['/data'],'isRecursive':true}},'policyItems':[{'accesses':[{'type':'read'},{'type':'execute'}],'groups':['etl']}]}"));
+        assertEquals(Set.of(new PolicyChange.Resource(null, null, null, null, "s3a://b/raw/", false),
+                new PolicyChange.Resource(null, null, null, null, "s3a://b/tmp/*", true),
+                new PolicyChange.Resource(null, null, null, null, "/data", false)),
+                Set.copyOf(sink.grants().stream().map(PolicyChange.Grant::resource).toList()));
+        assertEquals(4, sink.grants().size());
+        assertEquals(Map.of("NON_RECURSIVE_LOCATION", 1L, "UNSUPPORTED_ACCESS_TYPE", 1L), sink.kinds());
+    }
 }
