@@ -50,7 +50,8 @@ class PolicyMigratorIT {
                 tables.add(rs.getString(1));
             }
         }
-        assertEquals(List.of("flyway_schema_history", "grant", "principal"), tables);
+        assertEquals(List.of("applied_event", "flyway_schema_history", "grant_generation", "grants", "principal", "run_report",
+                "run_report_entry", "staged_grant"), tables);
     }
 
     @Test

@@ -35,13 +35,16 @@ public final class KafkaAcls {
         allow(API, write("jobplane.commands"), write("jobplane.control"), write("jobplane.run-events"),
                 read("jobplane.run-events"), group("jobplane-api", PatternType.LITERAL));
         // Each worker reads the control topic in a consumer group of its own: jobplane-worker-control-<uuid>.
-        // Discovery, migration and ingest runs send what they find to jobplane.catalog-changes.
+        // Discovery, migration and ingest runs send what they find to jobplane.catalog-changes; permission
+        // migration runs send grants to jobplane.policy-changes.
         allow(WORKER, read("jobplane.commands"), read("jobplane.control"), write("jobplane.run-events"),
-                write("jobplane.catalog-changes"), write("jobplane.dead-letter"), group("jobplane-worker", PatternType.PREFIXED));
+                write("jobplane.catalog-changes"), write("jobplane.policy-changes"), write("jobplane.dead-letter"),
+                group("jobplane-worker", PatternType.PREFIXED));
         // The run read model (group jobplane-harvester) and the catalog read model (jobplane-harvester-catalog).
         allow(HARVESTER, read("jobplane.run-events"), read("jobplane.catalog-changes"), write("jobplane.dead-letter"),
                 group("jobplane-harvester", PatternType.LITERAL), group("jobplane-harvester-catalog", PatternType.LITERAL));
-        allow(POLICY, read("jobplane.policy-changes"), write("jobplane.policy-changes"), write("jobplane.dead-letter"),
+        // The grants read model (group jobplane-policy); it only reads the changes the worker sends.
+        allow(POLICY, read("jobplane.policy-changes"), write("jobplane.dead-letter"),
                 group("jobplane-policy", PatternType.LITERAL));
     }
 

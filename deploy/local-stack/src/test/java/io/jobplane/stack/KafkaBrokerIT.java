@@ -106,6 +106,10 @@ class KafkaBrokerIT {
                 });
             }
             assertTrue(send(props(access, KafkaAcls.WORKER), "jobplane.run-events") >= 0);
+            // Permission migration runs send policy changes; policy-migrator only reads them.
+            assertTrue(send(props(access, KafkaAcls.WORKER), "jobplane.policy-changes") >= 0);
+            assertInstanceOf(TopicAuthorizationException.class, assertThrows(ExecutionException.class,
+                    () -> send(props(access, KafkaAcls.POLICY), "jobplane.policy-changes")).getCause());
             // job-api's outbox relays run events of its own (queued, cancelling, stopped).
             assertTrue(send(props(access, KafkaAcls.API), "jobplane.run-events") >= 0);
 

@@ -1,57 +1,60 @@
 package io.jobplane.policy.listener;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
-import io.jobplane.events.CloudEvent;
 import io.jobplane.events.consume.EventConsumer;
 import io.jobplane.events.consume.EventRoutes;
 import io.jobplane.events.consume.KafkaDeadLetters;
+import io.jobplane.policy.readmodel.PolicyEvent;
+import io.jobplane.policy.readmodel.PolicyReadModel;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
- * Reads {@code jobplane.policy-changes} through job-events' {@link EventConsumer}. Permission-migration
- * jobs that publish there come in a later version; until then this consumer validates what arrives
- * (unreadable records go to the dead-letter topic) and counts the valid changes, so the topic, the
- * group and the health checks are in place.
+ * Applies {@code jobplane.policy-changes} to the grants read model a poll at a time, in one transaction
+ * per batch and in the order of the partition, through job-events' {@link EventConsumer}: a record that
+ * cannot be read, or whose change is malformed, goes to the dead-letter topic; when the batch's
+ * transaction fails because of one event's data, the batch is applied again event by event, so only that
+ * event is dead-lettered; a database outage is retried with backoff. Types that are not policy changes are
+ * ignored; policy event types this version does not know are counted and ignored.
  */
 @ApplicationScoped
 public class PolicyChangeListener {
 
-    private static final Logger LOG = Logger.getLogger(PolicyChangeListener.class);
-    /** Policy change types are not defined yet: every readable CloudEvent counts. */
-    private static final EventRoutes<CloudEvent> ROUTES = EventRoutes.<CloudEvent>create().otherwise(event -> event);
+    private static final EventRoutes<PolicyEvent> ROUTES = EventRoutes.<PolicyEvent>create().otherwise(PolicyEvent::read);
 
     private final AtomicLong received = new AtomicLong();
-    private final EventConsumer<CloudEvent> changes;
+    private final Pool pool;
+    private final PolicyReadModel readModel;
+    private final EventConsumer<PolicyEvent> changes;
 
-    public PolicyChangeListener(@Channel("dead-letter") MutinyEmitter<String> deadLetters) {
-        this.changes = EventConsumer.deadLettering("policy changes", ROUTES, new KafkaDeadLetters(deadLetters));
+    public PolicyChangeListener(Pool pool, PolicyReadModel readModel, @Channel("dead-letter") MutinyEmitter<String> deadLetters) {
+        this.pool = pool;
+        this.readModel = readModel;
+        this.changes = EventConsumer.deadLettering("grants read model", ROUTES, new KafkaDeadLetters(deadLetters))
+                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(5));
     }
 
     @Incoming("policy-changes")
-    public Uni<Void> onChange(ConsumerRecord<String, String> record) {
-        return changes.consume(record, this::count);
+    public Uni<Void> onChanges(ConsumerRecords<String, String> records) {
+        return changes.consume(records, this::apply);
     }
 
-    private Uni<Void> count(List<CloudEvent> events) {
-        for (CloudEvent event : events) {
-            long n = received.incrementAndGet();
-            LOG.debugf("policy change %s of type %s received (%d so far); materialisation is not implemented yet",
-                    event.id(), event.type(), n);
-        }
-        return Uni.createFrom().voidItem();
+    private Uni<Void> apply(List<PolicyEvent> events) {
+        return pool.withTransaction(connection -> readModel.apply(connection, events))
+                .invoke(() -> received.addAndGet(events.size()));
     }
 
-    /** Valid policy changes received since start. */
+    /** Valid policy changes (of any policy type) applied since start; a batch applied twice counts twice. */
     public long received() {
         return received.get();
     }
