@@ -229,7 +229,10 @@ class PolicyReadModelIT {
 
         long started = System.nanoTime();
         PolicyStream.send(bootstrap(), Topics.POLICY_CHANGES, big(new PolicyStream(reference, referenceRun, T0), origins).events);
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() -> runDone(reference, referenceRun));
+        // The run's completion travels with one origin's changes: the other origins (other partitions) may still be
+        // applying when it is in, so the whole set is awaited too.
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() -> runDone(reference, referenceRun)
+                && count("select count(*) from policy.grants where workspace = ?", reference) == origins * 1000L);
         System.out.printf("grants read model: %,d grants in %d origins sent and applied in %d ms%n", origins * 1000L, origins,
                 (System.nanoTime() - started) / 1_000_000);
 
@@ -249,7 +252,8 @@ class PolicyReadModelIT {
         assertFalse(runDone(restarted, restartedRun));
         ServiceProcess second = migrator(topic, group, 2);
         try {
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() -> runDone(restarted, restartedRun));
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() -> runDone(restarted, restartedRun)
+                    && count("select count(*) from policy.grants where workspace = ?", restarted) == origins * 1000L);
         } finally {
             second.stop();
         }
