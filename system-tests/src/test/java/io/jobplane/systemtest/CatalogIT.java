@@ -81,6 +81,9 @@ class CatalogIT {
                 "target_catalog", "lake", "target_database", database, "conflict_strategy", "UPSERT", "file_discovery_type", "ALL",
                 "header", true, "table_depth", 1, "log_location", "fs://lake-" + suffix + "/logs", "instance_id", "e2e"));
         discovery.put("rediscovery_policy", "INCREMENTAL_DISCOVERY");
+        String analyst = "analyst-" + suffix;
+        discovery.put("principals", List.of(Map.of("principal_type", "USER", "principal_source", "IAM", "principal_name", analyst)));
+        discovery.put("give_write", true);
         String jobId = api().body(Map.of("name", "discover_" + suffix, "type", "METADATA_DISCOVERY",
                         "parameter", Map.of("metadata_discovery_parameter", discovery)))
                 .post("/api/v1/workspaces/{ws}/jobs", WS).then().statusCode(201).extract().path("job_id");
@@ -104,6 +107,11 @@ class CatalogIT {
                 api().get(tables + "/orders/partitions", WS, database).then().statusCode(200).extract().path("partitions.values"));
         JsonPath events = api().get(tables + "/events", WS, database).then().statusCode(200).extract().jsonPath();
         assertEquals("struct<name:string,tags:array<string>>", events.getString("columns.find { it.name == 'user' }.type"));
+        // The discovery's principals are granted read and write on the tables it found (policy-migrator's read model).
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> grantsOf(analyst).size() == 4);
+        assertEquals(List.of("events:SELECT", "events:UPDATE", "orders:SELECT", "orders:UPDATE"), grantsOf(analyst));
+        api().queryParam("principal", analyst).queryParam("privilege", "UPDATE").queryParam("resource", "lake." + database + ".orders")
+                .get("/api/v1/workspaces/{ws}/grants/check", WS).then().statusCode(200).body("allowed", equalTo(true));
         JsonPath firstReport = report(first);
         assertEquals(2, firstReport.getInt("kinds.tables.added"), firstReport.prettify());
         assertEquals(3, firstReport.getInt("kinds.partitions.added"), firstReport.prettify());
@@ -118,6 +126,8 @@ class CatalogIT {
         assertEquals(2, table.getInt("schema_version"));
         assertEquals(3, api().get(tables + "/orders/partitions", WS, database).then().extract().jsonPath().getList("partitions").size());
         assertEquals(1, api().get(tables + "/events", WS, database).then().extract().jsonPath().getInt("schema_version"));
+        // The incremental run read one table, and the grants on both stay.
+        assertEquals(List.of("events:SELECT", "events:UPDATE", "orders:SELECT", "orders:UPDATE"), grantsOf(analyst));
         JsonPath secondReport = report(second);
         assertEquals(1, secondReport.getInt("kinds.tables.changed"), secondReport.prettify());
         assertEquals(1, secondReport.getInt("kinds.partitions.added"), secondReport.prettify());
@@ -325,6 +335,13 @@ class CatalogIT {
     private static String job(long id, boolean finished) {
         return "{\"job_id\": \"" + id + "\", \"type\": \"presto\", \"status\": \"" + (finished ? "success" : "running")
                 + "\", \"query\": \"select " + id + "\"}";
+    }
+
+    /** {@code table:privilege} of the principal's grants, sorted. */
+    private static List<String> grantsOf(String principal) {
+        List<Map<String, Object>> grants = api().queryParam("principal", principal).get("/api/v1/workspaces/{ws}/grants", WS).then()
+                .statusCode(200).extract().jsonPath().getList("grants");
+        return grants.stream().map(g -> ((Map<?, ?>) g.get("resource")).get("table") + ":" + g.get("privilege")).sorted().toList();
     }
 
     private static JsonPath platform(String kind, String source) {

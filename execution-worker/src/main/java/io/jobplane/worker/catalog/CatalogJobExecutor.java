@@ -25,6 +25,8 @@ import io.jobplane.events.payload.TaskSpec;
 import io.jobplane.events.payload.catalog.CatalogChange;
 import io.jobplane.events.payload.catalog.CatalogSink;
 import io.jobplane.events.payload.catalog.DataLocation;
+import io.jobplane.events.payload.policy.PolicyChange;
+import io.jobplane.events.payload.policy.PolicySink;
 import io.jobplane.events.secret.SecretKeyring;
 import io.jobplane.events.secret.SecretOwner;
 import io.jobplane.worker.catalog.discovery.CsvOptions;
@@ -51,6 +53,7 @@ import io.jobplane.worker.executor.RunOutcome;
 import io.jobplane.worker.executor.SessionPool;
 import io.jobplane.worker.executor.TaskResult;
 import io.jobplane.worker.executor.TaskSequence;
+import io.jobplane.worker.policy.PolicyChanges;
 import io.jobplane.worker.files.BaseDirectory;
 import io.jobplane.worker.files.FileTaskException;
 
@@ -74,12 +77,15 @@ public class CatalogJobExecutor implements JobExecutor {
 
     private final FileRoots roots;
     private final CatalogChanges changes;
+    private final PolicyChanges policies;
     private final SecretKeyring keyring;
     private final SessionPool sessions;
 
-    public CatalogJobExecutor(FilesConfig files, CatalogChanges changes, SecretKeyring keyring, SessionPool sessions) {
+    public CatalogJobExecutor(FilesConfig files, CatalogChanges changes, PolicyChanges policies, SecretKeyring keyring,
+            SessionPool sessions) {
         this.roots = files.fileRoots();
         this.changes = changes;
+        this.policies = policies;
         this.keyring = keyring;
         this.sessions = sessions;
     }
@@ -144,8 +150,49 @@ public class CatalogJobExecutor implements JobExecutor {
                     + report.filesUnchanged() + " unchanged since the last scan, " + report.filesNotSampled() + " not sampled, "
                     + report.filesSkipped() + " skipped; " + report.tables() + " tables and " + report.partitions()
                     + " partitions sent" + (report.warningsDropped() > 0 ? "; " + report.warningsDropped() + " more warnings not shown" : ""));
+            grantDiscovered(run, p, report.tableNames(), line -> control.log(task, "INFO", line));
             return TaskResult.success(report.tables() + report.partitions());
         });
+    }
+
+    /**
+     * A discovery's {@code principals} are granted {@code SELECT} (and {@code UPDATE}, Ranger's write on a Hive table,
+     * with {@code give_write}) on every table its data location holds, as the grants of origin
+     * {@code discovery:<job id>}: policy-migrator makes them that origin's whole set, so a table gone from the
+     * location, or a principal gone from the job, loses its grants on the next run.
+     */
+    private void grantDiscovered(LaunchCommand run, JsonNode p, List<String> tables, java.util.function.Consumer<String> log) {
+        JsonNode principals = p.path("principals");
+        String origin = "discovery:" + run.jobId();
+        PolicyChange.Run identity = new PolicyChange.Run(run.workspace(), run.jobId(), run.runId(), run.attempt(), Instant.now());
+        List<String> privileges = p.path("give_write").asBoolean(false) ? List.of("SELECT", "UPDATE") : List.of("SELECT");
+        String generation = java.util.UUID.randomUUID().toString();
+        PolicySink sink = policies.sink();
+        // One grant per principal, table and privilege: a principal listed twice is granted once.
+        Map<List<Object>, PolicyChange.Grant> grants = new java.util.LinkedHashMap<>();
+        int index = 0;
+        for (JsonNode principal : principals) {
+            PolicyChange.Principal who = new PolicyChange.Principal(text(principal, "principal_type"), text(principal, "principal_source"),
+                    text(principal, "principal_name"));
+            PolicyChange.Provenance from = new PolicyChange.Provenance(text(p, "data_location"), null, "principals", Integer.toString(index++));
+            for (String table : tables) {
+                for (String privilege : privileges) {
+                    grants.putIfAbsent(List.of(who, table, privilege), new PolicyChange.Grant(who, new PolicyChange.Resource(
+                            text(p, "target_catalog"), text(p, "target_database"), table, null, null, false), privilege, false, from));
+                }
+            }
+        }
+        List<PolicyChange.Grant> all = List.copyOf(grants.values());
+        for (int from = 0; from < all.size(); from += PolicyChange.MAX_GRANTS_PER_EVENT) {
+            sink.grants(new PolicyChange.GrantsStaged(identity, origin, generation,
+                    all.subList(from, Math.min(all.size(), from + PolicyChange.MAX_GRANTS_PER_EVENT))));
+        }
+        long count = all.size();
+        sink.committed(new PolicyChange.GrantsCommitted(identity, origin, generation, count));
+        sink.complete(identity, origin, count, 0);
+        if (count > 0) {
+            log.accept("discovery: " + count + " grants for " + principals.size() + " principals on " + tables.size() + " tables");
+        }
     }
 
     private TaskResult ingest(LaunchCommand run, RunControl control, TaskSpec task, MetadataSpec spec) {

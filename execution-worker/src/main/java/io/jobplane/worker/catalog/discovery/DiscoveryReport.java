@@ -18,7 +18,9 @@ import java.util.List;
  * @param bytesRead bytes the run's reads asked for (footers, headers, samples)
  * @param warnings the warnings, at most {@link Limits#maxWarnings()}
  * @param warningsDropped warnings past that bound, only counted
+ * @param tableNames the tables the data location holds: the ones emitted, and in an incremental run the ones whose
+ *        files did not change since the last scan (what a discovery's {@code principals} are granted on)
  */
 public record DiscoveryReport(long filesSeen, long filesRead, long filesSkipped, long filesNotSampled, long filesUnchanged,
-        int tables, long partitions, long bytesRead, List<String> warnings, long warningsDropped) {
+        int tables, long partitions, long bytesRead, List<String> warnings, long warningsDropped, List<String> tableNames) {
 }

@@ -94,6 +94,8 @@ public final class FileDiscovery {
         private final JsonSchemas json;
         private final List<String> warnings = new ArrayList<>();
         private final Map<String, String> tableNames = new HashMap<>();
+        /** The tables the data location holds: emitted now, or (incremental) unchanged since the last scan. */
+        private final List<String> present = new ArrayList<>();
         private long warningsDropped;
         private long filesSeen;
         private long directoriesSeen;
@@ -142,7 +144,7 @@ public final class FileDiscovery {
                             + " more warnings not shown" : "");
             runLog.accept(summary);
             return new DiscoveryReport(filesSeen, filesRead, filesSkipped, filesNotSampled, filesUnchanged, tables, partitions,
-                    budget.used(), List.copyOf(warnings), warningsDropped);
+                    budget.used(), List.copyOf(warnings), warningsDropped, List.copyOf(present));
         }
 
         private String rootName(Path dataLocation) {
@@ -419,9 +421,12 @@ public final class FileDiscovery {
             if (format == null) {
                 if (winner.changed || !options.incremental()) {
                     warn(table, "none of its files could be read: not emitted");
+                } else {
+                    present.add(table.name);
                 }
                 return;
             }
+            present.add(table.name);
             for (Map.Entry<FileFormat, Formatted> entry : winner.formats.entrySet()) {
                 if (entry.getKey() != format) {
                     filesSkipped += entry.getValue().filesRead;

@@ -213,6 +213,7 @@ class DiscoveryTreeTest {
         assertEquals(1, report.filesRead());
         assertEquals(3, report.filesUnchanged());
         assertEquals(1, report.partitions());
+        assertEquals(List.of("t1", "t2"), report.tableNames().stream().sorted().toList(), "t2 is still there, only unchanged");
 
         CollectingSink full = new CollectingSink();
         discover(DataFiles.options(1), full);
