@@ -171,20 +171,14 @@ class PermissionIT {
     }
 
     private static RequestSpecification api() {
-        return given().baseUri(platform.apiUrl())
-                .auth().oauth2(platform.mintToken("e2e", Map.of(WS, "admin")))
-                .contentType(ContentType.JSON);
+        return new WorkspaceCalls(platform, WS).api();
     }
 
     private static String launch(String jobId) {
-        return api().post("/api/v1/workspaces/{ws}/jobs/{job}/runs", WS, jobId).then().statusCode(202).extract().path("run_id");
+        return new WorkspaceCalls(platform, WS).launch(jobId);
     }
 
     private static ValidatableResponse awaitTerminal(String runId) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            String status = api().get("/api/v1/workspaces/{ws}/runs/{run}", WS, runId).then().statusCode(200).extract().path("status");
-            return List.of("SUCCESS", "FAILED", "STOPPED").contains(status);
-        });
-        return api().get("/api/v1/workspaces/{ws}/runs/{run}", WS, runId).then().statusCode(200);
+        return new WorkspaceCalls(platform, WS).awaitTerminal(runId);
     }
 }

@@ -1,16 +1,12 @@
 package io.jobplane.api.catalog;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.jobplane.api.error.ApiException;
+import io.jobplane.api.json.ListingCursor;
 
 /**
  * The paging of catalog listings: a page size ({@code limit}, 1 to {@value #MAX_LIMIT}, default
@@ -21,15 +17,10 @@ public final class CatalogPaging {
 
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
-    /** Longest cursor and prefix accepted. */
-    static final int MAX_CURSOR_CHARS = 4096;
     static final int MAX_PREFIX_CHARS = 512;
     /** The kinds of platform records one may list. */
     public static final List<String> KINDS = List.of("jobs", "schedules", "connections", "users", "databases", "policies");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
-    };
     private static final Set<String> LISTINGS = Set.of("databases", "tables", "partitions", "functions", "platform", "versions");
 
     private CatalogPaging() {
@@ -37,19 +28,7 @@ public final class CatalogPaging {
 
     /** The page size: absent means {@value #DEFAULT_LIMIT}. */
     public static int limit(String limit) {
-        if (limit == null || limit.isBlank()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int n = Integer.parseInt(limit.trim());
-            if (n >= 1 && n <= MAX_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("INVALID_LIMIT", "limit must be a whole number from 1 to " + MAX_LIMIT,
-                "Leave limit out for pages of " + DEFAULT_LIMIT + ", or send e.g. limit=500.");
+        return ListingCursor.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
     }
 
     /** A cursor for {@code listing} that continues after the row whose sort key is {@code key}. */
@@ -57,34 +36,12 @@ public final class CatalogPaging {
         if (!LISTINGS.contains(listing)) {
             throw new IllegalArgumentException(listing);
         }
-        List<String> all = new ArrayList<>();
-        all.add(listing);
-        all.addAll(key);
-        try {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsBytes(all));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return ListingCursor.of(listing, key);
     }
 
     /** The sort key a cursor of {@code listing} holds ({@code arity} values, or any number when 0); null without a cursor. */
     public static List<String> after(String listing, String cursor, int arity) {
-        if (cursor == null || cursor.isEmpty()) {
-            return null;
-        }
-        try {
-            if (cursor.length() > MAX_CURSOR_CHARS) {
-                throw new IllegalArgumentException("too long");
-            }
-            List<String> all = JSON.readValue(Base64.getUrlDecoder().decode(cursor.getBytes(StandardCharsets.US_ASCII)), STRINGS);
-            if (all.isEmpty() || !listing.equals(all.get(0)) || all.size() < 2 || (arity > 0 && all.size() != arity + 1)
-                    || all.stream().anyMatch(v -> v == null)) {
-                throw new IllegalArgumentException("not a cursor of " + listing);
-            }
-            return List.copyOf(all.subList(1, all.size()));
-        } catch (IllegalArgumentException | java.io.IOException e) {
-            throw badCursor();
-        }
+        return ListingCursor.after(listing, cursor, arity);
     }
 
     /**

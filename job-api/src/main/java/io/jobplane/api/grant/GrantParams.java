@@ -1,16 +1,12 @@
 package io.jobplane.api.grant;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.jobplane.api.error.ApiException;
+import io.jobplane.api.json.ListingCursor;
 
 /**
  * The parameters of the grant queries, pure: page size, cursors bound to their listing, the
@@ -20,14 +16,10 @@ public final class GrantParams {
 
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
-    static final int MAX_CURSOR_CHARS = 4096;
     static final int MAX_NAME = 512;
     static final int MAX_LOCATION = 4000;
     private static final Pattern PRIVILEGE = Pattern.compile("[A-Za-z_][A-Za-z0-9_ -]{0,63}");
     private static final Pattern LOCATION = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://.*|/.*)$");
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
-    };
 
     private GrantParams() {
     }
@@ -46,19 +38,7 @@ public final class GrantParams {
 
     /** The page size: absent means {@value #DEFAULT_LIMIT}. */
     public static int limit(String limit) {
-        if (limit == null || limit.isBlank()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int n = Integer.parseInt(limit.trim());
-            if (n >= 1 && n <= MAX_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("INVALID_LIMIT", "limit must be a whole number from 1 to " + MAX_LIMIT,
-                "Leave limit out for pages of " + DEFAULT_LIMIT + ", or send e.g. limit=500.");
+        return ListingCursor.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
     }
 
     /** The resource of a query; null when absent (and not {@code required}). */
@@ -146,34 +126,12 @@ public final class GrantParams {
 
     /** A cursor for {@code listing} that continues after the row whose sort key is {@code key}. */
     public static String cursor(String listing, List<String> key) {
-        List<String> all = new ArrayList<>();
-        all.add(listing);
-        all.addAll(key);
-        try {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsBytes(all));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return ListingCursor.of(listing, key);
     }
 
-    /** The sort key ({@code arity} values) a cursor of {@code listing} holds; null without a cursor. */
+    /** The sort key a cursor of {@code listing} holds ({@code arity} values, or any number when 0); null without a cursor. */
     public static List<String> after(String listing, String cursor, int arity) {
-        if (cursor == null || cursor.isEmpty()) {
-            return null;
-        }
-        try {
-            if (cursor.length() > MAX_CURSOR_CHARS) {
-                throw new IllegalArgumentException("too long");
-            }
-            List<String> all = JSON.readValue(Base64.getUrlDecoder().decode(cursor.getBytes(StandardCharsets.US_ASCII)), STRINGS);
-            if (all.size() != arity + 1 || !listing.equals(all.get(0)) || all.stream().anyMatch(v -> v == null)) {
-                throw new IllegalArgumentException("not a cursor of " + listing);
-            }
-            return List.copyOf(all.subList(1, all.size()));
-        } catch (IllegalArgumentException | java.io.IOException e) {
-            throw ApiException.badRequest("INVALID_CURSOR", "The cursor is not one this listing gave out",
-                    "Pass next_cursor from the previous page of the same listing unchanged, or leave it out to start over.");
-        }
+        return ListingCursor.after(listing, cursor, arity);
     }
 
     /**

@@ -1,0 +1,39 @@
+package io.jobplane.systemtest;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.jobplane.stack.Platform;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+
+/** Calls of the native API as an admin of one workspace: requests, launches, and waiting for a run's end. */
+public record WorkspaceCalls(Platform platform, String workspace) {
+
+    /** A JSON request with an admin token of the workspace. */
+    public RequestSpecification api() {
+        return given().baseUri(platform.apiUrl())
+                .auth().oauth2(platform.mintToken("e2e", Map.of(workspace, "admin")))
+                .contentType(ContentType.JSON);
+    }
+
+    /** Launches the job; its run id. */
+    public String launch(String jobId) {
+        return api().post("/api/v1/workspaces/{ws}/jobs/{job}/runs", workspace, jobId).then().statusCode(202).extract().path("run_id");
+    }
+
+    /** The run once it has ended (SUCCESS, FAILED or STOPPED), within 90 s. */
+    public ValidatableResponse awaitTerminal(String runId) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            String status = api().get("/api/v1/workspaces/{ws}/runs/{run}", workspace, runId).then().statusCode(200)
+                    .extract().path("status");
+            return List.of("SUCCESS", "FAILED", "STOPPED").contains(status);
+        });
+        return api().get("/api/v1/workspaces/{ws}/runs/{run}", workspace, runId).then().statusCode(200);
+    }
+}
