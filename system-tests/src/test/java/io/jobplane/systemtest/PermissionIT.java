@@ -125,6 +125,49 @@ class PermissionIT {
         assertFalse(grants.isEmpty());
     }
 
+    /** Wildcards of a policy expand against the tables the catalog holds (here found by a discovery), not left as patterns. */
+    @Test
+    void wildcardsExpandAgainstTheTablesTheCatalogKnows() throws Exception {
+        // A workspace of its own: its catalog's tables are what the wildcards expand against.
+        String ws = "permissions-wild";
+        WorkspaceCalls calls = new WorkspaceCalls(platform, ws);
+        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        Path lake = Files.createDirectories(platform.filesRoot().resolve("lake-" + suffix));
+        Files.createDirectories(lake.resolve("finance/ledger"));
+        Files.createDirectories(lake.resolve("finance/budget"));
+        Files.writeString(lake.resolve("finance/ledger/part-0.csv"), "1,10\n");
+        Files.writeString(lake.resolve("finance/budget/part-0.csv"), "2,20\n");
+        Files.writeString(lake.resolve("policies.json"), """
+                {"policies": [{"id": 7, "name": "finance readers", "service": "hivedev", "serviceType": "hive", "isEnabled": true,
+                  "resources": {"database": {"values": ["finance_%s"]}, "table": {"values": ["*"]}, "column": {"values": ["*"]}},
+                  "policyItems": [{"accesses": [{"type": "select", "isAllowed": true}], "users": ["carol"], "groups": [],
+                                   "delegateAdmin": false}]}]}
+                """.formatted(suffix));
+        calls.api().body(Map.of("name", "lake-" + suffix, "type", "filesystem", "base_path", lake.toRealPath().toString()))
+                .post("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(201);
+        String discovery = calls.api().body(Map.of("name", "discover_" + suffix, "type", "METADATA_DISCOVERY", "parameter",
+                        Map.of("metadata_discovery_parameter", Map.of("data_location", "fs://lake-" + suffix + "/finance",
+                                "target_catalog", "hive", "target_database", "finance_" + suffix, "conflict_strategy", "UPSERT",
+                                "file_discovery_type", "CSV", "log_location", "fs://lake-" + suffix + "/logs", "instance_id", "e2e"))))
+                .post("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(201).extract().path("job_id");
+        calls.awaitTerminal(calls.launch(discovery)).body("status", equalTo("SUCCESS"));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> calls.api()
+                .get("/api/v1/workspaces/{ws}/catalogs/hive/databases/{db}/tables", ws, "finance_" + suffix).then().extract()
+                .jsonPath().getList("tables.name").size() == 2);
+
+        String migration = calls.api().body(Map.of("name", "finance_policies_" + suffix, "type", "PERMISSION_MIGRATION", "parameter",
+                        Map.of("permission_migration_parameter", Map.of("location", "fs://lake-" + suffix + "/", "file_name",
+                                "policies.json", "policy_type", "RANGER", "log_location", "fs://lake-" + suffix + "/logs",
+                                "instance_id", "e2e"))))
+                .post("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(201).extract().path("job_id");
+        calls.awaitTerminal(calls.launch(migration)).body("status", equalTo("SUCCESS")).body("tasks[0].rows_affected", equalTo(2));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> calls.api().queryParam("principal", "carol")
+                .get("/api/v1/workspaces/{ws}/grants", ws).then().extract().jsonPath().getList("grants").size() == 2);
+        JsonPath carol = calls.api().queryParam("principal", "carol").get("/api/v1/workspaces/{ws}/grants", ws).then().extract().jsonPath();
+        assertEquals(List.of("budget", "ledger"), carol.getList("grants.resource.table").stream().map(String::valueOf).sorted().toList());
+        assertEquals(List.of(false, false), carol.getList("grants.resource.pattern"));
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> principal(Map<String, Object> grant) {
         return (Map<String, Object>) grant.get("principal");

@@ -43,6 +43,7 @@ import io.jobplane.worker.files.FileTaskException;
 public class PermissionJobExecutor implements JobExecutor {
 
     private static final Logger LOG = Logger.getLogger(PermissionJobExecutor.class);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final FileRoots roots;
     private final PolicyChanges changes;
@@ -110,7 +111,7 @@ public class PermissionJobExecutor implements JobExecutor {
             }
             MigrationSummary summary;
             try (SeekableByteChannel channel = base.read(found.get(0)); InputStream in = Channels.newInputStream(channel)) {
-                summary = new PermissionMigration(CatalogLookup.UNKNOWN, null).run(in, name, options, identity, origin, sink,
+                summary = new PermissionMigration(knownTables(run), null).run(in, name, options, identity, origin, sink,
                         line -> control.log(task, "INFO", line));
             }
             sink.complete(identity, origin, summary.grants(), summary.leftOut());
@@ -130,6 +131,28 @@ public class PermissionJobExecutor implements JobExecutor {
         } catch (java.io.IOException e) {
             LOG.warnf("permission migration %s: %s", run.runId(), e.toString());
             return TaskResult.failed("cannot read the policy file: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * The tables of the {@code hive} catalog job-api found in the catalog read model at launch
+     * ({@code catalog_tables}): the policies' wildcards expand against them; without them they stay patterns.
+     */
+    static CatalogLookup knownTables(LaunchCommand run) {
+        String known = run.metadata() == null ? null : run.metadata().state().get("catalog_tables");
+        if (known == null) {
+            return CatalogLookup.UNKNOWN;
+        }
+        try {
+            InMemoryCatalogLookup lookup = new InMemoryCatalogLookup();
+            for (JsonNode pair : JSON.readTree(known)) {
+                lookup.table("hive", pair.get(0).asText(), pair.get(1).asText());
+            }
+            return lookup;
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warnf("run %s: the catalog's tables in the launch command cannot be read (%s); wildcards stay patterns",
+                    run.runId(), e.getMessage());
+            return CatalogLookup.UNKNOWN;
         }
     }
 

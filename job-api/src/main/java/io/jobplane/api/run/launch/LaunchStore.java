@@ -82,6 +82,9 @@ class LaunchStore {
                             where workspace = $1 and kind = 'jobs' and source = $2 and record_id ~ '^[0-9]{1,18}$'
                               and json ->> 'status' in ('queued', 'running') and created_at > now() - interval '3 days'
                             order by cast(record_id as bigint) desc limit 1000) r) as running_job_ids""";
+    private static final String KNOWN_TABLES_SQL = """
+            select database_key, table_key from catalog.catalog_table
+             where workspace = $1 and catalog_key = 'hive' order by database_key, table_key limit $2""";
     private static final String BY_KEY_SQL = """
             select id, job_id, attempt, trigger, requested_at, state from api.run
              where workspace = $1 and job_id = $2 and idempotency_key = $3""";
@@ -115,7 +118,35 @@ class LaunchStore {
         return pool.preparedQuery(PLAN_SQL).execute(Tuple.of(workspace, jobId))
                 .map(rows -> rows.size() == 0 ? null : plan(workspace, rows.iterator().next()))
                 .chain(plan -> plan == null || plan.job().type != JobType.METADATA_INGEST || plan.source() == null
-                        ? Uni.createFrom().item(plan) : ingestState(plan));
+                        ? Uni.createFrom().item(plan) : ingestState(plan))
+                .chain(plan -> plan == null || plan.job().type != JobType.PERMISSION_MIGRATION
+                        ? Uni.createFrom().item(plan) : knownTables(plan));
+    }
+
+    /** Tables of the catalog a permission migration may name at most; above, its wildcards stay patterns. */
+    static final int MAX_KNOWN_TABLES = 10_000;
+
+    /**
+     * A permission migration expands the wildcards of its policies against the tables the catalog read model
+     * (metadata-harvester's {@code catalog} schema) holds of the workspace's {@code hive} catalog, the catalog the
+     * grants name: {@code catalog_tables} is their {@code [database, table]} names as JSON. Nothing while the read
+     * model is missing, or when the catalog holds more than {@value #MAX_KNOWN_TABLES} tables.
+     */
+    private Uni<LaunchPlan> knownTables(LaunchPlan plan) {
+        return pool.preparedQuery(KNOWN_TABLES_SQL).execute(Tuple.of(plan.job().workspace, MAX_KNOWN_TABLES + 1))
+                .map(rows -> {
+                    if (rows.size() > MAX_KNOWN_TABLES) {
+                        return plan;
+                    }
+                    io.vertx.core.json.JsonArray names = new io.vertx.core.json.JsonArray();
+                    for (Row row : rows) {
+                        names.add(new io.vertx.core.json.JsonArray().add(row.getString("database_key")).add(row.getString("table_key")));
+                    }
+                    Map<String, String> state = new HashMap<>(plan.metadataState());
+                    state.put("catalog_tables", names.encode());
+                    return plan.withMetadataState(state);
+                })
+                .onFailure(RunActivity::readModelMissing).recoverWithItem(plan);
     }
 
     /**
