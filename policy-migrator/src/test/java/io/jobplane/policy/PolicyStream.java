@@ -3,25 +3,18 @@ package io.jobplane.policy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
+import java.util.Map;
 
 import io.jobplane.events.CloudEvent;
 import io.jobplane.events.EventCodec;
-import io.jobplane.events.EventRecords;
 import io.jobplane.events.EventTypes;
 import io.jobplane.events.payload.policy.PolicyChange;
 import io.jobplane.events.payload.policy.PolicyChange.Grant;
 import io.jobplane.events.payload.policy.PolicyChange.Principal;
 import io.jobplane.events.payload.policy.PolicyChange.Provenance;
 import io.jobplane.events.payload.policy.PolicyChange.Resource;
+import io.jobplane.stack.KafkaAccess;
+import io.jobplane.stack.TopicRecorder;
 
 /**
  * A permission migration run's policy changes as the worker sends them: CloudEvents made by job-events'
@@ -88,25 +81,7 @@ final class PolicyStream {
 
     /** Sends the events in order, awaiting every acknowledgement. */
     static void send(String bootstrap, String topic, List<Sent> events) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-            List<Future<RecordMetadata>> acks = new ArrayList<>();
-            for (Sent e : events) {
-                ProducerRecord<String, String> record = new ProducerRecord<>(topic, e.key(), e.value());
-                record.headers().add(EventRecords.contentType());
-                acks.add(producer.send(record));
-            }
-            for (Future<RecordMetadata> ack : acks) {
-                ack.get(60, TimeUnit.SECONDS);
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot send to " + topic + ": " + e.getMessage(), e);
-        }
+        TopicRecorder.sendEvents(KafkaAccess.plaintext(bootstrap), KafkaAccess.ADMIN, topic,
+                events.stream().map(e -> Map.entry(e.key(), e.value())).toList());
     }
 }

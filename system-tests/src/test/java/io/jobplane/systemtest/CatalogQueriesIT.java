@@ -16,28 +16,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.jobplane.events.CloudEvent;
 import io.jobplane.events.EventCodec;
-import io.jobplane.events.EventRecords;
 import io.jobplane.events.EventTypes;
 import io.jobplane.events.Topics;
 import io.jobplane.events.payload.catalog.CatalogChange;
@@ -45,6 +36,7 @@ import io.jobplane.events.payload.catalog.CatalogChange.Column;
 import io.jobplane.events.payload.catalog.CatalogChange.Conflict;
 import io.jobplane.stack.KafkaAcls;
 import io.jobplane.stack.Platform;
+import io.jobplane.stack.TopicRecorder;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
@@ -186,24 +178,24 @@ class CatalogQueriesIT {
     @Test
     void unknownNamesAndBadParametersAnswerTheProjectsErrors() {
         awaitComplete(run);
-        expectError(viewer(WS).get(BASE + "/catalogs/glue/databases", WS), 404, "CATALOG_NOT_FOUND");
-        expectError(viewer(WS).get(BASE + "/catalogs/hive/databases/nope/tables", WS), 404, "DATABASE_NOT_FOUND");
-        expectError(viewer(WS).get(BASE + "/catalogs/hive/databases/sales/tables/nope", WS), 404, "TABLE_NOT_FOUND");
-        expectError(viewer(WS).get(BASE + "/catalogs/hive/databases/sales/tables/nope/partitions", WS), 404, "TABLE_NOT_FOUND");
-        expectError(viewer(WS).get(BASE + "/catalogs/hive/databases/sales/functions/nope", WS), 404, "FUNCTION_NOT_FOUND");
-        expectError(viewer(WS).get(BASE + "/platform/jobs/nope", WS), 404, "PLATFORM_RECORD_NOT_FOUND");
-        expectError(viewer(WS).get(BASE + "/runs/{run}/catalog-report", WS, UUID.randomUUID()), 404, "RUN_NOT_FOUND");
-        expectError(viewer(WS).queryParam("limit", 0).get(BASE + "/catalogs/hive/databases", WS), 400, "INVALID_LIMIT");
-        expectError(viewer(WS).queryParam("limit", "many").get(BASE + "/catalogs/hive/databases/sales/tables", WS), 400,
+        WorkspaceCalls.expectError(viewer(WS).get(BASE + "/catalogs/glue/databases", WS), 404, "CATALOG_NOT_FOUND");
+        WorkspaceCalls.expectError(viewer(WS).get(BASE + "/catalogs/hive/databases/nope/tables", WS), 404, "DATABASE_NOT_FOUND");
+        WorkspaceCalls.expectError(viewer(WS).get(BASE + "/catalogs/hive/databases/sales/tables/nope", WS), 404, "TABLE_NOT_FOUND");
+        WorkspaceCalls.expectError(viewer(WS).get(BASE + "/catalogs/hive/databases/sales/tables/nope/partitions", WS), 404, "TABLE_NOT_FOUND");
+        WorkspaceCalls.expectError(viewer(WS).get(BASE + "/catalogs/hive/databases/sales/functions/nope", WS), 404, "FUNCTION_NOT_FOUND");
+        WorkspaceCalls.expectError(viewer(WS).get(BASE + "/platform/jobs/nope", WS), 404, "PLATFORM_RECORD_NOT_FOUND");
+        WorkspaceCalls.expectError(viewer(WS).get(BASE + "/runs/{run}/catalog-report", WS, UUID.randomUUID()), 404, "RUN_NOT_FOUND");
+        WorkspaceCalls.expectError(viewer(WS).queryParam("limit", 0).get(BASE + "/catalogs/hive/databases", WS), 400, "INVALID_LIMIT");
+        WorkspaceCalls.expectError(viewer(WS).queryParam("limit", "many").get(BASE + "/catalogs/hive/databases/sales/tables", WS), 400,
                 "INVALID_LIMIT");
-        expectError(viewer(WS).queryParam("limit", 1001).get(BASE + "/platform/jobs", WS), 400, "INVALID_LIMIT");
-        expectError(viewer(WS).queryParam("cursor", "not-a-cursor").get(BASE + "/catalogs/hive/databases/sales/tables", WS),
+        WorkspaceCalls.expectError(viewer(WS).queryParam("limit", 1001).get(BASE + "/platform/jobs", WS), 400, "INVALID_LIMIT");
+        WorkspaceCalls.expectError(viewer(WS).queryParam("cursor", "not-a-cursor").get(BASE + "/catalogs/hive/databases/sales/tables", WS),
                 400, "INVALID_CURSOR");
         String tablesCursor = viewer(WS).queryParam("limit", 1).get(BASE + "/catalogs/hive/databases/sales/tables", WS)
                 .then().extract().path("next_cursor");
-        expectError(viewer(WS).queryParam("cursor", tablesCursor).get(BASE + "/catalogs/hive/databases/sales/tables/orders/partitions",
+        WorkspaceCalls.expectError(viewer(WS).queryParam("cursor", tablesCursor).get(BASE + "/catalogs/hive/databases/sales/tables/orders/partitions",
                 WS), 400, "INVALID_CURSOR");
-        expectError(viewer(WS).get(BASE + "/platform/secrets", WS), 400, "INVALID_KIND");
+        WorkspaceCalls.expectError(viewer(WS).get(BASE + "/platform/secrets", WS), 400, "INVALID_KIND");
     }
 
     @Test
@@ -214,16 +206,16 @@ class CatalogQueriesIT {
                 "/catalogs/hive/databases/sales/tables/orders", "/catalogs/hive/databases/sales/tables/orders/partitions",
                 "/catalogs/hive/databases/sales/functions", "/platform/jobs", "/platform/jobs/nightly",
                 "/runs/" + run + "/catalog-report")) {
-            expectError(given().baseUri(platform.apiUrl()).auth().oauth2(outsider).get(BASE + path, WS), 404, "WORKSPACE_NOT_FOUND");
+            WorkspaceCalls.expectError(given().baseUri(platform.apiUrl()).auth().oauth2(outsider).get(BASE + path, WS), 404, "WORKSPACE_NOT_FOUND");
         }
         // In its own workspace the outsider finds an empty catalog.
         given().baseUri(platform.apiUrl()).auth().oauth2(outsider).get(BASE + "/catalogs", OTHER).then().statusCode(200)
                 .body("catalogs", hasSize(0));
-        expectError(given().baseUri(platform.apiUrl()).auth().oauth2(outsider).get(BASE + "/catalogs/hive/databases", OTHER), 404,
+        WorkspaceCalls.expectError(given().baseUri(platform.apiUrl()).auth().oauth2(outsider).get(BASE + "/catalogs/hive/databases", OTHER), 404,
                 "CATALOG_NOT_FOUND");
         given().baseUri(platform.apiUrl()).auth().oauth2(outsider).get(BASE + "/platform/jobs", OTHER).then().statusCode(200)
                 .body("records", hasSize(0));
-        expectError(given().baseUri(platform.apiUrl()).get(BASE + "/catalogs", WS), 401, "UNAUTHENTICATED");
+        WorkspaceCalls.expectError(given().baseUri(platform.apiUrl()).get(BASE + "/catalogs", WS), 401, "UNAUTHENTICATED");
     }
 
     @Test
@@ -310,12 +302,6 @@ class CatalogQueriesIT {
         return given().baseUri(platform.apiUrl()).auth().oauth2(platform.mintToken("catalog-reader", Map.of(ws, "viewer")));
     }
 
-    private static void expectError(Response r, int status, String code) {
-        r.then().statusCode(status).body("error_code", equalTo(code));
-        assertFalse(String.valueOf((Object) r.path("error_msg")).isBlank());
-        assertFalse(String.valueOf((Object) r.path("solution_msg")).isBlank());
-    }
-
     private static List<Column> cols(String... specs) {
         List<Column> out = new ArrayList<>();
         for (String spec : specs) {
@@ -395,23 +381,9 @@ class CatalogQueriesIT {
         }
 
         /** Sends them logged in as the worker's Kafka user, in order, awaiting every acknowledgement. */
-        void send() throws Exception {
-            Properties p = new Properties();
-            p.putAll(platform.kafka().access().clientConfig(KafkaAcls.WORKER));
-            p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-                List<Future<RecordMetadata>> acks = new ArrayList<>();
-                for (String[] e : events) {
-                    ProducerRecord<String, String> record = new ProducerRecord<>(Topics.CATALOG_CHANGES, e[0], e[1]);
-                    record.headers().add(EventRecords.contentType());
-                    acks.add(producer.send(record));
-                }
-                for (Future<RecordMetadata> ack : acks) {
-                    ack.get(60, TimeUnit.SECONDS);
-                }
-            }
+        void send() {
+            TopicRecorder.sendEvents(platform.kafka().access(), KafkaAcls.WORKER, Topics.CATALOG_CHANGES,
+                    events.stream().map(e -> Map.entry(e[0], e[1])).toList());
         }
     }
 }

@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.time.Duration;
@@ -14,25 +13,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.jobplane.events.CloudEvent;
 import io.jobplane.events.EventCodec;
-import io.jobplane.events.EventRecords;
 import io.jobplane.events.EventTypes;
 import io.jobplane.events.Topics;
 import io.jobplane.events.payload.policy.PolicyChange;
@@ -43,6 +33,7 @@ import io.jobplane.events.payload.policy.PolicyChange.ReportEntry;
 import io.jobplane.events.payload.policy.PolicyChange.Resource;
 import io.jobplane.stack.KafkaAcls;
 import io.jobplane.stack.Platform;
+import io.jobplane.stack.TopicRecorder;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
@@ -129,8 +120,8 @@ class GrantQueriesIT {
                 .body("grants[0].run_id", equalTo(run1)).body("grants[0].origin", equalTo(ORIGIN));
         assertEquals(Set.of("analysts", "alice", "bob"), names(allGrants(Map.of("resource", "HIVE.Sales"))));
         assertEquals(Set.of("alice"), names(allGrants(Map.of("resource", "s3://lake"))));
-        expectError(viewer(WS).queryParam("resource", "a.b.c.d.e").get(BASE + "/grants", WS), 400, "INVALID_RESOURCE");
-        expectError(viewer(WS).queryParam("cursor", "nonsense").get(BASE + "/grants", WS), 400, "INVALID_CURSOR");
+        WorkspaceCalls.expectError(viewer(WS).queryParam("resource", "a.b.c.d.e").get(BASE + "/grants", WS), 400, "INVALID_RESOURCE");
+        WorkspaceCalls.expectError(viewer(WS).queryParam("cursor", "nonsense").get(BASE + "/grants", WS), 400, "INVALID_CURSOR");
 
         // Principals, and one principal's grants.
         Response principals = viewer(WS).queryParam("limit", 1000).get(BASE + "/principals", WS);
@@ -140,7 +131,7 @@ class GrantQueriesIT {
         viewer(WS).get(BASE + "/principals/{p}/grants", WS, "ops").then().statusCode(200)
                 .body("grants", hasSize(1)).body("grants[0].resource.pattern", equalTo(true))
                 .body("grants[0].principal.type", equalTo("ROLE"));
-        expectError(viewer(WS).get(BASE + "/principals/{p}/grants", WS, "nobody"), 404, "PRINCIPAL_NOT_FOUND");
+        WorkspaceCalls.expectError(viewer(WS).get(BASE + "/principals/{p}/grants", WS, "nobody"), 404, "PRINCIPAL_NOT_FOUND");
 
         // A table's grants: its column's, its database's, and the pattern that matches it.
         assertEquals(Set.of("analysts", "alice", "bob"), names(viewer(WS)
@@ -159,7 +150,7 @@ class GrantQueriesIT {
         check("alice", "SELECT", "hive.sales.orders", false);
         check("alice", "READ", "s3://lake/raw/2026/01/x.parquet", true);
         check("alice", "READ", "s3://lake/rawest", false);
-        expectError(viewer(WS).queryParam("principal", "alice").queryParam("privilege", "SELECT")
+        WorkspaceCalls.expectError(viewer(WS).queryParam("principal", "alice").queryParam("privilege", "SELECT")
                 .get(BASE + "/grants/check", WS), 400, "INVALID_RESOURCE");
 
         // The file changed: analysts lose sales, gain marketing; bob and user000..user099 are gone; the rest stays.
@@ -182,19 +173,19 @@ class GrantQueriesIT {
                 "a grant that stays keeps its row");
         check("analysts", "SELECT", "hive.sales.orders", false);
         check("analysts", "SELECT", "hive.marketing.campaigns", true);
-        expectError(viewer(WS).get(BASE + "/principals/{p}/grants", WS, "bob"), 404, "PRINCIPAL_NOT_FOUND");
+        WorkspaceCalls.expectError(viewer(WS).get(BASE + "/principals/{p}/grants", WS, "bob"), 404, "PRINCIPAL_NOT_FOUND");
 
         // Another workspace sees none of it: its token on this workspace is refused, its own workspace is empty.
         for (String path : List.of("/grants", "/principals", "/principals/alice/grants",
                 "/catalogs/hive/databases/sales/tables/orders/grants", "/runs/" + run1 + "/permission-report")) {
-            expectError(viewer(OTHER).get(BASE + path, WS), 404, "WORKSPACE_NOT_FOUND");
+            WorkspaceCalls.expectError(viewer(OTHER).get(BASE + path, WS), 404, "WORKSPACE_NOT_FOUND");
         }
-        expectError(viewer(OTHER).queryParam("principal", "alice").queryParam("privilege", "SELECT")
+        WorkspaceCalls.expectError(viewer(OTHER).queryParam("principal", "alice").queryParam("privilege", "SELECT")
                 .queryParam("resource", "hive.sales.orders.amount").get(BASE + "/grants/check", WS), 404, "WORKSPACE_NOT_FOUND");
         viewer(OTHER).get(BASE + "/grants", OTHER).then().statusCode(200).body("grants", hasSize(0));
         viewer(OTHER).queryParam("principal", "alice").queryParam("privilege", "SELECT").queryParam("resource", "hive.sales.orders.amount")
                 .get(BASE + "/grants/check", OTHER).then().statusCode(200).body("allowed", equalTo(false));
-        expectError(viewer(OTHER).get(BASE + "/runs/{run}/permission-report", OTHER, run1), 404, "RUN_NOT_FOUND");
+        WorkspaceCalls.expectError(viewer(OTHER).get(BASE + "/runs/{run}/permission-report", OTHER, run1), 404, "RUN_NOT_FOUND");
         given().baseUri(platform.apiUrl()).get(BASE + "/grants", WS).then().statusCode(401);
     }
 
@@ -247,12 +238,6 @@ class GrantQueriesIT {
         return given().baseUri(platform.apiUrl()).auth().oauth2(platform.mintToken("grant-reader", Map.of(ws, "viewer")));
     }
 
-    private static void expectError(Response r, int status, String code) {
-        r.then().statusCode(status).body("error_code", equalTo(code));
-        assertFalse(String.valueOf((Object) r.path("error_msg")).isBlank());
-        assertFalse(String.valueOf((Object) r.path("solution_msg")).isBlank());
-    }
-
     /** One run's policy changes, sent as the worker sends them: CloudEvents keyed by PolicyChange.key. */
     private static final class Changes {
         private final PolicyChange.Run run;
@@ -284,23 +269,9 @@ class GrantQueriesIT {
         }
 
         /** Sends them logged in as the worker's Kafka user, in order, awaiting every acknowledgement. */
-        void send() throws Exception {
-            Properties p = new Properties();
-            p.putAll(platform.kafka().access().clientConfig(KafkaAcls.WORKER));
-            p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-                List<Future<RecordMetadata>> acks = new ArrayList<>();
-                for (String[] e : events) {
-                    ProducerRecord<String, String> record = new ProducerRecord<>(Topics.POLICY_CHANGES, e[0], e[1]);
-                    record.headers().add(EventRecords.contentType());
-                    acks.add(producer.send(record));
-                }
-                for (Future<RecordMetadata> ack : acks) {
-                    ack.get(60, TimeUnit.SECONDS);
-                }
-            }
+        void send() {
+            TopicRecorder.sendEvents(platform.kafka().access(), KafkaAcls.WORKER, Topics.POLICY_CHANGES,
+                    events.stream().map(e -> Map.entry(e[0], e[1])).toList());
         }
     }
 }

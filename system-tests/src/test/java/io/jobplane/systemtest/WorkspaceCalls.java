@@ -2,6 +2,8 @@ package io.jobplane.systemtest;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.time.Duration;
 import java.util.List;
@@ -9,6 +11,7 @@ import java.util.Map;
 
 import io.jobplane.stack.Platform;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
 
@@ -35,5 +38,12 @@ public record WorkspaceCalls(Platform platform, String workspace) {
             return List.of("SUCCESS", "FAILED", "STOPPED").contains(status);
         });
         return api().get("/api/v1/workspaces/{ws}/runs/{run}", workspace, runId).then().statusCode(200);
+    }
+
+    /** A refusal in the project's error shape: the status, the machine-readable code, a message and how to fix it. */
+    public static void expectError(Response r, int status, String code) {
+        r.then().statusCode(status).body("error_code", equalTo(code));
+        assertFalse(String.valueOf((Object) r.path("error_msg")).isBlank());
+        assertFalse(String.valueOf((Object) r.path("solution_msg")).isBlank());
     }
 }

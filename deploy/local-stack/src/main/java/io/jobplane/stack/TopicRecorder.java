@@ -3,9 +3,11 @@ package io.jobplane.stack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -16,6 +18,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -98,6 +101,34 @@ public final class TopicRecorder implements AutoCloseable {
     /** Sends one record as the broker's admin (when it is secured) and waits for the acknowledgement. */
     public static void send(KafkaAccess kafka, String topic, String key, String value) {
         send(kafka, topic, key, value, false);
+    }
+
+    /**
+     * Sends structured-mode CloudEvents ({@code key → JSON}, with their content-type header) logged in as {@code user}
+     * ({@link KafkaAccess#clientConfig}), in order through one idempotent producer, and waits for every
+     * acknowledgement: a stream of changes as a worker sends it.
+     */
+    public static void sendEvents(KafkaAccess kafka, String user, String topic, List<Map.Entry<String, String>> events) {
+        Properties p = new Properties();
+        p.putAll(kafka.clientConfig(user));
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
+            for (Map.Entry<String, String> event : events) {
+                ProducerRecord<String, String> record = new ProducerRecord<>(topic, event.getKey(), event.getValue());
+                record.headers().add(EventRecords.contentType());
+                acks.add(producer.send(record));
+            }
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get(60, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new StackException("cannot send to " + topic + ": " + e.getMessage(), e);
+        }
     }
 
     private static void send(KafkaAccess kafka, String topic, String key, String value, boolean cloudEvent) {
