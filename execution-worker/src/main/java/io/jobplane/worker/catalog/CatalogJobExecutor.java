@@ -145,11 +145,7 @@ public class CatalogJobExecutor implements JobExecutor {
         return interruptible(control, task, null, () -> {
             DiscoveryReport report = new FileDiscovery(options).run(directory, location.uri(), origin, sink,
                     line -> control.log(task, "WARN", line));
-            sink.complete(origin);
-            control.log(task, "INFO", "discovery: " + report.filesSeen() + " files seen, " + report.filesRead() + " read, "
-                    + report.filesUnchanged() + " unchanged since the last scan, " + report.filesNotSampled() + " not sampled, "
-                    + report.filesSkipped() + " skipped; " + report.tables() + " tables and " + report.partitions()
-                    + " partitions sent" + (report.warningsDropped() > 0 ? "; " + report.warningsDropped() + " more warnings not shown" : ""));
+            sink.complete(origin); // the engine logged its own summary (files seen, read, unchanged, skipped; tables, partitions)
             grantDiscovered(run, p, report.tableNames(), line -> control.log(task, "INFO", line));
             return TaskResult.success(report.tables() + report.partitions());
         });
@@ -301,10 +297,6 @@ public class CatalogJobExecutor implements JobExecutor {
                 MigrationReport report = new HiveMetastoreMigration(options).run(connection, origin, sink,
                         line -> control.log(task, "WARN", line));
                 sink.complete(origin);
-                control.log(task, "INFO", "migration from metastore schema " + report.schemaVersion() + ": " + report.databases()
-                        + " databases, " + report.tables() + " tables, " + report.partitions() + " partitions, " + report.functions()
-                        + " functions sent; " + report.skipped() + " skipped" + (report.complete() ? ""
-                                : "; stopped early by the bound on " + report.stoppedBy()));
                 if (!report.complete()) {
                     return TaskResult.invalid("the metastore holds more than one run migrates (" + report.stoppedBy()
                             + "); what was read is in the catalog");
