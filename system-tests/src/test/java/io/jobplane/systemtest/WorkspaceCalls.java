@@ -30,12 +30,18 @@ public record WorkspaceCalls(Platform platform, String workspace) {
         return api().post("/api/v1/workspaces/{ws}/jobs/{job}/runs", workspace, jobId).then().statusCode(202).extract().path("run_id");
     }
 
-    /** The run once it has ended (SUCCESS, FAILED or STOPPED), within 90 s. */
+    /**
+     * The run once it has ended (SUCCESS, FAILED or STOPPED) and its tasks' detail has caught up, within 90 s.
+     * The status is the API's own; the task detail comes from the read model an instant later, so a task
+     * still shown PENDING or RUNNING beside an ended run has not been folded in yet.
+     */
     public ValidatableResponse awaitTerminal(String runId) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            String status = api().get("/api/v1/workspaces/{ws}/runs/{run}", workspace, runId).then().statusCode(200)
-                    .extract().path("status");
-            return List.of("SUCCESS", "FAILED", "STOPPED").contains(status);
+            Response run = api().get("/api/v1/workspaces/{ws}/runs/{run}", workspace, runId);
+            run.then().statusCode(200);
+            List<String> taskStatuses = run.path("tasks.status");
+            return List.of("SUCCESS", "FAILED", "STOPPED").contains(run.<String>path("status"))
+                    && (taskStatuses == null || taskStatuses.stream().noneMatch(s -> "PENDING".equals(s) || "RUNNING".equals(s)));
         });
         return api().get("/api/v1/workspaces/{ws}/runs/{run}", workspace, runId).then().statusCode(200);
     }
