@@ -133,6 +133,11 @@ class KubernetesManifestsTest {
         assertEquals("execution-worker", scaled.path("spec").path("scaleTargetRef").path("name").asText());
         Manifests.object(productionObjects, "TriggerAuthentication", trigger.path("authenticationRef").path("name").asText());
 
+        // The autoscalers own the replica counts: applying the manifests again must not reset them.
+        for (String scaledByAutoscaler : List.of("job-api", "execution-worker")) {
+            assertTrue(Manifests.object(productionObjects, "Deployment", scaledByAutoscaler).path("spec").path("replicas").isMissingNode(),
+                    scaledByAutoscaler);
+        }
         JsonNode hpa = Manifests.object(productionObjects, "HorizontalPodAutoscaler", "job-api");
         assertEquals("Deployment", hpa.path("spec").path("scaleTargetRef").path("kind").asText());
         assertEquals("job-api", hpa.path("spec").path("scaleTargetRef").path("name").asText());
