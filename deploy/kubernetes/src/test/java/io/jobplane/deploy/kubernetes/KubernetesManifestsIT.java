@@ -32,7 +32,7 @@ import io.jobplane.stack.KafkaBroker;
  * API schema and the Strimzi, CloudNativePG and KEDA CRD schemas (validator/validate.mjs), and the
  * manifests agree with the project: its topics, consumer groups, Kafka ACLs, ports and documentation.
  */
-class KubernetesManifestsTest {
+class KubernetesManifestsIT {
 
     private static final List<String> SERVICES = List.of("job-api", "execution-worker", "metadata-harvester", "policy-migrator");
 
