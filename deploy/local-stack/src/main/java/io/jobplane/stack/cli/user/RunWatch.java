@@ -59,7 +59,7 @@ final class RunWatch {
         while (true) {
             run = status();
             String status = run.path("status").asText();
-            if (!status.equals(last)) {
+            if (!status.equals(last) && !ENDED.contains(status)) {
                 out.println("run " + runId + "  " + status);
                 last = status;
             }
