@@ -1,5 +1,6 @@
 package io.jobplane.stack.cli.user;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -16,7 +17,7 @@ final class Jobs {
     /** The job (as {@code GET …/jobs/{id}} shows it) that {@code ref} names, by id or name; a failure when none. */
     static ApiClient.Answer require(ApiClient api, String workspace, String ref) {
         if (UUID.matcher(ref).matches()) {
-            return api.send("GET", ApiClient.ws(workspace, "/jobs/" + ref), null, java.util.Map.of());
+            return api.send("GET", ApiClient.ws(workspace, "/jobs/" + ref), null, Map.of());
         }
         return byName(api, workspace, ref).orElseThrow(() -> new CliFailure("no job named '" + ref + "' in workspace "
                 + workspace + " (archived ones included): jobplane jobs list shows the workspace's jobs"));
@@ -31,7 +32,7 @@ final class Jobs {
             for (JsonNode job : page.path("jobs")) {
                 if (job.path("name").asText().equals(name)) {
                     return Optional.of(api.send("GET", ApiClient.ws(workspace, "/jobs/" + job.path("job_id").asText()), null,
-                            java.util.Map.of()));
+                            Map.of()));
                 }
             }
             cursor = page.hasNonNull("next_cursor") ? page.get("next_cursor").asText() : null;

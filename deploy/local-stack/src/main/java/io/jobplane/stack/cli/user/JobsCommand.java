@@ -2,10 +2,12 @@ package io.jobplane.stack.cli.user;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import picocli.CommandLine.Command;
@@ -178,9 +180,9 @@ public class JobsCommand implements Runnable {
                     throw new CliFailure(file + " does not hold a JSON object");
                 }
                 return json;
-            } catch (java.nio.file.NoSuchFileException e) {
+            } catch (NoSuchFileException e) {
                 throw new CliFailure("no file " + file);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new CliFailure(file + " is not valid JSON: " + e.getOriginalMessage() + " (line "
                         + e.getLocation().getLineNr() + ")");
             }

@@ -2,7 +2,9 @@ package io.jobplane.stack.cli.user;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -13,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -75,7 +78,7 @@ public class RunsCommand implements Runnable {
                 parameters = Values.params(params);
                 date = executionDate == null ? null : Values.time(executionDate, Instant.now());
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                throw new ParameterException(spec.commandLine(), e.getMessage());
             }
             UserConfig config = config();
             String ws = config.requireWorkspace();
@@ -173,7 +176,7 @@ public class RunsCommand implements Runnable {
                 from = since == null ? null : Values.time(since, now);
                 to = until == null ? null : Values.time(until, now);
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                throw new ParameterException(spec.commandLine(), e.getMessage());
             }
             UserConfig config = config();
             String ws = config.requireWorkspace();
@@ -182,9 +185,9 @@ public class RunsCommand implements Runnable {
             List<Object> query = new ArrayList<>();
             for (String s : status == null ? List.<String>of() : status) {
                 query.add("status");
-                query.add(s.trim().toUpperCase(java.util.Locale.ROOT));
+                query.add(s.trim().toUpperCase(Locale.ROOT));
             }
-            query.addAll(java.util.Arrays.asList("from", from, "to", to, "limit", limit));
+            query.addAll(Arrays.asList("from", from, "to", to, "limit", limit));
             JsonNode page = api.get(ApiClient.ws(ws, "/jobs/" + j.path("job_id").asText() + "/runs") + ApiClient.query(query.toArray()));
             if (output.json()) {
                 Output.printJson(out(), page);
@@ -296,7 +299,7 @@ public class RunsCommand implements Runnable {
             RunWatch watch = new RunWatch(api(config), config.requireWorkspace(), run, out(), context.pollInterval());
             if (follow) {
                 if (output.json()) {
-                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--follow prints lines as text; leave out --output json");
+                    throw new ParameterException(spec.commandLine(), "--follow prints lines as text; leave out --output json");
                 }
                 return ExitCodes.ofRun(watch.followLog(task).path("status").asText());
             }
