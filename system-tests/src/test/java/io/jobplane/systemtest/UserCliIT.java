@@ -60,10 +60,11 @@ class UserCliIT {
         platform = SystemPlatform.startOnFreePorts("cli-user");
         calls = new WorkspaceCalls(platform, WS);
         String db = "cli_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-        platform.tenant().createDatabase(db, "cli_owner", "cli-owner-pw");
+        String password = UUID.randomUUID().toString().replace("-", "");
+        platform.tenant().createDatabase(db, "cli_owner", password);
         var pg = platform.tenant();
         connectionId = calls.api().body(Map.of("name", "warehouse", "type", "postgresql", "jdbc_url", pg.jdbcUrl(db),
-                "username", "cli_owner", "password", "cli-owner-pw"))
+                "username", "cli_owner", "password", password))
                 .post("/api/v1/workspaces/{ws}/connections", WS).then().statusCode(201).extract().path("connection_id");
         // The CLI finds the platform as it finds a local stack: its state folder (keys) and its API port.
         env.put("JOBPLANE_STATE_DIR", platform.logDir().getParent().toString());
