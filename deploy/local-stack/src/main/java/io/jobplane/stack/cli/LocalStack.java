@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 import io.jobplane.stack.DevKeys;
 import io.jobplane.stack.KafkaAccess;
@@ -38,15 +39,24 @@ final class LocalStack {
 
     final Path root;
     final Path state;
-    final int kafkaControllerPort = configuredPort(KAFKA_CONTROLLER_PORT_ENV, 19093);
-    final String externalDbUrl = blankToNull(System.getenv("JOBPLANE_DB_URL"));
+    final int kafkaControllerPort;
+    final String externalDbUrl;
+    /** Where the variables above are read: the process environment, or the one a caller gives. */
+    private final Function<String, String> env;
 
     LocalStack() {
-        String home = System.getenv("JOBPLANE_HOME");
+        this(System::getenv);
+    }
+
+    LocalStack(Function<String, String> env) {
+        this.env = env;
+        String home = env.apply("JOBPLANE_HOME");
         this.root = Path.of(home == null || home.isBlank() ? "." : home).toAbsolutePath().normalize();
-        String stateDir = System.getenv("JOBPLANE_STATE_DIR");
+        String stateDir = env.apply("JOBPLANE_STATE_DIR");
         this.state = stateDir == null || stateDir.isBlank() ? root.resolve(".jobplane")
                 : Path.of(stateDir).toAbsolutePath().normalize();
+        this.kafkaControllerPort = configuredPort(KAFKA_CONTROLLER_PORT_ENV, 19093);
+        this.externalDbUrl = blankToNull(env.apply("JOBPLANE_DB_URL"));
     }
 
     /**
@@ -219,8 +229,8 @@ final class LocalStack {
         }
     }
 
-    private static int configuredPort(String env, int fallback) {
-        String value = System.getenv(env);
+    private int configuredPort(String variable, int fallback) {
+        String value = env.apply(variable);
         if (value == null || value.isBlank()) {
             return fallback;
         }
@@ -231,7 +241,7 @@ final class LocalStack {
             }
             return port;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(env + " must be a port number (1-65535), got '" + value + "'");
+            throw new IllegalArgumentException(variable + " must be a port number (1-65535), got '" + value + "'");
         }
     }
 

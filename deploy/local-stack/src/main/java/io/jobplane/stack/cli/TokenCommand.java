@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.jobplane.stack.DevTokens;
+import io.jobplane.stack.cli.user.Values;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -45,19 +46,10 @@ class TokenCommand implements Runnable {
     }
 
     private Duration parse(String value) {
-        var m = java.util.regex.Pattern.compile("(\\d+)([smhd])").matcher(value.trim());
-        if (!m.matches()) {
+        if (!value.trim().matches("\\d+[smhd]")) {
             throw new ParameterException(spec.commandLine(), "--ttl takes a number and a unit: 30m, 24h, 7d");
         }
-        long n = Long.parseLong(m.group(1));
-        if (n == 0) {
-            throw new ParameterException(spec.commandLine(), "--ttl must be longer than zero");
-        }
-        return switch (m.group(2)) {
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        return Values.duration(value)
+                .orElseThrow(() -> new ParameterException(spec.commandLine(), "--ttl must be longer than zero"));
     }
 }

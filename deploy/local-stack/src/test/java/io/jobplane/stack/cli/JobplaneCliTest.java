@@ -30,7 +30,8 @@ class JobplaneCliTest {
     void withoutArgumentsItPrintsUsageWithEveryCommandAndPortVariable() throws Exception {
         Result r = run();
         assertEquals(0, r.exit, r.output);
-        for (String expected : List.of("up", "down", "status", "token", "logs", "JOBPLANE_API_PORT", "JOBPLANE_KAFKA_PORT",
+        for (String expected : List.of("up", "down", "status", "token", "logs", "login", "jobs", "runs", "JOBPLANE_TOKEN",
+                "JOBPLANE_CONFIG", "JOBPLANE_API_PORT", "JOBPLANE_KAFKA_PORT",
                 "JOBPLANE_PG_PORT", "JOBPLANE_DB_URL")) {
             assertTrue(r.output.contains(expected), expected + " missing from:\n" + r.output);
         }
