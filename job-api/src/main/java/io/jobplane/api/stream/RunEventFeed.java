@@ -85,10 +85,12 @@ public class RunEventFeed {
         if (c != null) {
             c.wakeup();
         }
+        List<StreamSubscriber> all = new ArrayList<>();
         synchronized (lock) {
-            subscribers.values().forEach(list -> list.forEach(StreamSubscriber::complete));
+            subscribers.values().forEach(all::addAll);
             subscribers.clear();
         }
+        all.forEach(StreamSubscriber::complete);
         if (thread != null) {
             try {
                 thread.join(5000);
@@ -191,7 +193,8 @@ public class RunEventFeed {
                 return;
             }
             StreamPosition now = StreamPosition.of(positions);
-            for (StreamSubscriber s : streams) {
+            // A copy: a stream that ends while it is handed an event leaves the list meanwhile.
+            for (StreamSubscriber s : List.copyOf(streams)) {
                 s.live(event, now);
             }
         }

@@ -144,7 +144,8 @@ class DashboardIT {
         screenshot("dashboard");
 
         // A click on the run shows its log, read from GET …/runs/{run_id}/logs (the failure is logged at ERROR).
-        browser.findElement(By.cssSelector("#failures li[data-run-id='" + failedRun + "'] a.run-link")).click();
+        // (by script: the list is drawn anew every second, an element found a moment earlier may be gone)
+        js("document.querySelector(arguments[0]).click()", "#failures li[data-run-id='" + failedRun + "'] a.run-link");
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
             String log = text("#log-lines");
             return log != null && log.contains("ERROR") && log.contains(HOSTILE);
