@@ -17,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.jobplane.api.config.RunStreamConfig;
+import io.jobplane.api.error.ApiException;
 import io.jobplane.api.security.Caller;
 import io.jobplane.api.security.Role;
 import io.jobplane.api.security.WorkspaceGuard;
@@ -60,9 +61,15 @@ public class RunStreamResource {
             @Parameter(description = "The id of the last event received: replays what was missed, within the topic's retention")
             @HeaderParam("Last-Event-ID") String lastEventId,
             @Parameter(description = "true: also jobplane.run.log lines (left out by default)")
-            @QueryParam("logs") @DefaultValue("false") boolean logs,
+            @QueryParam("logs") @DefaultValue("false") String logsParam,
             @Context Sse sse, @Context HttpServerResponse connection) {
         Caller caller = guard.require(workspace, Role.VIEWER);
+        boolean logs = switch (logsParam) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiException.badRequest("VALIDATION_FAILED", "The request is invalid: logs must be true or false",
+                    "Send logs=true to also receive log lines, or leave it out.");
+        };
         int partitions = feed.partitions();
         StreamPosition resume = lastEventId == null || lastEventId.isBlank() ? null : StreamPosition.parse(lastEventId, partitions);
         RunEventFeed.Admission admission = feed.admit(caller);
