@@ -77,7 +77,7 @@ public class RunStreamResource {
         // Reverse proxies such as nginx pass the events on as they come instead of buffering them.
         connection.headers().set("X-Accel-Buffering", "no");
         return Multi.createFrom().deferred(() -> {
-            StreamSubscriber stream = new StreamSubscriber(workspace, logs, sse, connection, config);
+            StreamSubscriber stream = new StreamSubscriber(workspace, logs, sse, connection::close, config);
             StreamPosition live = feed.register(stream, resume);
             Multi<OutboundSseEvent> head;
             if (resume == null) {

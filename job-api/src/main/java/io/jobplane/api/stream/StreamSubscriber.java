@@ -14,7 +14,6 @@ import io.jobplane.api.config.RunStreamConfig;
 import io.jobplane.events.EventTypes;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
-import io.vertx.core.http.HttpServerResponse;
 
 /**
  * One open stream on this replica. The shared consumer's thread hands it the events of its workspace
@@ -31,7 +30,8 @@ final class StreamSubscriber {
     private final String workspace;
     private final boolean logs;
     private final Sse sse;
-    private final HttpServerResponse connection;
+    /** Closes the client's connection. */
+    private final Runnable disconnect;
     private final RunStreamConfig limits;
     private final UnicastProcessor<Item> queue = UnicastProcessor.create(new ConcurrentLinkedQueue<>(), null);
     private final AtomicInteger waiting = new AtomicInteger();
@@ -44,11 +44,11 @@ final class StreamSubscriber {
     /** The id of the last event offered; only the consumer's thread changes it. */
     private StreamPosition cursor;
 
-    StreamSubscriber(String workspace, boolean logs, Sse sse, HttpServerResponse connection, RunStreamConfig limits) {
+    StreamSubscriber(String workspace, boolean logs, Sse sse, Runnable disconnect, RunStreamConfig limits) {
         this.workspace = workspace;
         this.logs = logs;
         this.sse = sse;
-        this.connection = connection;
+        this.disconnect = disconnect;
         this.limits = limits;
     }
 
@@ -124,7 +124,7 @@ final class StreamSubscriber {
         closed = true;
         LOG.infof("Run stream of workspace %s disconnected: %s (the client resumes with Last-Event-ID)", workspace, why);
         queue.onComplete();
-        connection.close();
+        disconnect.run();
     }
 
     /** Ends the stream when this replica stops. */
