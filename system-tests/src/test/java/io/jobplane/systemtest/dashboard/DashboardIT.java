@@ -78,7 +78,8 @@ class DashboardIT {
         runEvents = TopicRecorder.record(platform.kafka().access(), Topics.RUN_EVENTS);
         await().atMost(Duration.ofSeconds(30)).until(runEvents::caughtUp);
         Files.createDirectories(SCREENSHOTS);
-        userDataDir = Files.createTempDirectory("dashboard-chromium");
+        // A fresh profile each time, under target/.
+        userDataDir = Files.createDirectories(Path.of("target/chromium-profile-" + UUID.randomUUID()).toAbsolutePath());
         driverService = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
                 .usingAnyFreePort().build();
         ChromeOptions options = new ChromeOptions();
