@@ -107,7 +107,8 @@ final class StreamSubscriber {
 
     private void offer(OutboundSseEvent event, long bytes) {
         if (waiting.get() >= limits.bufferEvents() || waitingBytes.get() + bytes > limits.bufferBytes().asLongValue()) {
-            drop("it is " + waiting.get() + " events behind");
+            drop("it is " + waiting.get() + " events (" + waitingBytes.get() + " bytes) behind and the next is " + bytes
+                    + " bytes");
             return;
         }
         waiting.incrementAndGet();
