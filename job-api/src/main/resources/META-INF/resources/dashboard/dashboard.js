@@ -120,6 +120,24 @@
     }).catch(function () { /* the read model may not have it yet; the stream carries on */ });
   }
 
+  /** The runs shown as active, asked again: those that ended meanwhile move to the ends. */
+  function refreshActive(generation) {
+    Object.keys(state.runs).map(function (k) { return state.runs[k]; })
+      .filter(function (run) { return ACTIVE[run.status]; })
+      .forEach(function (run) {
+        api(ws() + '/runs/' + encodeURIComponent(run.id)).then(function (r) {
+          if (!current(generation) || !r) { return; }
+          if (ACTIVE[r.status]) {
+            mergeRun(r);
+          } else {
+            finish(run, { status: r.status, finished_at: r.finished_at, error_message: r.error_message,
+              error_code: r.error_code });
+          }
+          render();
+        }).catch(function () { /* asked again on the next gap */ });
+      });
+  }
+
   function mergeRun(r) {
     var run = runOf(r.run_id);
     run.fetched = true;
@@ -531,6 +549,7 @@
     } else if (event.name === 'stream.gap') {
       // Events were missed beyond what a resume replays: take the current state from the REST API again.
       loadSnapshot(generation);
+      refreshActive(generation);
     } else {
       var parsed;
       try { parsed = JSON.parse(data); } catch (e) { return; }
