@@ -99,6 +99,8 @@ class SecurityMatrixIT {
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/runs/{none}", "viewer", null),
                 new Endpoint("POST", "/api/v1/workspaces/{ws}/runs/{none}/cancel", "operator", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/runs/{none}/logs", "viewer", null),
+                // The live stream stays open once authorised: an invalid parameter (checked after authorisation) ends the call.
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/runs/stream?logs=maybe", "viewer", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/jobs/{job}/runs", "viewer", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/jobs/{job}/runs/{none}", "viewer", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/jobs/{job}/status", "viewer", null),
