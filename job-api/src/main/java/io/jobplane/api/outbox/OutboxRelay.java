@@ -14,6 +14,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.jobplane.api.config.OutboxConfig;
+import io.jobplane.api.metrics.RunMetrics;
 import io.jobplane.events.EventCodec;
 import io.jobplane.events.EventRecords;
 import io.jobplane.events.EventTypes;
@@ -22,6 +23,8 @@ import io.jobplane.events.failure.Failures;
 import io.jobplane.events.payload.RunFinished;
 import io.jobplane.events.payload.RunLog;
 import io.jobplane.events.payload.RunStatus;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -68,7 +71,8 @@ public class OutboxRelay {
     private static final String FAIL_RUN = """
             update api.run set state = 'FAILED', error_code = $2, finished_at = now()
              where id = $1 and state in ('DISPATCHED', 'RUNNING', 'CANCELLING')
-            returning workspace, job_id, attempt, finished_at""";
+            returning workspace, job_id, attempt, started_at, finished_at,
+                      (select j.type from api.job j where j.id = run.job_id) as job_type""";
     private static final String APPEND = """
             insert into api.outbox (topic, message_key, payload) values ($1, $2, $3)""";
 
@@ -82,12 +86,17 @@ public class OutboxRelay {
     private final AtomicLong relayedSinceVacuum = new AtomicLong();
     private final AtomicBoolean vacuuming = new AtomicBoolean();
     private volatile long lastVacuum;
+    private final RunMetrics runMetrics;
+    private final MeterRegistry registry;
 
-    public OutboxRelay(Pool pool, @Channel("outbox") MutinyEmitter<String> emitter, Vertx vertx, OutboxConfig config) {
+    public OutboxRelay(Pool pool, @Channel("outbox") MutinyEmitter<String> emitter, Vertx vertx, OutboxConfig config,
+            RunMetrics runMetrics, MeterRegistry registry) {
         this.pool = pool;
         this.emitter = emitter;
         this.vertx = vertx;
         this.config = config;
+        this.runMetrics = runMetrics;
+        this.registry = registry;
     }
 
     void start(@Observes StartupEvent event) {
@@ -142,7 +151,10 @@ public class OutboxRelay {
                     taken.sort(Comparator.comparingLong(row -> row.getLong("id")));
                     List<Uni<Throwable>> sends = new ArrayList<>();
                     for (Row row : taken) {
-                        sends.add(publish(row.getString("topic"), row.getString("message_key"), row.getString("payload"))
+                        String topic = row.getString("topic");
+                        java.time.OffsetDateTime written = row.getOffsetDateTime("created_at");
+                        sends.add(publish(topic, row.getString("message_key"), row.getString("payload"))
+                                .invoke(() -> relayed(topic, written))
                                 .replaceWith((Throwable) null).onFailure().recoverWithItem(failure -> failure));
                     }
                     return Uni.join().all(sends).andFailFast().chain(failures -> settle(connection, taken, failures));
@@ -201,6 +213,9 @@ public class OutboxRelay {
                         return Uni.createFrom().voidItem();
                     }
                     Row run = rows.iterator().next();
+                    java.time.OffsetDateTime started = run.getOffsetDateTime("started_at");
+                    runMetrics.ended(run.getString("job_type"), RunStatus.FAILED, started == null ? null : started.toInstant(),
+                            run.getOffsetDateTime("finished_at").toInstant());
                     int attempt = run.getInteger("attempt");
                     String workspace = run.getString("workspace");
                     java.time.Instant at = run.getOffsetDateTime("finished_at").toInstant();
@@ -225,6 +240,23 @@ public class OutboxRelay {
             vacuuming.set(false);
             LOG.debugf("outbox vacuum skipped: %s", failure.getMessage());
         });
+    }
+
+    /** Relay lag buckets (SLOs), besides the sum and count. */
+    private static final java.time.Duration[] RELAY_BUCKETS = { java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(50),
+            java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(250), java.time.Duration.ofMillis(500),
+            java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(5),
+            java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(1),
+            java.time.Duration.ofMinutes(5) };
+
+    /** A row Kafka acknowledged: the time from its write to the outbox to the acknowledgement, by topic (a few fixed names). */
+    private void relayed(String topic, java.time.OffsetDateTime written) {
+        if (written == null) {
+            return;
+        }
+        Timer.builder("jobplane.outbox.relay.lag").description("Time from an outbox row's write to Kafka's acknowledgement")
+                .tag("topic", topic).serviceLevelObjectives(RELAY_BUCKETS).register(registry)
+                .record(java.time.Duration.between(written.toInstant(), java.time.Instant.now()));
     }
 
     private Uni<Void> publish(String topic, String key, String payload) {
