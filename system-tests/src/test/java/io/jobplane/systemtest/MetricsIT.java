@@ -47,7 +47,7 @@ class MetricsIT {
         calls = new WorkspaceCalls(platform, WS);
         var pg = platform.tenant();
         String connectionId = calls.api().body(Map.of("name", "target", "type", "postgresql", "jdbc_url", pg.jdbcUrl(),
-                        "username", pg.username(), "password", "unused-locally"))
+                        "username", pg.username(), "password", pg.password()))
                 .post("/api/v1/workspaces/{ws}/connections", WS).then().statusCode(201).extract().path("connection_id");
         jobId = calls.api().body(Map.of("name", "measured", "type", "TABLE_TO_TABLE", "destination_connection_id", connectionId,
                         "tasks", List.of(Map.of("query", "select 1"), Map.of("query", "select 2"))))
