@@ -19,6 +19,7 @@ import io.jobplane.events.EventCodec;
 import io.jobplane.events.EventRecords;
 import io.jobplane.events.EventTypes;
 import io.jobplane.events.Topics;
+import io.jobplane.events.consume.ApplyLag;
 import io.jobplane.events.failure.Failures;
 import io.jobplane.events.payload.RunFinished;
 import io.jobplane.events.payload.RunLog;
@@ -88,6 +89,8 @@ public class OutboxRelay {
     private volatile long lastVacuum;
     private final RunMetrics runMetrics;
     private final MeterRegistry registry;
+    /** The relay lag's buckets: those of every lag histogram. */
+    private final java.time.Duration[] relayBuckets = ApplyLag.lagBuckets();
 
     public OutboxRelay(Pool pool, @Channel("outbox") MutinyEmitter<String> emitter, Vertx vertx, OutboxConfig config,
             RunMetrics runMetrics, MeterRegistry registry) {
@@ -242,20 +245,13 @@ public class OutboxRelay {
         });
     }
 
-    /** Relay lag buckets (SLOs), besides the sum and count. */
-    private static final java.time.Duration[] RELAY_BUCKETS = { java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(50),
-            java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(250), java.time.Duration.ofMillis(500),
-            java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(5),
-            java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(1),
-            java.time.Duration.ofMinutes(5) };
-
     /** A row Kafka acknowledged: the time from its write to the outbox to the acknowledgement, by topic (a few fixed names). */
     private void relayed(String topic, java.time.OffsetDateTime written) {
         if (written == null) {
             return;
         }
         Timer.builder("jobplane.outbox.relay.lag").description("Time from an outbox row's write to Kafka's acknowledgement")
-                .tag("topic", topic).serviceLevelObjectives(RELAY_BUCKETS).register(registry)
+                .tag("topic", topic).serviceLevelObjectives(relayBuckets).register(registry)
                 .record(java.time.Duration.between(written.toInstant(), java.time.Instant.now()));
     }
 

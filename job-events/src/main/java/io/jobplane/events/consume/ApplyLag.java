@@ -15,13 +15,21 @@ import io.micrometer.core.instrument.Timer;
  */
 public final class ApplyLag {
 
-    /** Lag buckets (SLOs), besides the sum and count. */
+    /** The buckets (SLOs) of jobplane's lag histograms, besides their sum and count. */
     private static final Duration[] BUCKETS = { Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
             Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
             Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
             Duration.ofMinutes(5) };
 
     private final Timer timer;
+
+    /**
+     * The buckets of jobplane's lag histograms: this read-model apply lag and job-api's outbox relay lag
+     * (10 ms to 5 min).
+     */
+    public static Duration[] lagBuckets() {
+        return BUCKETS.clone();
+    }
 
     private ApplyLag(Timer timer) {
         this.timer = timer;
