@@ -30,6 +30,7 @@ import io.jobplane.events.payload.RunHeartbeat;
 import io.jobplane.events.payload.RunStarted;
 import io.jobplane.events.payload.RunStatus;
 import io.jobplane.stack.JobplaneTestResource;
+import io.jobplane.stack.MetricsScrape;
 import io.jobplane.stack.TestInfrastructure;
 import io.jobplane.stack.TopicRecorder;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -296,6 +297,49 @@ class RunSupervisionIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> control.values(run).stream().map(EventCodec::decode)
                 .map(e -> e.dataAs(CancelCommand.class)).anyMatch(c -> "w2".equals(c.workerId()) && c.attempt() == 1));
         assertEquals("w1", storedWorker(run));
+    }
+
+    /**
+     * /q/metrics: launches and ends are counted by job type, an ended run's duration is recorded, a run
+     * held by its job's limit is counted waiting for that reason, and the outbox drains to 0.
+     */
+    @Test
+    void metricsCountLaunchesAndEndsTimeRunsAndSayWhyRunsWait() {
+        String ws = uniqueWorkspace();
+        String job = job(ws, "measured", Map.of("max_active_runs", 1), List.of(task("select 1", true)));
+        Map<String, String> manual = Map.of("job_type", "TABLE_TO_TABLE", "trigger", "manual");
+        Map<String, String> succeeded = Map.of("job_type", "TABLE_TO_TABLE", "status", "SUCCESS");
+        Map<String, String> jobLimit = Map.of("reason", "job_limit");
+        MetricsScrape before = scrape();
+        String a = launch(ws, job);
+        launchOf(a, 1);
+        String b = launch(ws, job);
+        assertEquals(2, scrape().sum("jobplane_runs_launched_total", manual) - before.sum("jobplane_runs_launched_total", manual));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertTrue(
+                scrape().sum("jobplane_runs_waiting", jobLimit) > before.sum("jobplane_runs_waiting", jobLimit), "b waits for a's slot"));
+
+        workerRuns(a, 1, "w1", RunStatus.SUCCESS);
+        launchOf(b, 1);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            MetricsScrape now = scrape();
+            assertEquals(1, now.sum("jobplane_runs_ended_total", succeeded) - before.sum("jobplane_runs_ended_total", succeeded));
+            assertEquals(1, now.sum("jobplane_run_duration_seconds_count", succeeded)
+                    - before.sum("jobplane_run_duration_seconds_count", succeeded));
+            assertEquals(before.sum("jobplane_runs_waiting", jobLimit), now.sum("jobplane_runs_waiting", jobLimit));
+            assertTrue(now.sum("jobplane_runs_waiting", Map.of("reason", "dispatched")) >= 1, "b is dispatched");
+            assertTrue(now.sum("jobplane_outbox_relay_lag_seconds_count", Map.of("topic", Topics.COMMANDS))
+                    >= before.sum("jobplane_outbox_relay_lag_seconds_count", Map.of("topic", Topics.COMMANDS)) + 2);
+            assertEquals(0, now.sum("jobplane_outbox_backlog_rows"));
+        });
+        MetricsScrape after = scrape();
+        assertTrue(after.has("http_server_requests_seconds_count",
+                Map.of("method", "POST", "uri", "/api/v1/workspaces/{workspace}/jobs/{job_id}/runs", "status", "202")));
+        after.samples().forEach(sample -> sample.labels().values().forEach(value -> assertTrue(
+                !value.contains(ws) && !value.contains(job) && !value.contains(a), sample.name() + " " + sample.labels())));
+    }
+
+    private static MetricsScrape scrape() {
+        return MetricsScrape.parse(io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString());
     }
 
     // --- the worker's side -----------------------------------------------------------------------

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import jakarta.annotation.PreDestroy;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
@@ -33,6 +34,7 @@ import io.jobplane.events.payload.TaskSpec;
 import io.jobplane.events.payload.TaskStarted;
 import io.jobplane.events.payload.TaskStatus;
 import io.jobplane.worker.config.WorkerConfig;
+import io.jobplane.worker.metrics.WorkerMetrics;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
@@ -74,12 +76,21 @@ public class RunEvents {
         return t;
     });
 
+    private final WorkerMetrics metrics;
+
+    @Inject
     public RunEvents(@Channel("run-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16384)
-            MutinyEmitter<String> emitter, WorkerConfig config) {
+            MutinyEmitter<String> emitter, WorkerConfig config, WorkerMetrics metrics) {
         this.emitter = emitter;
+        this.metrics = metrics;
         this.workerId = config.workerId();
         this.source = "/jobplane/execution-worker/" + workerId;
         this.maxEventBytes = config.maxEventBytes();
+    }
+
+    /** Without exported metrics (unit tests). */
+    public RunEvents(MutinyEmitter<String> emitter, WorkerConfig config) {
+        this(emitter, config, WorkerMetrics.unexported());
     }
 
     @PreDestroy
@@ -92,6 +103,7 @@ public class RunEvents {
     }
 
     public void runStarted(LaunchCommand run) {
+        metrics.runStarted(run);
         send(EventTypes.RUN_STARTED, run.runId(),
                 new RunStarted(run.runId(), run.attempt(), run.workspace(), run.jobId(), workerId, Instant.now()));
     }
@@ -99,11 +111,13 @@ public class RunEvents {
     /** The run's end; completes when the broker has it (sent again until it does). */
     public CompletableFuture<Void> runFinished(LaunchCommand run, RunStatus status, String error, String errorCode) {
         Instant at = Instant.now();
+        metrics.runFinished(run);
         return sendEnd(EventTypes.RUN_FINISHED, run.runId(), e -> new RunFinished(run.runId(), run.attempt(), run.workspace(),
                 run.jobId(), status, e, at, errorCode, workerId), error);
     }
 
     public void taskStarted(LaunchCommand run, TaskSpec task) {
+        metrics.taskStarted(run, task);
         send(EventTypes.TASK_STARTED, run.runId(), new TaskStarted(run.runId(), run.attempt(), run.workspace(),
                 task.taskId(), task.index(), Instant.now()));
     }
@@ -111,6 +125,7 @@ public class RunEvents {
     /** A task's end; sent again until the broker has it. */
     public CompletableFuture<Void> taskFinished(LaunchCommand run, TaskSpec task, TaskStatus status, Long rows, String error) {
         Instant at = Instant.now();
+        metrics.taskFinished(run, task, status);
         return sendEnd(EventTypes.TASK_FINISHED, run.runId(), e -> new TaskFinished(run.runId(), run.attempt(), run.workspace(),
                 task.taskId(), task.index(), status, rows, e, at), error);
     }

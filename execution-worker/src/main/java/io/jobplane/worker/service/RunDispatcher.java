@@ -36,6 +36,8 @@ import io.jobplane.worker.executor.JobEvents;
 import io.jobplane.worker.executor.JobExecutor;
 import io.jobplane.worker.executor.RunControl;
 import io.jobplane.worker.executor.RunOutcome;
+import io.jobplane.worker.metrics.WorkerMetrics;
+import io.micrometer.core.instrument.Gauge;
 
 /**
  * Accepts run attempts from the command stream and executes them on a bounded pool of worker
@@ -71,7 +73,8 @@ public class RunDispatcher {
     /** Runs cancelled before this worker held them: run id → attempt cancelled (0 = any). */
     private final Map<String, Integer> cancelledEarly = bounded();
 
-    public RunDispatcher(RunEvents events, Instance<JobExecutor> executors, JobEvents jobEvents, WorkerConfig config) {
+    public RunDispatcher(RunEvents events, Instance<JobExecutor> executors, JobEvents jobEvents, WorkerConfig config,
+            WorkerMetrics metrics) {
         this.events = events;
         this.executors = executors;
         this.jobEvents = jobEvents;
@@ -81,6 +84,10 @@ public class RunDispatcher {
         this.timers = Executors.newScheduledThreadPool(1, daemonThreads("run-timer-"));
         long every = config.heartbeatInterval().toMillis();
         timers.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+        Gauge.builder("jobplane.worker.slots.busy", this, RunDispatcher::busySlots).strongReference(true)
+                .description("Run slots of this worker in use").register(metrics.registry());
+        Gauge.builder("jobplane.worker.slots.capacity", config, c -> c.maxConcurrentRuns()).strongReference(true)
+                .description("Run slots of this worker (jobplane.worker.max-concurrent-runs)").register(metrics.registry());
     }
 
     /**

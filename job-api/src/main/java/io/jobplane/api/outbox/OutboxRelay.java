@@ -14,14 +14,18 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.jobplane.api.config.OutboxConfig;
+import io.jobplane.api.metrics.RunMetrics;
 import io.jobplane.events.EventCodec;
 import io.jobplane.events.EventRecords;
 import io.jobplane.events.EventTypes;
 import io.jobplane.events.Topics;
+import io.jobplane.events.consume.ApplyLag;
 import io.jobplane.events.failure.Failures;
 import io.jobplane.events.payload.RunFinished;
 import io.jobplane.events.payload.RunLog;
 import io.jobplane.events.payload.RunStatus;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -68,7 +72,8 @@ public class OutboxRelay {
     private static final String FAIL_RUN = """
             update api.run set state = 'FAILED', error_code = $2, finished_at = now()
              where id = $1 and state in ('DISPATCHED', 'RUNNING', 'CANCELLING')
-            returning workspace, job_id, attempt, finished_at""";
+            returning workspace, job_id, attempt, started_at, finished_at,
+                      (select j.type from api.job j where j.id = run.job_id) as job_type""";
     private static final String APPEND = """
             insert into api.outbox (topic, message_key, payload) values ($1, $2, $3)""";
 
@@ -82,12 +87,19 @@ public class OutboxRelay {
     private final AtomicLong relayedSinceVacuum = new AtomicLong();
     private final AtomicBoolean vacuuming = new AtomicBoolean();
     private volatile long lastVacuum;
+    private final RunMetrics runMetrics;
+    private final MeterRegistry registry;
+    /** The relay lag's buckets: those of every lag histogram. */
+    private final java.time.Duration[] relayBuckets = ApplyLag.lagBuckets();
 
-    public OutboxRelay(Pool pool, @Channel("outbox") MutinyEmitter<String> emitter, Vertx vertx, OutboxConfig config) {
+    public OutboxRelay(Pool pool, @Channel("outbox") MutinyEmitter<String> emitter, Vertx vertx, OutboxConfig config,
+            RunMetrics runMetrics, MeterRegistry registry) {
         this.pool = pool;
         this.emitter = emitter;
         this.vertx = vertx;
         this.config = config;
+        this.runMetrics = runMetrics;
+        this.registry = registry;
     }
 
     void start(@Observes StartupEvent event) {
@@ -142,7 +154,10 @@ public class OutboxRelay {
                     taken.sort(Comparator.comparingLong(row -> row.getLong("id")));
                     List<Uni<Throwable>> sends = new ArrayList<>();
                     for (Row row : taken) {
-                        sends.add(publish(row.getString("topic"), row.getString("message_key"), row.getString("payload"))
+                        String topic = row.getString("topic");
+                        java.time.OffsetDateTime written = row.getOffsetDateTime("created_at");
+                        sends.add(publish(topic, row.getString("message_key"), row.getString("payload"))
+                                .invoke(() -> relayed(topic, written))
                                 .replaceWith((Throwable) null).onFailure().recoverWithItem(failure -> failure));
                     }
                     return Uni.join().all(sends).andFailFast().chain(failures -> settle(connection, taken, failures));
@@ -201,6 +216,9 @@ public class OutboxRelay {
                         return Uni.createFrom().voidItem();
                     }
                     Row run = rows.iterator().next();
+                    java.time.OffsetDateTime started = run.getOffsetDateTime("started_at");
+                    runMetrics.ended(run.getString("job_type"), RunStatus.FAILED, started == null ? null : started.toInstant(),
+                            run.getOffsetDateTime("finished_at").toInstant());
                     int attempt = run.getInteger("attempt");
                     String workspace = run.getString("workspace");
                     java.time.Instant at = run.getOffsetDateTime("finished_at").toInstant();
@@ -225,6 +243,16 @@ public class OutboxRelay {
             vacuuming.set(false);
             LOG.debugf("outbox vacuum skipped: %s", failure.getMessage());
         });
+    }
+
+    /** A row Kafka acknowledged: the time from its write to the outbox to the acknowledgement, by topic (a few fixed names). */
+    private void relayed(String topic, java.time.OffsetDateTime written) {
+        if (written == null) {
+            return;
+        }
+        Timer.builder("jobplane.outbox.relay.lag").description("Time from an outbox row's write to Kafka's acknowledgement")
+                .tag("topic", topic).serviceLevelObjectives(relayBuckets).register(registry)
+                .record(java.time.Duration.between(written.toInstant(), java.time.Instant.now()));
     }
 
     private Uni<Void> publish(String topic, String key, String payload) {

@@ -7,6 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import io.jobplane.api.error.ApiException;
+import io.jobplane.api.job.JobEntity;
+import io.jobplane.api.metrics.RunMetrics;
 import io.jobplane.api.outbox.Outbox;
 import io.jobplane.api.run.launch.AdmissionQueue;
 import io.jobplane.api.security.Caller;
@@ -30,10 +32,12 @@ public class RunService {
 
     private final Outbox outbox;
     private final AdmissionQueue admission;
+    private final RunMetrics metrics;
 
-    public RunService(Outbox outbox, AdmissionQueue admission) {
+    public RunService(Outbox outbox, AdmissionQueue admission, RunMetrics metrics) {
         this.outbox = outbox;
         this.admission = admission;
+        this.metrics = metrics;
     }
 
     /**
@@ -111,7 +115,9 @@ public class RunService {
         RunFinished finished = new RunFinished(run.id.toString(), run.attempt, run.workspace, run.jobId.toString(),
                 RunStatus.STOPPED, "cancelled by " + caller.subject() + " before it started", run.finishedAt, "CANCELLED",
                 null);
-        return outbox.append(Topics.RUN_EVENTS, CloudEvent.of(Outbox.SOURCE, EventTypes.RUN_FINISHED, run.id.toString(), finished));
+        return outbox.append(Topics.RUN_EVENTS, CloudEvent.of(Outbox.SOURCE, EventTypes.RUN_FINISHED, run.id.toString(), finished))
+                .call(() -> JobEntity.<JobEntity>findById(run.jobId)
+                        .invoke(job -> metrics.ended(job == null ? null : job.type, RunStatus.STOPPED, null, run.finishedAt)));
     }
 
     private Uni<Void> requestStop(Caller caller, RunEntity run) {

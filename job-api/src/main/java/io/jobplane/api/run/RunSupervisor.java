@@ -20,6 +20,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import io.jobplane.api.job.settings.Retry;
+import io.jobplane.api.metrics.RunMetrics;
 import io.jobplane.api.notify.RunEndNotifier;
 import io.jobplane.api.outbox.Outbox;
 import io.jobplane.api.run.hearing.SupervisionHearing;
@@ -101,7 +102,7 @@ public class RunSupervisor {
               update api.run set state = $3, finished_at = $4, error_code = $5, worker_id = coalesce(worker_id, $6),
                      started_at = coalesce(started_at, $7), last_seen_at = now()
                where id = $1 and attempt = $2 and state = any($8::text[])
-              returning workspace, job_id, id, state, finished_at),
+              returning workspace, job_id, id, state, started_at, finished_at),
             t as (
               insert into api.workflow_trigger_state (workflow_id, trigger_job_id, run_id, succeeded_at)
               select e.workflow_id, f.job_id, f.id, f.finished_at
@@ -110,7 +111,9 @@ public class RunSupervisor {
                where f.state = 'SUCCESS' and f.finished_at > coalesce(w.last_fired_at, '-infinity')
               on conflict (workflow_id, trigger_job_id) do update set run_id = excluded.run_id, succeeded_at = excluded.succeeded_at
               returning workflow_id)
-            select f.workspace, array(select workflow_id from t) as workflows from f""";
+            select f.workspace, array(select workflow_id from t) as workflows, f.state, f.started_at, f.finished_at,
+                   (select j.type from api.job j where j.id = f.job_id) as job_type
+              from f""";
     private static final String WAITING = "select exists (select 1 from api.run where workspace = $1 and state = 'QUEUED')";
     private static final String DUE = """
             select distinct workspace from api.run
@@ -122,10 +125,12 @@ public class RunSupervisor {
     private final RunEndNotifier notifier;
     private final WorkflowEngine workflowEngine;
     private final SupervisionHearing hearing;
+    private final RunMetrics metrics;
 
     public RunSupervisor(Pool pool, LaunchPipeline launches, Outbox outbox, RunEndNotifier notifier,
-            WorkflowEngine workflowEngine, SupervisionHearing hearing) {
+            WorkflowEngine workflowEngine, SupervisionHearing hearing, RunMetrics metrics) {
         this.pool = pool;
+        this.metrics = metrics;
         this.hearing = hearing;
         this.workflowEngine = workflowEngine;
         this.launches = launches;
@@ -242,6 +247,8 @@ public class RunSupervisor {
                         for (Row r : set) {
                             workspaces.add(r.getString("workspace"));
                             workflows.addAll(List.of(r.getArrayOfUUIDs("workflows")));
+                            metrics.ended(r.getString("job_type"), r.getString("state"), instant(r, "started_at"),
+                                    instant(r, "finished_at"));
                         }
                     }
                 })
@@ -325,8 +332,14 @@ public class RunSupervisor {
             RunFinished end = new RunFinished(id, run.attempt, run.workspace, run.jobId.toString(),
                     cancelled ? RunStatus.STOPPED : RunStatus.FAILED, why, run.finishedAt, run.errorCode, null);
             return log.chain(() -> outbox.append(Topics.RUN_EVENTS, CloudEvent.of(Outbox.SOURCE, EventTypes.RUN_FINISHED,
-                    id, end)));
+                    id, end))).invoke(() -> metrics.ended(plan == null ? null : plan.job().type, end.status(), run.startedAt,
+                    run.finishedAt));
         });
+    }
+
+    private static Instant instant(Row row, String column) {
+        java.time.OffsetDateTime at = row.getOffsetDateTime(column);
+        return at == null ? null : at.toInstant();
     }
 
     private record Attempt(UUID runId, int attempt) {

@@ -9,11 +9,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import io.jobplane.events.consume.ApplyLag;
 import io.jobplane.events.consume.EventConsumer;
 import io.jobplane.events.consume.EventRoutes;
 import io.jobplane.events.consume.KafkaDeadLetters;
 import io.jobplane.harvester.readmodel.catalog.CatalogEvent;
 import io.jobplane.harvester.readmodel.catalog.CatalogReadModel;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -34,10 +36,12 @@ public class CatalogEventListener {
     private final Pool pool;
     private final CatalogReadModel readModel;
     private final EventConsumer<CatalogEvent> events;
+    private final ApplyLag lag;
 
     public CatalogEventListener(Pool pool, CatalogReadModel readModel,
-            @Channel("dead-letter") MutinyEmitter<String> deadLetters) {
+            @Channel("dead-letter") MutinyEmitter<String> deadLetters, MeterRegistry registry) {
         this.pool = pool;
+        this.lag = ApplyLag.of(registry, "catalog");
         this.readModel = readModel;
         this.events = EventConsumer.deadLettering("catalog read model", ROUTES, new KafkaDeadLetters(deadLetters))
                 .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(5));
@@ -45,7 +49,7 @@ public class CatalogEventListener {
 
     @Incoming("catalog-changes")
     public Uni<Void> onEvents(ConsumerRecords<String, String> records) {
-        return events.consume(records, this::apply);
+        return events.consume(records, this::apply).invoke(() -> lag.applied(records));
     }
 
     private Uni<Void> apply(List<CatalogEvent> changes) {

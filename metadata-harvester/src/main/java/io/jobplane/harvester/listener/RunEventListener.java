@@ -11,6 +11,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.jobplane.events.EventTypes;
+import io.jobplane.events.consume.ApplyLag;
 import io.jobplane.events.consume.EventConsumer;
 import io.jobplane.events.consume.EventRoutes;
 import io.jobplane.events.consume.KafkaDeadLetters;
@@ -24,6 +25,7 @@ import io.jobplane.events.payload.TaskProgress;
 import io.jobplane.events.payload.TaskStarted;
 import io.jobplane.harvester.readmodel.RunReadModel;
 import io.jobplane.harvester.readmodel.RunReadModel.Changes;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -57,9 +59,12 @@ public class RunEventListener {
     private final Pool pool;
     private final RunReadModel readModel;
     private final EventConsumer<Changes> events;
+    private final ApplyLag lag;
 
-    public RunEventListener(Pool pool, RunReadModel readModel, @Channel("dead-letter") MutinyEmitter<String> deadLetters) {
+    public RunEventListener(Pool pool, RunReadModel readModel, @Channel("dead-letter") MutinyEmitter<String> deadLetters,
+            MeterRegistry registry) {
         this.pool = pool;
+        this.lag = ApplyLag.of(registry, "runs");
         this.readModel = readModel;
         this.events = EventConsumer.deadLettering("run read model", ROUTES, new KafkaDeadLetters(deadLetters))
                 .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(5));
@@ -67,7 +72,7 @@ public class RunEventListener {
 
     @Incoming("run-events")
     public Uni<Void> onEvents(ConsumerRecords<String, String> records) {
-        return events.consume(records, this::apply);
+        return events.consume(records, this::apply).invoke(() -> lag.applied(records));
     }
 
     /** The events' changes, in their order, written in one transaction. */

@@ -10,11 +10,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import io.jobplane.events.consume.ApplyLag;
 import io.jobplane.events.consume.EventConsumer;
 import io.jobplane.events.consume.EventRoutes;
 import io.jobplane.events.consume.KafkaDeadLetters;
 import io.jobplane.policy.readmodel.PolicyEvent;
 import io.jobplane.policy.readmodel.PolicyReadModel;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -36,9 +38,12 @@ public class PolicyChangeListener {
     private final Pool pool;
     private final PolicyReadModel readModel;
     private final EventConsumer<PolicyEvent> changes;
+    private final ApplyLag lag;
 
-    public PolicyChangeListener(Pool pool, PolicyReadModel readModel, @Channel("dead-letter") MutinyEmitter<String> deadLetters) {
+    public PolicyChangeListener(Pool pool, PolicyReadModel readModel, @Channel("dead-letter") MutinyEmitter<String> deadLetters,
+            MeterRegistry registry) {
         this.pool = pool;
+        this.lag = ApplyLag.of(registry, "grants");
         this.readModel = readModel;
         this.changes = EventConsumer.deadLettering("grants read model", ROUTES, new KafkaDeadLetters(deadLetters))
                 .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(5));
@@ -46,7 +51,7 @@ public class PolicyChangeListener {
 
     @Incoming("policy-changes")
     public Uni<Void> onChanges(ConsumerRecords<String, String> records) {
-        return changes.consume(records, this::apply);
+        return changes.consume(records, this::apply).invoke(() -> lag.applied(records));
     }
 
     private Uni<Void> apply(List<PolicyEvent> events) {

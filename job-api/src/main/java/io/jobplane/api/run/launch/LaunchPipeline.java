@@ -14,6 +14,7 @@ import io.jobplane.api.error.ApiException;
 import io.jobplane.api.job.JobType;
 import io.jobplane.api.job.source.StepPackages;
 import io.jobplane.api.json.StoredJson;
+import io.jobplane.api.metrics.RunMetrics;
 import io.jobplane.api.outbox.Outbox;
 import io.jobplane.api.quota.Quotas;
 import io.jobplane.api.run.LaunchRequest;
@@ -67,15 +68,17 @@ public class LaunchPipeline {
     private final Outbox outbox;
     private final long maxCommandBytes;
     private final Quotas quotas;
+    private final RunMetrics metrics;
 
     public LaunchPipeline(LaunchStore store, AdmissionQueue queue, StepPackages packages, Outbox outbox, LaunchConfig config,
-            Quotas quotas) {
+            Quotas quotas, RunMetrics metrics) {
         this.store = store;
         this.queue = queue;
         this.packages = packages;
         this.outbox = outbox;
         this.maxCommandBytes = config.maxCommandBytes();
         this.quotas = quotas;
+        this.metrics = metrics;
     }
 
     /**
@@ -90,9 +93,14 @@ public class LaunchPipeline {
         return rate.chain(() -> earlier(caller.workspace(), jobId, idempotencyKey))
                 .onItem().ifNull().switchTo(() -> plan(caller.workspace(), jobId)
                         .map(plan -> LaunchValidation.validate(plan, options))
-                        .chain(launch -> mayHold(launch.plan())
+                        .chain(launch -> (mayHold(launch.plan())
                                 ? queue(newRun(caller, launch, idempotencyKey, options.executionDate(), origin), launch)
-                                : dispatchNow(newRun(caller, launch, idempotencyKey, options.executionDate(), origin), launch)))
+                                : dispatchNow(newRun(caller, launch, idempotencyKey, options.executionDate(), origin), launch))
+                                .invoke(result -> {
+                                    if (!result.replayed()) {
+                                        metrics.launched(launch.plan().job().type, origin.trigger());
+                                    }
+                                })))
                 .invoke(result -> {
                     if (!result.replayed()) {
                         outbox.committed();
@@ -117,7 +125,8 @@ public class LaunchPipeline {
                     for (RunEntity run : runs) {
                         stored = stored.call(() -> appendQueued(run, launch.plan()));
                     }
-                    return stored.call(() -> admitWaiting(caller.workspace())).replaceWith(runs);
+                    return stored.call(() -> admitWaiting(caller.workspace())).replaceWith(runs)
+                            .invoke(made -> made.forEach(run -> metrics.launched(launch.plan().job().type, origin.trigger())));
                 });
     }
 
@@ -220,7 +229,7 @@ public class LaunchPipeline {
                 String encoded = EventCodec.encode(Outbox.SOURCE, EventTypes.LAUNCH, id, command);
                 long size = CommandBounds.utf8Length(encoded);
                 if (size > maxCommandBytes) {
-                    return failTooLarge(run, CommandBounds.tooLarge(command, size, maxCommandBytes));
+                    return failTooLarge(run, plan, CommandBounds.tooLarge(command, size, maxCommandBytes));
                 }
                 markDispatched(run);
                 return outbox.appendEncoded(Topics.COMMANDS, id, encoded);
@@ -233,7 +242,7 @@ public class LaunchPipeline {
      * A waiting run whose command grew past the bound while it waited (its job changed) is not sent: it
      * ends FAILED with the refusal's code, its log saying why, and its slot stays free.
      */
-    private Uni<Void> failTooLarge(RunEntity run, ApiException refusal) {
+    private Uni<Void> failTooLarge(RunEntity run, LaunchPlan plan, ApiException refusal) {
         String id = run.id.toString();
         LOG.warnf("run %s attempt %d: not dispatched: %s", id, run.attempt, refusal.getMessage());
         run.state = RunState.FAILED;
@@ -245,7 +254,8 @@ public class LaunchPipeline {
         return outbox.append(Topics.RUN_EVENTS, CloudEvent.of(Outbox.SOURCE, EventTypes.RUN_LOG, id,
                         new RunLog(id, run.attempt, run.workspace, null, null, Long.MAX_VALUE, "ERROR", refusal.getMessage(),
                                 false, Instant.now())))
-                .chain(() -> outbox.append(Topics.RUN_EVENTS, CloudEvent.of(Outbox.SOURCE, EventTypes.RUN_FINISHED, id, end)));
+                .chain(() -> outbox.append(Topics.RUN_EVENTS, CloudEvent.of(Outbox.SOURCE, EventTypes.RUN_FINISHED, id, end)))
+                .invoke(() -> metrics.ended(plan.job().type, RunStatus.FAILED, null, run.finishedAt));
     }
 
     /** Refuses (413) a run whose command would exceed the bound, before anything of it is stored. */
