@@ -17,11 +17,16 @@ import io.jobplane.api.config.OutboxConfig;
 import io.jobplane.events.EventCodec;
 import io.jobplane.events.EventRecords;
 import io.jobplane.events.EventTypes;
+import io.jobplane.events.TraceContext;
 import io.jobplane.events.Topics;
 import io.jobplane.events.failure.Failures;
 import io.jobplane.events.payload.RunFinished;
 import io.jobplane.events.payload.RunLog;
 import io.jobplane.events.payload.RunStatus;
+import io.jobplane.events.trace.Traces;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -46,6 +51,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * {@code api.outbox_dead_letter} in the batch's transaction, a refused launch command's run ends
  * {@code FAILED} ({@value #REFUSED}) with its end event written to the outbox, and the rest of the batch
  * commits as relayed. Any other failure (the broker away) rolls the whole batch back as before.
+ * <p>
+ * A row written inside a trace (a launch or cancel request) is sent inside a {@value #SPAN} span, a child of
+ * the span that wrote it, and the record carries that span's trace context (docs/tracing.md).
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -56,7 +64,7 @@ public class OutboxRelay {
     /** The oldest rows, taken out of the table; they come back if the transaction does not commit. */
     private static final String TAKE = """
             delete from api.outbox where id in (select id from api.outbox order by id limit $1)
-            returning id, topic, message_key, payload, created_at""";
+            returning id, topic, message_key, payload, created_at, traceparent, tracestate""";
 
     /** The error code of a run whose launch command Kafka refused. */
     public static final String REFUSED = "LAUNCH_COMMAND_REFUSED";
@@ -70,12 +78,15 @@ public class OutboxRelay {
              where id = $1 and state in ('DISPATCHED', 'RUNNING', 'CANCELLING')
             returning workspace, job_id, attempt, finished_at""";
     private static final String APPEND = """
-            insert into api.outbox (topic, message_key, payload) values ($1, $2, $3)""";
+            insert into api.outbox (topic, message_key, payload, traceparent, tracestate) values ($1, $2, $3, $4, $5)""";
+    /** The span of a row's send. */
+    static final String SPAN = "outbox relay";
 
     private final Pool pool;
     private final MutinyEmitter<String> emitter;
     private final Vertx vertx;
     private final OutboxConfig config;
+    private final Tracer tracer;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean pending = new AtomicBoolean();
     private volatile long timerId = -1;
@@ -83,11 +94,13 @@ public class OutboxRelay {
     private final AtomicBoolean vacuuming = new AtomicBoolean();
     private volatile long lastVacuum;
 
-    public OutboxRelay(Pool pool, @Channel("outbox") MutinyEmitter<String> emitter, Vertx vertx, OutboxConfig config) {
+    public OutboxRelay(Pool pool, @Channel("outbox") MutinyEmitter<String> emitter, Vertx vertx, OutboxConfig config,
+            Tracer tracer) {
         this.pool = pool;
         this.emitter = emitter;
         this.vertx = vertx;
         this.config = config;
+        this.tracer = tracer;
     }
 
     void start(@Observes StartupEvent event) {
@@ -142,7 +155,7 @@ public class OutboxRelay {
                     taken.sort(Comparator.comparingLong(row -> row.getLong("id")));
                     List<Uni<Throwable>> sends = new ArrayList<>();
                     for (Row row : taken) {
-                        sends.add(publish(row.getString("topic"), row.getString("message_key"), row.getString("payload"))
+                        sends.add(publish(row)
                                 .replaceWith((Throwable) null).onFailure().recoverWithItem(failure -> failure));
                     }
                     return Uni.join().all(sends).andFailFast().chain(failures -> settle(connection, taken, failures));
@@ -208,8 +221,11 @@ public class OutboxRelay {
                             new RunLog(key, attempt, workspace, null, null, Long.MAX_VALUE, "ERROR", why, false, at));
                     String end = EventCodec.encode(Outbox.SOURCE, EventTypes.RUN_FINISHED, key, new RunFinished(key, attempt,
                             workspace, run.getUUID("job_id").toString(), RunStatus.FAILED, why, at, REFUSED, null));
-                    return connection.preparedQuery(APPEND).executeBatch(List.of(Tuple.of(Topics.RUN_EVENTS, key, log),
-                            Tuple.of(Topics.RUN_EVENTS, key, end))).replaceWithVoid();
+                    String traceparent = row.getString("traceparent");
+                    String tracestate = row.getString("tracestate");
+                    return connection.preparedQuery(APPEND).executeBatch(List.of(
+                            Tuple.of(Topics.RUN_EVENTS, key, log, traceparent, tracestate),
+                            Tuple.of(Topics.RUN_EVENTS, key, end, traceparent, tracestate))).replaceWithVoid();
                 });
     }
 
@@ -227,7 +243,23 @@ public class OutboxRelay {
         });
     }
 
-    private Uni<Void> publish(String topic, String key, String payload) {
+    /** Sends the row's record; inside a span continuing the row's trace, when it has one. */
+    private Uni<Void> publish(Row row) {
+        String topic = row.getString("topic");
+        String key = row.getString("message_key");
+        String payload = row.getString("payload");
+        TraceContext written = TraceContext.of(row.getString("traceparent"), row.getString("tracestate"));
+        if (written == null) {
+            return send(topic, key, payload);
+        }
+        Span span = tracer.spanBuilder(SPAN).setSpanKind(SpanKind.PRODUCER).setParent(Traces.parent(written))
+                .setAttribute("messaging.destination.name", topic).setAttribute(Traces.RUN_ID, key == null ? "" : key)
+                .startSpan();
+        return send(topic, key, EventCodec.withTrace(payload, Traces.of(span)))
+                .onTermination().invoke((done, failure, cancelled) -> Traces.end(span, failure));
+    }
+
+    private Uni<Void> send(String topic, String key, String payload) {
         return emitter.sendMessage(Message.of(payload).addMetadata(EventRecords.cloudEvent(topic, key)));
     }
 }
