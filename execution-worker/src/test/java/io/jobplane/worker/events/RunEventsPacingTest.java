@@ -32,7 +32,7 @@ class RunEventsPacingTest {
     @Test
     void aRunThreadWaitsOnlyWhileTheBrokerOwesTooManyAcknowledgements() throws Exception {
         StalledBroker broker = new StalledBroker();
-        RunEvents events = new RunEvents(broker, config());
+        RunEvents events = new RunEvents(broker, config(), io.opentelemetry.api.OpenTelemetry.noop().getTracer("test"));
         LaunchCommand run = LaunchCommand.builder().run("run-1", 1, "ws").job("job-1", "job", "TABLE_TO_TABLE", false)
                 .launch("manual", Instant.now(), Instant.now(), Map.of()).settings(RunSettings.DEFAULT).build();
         for (int i = 0; i < RunEvents.OUTSTANDING; i++) {
