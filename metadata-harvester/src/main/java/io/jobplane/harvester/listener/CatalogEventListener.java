@@ -12,8 +12,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import io.jobplane.events.consume.EventConsumer;
 import io.jobplane.events.consume.EventRoutes;
 import io.jobplane.events.consume.KafkaDeadLetters;
+import io.jobplane.events.trace.Traces;
 import io.jobplane.harvester.readmodel.catalog.CatalogEvent;
 import io.jobplane.harvester.readmodel.catalog.CatalogReadModel;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -29,6 +31,9 @@ import io.vertx.mutiny.sqlclient.Pool;
 @ApplicationScoped
 public class CatalogEventListener {
 
+    /** The span of applying events, a child of the span that sent them (docs/tracing.md). */
+    static final String SPAN = "apply catalog changes";
+
     private static final EventRoutes<CatalogEvent> ROUTES = EventRoutes.<CatalogEvent>create().otherwise(CatalogEvent::read);
 
     private final Pool pool;
@@ -36,11 +41,12 @@ public class CatalogEventListener {
     private final EventConsumer<CatalogEvent> events;
 
     public CatalogEventListener(Pool pool, CatalogReadModel readModel,
-            @Channel("dead-letter") MutinyEmitter<String> deadLetters) {
+            @Channel("dead-letter") MutinyEmitter<String> deadLetters, Tracer tracer) {
         this.pool = pool;
         this.readModel = readModel;
         this.events = EventConsumer.deadLettering("catalog read model", ROUTES, new KafkaDeadLetters(deadLetters))
-                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(5));
+                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(5))
+                .within(Traces.consumerSpans(tracer, SPAN));
     }
 
     @Incoming("catalog-changes")

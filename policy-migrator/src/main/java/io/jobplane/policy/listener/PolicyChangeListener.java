@@ -13,8 +13,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import io.jobplane.events.consume.EventConsumer;
 import io.jobplane.events.consume.EventRoutes;
 import io.jobplane.events.consume.KafkaDeadLetters;
+import io.jobplane.events.trace.Traces;
 import io.jobplane.policy.readmodel.PolicyEvent;
 import io.jobplane.policy.readmodel.PolicyReadModel;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -30,6 +32,9 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 @ApplicationScoped
 public class PolicyChangeListener {
 
+    /** The span of applying events, a child of the span that sent them (docs/tracing.md). */
+    static final String SPAN = "apply policy changes";
+
     private static final EventRoutes<PolicyEvent> ROUTES = EventRoutes.<PolicyEvent>create().otherwise(PolicyEvent::read);
 
     private final AtomicLong received = new AtomicLong();
@@ -37,11 +42,13 @@ public class PolicyChangeListener {
     private final PolicyReadModel readModel;
     private final EventConsumer<PolicyEvent> changes;
 
-    public PolicyChangeListener(Pool pool, PolicyReadModel readModel, @Channel("dead-letter") MutinyEmitter<String> deadLetters) {
+    public PolicyChangeListener(Pool pool, PolicyReadModel readModel, @Channel("dead-letter") MutinyEmitter<String> deadLetters,
+            Tracer tracer) {
         this.pool = pool;
         this.readModel = readModel;
         this.changes = EventConsumer.deadLettering("grants read model", ROUTES, new KafkaDeadLetters(deadLetters))
-                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(5));
+                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(5))
+                .within(Traces.consumerSpans(tracer, SPAN));
     }
 
     @Incoming("policy-changes")
