@@ -99,6 +99,8 @@ class TracingIT {
         assertEquals(relay.spanId(), process.parentSpanId(), "the worker continues the command's trace");
         ReceivedSpan run = only(traceId, "execution-worker", "run");
         assertEquals(process.spanId(), run.parentSpanId());
+        assertEquals("SUCCESS", run.attributes().get("jobplane.run_status"));
+        assertEquals(runId, run.attributes().get("jobplane.run_id"));
         List<ReceivedSpan> tasks = trace.stream().filter(s -> s.name().equals("task")).toList();
         assertEquals(2, tasks.size(), "one span per task: " + trace);
         tasks.forEach(t -> assertEquals(run.spanId(), t.parentSpanId(), "a task's span is the run's child"));

@@ -38,6 +38,7 @@ import io.jobplane.worker.executor.JobExecutor;
 import io.jobplane.worker.executor.RunControl;
 import io.jobplane.worker.executor.RunOutcome;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
 
 /**
@@ -293,6 +294,12 @@ public class RunDispatcher {
     }
 
     private CompletableFuture<Void> finish(LaunchCommand run, RunOutcome outcome) {
+        // The run's span (current on the run thread) says how it ended; a failure by its code only.
+        Span span = Span.current();
+        span.setAttribute("jobplane.run_status", String.valueOf(outcome.status()));
+        if (outcome.status() == RunStatus.FAILED) {
+            span.setStatus(StatusCode.ERROR, String.valueOf(outcome.errorCode()));
+        }
         CompletableFuture<Void> ended = events.runFinished(run, outcome.status(), outcome.errorMessage(), outcome.errorCode());
         LOG.infof("run %s attempt %d finished %s", run.runId(), run.attempt(), outcome.status());
         return ended;
