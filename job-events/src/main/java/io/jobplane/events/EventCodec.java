@@ -46,10 +46,16 @@ public final class EventCodec {
      * the payload is not first turned into a tree (for producers that only send, like the worker).
      */
     public static String encode(String source, String type, String subject, Object payload) {
+        return encode(source, type, subject, payload, null);
+    }
+
+    /** {@link #encode(String, String, String, Object)} of an event carrying {@code trace} (null: none). */
+    public static String encode(String source, String type, String subject, Object payload, TraceContext trace) {
         try {
             return MAPPER.writeValueAsString(new Envelope(CloudEvent.SPEC_VERSION, UUID.randomUUID().toString(),
                     Objects.requireNonNull(source, "source"), Objects.requireNonNull(type, "type"), subject, Instant.now(),
-                    "application/json", payload));
+                    "application/json", payload, trace == null ? null : trace.traceparent(),
+                    trace == null ? null : trace.tracestate()));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("event cannot be serialised: " + e.getOriginalMessage(), e);
         }
@@ -58,7 +64,43 @@ public final class EventCodec {
     /** {@link CloudEvent}'s fields, in its order, with the payload as it is. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     private record Envelope(String specversion, String id, String source, String type, String subject, Instant time,
-            String datacontenttype, Object data) {
+            String datacontenttype, Object data, String traceparent, String tracestate) {
+    }
+
+    /**
+     * The text of an encoded event (one carrying no trace context yet) with {@code trace}'s attributes
+     * added, without decoding it: the attributes go first in the envelope object, where a JSON reader
+     * finds them like any other. Null {@code trace}: the text as it is.
+     */
+    public static String withTrace(String json, TraceContext trace) {
+        if (trace == null || json == null || !json.startsWith("{")) {
+            return json;
+        }
+        StringBuilder text = new StringBuilder(json.length() + 120).append("{\"traceparent\":\"").append(trace.traceparent())
+                .append('"');
+        if (trace.tracestate() != null) {
+            // Printable ASCII by construction; only the two characters JSON escapes in a string are escaped.
+            text.append(",\"tracestate\":\"").append(trace.tracestate().replace("\\", "\\\\").replace("\"", "\\\""))
+                    .append('"');
+        }
+        return text.append(json.length() > 2 && !json.substring(1).isBlank() && json.charAt(1) != '}' ? "," : "")
+                .append(json, 1, json.length()).toString();
+    }
+
+    /**
+     * A string attribute read leniently: any other JSON value (number, object, …) reads as absent, so an
+     * optional attribute of the wrong shape never makes the whole event unreadable.
+     */
+    static final class LenientText extends com.fasterxml.jackson.databind.JsonDeserializer<String> {
+        @Override
+        public String deserialize(JsonParser parser, com.fasterxml.jackson.databind.DeserializationContext context)
+                throws IOException {
+            if (parser.currentToken() == JsonToken.VALUE_STRING) {
+                return parser.getText();
+            }
+            parser.skipChildren();
+            return null;
+        }
     }
 
     /**

@@ -25,6 +25,22 @@ public record WorkspaceCalls(Platform platform, String workspace) {
                 .contentType(ContentType.JSON);
     }
 
+    /** A PostgreSQL connection to {@code database} on the platform's tenant server; its id. */
+    public String createPostgresConnection(String name, String database, String user, String password) {
+        var pg = platform.tenant();
+        return api().body(Map.of("name", name, "type", "postgresql",
+                        "jdbc_url", pg.jdbcUrl().substring(0, pg.jdbcUrl().lastIndexOf('/') + 1) + database,
+                        "username", user, "password", password))
+                .post("/api/v1/workspaces/{ws}/connections", workspace).then().statusCode(201).extract().path("connection_id");
+    }
+
+    /** A SQL job ({@code TABLE_TO_TABLE}) of these queries, one task each, on the connection; its id. */
+    public String createSqlJob(String name, String connectionId, List<String> queries) {
+        return api().body(Map.of("name", name, "type", "TABLE_TO_TABLE", "destination_connection_id", connectionId,
+                        "tasks", queries.stream().map(q -> Map.of("query", q)).toList()))
+                .post("/api/v1/workspaces/{ws}/jobs", workspace).then().statusCode(201).extract().path("job_id");
+    }
+
     /** Launches the job; its run id. */
     public String launch(String jobId) {
         return api().post("/api/v1/workspaces/{ws}/jobs/{job}/runs", workspace, jobId).then().statusCode(202).extract().path("run_id");

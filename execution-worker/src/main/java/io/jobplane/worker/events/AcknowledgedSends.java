@@ -14,6 +14,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.jobplane.events.EventCodec;
 import io.jobplane.events.EventRecords;
+import io.jobplane.events.TraceContext;
+import io.jobplane.events.trace.Traces;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
@@ -21,7 +23,8 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
  * the run thread waits only when {@value #OUTSTANDING} of its sends are unacknowledged, so a slow broker
  * slows the run down rather than growing memory; {@link #flush} returns once all are acknowledged and
  * fails when any was not, so a run never ends SUCCESS with a change lost. An event larger than the topic
- * takes fails at once, naming what it was. Used by one run, from one thread.
+ * takes fails at once, naming what it was. Used by one run, from one thread. The events carry the trace
+ * context current when it was made (the run's span, docs/tracing.md).
  */
 public final class AcknowledgedSends {
 
@@ -30,6 +33,7 @@ public final class AcknowledgedSends {
     private final MutinyEmitter<String> emitter;
     private final String source;
     private final long maxEventBytes;
+    private final TraceContext trace = Traces.current();
     private final Semaphore outstanding = new Semaphore(OUTSTANDING);
     private final Map<String, Long> sent = new TreeMap<>();
     private final List<CompletableFuture<Void>> pending = new ArrayList<>();
@@ -58,7 +62,7 @@ public final class AcknowledgedSends {
     /** Sends an event of {@code type} under {@code key}; {@code what} names it in errors. */
     public void send(String type, String key, Object payload, String what) {
         throwIfFailed();
-        String json = EventCodec.encode(source, type, key, payload);
+        String json = EventCodec.encode(source, type, key, payload, trace);
         if (json.length() > maxEventBytes / 4 && json.getBytes(StandardCharsets.UTF_8).length > maxEventBytes) {
             throw new TooLargeException("the change for " + what + " is larger than an event may be (" + maxEventBytes
                     + " bytes)");

@@ -1,7 +1,9 @@
 package io.jobplane.worker.events;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -21,6 +23,7 @@ import org.jboss.logging.Logger;
 import io.jobplane.events.EventCodec;
 import io.jobplane.events.EventRecords;
 import io.jobplane.events.EventTypes;
+import io.jobplane.events.TraceContext;
 import io.jobplane.events.failure.Failures;
 import io.jobplane.events.payload.LaunchCommand;
 import io.jobplane.events.payload.RunFinished;
@@ -33,8 +36,12 @@ import io.jobplane.events.payload.TaskProgress;
 import io.jobplane.events.payload.TaskSpec;
 import io.jobplane.events.payload.TaskStarted;
 import io.jobplane.events.payload.TaskStatus;
+import io.jobplane.events.trace.Traces;
 import io.jobplane.worker.config.WorkerConfig;
 import io.jobplane.worker.metrics.WorkerMetrics;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
@@ -53,11 +60,18 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
  * the broker refuses as too large anyway is cut harder first. The run's end completes only then, and
  * the dispatcher keeps the run's heartbeats going until it does, so a run that ran is not taken for
  * lost and run again. Other events (starts, progress, log lines) that fail are logged and dropped.
+ * <p>
+ * Every event of a run carries the trace context of the run's span (before it starts: of the span that
+ * processed its command), and the run's and its tasks' spans start here (docs/tracing.md).
  */
 @ApplicationScoped
 public class RunEvents {
 
     private static final Logger LOG = Logger.getLogger(RunEvents.class);
+    /** The span of a run's execution on a worker. */
+    public static final String RUN_SPAN = "run";
+    /** The span of one task's execution, tries included. */
+    public static final String TASK_SPAN = "task";
     /** Events of run threads that may await the broker at once; the emitter buffers twice as many. */
     static final int OUTSTANDING = 8192;
 
@@ -70,6 +84,9 @@ public class RunEvents {
     private final String workerId;
     private final String source;
     private final long maxEventBytes;
+    private final Tracer tracer;
+    /** The trace context each held run's events carry, by run id. */
+    private final Map<String, TraceContext> traces = new ConcurrentHashMap<>();
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "run-event-retry");
         t.setDaemon(true);
@@ -80,17 +97,18 @@ public class RunEvents {
 
     @Inject
     public RunEvents(@Channel("run-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16384)
-            MutinyEmitter<String> emitter, WorkerConfig config, WorkerMetrics metrics) {
+            MutinyEmitter<String> emitter, WorkerConfig config, WorkerMetrics metrics, Tracer tracer) {
         this.emitter = emitter;
         this.metrics = metrics;
+        this.tracer = tracer;
         this.workerId = config.workerId();
         this.source = "/jobplane/execution-worker/" + workerId;
         this.maxEventBytes = config.maxEventBytes();
     }
 
-    /** Without exported metrics (unit tests). */
+    /** Without exported metrics or recorded spans (unit tests). */
     public RunEvents(MutinyEmitter<String> emitter, WorkerConfig config) {
-        this(emitter, config, WorkerMetrics.unexported());
+        this(emitter, config, WorkerMetrics.unexported(), OpenTelemetry.noop().getTracer("jobplane"));
     }
 
     @PreDestroy
@@ -100,6 +118,35 @@ public class RunEvents {
 
     public String workerId() {
         return workerId;
+    }
+
+    /** The run's events carry {@code trace} from now (null: none). */
+    public void traced(String runId, TraceContext trace) {
+        if (trace == null) {
+            traces.remove(runId);
+        } else {
+            traces.put(runId, trace);
+        }
+    }
+
+    /** The run is no longer held here: its trace context is forgotten. */
+    public void untraced(String runId) {
+        traces.remove(runId);
+    }
+
+    /** Starts the run's span, a child of the span its events carried so far; they carry the run's span from now. */
+    public Span startRun(LaunchCommand run) {
+        Span span = tracer.spanBuilder(RUN_SPAN).setParent(Traces.parent(traces.get(run.runId())))
+                .setAttribute(Traces.RUN_ID, run.runId()).setAttribute("jobplane.attempt", run.attempt())
+                .setAttribute("jobplane.job_type", String.valueOf(run.jobType())).startSpan();
+        traced(run.runId(), Traces.of(span));
+        return span;
+    }
+
+    /** Starts a task's span, a child of the run's. */
+    public Span startTask(LaunchCommand run, TaskSpec task) {
+        return tracer.spanBuilder(TASK_SPAN).setParent(Traces.parent(traces.get(run.runId())))
+                .setAttribute(Traces.RUN_ID, run.runId()).setAttribute("jobplane.task_index", task.index()).startSpan();
     }
 
     public void runStarted(LaunchCommand run) {
@@ -162,7 +209,8 @@ public class RunEvents {
     }
 
     private String fitted(String type, String runId, Function<String, Object> payload, String error, long limit) {
-        return EventBounds.fit(e -> EventCodec.encode(source, type, runId, payload.apply(e)), error, limit);
+        TraceContext trace = traces.get(runId);
+        return EventBounds.fit(e -> EventCodec.encode(source, type, runId, payload.apply(e), trace), error, limit);
     }
 
     private void settleEnd(String type, String runId, Function<String, Object> payload, String error, Throwable failure,
@@ -229,6 +277,7 @@ public class RunEvents {
     }
 
     private Message<String> message(String type, String runId, Object payload) {
-        return Message.of(EventCodec.encode(source, type, runId, payload)).addMetadata(EventRecords.cloudEvent(runId));
+        return Message.of(EventCodec.encode(source, type, runId, payload, traces.get(runId)))
+                .addMetadata(EventRecords.cloudEvent(runId));
     }
 }

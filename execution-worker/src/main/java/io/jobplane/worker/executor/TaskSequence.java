@@ -16,6 +16,8 @@ import io.jobplane.events.payload.LaunchCommand;
 import io.jobplane.events.payload.RunSettings;
 import io.jobplane.events.payload.TaskSpec;
 import io.jobplane.events.payload.TaskStatus;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 
 /**
  * The tasks of one attempt and how they went, whatever a task does: each is reported started and
@@ -54,10 +56,19 @@ public final class TaskSequence {
             control.events().taskFinished(run, task, TaskStatus.SKIPPED, null, null);
             return;
         }
-        control.events().taskStarted(run, task);
-        control.progress(task, "task " + task.index() + " started: " + abbreviate(description));
-        TaskResult result = attempts(task, attempt);
-        control.events().taskFinished(run, task, result.status(), result.rowsAffected(), result.errorMessage());
+        Span span = control.events().startTask(run, task);
+        TaskResult result;
+        try {
+            control.events().taskStarted(run, task);
+            control.progress(task, "task " + task.index() + " started: " + abbreviate(description));
+            result = attempts(task, attempt);
+            control.events().taskFinished(run, task, result.status(), result.rowsAffected(), result.errorMessage());
+            if (result.status() == TaskStatus.FAILED) {
+                span.setStatus(StatusCode.ERROR, "task failed");
+            }
+        } finally {
+            span.end();
+        }
         if (result.status() == TaskStatus.STOPPED) {
             stopped.set(true);
             skipRest.set(true);

@@ -22,9 +22,11 @@ import org.jboss.logging.Logger;
 
 import io.jobplane.events.consume.EventConsumer;
 import io.jobplane.events.consume.KafkaDeadLetters;
+import io.jobplane.events.trace.Traces;
 import io.jobplane.worker.listener.Commands.Announcement;
 import io.jobplane.worker.listener.Commands.Command;
 import io.jobplane.worker.service.RunDispatcher;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -57,10 +59,11 @@ public class CommandListener {
     private final KafkaClientService clients;
 
     public CommandListener(RunDispatcher dispatcher, @Channel("dead-letter") MutinyEmitter<String> deadLetters,
-            KafkaClientService clients) {
+            KafkaClientService clients, Tracer tracer) {
         this.dispatcher = dispatcher;
         this.clients = clients;
-        this.commands = EventConsumer.deadLettering(CHANNEL, Commands.ROUTES, new KafkaDeadLetters(deadLetters));
+        this.commands = EventConsumer.deadLettering(CHANNEL, Commands.ROUTES, new KafkaDeadLetters(deadLetters))
+                .within(Traces.consumerSpans(tracer, Commands.SPAN));
     }
 
     // Blocking: a cancel opens a connection to the database to stop the statement.

@@ -8,9 +8,11 @@ import org.jboss.logging.Logger;
 
 import io.jobplane.events.EventTypes;
 import io.jobplane.events.MalformedEventException;
+import io.jobplane.events.TraceContext;
 import io.jobplane.events.consume.EventRoutes;
 import io.jobplane.events.payload.CancelCommand;
 import io.jobplane.events.payload.LaunchCommand;
+import io.jobplane.events.trace.Traces;
 import io.jobplane.worker.service.RunDispatcher;
 
 /**
@@ -21,9 +23,11 @@ import io.jobplane.worker.service.RunDispatcher;
 final class Commands {
 
     private static final Logger LOG = Logger.getLogger(Commands.class);
+    /** The span of a command's processing, a child of the span that sent it (docs/tracing.md). */
+    static final String SPAN = "process";
 
     static final EventRoutes<Command> ROUTES = EventRoutes.<Command>create()
-            .on(EventTypes.LAUNCH, LaunchCommand.class, launch -> new Launch(validLaunch(launch)))
+            .onEvent(EventTypes.LAUNCH, event -> new Launch(validLaunch(event.dataAs(LaunchCommand.class)), event.trace()))
             .on(EventTypes.CANCEL, CancelCommand.class, cancel -> new Cancel(validCancel(cancel)))
             .refuseOthers();
 
@@ -34,8 +38,8 @@ final class Commands {
     sealed interface Command permits Launch, Cancel {
     }
 
-    /** A launch that holds what a run needs. */
-    record Launch(LaunchCommand run) implements Command {
+    /** A launch that holds what a run needs, and the trace context it came with (null: none). */
+    record Launch(LaunchCommand run, TraceContext trace) implements Command {
     }
 
     /** A cancel that names its run. */
@@ -54,7 +58,9 @@ final class Commands {
     static void carryOut(List<Command> commands, RunDispatcher dispatcher, Consumer<Announcement> announced) {
         for (Command command : commands) {
             if (command instanceof Launch launch) {
-                RunDispatcher.Taken taken = dispatcher.accept(launch.run());
+                // The run's trace continues from the command's processing span, or else from the command.
+                TraceContext processing = Traces.current();
+                RunDispatcher.Taken taken = dispatcher.accept(launch.run(), processing != null ? processing : launch.trace());
                 announced.accept(new Announcement(launch.run().runId(), taken.announced(), taken.start()));
             } else {
                 CancelCommand cancel = ((Cancel) command).cancel();

@@ -6,8 +6,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.jobplane.events.consume.EventConsumer;
+import io.jobplane.events.trace.Traces;
 import io.jobplane.worker.listener.Commands.Command;
 import io.jobplane.worker.service.RunDispatcher;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 
@@ -20,19 +22,20 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ControlListener {
 
-    private static final EventConsumer<Command> CONTROL = EventConsumer.skippingRefused("control", Commands.ROUTES,
-            "every worker reads this topic (a dead letter would be sent once per worker)");
-
+    private final EventConsumer<Command> control;
     private final RunDispatcher dispatcher;
 
-    public ControlListener(RunDispatcher dispatcher) {
+    public ControlListener(RunDispatcher dispatcher, Tracer tracer) {
         this.dispatcher = dispatcher;
+        this.control = EventConsumer.skippingRefused("control", Commands.ROUTES,
+                "every worker reads this topic (a dead letter would be sent once per worker)")
+                .within(Traces.consumerSpans(tracer, Commands.SPAN));
     }
 
     @Incoming("control")
     @Blocking
     public void onControl(ConsumerRecord<String, String> record) {
-        CONTROL.consume(record, batch -> {
+        control.consume(record, batch -> {
             // Nothing waits for a control command: this topic's offsets are never committed.
             Commands.carryOut(batch, dispatcher, announcement -> announcement.start().run());
             return Uni.createFrom().voidItem();

@@ -25,6 +25,7 @@ import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
+import io.jobplane.events.TraceContext;
 import io.jobplane.events.payload.CancelCommand;
 import io.jobplane.events.payload.LaunchCommand;
 import io.jobplane.events.payload.RunStatus;
@@ -38,6 +39,9 @@ import io.jobplane.worker.executor.RunControl;
 import io.jobplane.worker.executor.RunOutcome;
 import io.jobplane.worker.metrics.WorkerMetrics;
 import io.micrometer.core.instrument.Gauge;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 
 /**
  * Accepts run attempts from the command stream and executes them on a bounded pool of worker
@@ -109,7 +113,7 @@ public class RunDispatcher {
      * (nothing to wait for or start). Waits for a free run slot first; the caller (the command consumer)
      * waits with it: {@link #hasFreeSlot} says beforehand whether it would.
      */
-    public Taken accept(LaunchCommand run) {
+    public Taken accept(LaunchCommand run, TraceContext trace) {
         synchronized (seen) {
             Integer before = seen.get(run.runId());
             if (before != null && before >= run.attempt()) {
@@ -132,7 +136,7 @@ public class RunDispatcher {
         }
         boolean handedOver = false;
         try {
-            Taken taken = take(run);
+            Taken taken = take(run, trace);
             handedOver = taken != null;
             return handedOver ? taken : Taken.NOTHING;
         } finally {
@@ -153,7 +157,7 @@ public class RunDispatcher {
     }
 
     /** Takes the attempt into the slot held; null when it is not to run here after all (seen meanwhile). */
-    private Taken take(LaunchCommand run) {
+    private Taken take(LaunchCommand run, TraceContext trace) {
         synchronized (seen) {
             Integer before = seen.get(run.runId());
             if (before != null && before >= run.attempt()) {
@@ -169,6 +173,7 @@ public class RunDispatcher {
             control.cancel();
         }
         active.put(run.runId(), control);
+        events.traced(run.runId(), trace);
         CompletableFuture<Void> announced = events.heartbeat(run, "ACCEPTED");
         AtomicBoolean started = new AtomicBoolean();
         LOG.debugf("run %s attempt %d accepted", run.runId(), run.attempt());
@@ -221,7 +226,8 @@ public class RunDispatcher {
     private void execute(LaunchCommand run, RunControl control) {
         MDC.put("run_id", run.runId());
         CompletableFuture<Void> ended = null;
-        try {
+        Span span = events.startRun(run);
+        try (Scope current = span.makeCurrent()) {
             if (control.isCancelled()) {
                 skipAll(run);
                 ended = finish(run, RunOutcome.stopped());
@@ -252,15 +258,22 @@ public class RunDispatcher {
             LOG.errorf(e, "run %s failed unexpectedly", run.runId());
             ended = finishQuietly(run, RunOutcome.failed("WORKER_ERROR", "worker error: " + e.getMessage()));
         } finally {
+            span.end();
             stopRepeating(run.runId());
             slots.release();
             MDC.remove("run_id");
             if (ended == null) {
-                active.remove(run.runId(), control);
+                release(run, control);
             } else {
                 // Heartbeats go on until the end is on record: a run that ran must not look lost.
-                ended.whenComplete((done, failure) -> active.remove(run.runId(), control));
+                ended.whenComplete((done, failure) -> release(run, control));
             }
+        }
+    }
+
+    private void release(LaunchCommand run, RunControl control) {
+        if (active.remove(run.runId(), control)) {
+            events.untraced(run.runId());
         }
     }
 
@@ -288,6 +301,12 @@ public class RunDispatcher {
     }
 
     private CompletableFuture<Void> finish(LaunchCommand run, RunOutcome outcome) {
+        // The run's span (current on the run thread) says how it ended; a failure by its code only.
+        Span span = Span.current();
+        span.setAttribute("jobplane.run_status", String.valueOf(outcome.status()));
+        if (outcome.status() == RunStatus.FAILED) {
+            span.setStatus(StatusCode.ERROR, String.valueOf(outcome.errorCode()));
+        }
         CompletableFuture<Void> ended = events.runFinished(run, outcome.status(), outcome.errorMessage(), outcome.errorCode());
         LOG.infof("run %s attempt %d finished %s", run.runId(), run.attempt(), outcome.status());
         return ended;

@@ -16,6 +16,7 @@ import io.jobplane.events.CloudEvent;
 import io.jobplane.events.EventCodec;
 import io.jobplane.events.EventTypes;
 import io.jobplane.events.Topics;
+import io.jobplane.events.TraceContext;
 import io.jobplane.events.consume.EventConsumer;
 import io.jobplane.events.payload.CancelCommand;
 import io.jobplane.events.payload.LaunchCommand;
@@ -42,7 +43,7 @@ class CommandsTest {
         CancelCommand cancel = new CancelCommand("r1", "ws", Instant.now(), 1, "alice", null);
         consume(record("a", EventTypes.LAUNCH, launch), record("b", EventTypes.CANCEL, cancel));
 
-        assertEquals(List.of(new Launch(launch), new Cancel(cancel)), read);
+        assertEquals(List.of(new Launch(launch, null), new Cancel(cancel)), read);
         assertEquals(List.of(), deadLettered);
     }
 
@@ -56,13 +57,26 @@ class CommandsTest {
                 record("not-a-command", EventTypes.RUN_STARTED, Map.of("run_id", "r4")),
                 record("good", EventTypes.LAUNCH, good));
 
-        assertEquals(List.of(new Launch(good)), read);
+        assertEquals(List.of(new Launch(good, null)), read);
         assertEquals(List.of(
                 "no-run: launch command lacks run_id, job_type, tasks or a valid attempt",
                 "no-attempt: launch command lacks run_id, job_type, tasks or a valid attempt",
                 "no-task-id: launch command for run r3 has a task without task_id",
                 "no-cancel-run: cancel command lacks run_id",
                 "not-a-command: event e-not-a-command has the unknown type jobplane.run.started"), deadLettered);
+    }
+
+    @Test
+    void aLaunchKeepsTheTraceContextItCameWithAndOneMalformedIsNone() {
+        LaunchCommand launch = launch("r1", 1, List.of(new TaskSpec("t1", 0, "select 1")));
+        TraceContext trace = TraceContext.of("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", null);
+        String traced = EventCodec.encode("/test", EventTypes.LAUNCH, "r1", launch, trace);
+        String malformed = traced.replace(trace.traceparent(), "00-nonsense");
+        consume(new ConsumerRecord<>(Topics.COMMANDS, 0, 0L, "r1", traced),
+                new ConsumerRecord<>(Topics.COMMANDS, 0, 1L, "r1", malformed));
+
+        assertEquals(List.of(new Launch(launch, trace), new Launch(launch, null)), read);
+        assertEquals(List.of(), deadLettered);
     }
 
     @SafeVarargs

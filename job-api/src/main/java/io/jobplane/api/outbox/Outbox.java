@@ -6,11 +6,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.jobplane.events.CloudEvent;
 import io.jobplane.events.EventCodec;
+import io.jobplane.events.TraceContext;
+import io.jobplane.events.trace.Traces;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Appends events to the outbox inside the caller's transaction. Nothing here talks to Kafka:
- * {@link OutboxRelay} does, after the transaction has committed.
+ * {@link OutboxRelay} does, after the transaction has committed. A row keeps the trace context of
+ * the span that wrote it (the request's), which the relay continues.
  */
 @ApplicationScoped
 public class Outbox {
@@ -26,12 +29,7 @@ public class Outbox {
 
     /** Must run inside a transaction; the record becomes visible to the relay when it commits. */
     public Uni<Void> append(String topic, CloudEvent event) {
-        OutboxEntity row = new OutboxEntity();
-        row.topic = topic;
-        row.messageKey = event.subject();
-        row.payload = EventCodec.encode(event);
-        row.createdAt = Instant.now();
-        return row.persist().replaceWithVoid();
+        return appendEncoded(topic, event.subject(), EventCodec.encode(event));
     }
 
     /** {@link #append} of an event already written as JSON text, keyed by {@code key}. */
@@ -41,6 +39,11 @@ public class Outbox {
         row.messageKey = key;
         row.payload = payload;
         row.createdAt = Instant.now();
+        TraceContext trace = Traces.current();
+        if (trace != null) {
+            row.traceparent = trace.traceparent();
+            row.tracestate = trace.tracestate();
+        }
         return row.persist().replaceWithVoid();
     }
 

@@ -25,4 +25,7 @@ public class OutboxEntity extends PanacheEntityBase {
     public String payload;
     @Column(name = "created_at")
     public Instant createdAt;
+    /** The W3C trace context of the span that wrote the row; null outside a trace. */
+    public String traceparent;
+    public String tracestate;
 }

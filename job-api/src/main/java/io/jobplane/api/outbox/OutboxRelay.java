@@ -18,6 +18,7 @@ import io.jobplane.api.metrics.RunMetrics;
 import io.jobplane.events.EventCodec;
 import io.jobplane.events.EventRecords;
 import io.jobplane.events.EventTypes;
+import io.jobplane.events.TraceContext;
 import io.jobplane.events.Topics;
 import io.jobplane.events.consume.ApplyLag;
 import io.jobplane.events.failure.Failures;
@@ -26,6 +27,10 @@ import io.jobplane.events.payload.RunLog;
 import io.jobplane.events.payload.RunStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.jobplane.events.trace.Traces;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -50,6 +55,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * {@code api.outbox_dead_letter} in the batch's transaction, a refused launch command's run ends
  * {@code FAILED} ({@value #REFUSED}) with its end event written to the outbox, and the rest of the batch
  * commits as relayed. Any other failure (the broker away) rolls the whole batch back as before.
+ * <p>
+ * A row written inside a trace (a launch or cancel request) is sent inside a {@value #SPAN} span, a child of
+ * the span that wrote it, and the record carries that span's trace context (docs/tracing.md).
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -60,7 +68,7 @@ public class OutboxRelay {
     /** The oldest rows, taken out of the table; they come back if the transaction does not commit. */
     private static final String TAKE = """
             delete from api.outbox where id in (select id from api.outbox order by id limit $1)
-            returning id, topic, message_key, payload, created_at""";
+            returning id, topic, message_key, payload, created_at, traceparent, tracestate""";
 
     /** The error code of a run whose launch command Kafka refused. */
     public static final String REFUSED = "LAUNCH_COMMAND_REFUSED";
@@ -75,12 +83,15 @@ public class OutboxRelay {
             returning workspace, job_id, attempt, started_at, finished_at,
                       (select j.type from api.job j where j.id = run.job_id) as job_type""";
     private static final String APPEND = """
-            insert into api.outbox (topic, message_key, payload) values ($1, $2, $3)""";
+            insert into api.outbox (topic, message_key, payload, traceparent, tracestate) values ($1, $2, $3, $4, $5)""";
+    /** The span of a row's send. */
+    static final String SPAN = "outbox relay";
 
     private final Pool pool;
     private final MutinyEmitter<String> emitter;
     private final Vertx vertx;
     private final OutboxConfig config;
+    private final Tracer tracer;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean pending = new AtomicBoolean();
     private volatile long timerId = -1;
@@ -93,13 +104,14 @@ public class OutboxRelay {
     private final java.time.Duration[] relayBuckets = ApplyLag.lagBuckets();
 
     public OutboxRelay(Pool pool, @Channel("outbox") MutinyEmitter<String> emitter, Vertx vertx, OutboxConfig config,
-            RunMetrics runMetrics, MeterRegistry registry) {
+            RunMetrics runMetrics, MeterRegistry registry, Tracer tracer) {
         this.pool = pool;
         this.emitter = emitter;
         this.vertx = vertx;
         this.config = config;
         this.runMetrics = runMetrics;
         this.registry = registry;
+        this.tracer = tracer;
     }
 
     void start(@Observes StartupEvent event) {
@@ -156,7 +168,7 @@ public class OutboxRelay {
                     for (Row row : taken) {
                         String topic = row.getString("topic");
                         java.time.OffsetDateTime written = row.getOffsetDateTime("created_at");
-                        sends.add(publish(topic, row.getString("message_key"), row.getString("payload"))
+                        sends.add(publish(row)
                                 .invoke(() -> relayed(topic, written))
                                 .replaceWith((Throwable) null).onFailure().recoverWithItem(failure -> failure));
                     }
@@ -226,8 +238,11 @@ public class OutboxRelay {
                             new RunLog(key, attempt, workspace, null, null, Long.MAX_VALUE, "ERROR", why, false, at));
                     String end = EventCodec.encode(Outbox.SOURCE, EventTypes.RUN_FINISHED, key, new RunFinished(key, attempt,
                             workspace, run.getUUID("job_id").toString(), RunStatus.FAILED, why, at, REFUSED, null));
-                    return connection.preparedQuery(APPEND).executeBatch(List.of(Tuple.of(Topics.RUN_EVENTS, key, log),
-                            Tuple.of(Topics.RUN_EVENTS, key, end))).replaceWithVoid();
+                    String traceparent = row.getString("traceparent");
+                    String tracestate = row.getString("tracestate");
+                    return connection.preparedQuery(APPEND).executeBatch(List.of(
+                            Tuple.of(Topics.RUN_EVENTS, key, log, traceparent, tracestate),
+                            Tuple.of(Topics.RUN_EVENTS, key, end, traceparent, tracestate))).replaceWithVoid();
                 });
     }
 
@@ -255,7 +270,23 @@ public class OutboxRelay {
                 .record(java.time.Duration.between(written.toInstant(), java.time.Instant.now()));
     }
 
-    private Uni<Void> publish(String topic, String key, String payload) {
+    /** Sends the row's record; inside a span continuing the row's trace, when it has one. */
+    private Uni<Void> publish(Row row) {
+        String topic = row.getString("topic");
+        String key = row.getString("message_key");
+        String payload = row.getString("payload");
+        TraceContext written = TraceContext.of(row.getString("traceparent"), row.getString("tracestate"));
+        if (written == null) {
+            return send(topic, key, payload);
+        }
+        Span span = tracer.spanBuilder(SPAN).setSpanKind(SpanKind.PRODUCER).setParent(Traces.parent(written))
+                .setAttribute("messaging.destination.name", topic).setAttribute(Traces.RUN_ID, key == null ? "" : key)
+                .startSpan();
+        return send(topic, key, EventCodec.withTrace(payload, Traces.of(span)))
+                .onTermination().invoke((done, failure, cancelled) -> Traces.end(span, failure));
+    }
+
+    private Uni<Void> send(String topic, String key, String payload) {
         return emitter.sendMessage(Message.of(payload).addMetadata(EventRecords.cloudEvent(topic, key)));
     }
 }

@@ -45,14 +45,21 @@ public final class EventConsumer<E> {
     private final DeadLetterSink refused;
     private final Duration firstBackoff;
     private final Duration maxBackoff;
+    private final ApplyScope scope;
 
     private EventConsumer(String name, EventRoutes<E> routes, DeadLetterSink refused, Duration firstBackoff,
             Duration maxBackoff) {
+        this(name, routes, refused, firstBackoff, maxBackoff, ApplyScope.NONE);
+    }
+
+    private EventConsumer(String name, EventRoutes<E> routes, DeadLetterSink refused, Duration firstBackoff,
+            Duration maxBackoff, ApplyScope scope) {
         this.name = name;
         this.routes = routes;
         this.refused = refused;
         this.firstBackoff = firstBackoff;
         this.maxBackoff = maxBackoff;
+        this.scope = scope;
     }
 
     /** A consumer, named for its logs, that sends the records it refuses to {@code deadLetters}. */
@@ -71,7 +78,12 @@ public final class EventConsumer<E> {
 
     /** The same consumer, retrying after {@code first}, doubling up to {@code max} (default 200 ms to 5 s). */
     public EventConsumer<E> withBackoff(Duration first, Duration max) {
-        return new EventConsumer<>(name, routes, refused, first, max);
+        return new EventConsumer<>(name, routes, refused, first, max, scope);
+    }
+
+    /** The same consumer, applying the events it read inside {@code scope} (a trace span, say). */
+    public EventConsumer<E> within(ApplyScope scope) {
+        return new EventConsumer<>(name, routes, refused, firstBackoff, maxBackoff, scope);
     }
 
     /** Consumes one record: {@link #consume(Iterable, Function)} of a batch of one. */
@@ -88,9 +100,13 @@ public final class EventConsumer<E> {
         List<Refusal> refusals = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
             try {
-                E item = read(record);
+                if (routes.passesOver(record.value())) {
+                    continue;
+                }
+                CloudEvent event = EventCodec.decode(record.value());
+                E item = routes.read(event);
                 if (item != null) {
-                    reads.add(new Read<>(record, item));
+                    reads.add(new Read<>(record, event, item));
                 }
             } catch (MalformedEventException e) {
                 refusals.add(new Refusal(record, e));
@@ -99,21 +115,14 @@ public final class EventConsumer<E> {
         return refuseAll(refusals).chain(() -> applyAll(reads, apply));
     }
 
-    /** The record's item, null when there is nothing to do. */
-    private E read(ConsumerRecord<String, String> record) {
-        if (routes.passesOver(record.value())) {
-            return null;
-        }
-        CloudEvent event = EventCodec.decode(record.value());
-        return routes.read(event);
-    }
-
     private Uni<Void> applyAll(List<Read<E>> reads, Function<List<E>, Uni<Void>> apply) {
         if (reads.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         List<E> items = reads.stream().map(Read::item).toList();
-        return retrying(() -> apply.apply(items), reads.size() == 1 ? where(reads.get(0).record()) : reads.size() + " events")
+        List<CloudEvent> events = reads.stream().map(Read::event).toList();
+        return scope.around(events, () -> retrying(() -> apply.apply(items),
+                        reads.size() == 1 ? where(reads.get(0).record()) : reads.size() + " events"))
                 .onFailure(EventConsumer::recordsFault)
                 .recoverWithUni(failure -> reads.size() == 1 ? settle(reads.get(0).record(), failure) : oneByOne(reads, apply));
     }
@@ -174,8 +183,8 @@ public final class EventConsumer<E> {
         return record.topic() + "-" + record.partition() + "@" + record.offset();
     }
 
-    /** A record read, and what it became. */
-    private record Read<E>(ConsumerRecord<String, String> record, E item) {
+    /** A record read, its event, and what it became. */
+    private record Read<E>(ConsumerRecord<String, String> record, CloudEvent event, E item) {
     }
 
     /** A record refused, and why. */

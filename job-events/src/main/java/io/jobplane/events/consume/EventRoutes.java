@@ -42,6 +42,12 @@ public final class EventRoutes<E> {
         return this;
     }
 
+    /** Follows {@code type}: the whole event (its trace context, say) becomes an item (or null: nothing to do). */
+    public EventRoutes<E> onEvent(String type, Function<CloudEvent, E> reader) {
+        readers.put(type, reader);
+        return this;
+    }
+
     /** Types not followed are passed over by their type alone: their data is never decoded. */
     public EventRoutes<E> passOverOthers() {
         passOverOthers = true;

@@ -13,9 +13,11 @@ import io.jobplane.events.consume.ApplyLag;
 import io.jobplane.events.consume.EventConsumer;
 import io.jobplane.events.consume.EventRoutes;
 import io.jobplane.events.consume.KafkaDeadLetters;
+import io.jobplane.events.trace.Traces;
 import io.jobplane.harvester.readmodel.catalog.CatalogEvent;
 import io.jobplane.harvester.readmodel.catalog.CatalogReadModel;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -31,6 +33,9 @@ import io.vertx.mutiny.sqlclient.Pool;
 @ApplicationScoped
 public class CatalogEventListener {
 
+    /** The span of applying events, a child of the span that sent them (docs/tracing.md). */
+    static final String SPAN = "apply catalog changes";
+
     private static final EventRoutes<CatalogEvent> ROUTES = EventRoutes.<CatalogEvent>create().otherwise(CatalogEvent::read);
 
     private final Pool pool;
@@ -39,12 +44,13 @@ public class CatalogEventListener {
     private final ApplyLag lag;
 
     public CatalogEventListener(Pool pool, CatalogReadModel readModel,
-            @Channel("dead-letter") MutinyEmitter<String> deadLetters, MeterRegistry registry) {
+            @Channel("dead-letter") MutinyEmitter<String> deadLetters, MeterRegistry registry, Tracer tracer) {
         this.pool = pool;
         this.lag = ApplyLag.of(registry, "catalog");
         this.readModel = readModel;
         this.events = EventConsumer.deadLettering("catalog read model", ROUTES, new KafkaDeadLetters(deadLetters))
-                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(5));
+                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(5))
+                .within(Traces.consumerSpans(tracer, SPAN));
     }
 
     @Incoming("catalog-changes")

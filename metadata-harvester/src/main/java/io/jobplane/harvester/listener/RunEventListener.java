@@ -23,9 +23,11 @@ import io.jobplane.events.payload.RunStarted;
 import io.jobplane.events.payload.TaskFinished;
 import io.jobplane.events.payload.TaskProgress;
 import io.jobplane.events.payload.TaskStarted;
+import io.jobplane.events.trace.Traces;
 import io.jobplane.harvester.readmodel.RunReadModel;
 import io.jobplane.harvester.readmodel.RunReadModel.Changes;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -40,6 +42,9 @@ import io.vertx.mutiny.sqlclient.Pool;
  */
 @ApplicationScoped
 public class RunEventListener {
+
+    /** The span of applying events, a child of the span that sent them (docs/tracing.md). */
+    static final String SPAN = "apply run events";
 
     /**
      * Each event's changes are made apart first, so one found malformed halfway leaves nothing behind.
@@ -62,12 +67,13 @@ public class RunEventListener {
     private final ApplyLag lag;
 
     public RunEventListener(Pool pool, RunReadModel readModel, @Channel("dead-letter") MutinyEmitter<String> deadLetters,
-            MeterRegistry registry) {
+            MeterRegistry registry, Tracer tracer) {
         this.pool = pool;
         this.lag = ApplyLag.of(registry, "runs");
         this.readModel = readModel;
         this.events = EventConsumer.deadLettering("run read model", ROUTES, new KafkaDeadLetters(deadLetters))
-                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(5));
+                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(5))
+                .within(Traces.consumerSpans(tracer, SPAN));
     }
 
     @Incoming("run-events")

@@ -14,9 +14,11 @@ import io.jobplane.events.consume.ApplyLag;
 import io.jobplane.events.consume.EventConsumer;
 import io.jobplane.events.consume.EventRoutes;
 import io.jobplane.events.consume.KafkaDeadLetters;
+import io.jobplane.events.trace.Traces;
 import io.jobplane.policy.readmodel.PolicyEvent;
 import io.jobplane.policy.readmodel.PolicyReadModel;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -32,6 +34,9 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 @ApplicationScoped
 public class PolicyChangeListener {
 
+    /** The span of applying events, a child of the span that sent them (docs/tracing.md). */
+    static final String SPAN = "apply policy changes";
+
     private static final EventRoutes<PolicyEvent> ROUTES = EventRoutes.<PolicyEvent>create().otherwise(PolicyEvent::read);
 
     private final AtomicLong received = new AtomicLong();
@@ -41,12 +46,13 @@ public class PolicyChangeListener {
     private final ApplyLag lag;
 
     public PolicyChangeListener(Pool pool, PolicyReadModel readModel, @Channel("dead-letter") MutinyEmitter<String> deadLetters,
-            MeterRegistry registry) {
+            MeterRegistry registry, Tracer tracer) {
         this.pool = pool;
         this.lag = ApplyLag.of(registry, "grants");
         this.readModel = readModel;
         this.changes = EventConsumer.deadLettering("grants read model", ROUTES, new KafkaDeadLetters(deadLetters))
-                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(5));
+                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(5))
+                .within(Traces.consumerSpans(tracer, SPAN));
     }
 
     @Incoming("policy-changes")

@@ -22,6 +22,8 @@ import io.jobplane.api.run.RunActivity;
 import io.jobplane.api.run.RunEntity;
 import io.jobplane.api.run.RunState;
 import io.jobplane.events.Topics;
+import io.jobplane.events.TraceContext;
+import io.jobplane.events.trace.Traces;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -101,8 +103,8 @@ class LaunchStore {
               on conflict (workspace, job_id, idempotency_key) where idempotency_key is not null do nothing
               returning id),
             o as (
-              insert into api.outbox (topic, message_key, payload, created_at)
-              select v.topic, $1::text, v.payload, $7
+              insert into api.outbox (topic, message_key, payload, created_at, traceparent, tracestate)
+              select v.topic, $1::text, v.payload, $7, $20, $21
                 from r, (values (1, $14, $15), (2, $16, $17)) as v (n, topic, payload)
                order by v.n)
             select count(*) as inserted from r""";
@@ -266,6 +268,9 @@ class LaunchStore {
                 .addString(Topics.COMMANDS).addString(command)
                 .addInteger(run.sourceVersion)
                 .addUUID(run.backfillId);
+        // The rows continue the launch request's trace (the relay's span is its child).
+        TraceContext trace = Traces.current();
+        values.addString(trace == null ? null : trace.traceparent()).addString(trace == null ? null : trace.tracestate());
         return pool.preparedQuery(INSERT_SQL).execute(values)
                 .map(rows -> rows.iterator().next().getLong("inserted") == 1);
     }
