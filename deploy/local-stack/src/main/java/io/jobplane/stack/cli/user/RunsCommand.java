@@ -201,14 +201,22 @@ public class RunsCommand implements Runnable {
         }
     }
 
-    @Command(name = "get", description = "Show one run with its tasks.")
-    static class GetRun extends UserCommand {
+    /** A command on one run: the run id and the output format. */
+    abstract static class OneRunCommand extends UserCommand {
 
         @Mixin
         Output output;
 
         @Parameters(paramLabel = "RUN", description = "the run id")
         String run;
+
+        OneRunCommand(UserContext context) {
+            super(context);
+        }
+    }
+
+    @Command(name = "get", description = "Show one run with its tasks.")
+    static class GetRun extends OneRunCommand {
 
         GetRun(UserContext context) {
             super(context);
@@ -244,13 +252,7 @@ public class RunsCommand implements Runnable {
 
     @Command(name = "cancel", description = "Cancel a run: a queued one stops at once, a running one goes CANCELLING, then STOPPED. Prints "
             + "the status the API answered.")
-    static class Cancel extends UserCommand {
-
-        @Mixin
-        Output output;
-
-        @Parameters(paramLabel = "RUN", description = "the run id")
-        String run;
+    static class Cancel extends OneRunCommand {
 
         Cancel(UserContext context) {
             super(context);
@@ -272,13 +274,7 @@ public class RunsCommand implements Runnable {
 
     @Command(name = "logs", description = "Print a run's log. With --follow, print lines as they come until the run ends, then exit as "
             + "launch --follow does (0 SUCCESS, 1 FAILED, 2 STOPPED).")
-    static class Logs extends UserCommand {
-
-        @Mixin
-        Output output;
-
-        @Parameters(paramLabel = "RUN", description = "the run id")
-        String run;
+    static class Logs extends OneRunCommand {
 
         @Option(names = "--task", paramLabel = "TASK_ID", description = "only this task's lines")
         String task;
