@@ -206,6 +206,8 @@ class UpCommand implements Runnable {
         System.out.println();
         System.out.println("jobplane is up (ready in " + seconds + " s)");
         System.out.println("  API       " + api + "   (OpenAPI: " + api + "/q/openapi, UI: " + api + "/q/swagger-ui)");
+        System.out.println("  dashboard " + api + "/dashboard/   (live runs; paste the token below)");
+        System.out.println("  metrics   " + api + "/q/metrics   (Prometheus; every service has its own)");
         System.out.println("  database  " + postgres.displayUrl() + "   (the platform's own; no connection reaches it)");
         System.out.println("  tenants   " + tenant.displayUrl() + "   (tenant data, with a 'demo' database)");
         System.out.println("  logs      " + stack.state.resolve("logs"));
@@ -224,7 +226,8 @@ class UpCommand implements Runnable {
         System.out.println("    -d '{\"name\":\"demo-db\",\"type\":\"postgresql\",\"jdbc_url\":\"" + jdbcUrl
                 + "\",\"username\":\"" + DEMO_ROLE + "\",\"password\":\"" + password + "\"}'");
         System.out.println();
-        System.out.println("then follow the README's walk-through (job, launch, status). Stop with ./jobplane down.");
+        System.out.println("then follow the README's walk-through (job, launch, status), or use the CLI: ./jobplane login,");
+        System.out.println("./jobplane jobs apply -f job.json, ./jobplane runs launch JOB --follow. Stop with ./jobplane down.");
     }
 
     /** One progress line; lines from the parallel starts never interleave within a line. */
