@@ -30,6 +30,8 @@ public final class RunControl {
     private final int linesPerTask;
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
+    /** Why the run was stopped for time; null while it was not. */
+    private volatile String timedOut;
     private final CountDownLatch cancelSignal = new CountDownLatch(1);
     private final Map<String, Interrupter> interrupters = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
@@ -74,6 +76,30 @@ public final class RunControl {
             cancelSignal.countDown();
             interruptAll();
         }
+    }
+
+    /**
+     * Stops the run because it ran out of time ({@code execution.run_timeout_seconds}): cancels it
+     * like a cancel request, and remembers why, so it ends FAILED rather than STOPPED. False when
+     * it was cancelled already (a cancel request stays one).
+     */
+    public boolean timeOut(String why) {
+        if (cancelled.get()) {
+            return false;
+        }
+        timedOut = why;
+        if (cancelled.compareAndSet(false, true)) {
+            cancelSignal.countDown();
+            interruptAll();
+            return true;
+        }
+        timedOut = null;
+        return false;
+    }
+
+    /** Why the run was stopped for time; null when it was not. */
+    public String timedOut() {
+        return timedOut;
     }
 
     /**

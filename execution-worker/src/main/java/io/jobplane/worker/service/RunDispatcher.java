@@ -1,5 +1,6 @@
 package io.jobplane.worker.service;
 
+import java.time.Instant;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -29,6 +30,7 @@ import io.jobplane.events.TraceContext;
 import io.jobplane.events.payload.CancelCommand;
 import io.jobplane.events.payload.LaunchCommand;
 import io.jobplane.events.payload.RunStatus;
+import io.jobplane.events.payload.RunTimeout;
 import io.jobplane.events.payload.TaskSpec;
 import io.jobplane.events.payload.TaskStatus;
 import io.jobplane.worker.config.WorkerConfig;
@@ -199,13 +201,39 @@ public class RunDispatcher {
         LOG.infof("run %s: cancel requested by %s", cancel.runId(), cancel.requestedBy());
         control.cancel();
         events.heartbeat(control.run(), control.state());
-        repeatingCancels.computeIfAbsent(cancel.runId(), id -> timers.scheduleWithFixedDelay(control::interruptAgain,
-                CANCEL_REPEAT_MILLIS, CANCEL_REPEAT_MILLIS, TimeUnit.MILLISECONDS));
-        if (!active.containsKey(cancel.runId())) {
-            // The run ended while the repetition was being set up; nothing will stop it otherwise.
-            stopRepeating(cancel.runId());
-        }
+        repeatInterrupts(control);
         return true;
+    }
+
+    /** Interrupts the work of a cancelled run again and again until it ends (see {@link RunControl#interruptAgain}). */
+    private void repeatInterrupts(RunControl control) {
+        String runId = control.run().runId();
+        repeatingCancels.computeIfAbsent(runId, id -> timers.scheduleWithFixedDelay(control::interruptAgain,
+                CANCEL_REPEAT_MILLIS, CANCEL_REPEAT_MILLIS, TimeUnit.MILLISECONDS));
+        if (!active.containsKey(runId)) {
+            // The run ended while the repetition was being set up; nothing will stop it otherwise.
+            stopRepeating(runId);
+        }
+    }
+
+    /**
+     * Stops the run at its {@code execution.run_timeout_seconds}, counted from its start here, whatever
+     * it is doing then (a statement, a retry's backoff, between tasks); null when it has no timeout.
+     */
+    private ScheduledFuture<?> limitTime(LaunchCommand run, RunControl control) {
+        RunTimeout timeout = RunTimeout.of(run.settings());
+        if (timeout == null) {
+            return null;
+        }
+        Instant startedAt = Instant.now();
+        return timers.schedule(() -> {
+            String why = timeout.message(startedAt, Instant.now());
+            if (control.timeOut(why)) {
+                LOG.warnf("run %s attempt %d: %s", run.runId(), run.attempt(), why);
+                events.heartbeat(run, control.state());
+                repeatInterrupts(control);
+            }
+        }, timeout.seconds(), TimeUnit.SECONDS);
     }
 
     /** Sends the heartbeat of a held run again; completes at once when the run is no longer held. */
@@ -226,6 +254,7 @@ public class RunDispatcher {
     private void execute(LaunchCommand run, RunControl control) {
         MDC.put("run_id", run.runId());
         CompletableFuture<Void> ended = null;
+        ScheduledFuture<?> deadline = null;
         Span span = events.startRun(run);
         try (Scope current = span.makeCurrent()) {
             if (control.isCancelled()) {
@@ -234,6 +263,7 @@ public class RunDispatcher {
                 return;
             }
             control.markStarted();
+            deadline = limitTime(run, control);
             events.runStarted(run);
             Optional<JobExecutor> executor = executorFor(run.jobType());
             if (executor.isEmpty()) {
@@ -248,6 +278,9 @@ public class RunDispatcher {
             } else {
                 outcome = afterTasks(run, control, executor.get().execute(run, control));
             }
+            if (control.timedOut() != null && outcome.status() != RunStatus.SUCCESS) {
+                outcome = RunOutcome.failed(RunTimeout.CODE, control.timedOut());
+            }
             if (outcome.errorMessage() == null) {
                 control.progress(null, "run " + outcome.status());
             } else {
@@ -258,6 +291,9 @@ public class RunDispatcher {
             LOG.errorf(e, "run %s failed unexpectedly", run.runId());
             ended = finishQuietly(run, RunOutcome.failed("WORKER_ERROR", "worker error: " + e.getMessage()));
         } finally {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
             span.end();
             stopRepeating(run.runId());
             slots.release();

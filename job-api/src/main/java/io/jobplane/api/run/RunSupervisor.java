@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -37,6 +38,7 @@ import io.jobplane.events.payload.RunHeartbeat;
 import io.jobplane.events.payload.RunLog;
 import io.jobplane.events.payload.RunStarted;
 import io.jobplane.events.payload.RunStatus;
+import io.jobplane.events.payload.RunTimeout;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -51,7 +53,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * sending heartbeats for {@code jobplane.runs.worker-lost-after}, and admits waiting runs. Events of
  * an attempt that is no longer the run's current one are ignored: that is the fence against a
  * worker that was presumed lost. A second worker that announces an attempt another already holds is
- * told to stop its copy. Silence only counts while supervision could hear it ({@link SupervisionHearing}):
+ * told to stop its copy. A run past its {@code execution.run_timeout_seconds} by more than
+ * {@code jobplane.runs.run-timeout-grace} (its worker stops it at the limit; this is the backstop
+ * for one that did not: busy, an older version, or time spent in earlier attempts) is failed
+ * {@code RUN_TIMEOUT} and its worker told to stop. Silence only counts while supervision could hear it ({@link SupervisionHearing}):
  * not during a broker outage, nor before a restarted replica caught up. Once a batch's ends are
  * recorded, {@link RunEndNotifier} records the mails and webhook calls they trigger.
  */
@@ -119,7 +124,22 @@ public class RunSupervisor {
             select distinct workspace from api.run
              where state = 'QUEUED' and (not_before is null or not_before <= now()) limit 100""";
 
+    /**
+     * Started runs past their job's run timeout and the grace ($1 seconds), oldest first: a cheap
+     * text test skips jobs without the setting before their settings are parsed.
+     */
+    private static final String OVERDUE = """
+            select r.id, j.type as job_type, t.seconds
+              from api.run r join api.job j on j.id = r.job_id
+                   cross join lateral (select j.settings::jsonb #>> '{execution,run_timeout_seconds}' as raw) s
+                   cross join lateral (select case when s.raw ~ '^[0-9]{1,9}$' then s.raw::int end as seconds) t
+             where r.state in ('DISPATCHED', 'RUNNING') and r.started_at is not null
+               and j.settings like '%run_timeout_seconds%' and t.seconds is not null
+               and r.started_at + make_interval(secs => t.seconds + $1) < now()
+             order by r.started_at limit 200""";
+
     private final Pool pool;
+    private final Duration runTimeoutGrace;
     private final LaunchPipeline launches;
     private final Outbox outbox;
     private final RunEndNotifier notifier;
@@ -128,8 +148,10 @@ public class RunSupervisor {
     private final RunMetrics metrics;
 
     public RunSupervisor(Pool pool, LaunchPipeline launches, Outbox outbox, RunEndNotifier notifier,
-            WorkflowEngine workflowEngine, SupervisionHearing hearing, RunMetrics metrics) {
+            WorkflowEngine workflowEngine, SupervisionHearing hearing, RunMetrics metrics,
+            @ConfigProperty(name = "jobplane.runs.run-timeout-grace", defaultValue = "5s") Duration runTimeoutGrace) {
         this.pool = pool;
+        this.runTimeoutGrace = runTimeoutGrace;
         this.metrics = metrics;
         this.hearing = hearing;
         this.workflowEngine = workflowEngine;
@@ -275,7 +297,7 @@ public class RunSupervisor {
         return Panache.withTransaction(() -> Panache.getSession()
                 .chain(s -> s.createNativeQuery("select pg_try_advisory_xact_lock(?1)", Boolean.class)
                         .setParameter(1, SWEEPER_LOCK).getSingleResult())
-                .chain(leader -> leader ? recoverLost() : Uni.createFrom().item(0)))
+                .chain(leader -> leader ? recoverLost().chain(n -> failOverdue().map(m -> n + m)) : Uni.createFrom().item(0)))
                 .invoke(n -> {
                     if (n > 0) {
                         outbox.committed();
@@ -335,6 +357,45 @@ public class RunSupervisor {
                     id, end))).invoke(() -> metrics.ended(plan == null ? null : plan.job().type, end.status(), run.startedAt,
                     run.finishedAt));
         });
+    }
+
+    /** Runs past their run timeout and the grace, which their worker did not stop: failed RUN_TIMEOUT here. */
+    private Uni<Integer> failOverdue() {
+        return pool.preparedQuery(OVERDUE).execute(Tuple.of(runTimeoutGrace.toSeconds()))
+                .chain(rows -> {
+                    Uni<Integer> chain = Uni.createFrom().item(0);
+                    for (Row row : rows) {
+                        UUID id = row.getUUID("id");
+                        String jobType = row.getString("job_type");
+                        RunTimeout timeout = new RunTimeout(row.getInteger("seconds"));
+                        chain = chain.chain(n -> RunEntity.<RunEntity>findById(id, LockModeType.PESSIMISTIC_WRITE)
+                                .chain(run -> run == null || (run.state != RunState.DISPATCHED && run.state != RunState.RUNNING)
+                                        ? Uni.createFrom().item(n)
+                                        : timedOut(run, jobType, timeout).replaceWith(n + 1)));
+                    }
+                    return chain;
+                });
+    }
+
+    /** Fails the run RUN_TIMEOUT and tells its worker to stop it (the worker's own end comes too late to count). */
+    private Uni<Void> timedOut(RunEntity run, String jobType, RunTimeout timeout) {
+        Instant now = Instant.now();
+        String id = run.id.toString();
+        String why = timeout.message(run.startedAt, now) + "; its worker " + run.workerId + " did not stop it in time";
+        LOG.warnf("run %s attempt %d: %s", id, run.attempt, why);
+        run.state = RunState.FAILED;
+        run.errorCode = RunTimeout.CODE;
+        run.finishedAt = now;
+        CloudEvent cancel = CloudEvent.of(Outbox.SOURCE, EventTypes.CANCEL, id,
+                new CancelCommand(id, run.workspace, now, run.attempt, "job-api", null));
+        RunFinished end = new RunFinished(id, run.attempt, run.workspace, run.jobId.toString(), RunStatus.FAILED, why, now,
+                RunTimeout.CODE, null);
+        return outbox.append(Topics.RUN_EVENTS, CloudEvent.of(Outbox.SOURCE, EventTypes.RUN_LOG, id,
+                new RunLog(id, run.attempt, run.workspace, null, null, Long.MAX_VALUE, "ERROR", why, false, now)))
+                .call(() -> outbox.append(Topics.COMMANDS, cancel))
+                .call(() -> outbox.append(Topics.CONTROL, cancel))
+                .call(() -> outbox.append(Topics.RUN_EVENTS, CloudEvent.of(Outbox.SOURCE, EventTypes.RUN_FINISHED, id, end)))
+                .invoke(() -> metrics.ended(jobType, RunStatus.FAILED, run.startedAt, now));
     }
 
     private static Instant instant(Row row, String column) {

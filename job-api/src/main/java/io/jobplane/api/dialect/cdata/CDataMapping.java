@@ -230,11 +230,11 @@ public final class CDataMapping {
         if (!body.hasAny(EXECUTION)) {
             return null;
         }
-        Execution base = current == null ? new Execution(null, null, null, null, null, null, null, null) : current;
+        Execution base = current == null ? new Execution(null, null, null, null, null, null, null, null, null) : current;
         return new Execution(or(body.bool("enableparallelprocessing"), base.enableParallelProcessing()),
                 or(body.integer("workerpool"), base.workerPool()), or(verbosity(body), base.verbosity()),
                 or(body.text("prejobevent"), base.preJobEvent()), or(body.text("postjobevent"), base.postJobEvent()),
-                base.maxActiveRuns(), base.taskTimeoutSeconds(), base.retry());
+                base.maxActiveRuns(), base.taskTimeoutSeconds(), base.runTimeoutSeconds(), base.retry());
     }
 
     static Replication replication(CDataBody body, Replication current) {

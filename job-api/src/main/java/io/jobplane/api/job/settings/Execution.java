@@ -10,7 +10,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /**
  * How a run executes (CData {@code Enable_Parallel_Processing}, {@code Worker_Pool}, {@code Verbosity},
  * {@code Pre_Job_Event}, {@code Post_Job_Event}), how many of the job's runs may be active at once,
- * the per-task timeout and the retry policy.
+ * the per-task and per-run timeouts and the retry policy.
  */
 public record Execution(
         @Schema(description = "Run tasks in parallel, worker_pool at a time; default false") Boolean enableParallelProcessing,
@@ -20,13 +20,17 @@ public record Execution(
         @Schema(description = "Code of the event run after the tasks") @Size(max = 65536) String postJobEvent,
         @Schema(description = "Runs of this job active at once; more wait QUEUED and start in order. Absent: no limit") @Min(1) @Max(1000) Integer maxActiveRuns,
         @Schema(description = "A task running longer is cancelled in the database and fails. Absent: no limit") @Min(1) @Max(604_800) Integer taskTimeoutSeconds,
+        @Schema(description = "A run running longer in all (its tasks, retries and job events) is stopped and fails RUN_TIMEOUT. Absent: no limit") @Min(1) @Max(MAX_RUN_TIMEOUT_SECONDS) Integer runTimeoutSeconds,
         @Valid Retry retry) {
 
-    static final Execution DEFAULT = new Execution(false, 1, Verbosity.INFO, null, null, null, null, Retry.DEFAULT);
+    /** The longest run timeout: 30 days. */
+    public static final int MAX_RUN_TIMEOUT_SECONDS = 2_592_000;
+
+    static final Execution DEFAULT = new Execution(false, 1, Verbosity.INFO, null, null, null, null, null, Retry.DEFAULT);
 
     Execution withDefaults() {
         return new Execution(enableParallelProcessing != null && enableParallelProcessing,
                 workerPool == null ? 1 : workerPool, verbosity == null ? Verbosity.INFO : verbosity, preJobEvent,
-                postJobEvent, maxActiveRuns, taskTimeoutSeconds, retry == null ? Retry.DEFAULT : retry.withDefaults());
+                postJobEvent, maxActiveRuns, taskTimeoutSeconds, runTimeoutSeconds, retry == null ? Retry.DEFAULT : retry.withDefaults());
     }
 }

@@ -66,7 +66,7 @@ public final class LaunchCommands {
 
     private static RunSettings settings(Execution e) {
         return new RunSettings(e.enableParallelProcessing(), e.workerPool(), e.taskTimeoutSeconds(), e.retry().attempts(),
-                e.retry().backoffSeconds(), e.verbosity().level(), e.preJobEvent(), e.postJobEvent());
+                e.retry().backoffSeconds(), e.verbosity().level(), e.preJobEvent(), e.postJobEvent(), e.runTimeoutSeconds());
     }
 
     /** The connection as a worker needs it, its secrets still sealed; null when the job names none. */

@@ -34,7 +34,7 @@ class LaunchCommandsTest {
     @Test
     void theCommandCarriesTheRunsTasksInJobOrderWithItsSettingsAndSealedConnection() {
         LaunchPlan plan = Plans.of(JobType.TABLE_TO_TABLE).destination("postgresql")
-                .settings("{\"execution\": {\"task_timeout_seconds\": 30, \"retry\": {\"attempts\": 3, \"backoff_seconds\": 5}}}")
+                .settings("{\"execution\": {\"task_timeout_seconds\": 30, \"run_timeout_seconds\": 600, \"retry\": {\"attempts\": 3, \"backoff_seconds\": 5}}}")
                 .task("select 1").task("select 2", false).task("select 3").plan();
         UUID second = plan.tasks().get(1).id;
         UUID third = plan.tasks().get(2).id;
@@ -45,6 +45,7 @@ class LaunchCommandsTest {
         assertEquals(2, command.attempt());
         assertEquals("eu", command.parameters().get("region"));
         assertEquals(30, command.settings().taskTimeoutSeconds());
+        assertEquals(600, command.settings().runTimeoutSeconds());
         assertEquals(3, command.settings().taskAttempts());
         assertEquals("c2VhbGVk", command.destination().password().ciphertext());
         assertNull(command.source());
