@@ -125,6 +125,48 @@ class CommandExecutionIT {
     }
 
     @Test
+    void aRunPastItsRunTimeoutIsStoppedInTheDatabaseAndFailsRunTimeout() throws Exception {
+        LaunchCommand slow = command(false, DB, null, List.of("select pg_sleep(30)", "select 1"), runTimeout(2, 1, 1));
+        Instant sent = Instant.now();
+        WorkerRuns.send(EventTypes.LAUNCH, slow.runId(), slow);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sessionsOf(slow.runId()) == 1);
+
+        RunFinished finished = runs.awaitFinished(slow.runId());
+        assertEquals(RunStatus.FAILED, finished.status());
+        assertEquals("RUN_TIMEOUT", finished.errorCode());
+        assertTrue(finished.errorMessage().contains("it may run 2 s in all (execution.run_timeout_seconds)"),
+                finished.errorMessage());
+        assertTrue(Duration.between(sent, finished.finishedAt()).toSeconds() < 15,
+                "stopped at its limit, not after the 30 s statement: " + Duration.between(sent, finished.finishedAt()));
+        assertEquals(List.of(TaskStatus.STOPPED, TaskStatus.SKIPPED),
+                runs.tasksOf(slow.runId()).stream().map(TaskFinished::status).toList());
+        await().atMost(Duration.ofSeconds(10)).until(() -> sessionsOf(slow.runId()) == 0);
+        assertTrue(runs.logOf(slow.runId()).stream().anyMatch(l -> "ERROR".equals(l.level())
+                && l.message().startsWith("run FAILED: run stopped after")), "the run log says why it failed");
+
+        LaunchCommand quick = command(false, DB, null, List.of("select 1"), runTimeout(30, 1, 1));
+        WorkerRuns.send(EventTypes.LAUNCH, quick.runId(), quick);
+        assertEquals(RunStatus.SUCCESS, runs.awaitFinished(quick.runId()).status(), "a run within its limit succeeds");
+    }
+
+    @Test
+    void theRunTimeoutAlsoStopsARunWaitingToRetryATask() throws Exception {
+        String name = "always_" + shortId();
+        // A transient failure (40001) every time: the task waits a minute before each retry.
+        execute("create function " + name + "() returns int language plpgsql as $$ begin"
+                + " raise exception 'could not serialize access' using errcode = '40001'; end $$");
+        LaunchCommand waiting = command(false, DB, null, List.of("select " + name + "()"), runTimeout(2, 3, 60));
+        Instant sent = Instant.now();
+        WorkerRuns.send(EventTypes.LAUNCH, waiting.runId(), waiting);
+
+        RunFinished finished = runs.awaitFinished(waiting.runId());
+        assertEquals(RunStatus.FAILED, finished.status());
+        assertEquals("RUN_TIMEOUT", finished.errorCode());
+        assertTrue(Duration.between(sent, finished.finishedAt()).toSeconds() < 15,
+                "not after the minute's backoff: " + Duration.between(sent, finished.finishedAt()));
+    }
+
+    @Test
     void aPoisonRecordIsDeadLetteredAndTheNextCommandStillRuns() {
         String poisonKey = "poison-" + shortId();
         TopicRecorder.send(TestInfrastructure.shared().kafka().bootstrapServers(), Topics.COMMANDS, poisonKey, "{not json");
@@ -376,6 +418,10 @@ class CommandExecutionIT {
         assertEquals("CANCELLED", finished.errorCode());
         assertEquals(List.of(TaskStatus.SKIPPED), runs.tasksOf(launch.runId()).stream().map(TaskFinished::status).toList());
         await().atMost(Duration.ofSeconds(10)).until(() -> sessionsOf(launch.runId()) == 0);
+    }
+
+    private static RunSettings runTimeout(int seconds, int taskAttempts, int backoffSeconds) {
+        return new RunSettings(false, 1, null, taskAttempts, backoffSeconds, 2, null, null, seconds);
     }
 
     private static RunSettings events(String pre, String post) {

@@ -174,6 +174,53 @@ class RunSupervisionIT {
     }
 
     /**
+     * The backstop of the run timeout: a worker that keeps heartbeating but does not stop a run past
+     * its {@code run_timeout_seconds} (here the test, which plays it) has the run failed RUN_TIMEOUT by
+     * job-api and gets a cancel; its late end changes nothing.
+     */
+    @Test
+    void aRunItsWorkerDoesNotStopAtItsRunTimeoutIsFailedRunTimeoutAndItsWorkerToldToStop() {
+        String ws = uniqueWorkspace();
+        String job = job(ws, "bounded", Map.of("run_timeout_seconds", 1, "task_timeout_seconds", 600),
+                List.of(task("select pg_sleep(60)", true)));
+        as(ws, "viewer").get(jobPath(ws, job)).then().statusCode(200).body("execution.run_timeout_seconds", equalTo(1))
+                .body("execution.task_timeout_seconds", equalTo(600));
+        String run = runningOnW1(ws, job);
+        assertEquals(1, launchOf(run, 1).settings().runTimeoutSeconds());
+
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            heartbeat(run, 1, "w1", "RUNNING");
+            return "FAILED".equals(as(ws, "viewer").get("/api/v1/workspaces/{ws}/runs/{id}", ws, run).then()
+                    .extract().path("status"));
+        });
+        as(ws, "viewer").get("/api/v1/workspaces/{ws}/runs/{id}", ws, run).then().body("error_code", equalTo("RUN_TIMEOUT"))
+                .body("attempt", equalTo(1));
+        for (TopicRecorder topic : List.of(commands, control)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> topic.values(run).stream().map(EventCodec::decode)
+                    .anyMatch(e -> e.type().equals(EventTypes.CANCEL) && e.dataAs(CancelCommand.class).attempt() == 1));
+        }
+        send(run, EventTypes.RUN_FINISHED, new RunFinished(run, 1, ws, job, RunStatus.STOPPED, "cancelled on request",
+                Instant.now(), "CANCELLED", "w1"));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> as(ws, "viewer")
+                .get("/api/v1/workspaces/{ws}/runs/{id}", ws, run).then().body("status", equalTo("FAILED"))
+                .body("error_code", equalTo("RUN_TIMEOUT")));
+    }
+
+    @Test
+    void aRunTimeoutOutsideOneSecondToThirtyDaysIsRefusedWithTheField() {
+        String ws = uniqueWorkspace();
+        String connection = as(ws, "editor").body(postgresConnection("limits-db", "pw"))
+                .post("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(201).extract().path("connection_id");
+        for (int seconds : new int[] { 0, -3, 2_592_001 }) {
+            as(ws, "editor").body(Map.of("name", "limits", "type", "TABLE_TO_TABLE", "destination_connection_id", connection,
+                    "tasks", List.of(task("select 1", true)), "execution", Map.of("run_timeout_seconds", seconds)))
+                    .post("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(400)
+                    .body("error_code", equalTo("VALIDATION_FAILED"))
+                    .body(org.hamcrest.Matchers.containsString("run_timeout_seconds"));
+        }
+    }
+
+    /**
      * While the broker is away nobody can hear a worker: supervision must not take that silence for
      * a lost worker (this run has no retry: it would end FAILED WORKER_LOST and its real end would be
      * ignored). Once the broker is back and supervision has heard for the whole window again, a run
