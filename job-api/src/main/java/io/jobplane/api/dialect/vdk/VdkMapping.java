@@ -27,7 +27,7 @@ public final class VdkMapping {
      * {@code user_error}. Every other failure (a lost worker, an unreachable connection or package, a
      * sandbox or secret the worker could not set up, an internal error) is {@code platform_error}.
      */
-    static final Set<String> USER_ERRORS = Set.of("TASK_FAILED", "TASK_TIMEOUT", "PRE_JOB_EVENT_FAILED",
+    static final Set<String> USER_ERRORS = Set.of("TASK_FAILED", "TASK_TIMEOUT", "RUN_TIMEOUT", "PRE_JOB_EVENT_FAILED",
             "POST_JOB_EVENT_FAILED", "STEP_PACKAGE_INVALID", "COMMAND_TOO_LARGE", "INVALID_TASK", "UNKNOWN_TEMPLATE_VALUE");
     /** VDK's execution statuses, in the order its document lists them. */
     static final List<String> STATUSES = List.of("submitted", "running", "succeeded", "cancelled", "skipped", "user_error",

@@ -41,6 +41,7 @@ class VdkMappingTest {
         assertEquals("cancelled", VdkMapping.executionStatus("STOPPED", null));
         assertEquals("user_error", VdkMapping.executionStatus("FAILED", "TASK_FAILED"));
         assertEquals("user_error", VdkMapping.executionStatus("FAILED", "TASK_TIMEOUT"));
+        assertEquals("user_error", VdkMapping.executionStatus("FAILED", "RUN_TIMEOUT"), "the job's own limit");
         assertEquals("platform_error", VdkMapping.executionStatus("FAILED", "WORKER_LOST"));
         assertEquals("platform_error", VdkMapping.executionStatus("FAILED", "SANDBOX_UNAVAILABLE"));
         assertEquals("platform_error", VdkMapping.executionStatus("FAILED", "CONNECTION_UNAVAILABLE"));
