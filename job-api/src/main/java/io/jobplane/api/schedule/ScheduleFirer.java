@@ -39,7 +39,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * and that commit, the next claim launches the same key again and gets the same run: each tick makes
  * one run. A job that refuses a launch (no active task, not runnable) is audited and its schedule
  * moves on; an unexpected failure leaves the tick due for the next poll without holding up the
- * other schedules.
+ * other schedules. A schedule of a frozen workspace is not claimed while the freeze lasts: its ticks
+ * stay due, and when the freeze ends its misfire policy decides what becomes of them.
  */
 @ApplicationScoped
 public class ScheduleFirer {
@@ -51,8 +52,10 @@ public class ScheduleFirer {
     /** Schedules fired by one poll at most; the rest wait for the next. */
     private static final int PER_POLL = 200;
     private static final String CLAIM = """
-            select job_id, workspace, cron, timezone, misfire_policy, next_fire_at from api.job_schedule
+            select job_id, workspace, cron, timezone, misfire_policy, next_fire_at from api.job_schedule s
              where next_fire_at <= $1 and (next_fire_at, job_id) > ($2, $3)
+               and not exists (select 1 from api.workspace_freeze f
+                                where f.workspace = s.workspace and f.starts_at <= $1 and f.ends_at > $1)
              order by next_fire_at, job_id limit 1 for update skip locked""";
     private static final String ADVANCE = """
             update api.job_schedule set next_fire_at = $2, last_fired_at = coalesce($3, last_fired_at) where job_id = $1""";

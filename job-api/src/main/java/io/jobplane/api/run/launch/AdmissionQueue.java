@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import io.jobplane.api.config.RunsConfig;
+import io.jobplane.api.freeze.Freezes;
 import io.jobplane.api.run.RunEntity;
 import io.jobplane.api.run.RunState;
 import io.jobplane.api.workspace.WorkspaceEntity;
@@ -29,9 +30,11 @@ public class AdmissionQueue {
     private static final int BATCH = 500;
 
     private final Optional<Integer> defaultWorkspaceLimit;
+    private final Freezes freezes;
 
-    public AdmissionQueue(RunsConfig config) {
+    public AdmissionQueue(RunsConfig config, Freezes freezes) {
         this.defaultWorkspaceLimit = config.maxActivePerWorkspace();
+        this.freezes = freezes;
     }
 
     /** What admission of one workspace decides on. */
@@ -47,9 +50,15 @@ public class AdmissionQueue {
         return AdmissionLimits.workspaceLimit(workspaceCap, defaultWorkspaceLimit);
     }
 
-    /** Takes the workspace's admission lock and reads its queue; the lock is held until the transaction ends. */
+    /**
+     * Takes the workspace's admission lock and reads its queue; the lock is held until the transaction
+     * ends. A frozen workspace admits nothing: its queue reads empty until the freeze ends.
+     */
     public Uni<Queue> lockedQueue(String workspace) {
-        return lock(workspace).chain(() -> waiting(workspace)).chain(waiting -> waiting.isEmpty()
+        return lock(workspace).chain(() -> freezes.of(workspace))
+                .chain(freeze -> freeze != null && freeze.holds(Instant.now()) ? Uni.createFrom().item(List.<RunEntity>of())
+                        : waiting(workspace))
+                .chain(waiting -> waiting.isEmpty()
                 ? Uni.createFrom().item(new Queue(waiting, Map.of(), Optional.empty()))
                 : activeByJob(workspace).chain(active -> WorkspaceEntity.<WorkspaceEntity>findById(workspace)
                         .map(w -> new Queue(waiting, active, workspaceLimit(w == null ? null : w.maxActiveRuns)))));
