@@ -55,7 +55,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * worker that was presumed lost. A second worker that announces an attempt another already holds is
  * told to stop its copy. A run past its {@code execution.run_timeout_seconds} by more than
  * {@code jobplane.runs.run-timeout-grace} (its worker stops it at the limit; this is the backstop
- * for one that did not: busy, an older version, or time spent in earlier attempts) is failed
+ * for one that did not: too busy, or of a version without run timeouts) is failed
  * {@code RUN_TIMEOUT} and its worker told to stop. Silence only counts while supervision could hear it ({@link SupervisionHearing}):
  * not during a broker outage, nor before a restarted replica caught up. Once a batch's ends are
  * recorded, {@link RunEndNotifier} records the mails and webhook calls they trigger.
