@@ -135,7 +135,7 @@ public class RunSupervisor {
                    cross join lateral (select case when s.raw ~ '^[0-9]{1,9}$' then s.raw::int end as seconds) t
              where r.state in ('DISPATCHED', 'RUNNING') and r.started_at is not null
                and j.settings like '%run_timeout_seconds%' and t.seconds is not null
-               and r.started_at + make_interval(secs => t.seconds + $1) < now()
+               and r.started_at + make_interval(secs => t.seconds + $1::int) < now()
              order by r.started_at limit 200""";
 
     private final Pool pool;
@@ -361,7 +361,7 @@ public class RunSupervisor {
 
     /** Runs past their run timeout and the grace, which their worker did not stop: failed RUN_TIMEOUT here. */
     private Uni<Integer> failOverdue() {
-        return pool.preparedQuery(OVERDUE).execute(Tuple.of(runTimeoutGrace.toSeconds()))
+        return pool.preparedQuery(OVERDUE).execute(Tuple.of((int) runTimeoutGrace.toSeconds()))
                 .chain(rows -> {
                     Uni<Integer> chain = Uni.createFrom().item(0);
                     for (Row row : rows) {
