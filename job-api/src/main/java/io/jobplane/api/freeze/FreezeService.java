@@ -10,8 +10,8 @@ import io.jobplane.api.audit.Audit;
 import io.jobplane.api.error.ApiException;
 import io.jobplane.api.run.launch.LaunchPipeline;
 import io.jobplane.api.security.Caller;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
 /** Sets, shows and ends a workspace's freeze window; every change is audited. */
@@ -27,12 +27,11 @@ public class FreezeService {
     }
 
     /** Sets (or replaces) the caller's workspace's freeze window. */
-    @WithTransaction
     public Uni<FreezeView> put(Caller caller, FreezeRequest request) {
         Instant now = Instant.now();
         FreezeWindow window = FreezeWindow.of(request, now);
         String workspace = caller.workspace();
-        return FreezeEntity.<FreezeEntity>findById(workspace)
+        return Panache.withTransaction(() -> FreezeEntity.<FreezeEntity>findById(workspace)
                 .chain(existing -> {
                     FreezeEntity e = existing == null ? new FreezeEntity() : existing;
                     e.workspace = workspace;
@@ -46,9 +45,9 @@ public class FreezeService {
                 })
                 .call(e -> audit.record(caller, "workspace.frozen", "workspace", workspace, Map.of("from",
                         e.startsAt.toString(), "until", e.endsAt.toString(), "mode", e.mode.name(), "reason", e.reason)))
-                // A window moved to the past or the future lets waiting runs go now.
-                .call(e -> window.activeAt(now) ? Uni.createFrom().voidItem() : launches.admitWaiting(workspace).replaceWithVoid())
-                .map(e -> FreezeView.of(e, now));
+                .map(e -> FreezeView.of(e, now)))
+                // A window moved to the future lets the runs an earlier one held go now.
+                .call(view -> view.active() ? Uni.createFrom().voidItem() : admit(workspace));
     }
 
     @WithSession
@@ -58,18 +57,20 @@ public class FreezeService {
                 .map(e -> FreezeView.of(e, Instant.now()));
     }
 
-    /** Ends the freeze at once: runs it held are admitted now. */
-    @WithTransaction
+    /** Ends the freeze at once: once that is committed, the runs it held are admitted. */
     public Uni<Void> delete(Caller caller) {
         String workspace = caller.workspace();
-        return FreezeEntity.<FreezeEntity>findById(workspace)
+        return Panache.withTransaction(() -> FreezeEntity.<FreezeEntity>findById(workspace)
                 .onItem().ifNull().failWith(() -> none(workspace))
                 .call(e -> audit.record(caller, "workspace.unfrozen", "workspace", workspace, Map.of("until",
                         e.endsAt.toString(), "mode", e.mode.name())))
-                .call(e -> e.delete())
-                .call(e -> io.quarkus.hibernate.reactive.panache.Panache.getSession().chain(s -> s.flush()))
-                .call(e -> launches.admitWaiting(workspace))
-                .replaceWithVoid();
+                .call(e -> e.delete()))
+                .chain(() -> admit(workspace));
+    }
+
+    /** Admits the workspace's waiting runs, in a transaction of its own: admission reads the freeze as committed. */
+    private Uni<Void> admit(String workspace) {
+        return Panache.withTransaction(() -> launches.admitWaiting(workspace)).replaceWithVoid();
     }
 
     private static ApiException none(String workspace) {
