@@ -88,6 +88,20 @@ class WorkspaceFreezeIT {
     }
 
     @Test
+    void endingAWaitFreezeEarlyAdmitsTheRunsItHeld() {
+        String ws = uniqueWorkspace();
+        String job = job(ws);
+        as(ws, "admin").body(Map.of("until", Instant.now().plus(Duration.ofHours(1)).toString(), "mode", "WAIT",
+                "reason", "release")).put("/api/v1/workspaces/{ws}/freeze", ws).then().statusCode(200);
+        String run = launch(ws, job);
+        as(ws, "viewer").get("/api/v1/workspaces/{ws}/runs/{id}", ws, run).then().body("status", equalTo("QUEUED"));
+        assertTrue(!dispatched(run), "held while frozen");
+
+        as(ws, "admin").delete("/api/v1/workspaces/{ws}/freeze", ws).then().statusCode(204);
+        await().atMost(Duration.ofSeconds(30)).until(() -> dispatched(run));
+    }
+
+    @Test
     void badWindowsAreRefusedWithTheirCode() {
         String ws = uniqueWorkspace();
         Instant now = Instant.now();
