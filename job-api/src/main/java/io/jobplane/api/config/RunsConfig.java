@@ -18,6 +18,13 @@ public interface RunsConfig {
     @WithDefault("5s")
     Duration sweepInterval();
 
+    /**
+     * How long after its {@code execution.run_timeout_seconds} a run its worker did not stop is failed
+     * RUN_TIMEOUT by the sweeper.
+     */
+    @WithDefault("5s")
+    Duration runTimeoutGrace();
+
     /** Runs of one workspace active at once; more wait QUEUED. Absent: no limit. */
     Optional<Integer> maxActivePerWorkspace();
 }

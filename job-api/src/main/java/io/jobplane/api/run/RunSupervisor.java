@@ -16,10 +16,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import io.jobplane.api.config.RunsConfig;
 import io.jobplane.api.job.settings.Retry;
 import io.jobplane.api.metrics.RunMetrics;
 import io.jobplane.api.notify.RunEndNotifier;
@@ -148,10 +148,9 @@ public class RunSupervisor {
     private final RunMetrics metrics;
 
     public RunSupervisor(Pool pool, LaunchPipeline launches, Outbox outbox, RunEndNotifier notifier,
-            WorkflowEngine workflowEngine, SupervisionHearing hearing, RunMetrics metrics,
-            @ConfigProperty(name = "jobplane.runs.run-timeout-grace", defaultValue = "5s") Duration runTimeoutGrace) {
+            WorkflowEngine workflowEngine, SupervisionHearing hearing, RunMetrics metrics, RunsConfig config) {
         this.pool = pool;
-        this.runTimeoutGrace = runTimeoutGrace;
+        this.runTimeoutGrace = config.runTimeoutGrace();
         this.metrics = metrics;
         this.hearing = hearing;
         this.workflowEngine = workflowEngine;
