@@ -48,7 +48,7 @@ public class RunOperations {
     private static final TypeReference<Map<String, String>> PARAMETERS = new TypeReference<>() {
     };
     private static final String ORIGINAL_SQL = """
-            select state, attempt, job_id, parameters, execution_date from api.run where id = $1 and workspace = $2""";
+            select state, attempt, job_id, parameters, execution_date, task_ids from api.run where id = $1 and workspace = $2""";
     /** The original's task outcomes as the read model has them, with the read model's view of the run. */
     private static final String OUTCOMES_SQL = """
             select rr.attempt, rr.status,
@@ -173,6 +173,11 @@ public class RunOperations {
                 }));
     }
 
+    /**
+     * The tasks the rerun runs; null: those the original was launched with (its {@code task_ids}, else the job's
+     * active tasks), for {@code ALL} when the original's tasks are no task ids of the job (a step package's steps)
+     * or it has no task detail (a job type without tasks).
+     */
     private Uni<List<UUID>> tasks(UUID runId, Row original, From from) {
         if (from instanceof Listed listed) {
             return Uni.createFrom().item(listed.tasks());
@@ -187,6 +192,16 @@ public class RunOperations {
                         throw ApiException.conflict("RUN_DETAIL_PENDING", "The task detail of run " + runId
                                 + " is not complete yet: it ended a moment ago", "Retry in a few seconds.");
                     }
+                    boolean selectable = !outcomes.isEmpty() && outcomes.keySet().stream().allMatch(RunOperations::isUuid);
+                    if (!selectable) {
+                        if (from instanceof All) {
+                            UUID[] launched = original.getArrayOfUUIDs("task_ids");
+                            return launched == null ? null : List.of(launched);
+                        }
+                        throw ApiException.conflict("TASKS_NOT_SELECTABLE", "The tasks of run " + runId
+                                + " are not tasks of its job that a rerun can pick (steps of a package, or none)",
+                                "Rerun it with {\"from\": \"ALL\"}.");
+                    }
                     List<UUID> tasks = select(from, outcomes);
                     if (tasks.isEmpty()) {
                         throw ApiException.conflict("NOTHING_TO_RERUN", "Every task of run " + runId + " succeeded",
@@ -196,7 +211,19 @@ public class RunOperations {
                 });
     }
 
-    /** Task id → status in the job's order, once the read model has the run's end and every task's; else null. */
+    private static boolean isUuid(String id) {
+        try {
+            UUID.fromString(id);
+            return id.length() == 36;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Task id → status in the job's order (empty when the run has no task detail), once the read model has the
+     * run's end and every task's; else null.
+     */
     private static LinkedHashMap<String, String> outcomes(Row model, int attempt) {
         if (model.getInteger("attempt") != attempt || StatusPrecedence.runRank(model.getString("status")) != RunStatus.SUCCESS.rank()) {
             return null;
@@ -205,12 +232,12 @@ public class RunOperations {
         String[] statuses = model.getArrayOfStrings("statuses");
         LinkedHashMap<String, String> outcomes = new LinkedHashMap<>();
         for (int i = 0; i < ids.length; i++) {
-            if (!TaskStatus.valueOf(statuses[i]).isTerminal()) {
+            if (StatusPrecedence.taskRank(statuses[i]) < TaskStatus.SKIPPED.rank()) {
                 return null;
             }
             outcomes.put(ids[i], statuses[i]);
         }
-        return outcomes.isEmpty() ? null : outcomes;
+        return outcomes;
     }
 
     private static ApiException notEnded(UUID runId, RunState state, String fix) {
