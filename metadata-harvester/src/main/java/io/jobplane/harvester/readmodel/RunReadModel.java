@@ -162,14 +162,19 @@ public class RunReadModel {
             chain = chain.chain(() -> sql.preparedQuery(CLOSE_OPEN_TASKS)
                     .execute(Tuple.of(changes.toClose.toArray(String[]::new))).replaceWithVoid());
         }
-        if (!changes.marks.isEmpty()) {
-            List<RunMarked> marks = new ArrayList<>(changes.marks.values());
+        List<RunMarked> marks = markRows(changes);
+        if (!marks.isEmpty()) {
             chain = chain.chain(() -> sql.preparedQuery(APPLY_MARKS).execute(Tuple.tuple()
                     .addArrayOfString(strings(marks, RunMarked::runId))
                     .addArrayOfInteger(marks.stream().map(RunMarked::attempt).toArray(Integer[]::new))
                     .addArrayOfString(strings(marks, m -> m.status().name()))).replaceWithVoid());
         }
         return chain;
+    }
+
+    /** The marks the batch applies: the last of each run's, in the order of the runs' first marks. */
+    static List<RunMarked> markRows(Changes changes) {
+        return new ArrayList<>(changes.marks.values());
     }
 
     /** The run rows the batch writes: one per run, its changes folded as {@code UPSERT_RUNS} would apply them. */
@@ -264,7 +269,7 @@ public class RunReadModel {
         private final List<TaskRow> tasks = new ArrayList<>();
         private final List<RunLog> logs = new ArrayList<>();
         private final Set<String> toClose = new LinkedHashSet<>();
-        /** The last mark of each run in the batch: run id → its event. */
+        /** The last mark of each run in the batch: run id → its event (the map keeps the run's first place). */
         private final Map<String, RunMarked> marks = new LinkedHashMap<>();
 
         public void queued(RunQueued e) {
@@ -297,7 +302,6 @@ public class RunReadModel {
         public void marked(RunMarked e) {
             Objects.requireNonNull(e.runId(), "runId");
             Objects.requireNonNull(e.status(), "status");
-            marks.remove(e.runId());
             marks.put(e.runId(), e);
         }
 
