@@ -44,7 +44,7 @@ class RunOperationsIT {
         calls = new WorkspaceCalls(platform, WS);
         database = "ops_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         platform.tenant().createDatabase(database, OWNER, PASSWORD);
-        sql("create table ran (task text)", "create table skiplog (task text)");
+        sql("create table ran (task text)", "create table skiplog (task text)", "create table downlog (task text)");
         connectionId = calls.createPostgresConnection("warehouse", database, OWNER, PASSWORD);
     }
 
@@ -107,7 +107,7 @@ class RunOperationsIT {
     @Test
     void aFailedRunMarkedSuccessFiresTheWorkflowItTriggersOnceAndIsAudited() {
         String upstream = calls.createSqlJob("upstream", connectionId, List.of("insert into nowhere values (1)"));
-        String downstream = calls.createSqlJob("downstream", connectionId, List.of("insert into ran values ('downstream')"));
+        String downstream = calls.createSqlJob("downstream", connectionId, List.of("insert into downlog values ('downstream')"));
         String flow = calls.api().body(Map.of("name", "flow", "type", "WORKFLOW")).post("/api/v1/workspaces/{ws}/jobs", WS)
                 .then().statusCode(201).extract().path("job_id");
         calls.api().body(Map.of("triggers", List.of(upstream), "targets", List.of(downstream)))
