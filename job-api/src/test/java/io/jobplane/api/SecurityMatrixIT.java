@@ -98,6 +98,10 @@ class SecurityMatrixIT {
                 new Endpoint("POST", "/api/v1/workspaces/{ws}/jobs/{none}/runs", "operator", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/runs/{none}", "viewer", null),
                 new Endpoint("POST", "/api/v1/workspaces/{ws}/runs/{none}/cancel", "operator", null),
+                new Endpoint("POST", "/api/v1/workspaces/{ws}/runs/{none}/rerun", "operator", Map.of("from", "FAILED")),
+                new Endpoint("POST", "/api/v1/workspaces/{ws}/runs/{none}/mark", "operator",
+                        Map.of("status", "SUCCESS", "reason", "checked by hand")),
+                new Endpoint("POST", "/api/v1/workspaces/{ws}/runs/{none}/tasks/{task}/skip", "operator", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/runs/{none}/logs", "viewer", null),
                 // The live stream stays open once authorised: an invalid parameter (checked after authorisation) ends the call.
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/runs/stream?logs=maybe", "viewer", null),

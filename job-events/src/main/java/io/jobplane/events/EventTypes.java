@@ -8,6 +8,8 @@ public final class EventTypes {
     public static final String RUN_STARTED = "jobplane.run.started";
     public static final String RUN_FINISHED = "jobplane.run.finished";
     public static final String RUN_CANCELLING = "jobplane.run.cancelling";
+    /** An operator set an ended run's status ({@link io.jobplane.events.payload.RunMarked}). */
+    public static final String RUN_MARKED = "jobplane.run.marked";
     public static final String RUN_HEARTBEAT = "jobplane.run.heartbeat";
     public static final String RUN_LOG = "jobplane.run.log";
     public static final String TASK_STARTED = "jobplane.task.started";

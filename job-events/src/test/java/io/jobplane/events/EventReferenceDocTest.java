@@ -30,6 +30,7 @@ class EventReferenceDocTest {
 
     private static final Map<String, Class<? extends Record>> PAYLOADS = Map.ofEntries(
             Map.entry(EventTypes.RUN_CANCELLING, io.jobplane.events.payload.RunCancelling.class),
+            Map.entry(EventTypes.RUN_MARKED, io.jobplane.events.payload.RunMarked.class),
             Map.entry(EventTypes.RUN_HEARTBEAT, io.jobplane.events.payload.RunHeartbeat.class),
             Map.entry(EventTypes.RUN_LOG, io.jobplane.events.payload.RunLog.class),
             Map.entry(EventTypes.LAUNCH, LaunchCommand.class),

@@ -67,4 +67,20 @@ public class RunEntity extends PanacheEntityBase {
     /** The backfill that made the run; null for other runs. */
     @Column(name = "backfill_id")
     public UUID backfillId;
+    /** The run this one reruns (docs/operating-runs.md); null for other runs. */
+    @Column(name = "rerun_of")
+    public UUID rerunOf;
+    /** The status an operator set on the ended run, with why, who and when; null when never marked. */
+    @Column(name = "marked_status")
+    public String markedStatus;
+    @Column(name = "marked_reason")
+    public String markedReason;
+    @Column(name = "marked_by")
+    public String markedBy;
+    @Column(name = "marked_at")
+    public Instant markedAt;
+    /** Tasks skipped while the run was queued: it does not run them. Null: none. */
+    @Column(name = "skipped_task_ids")
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    public UUID[] skippedTaskIds;
 }

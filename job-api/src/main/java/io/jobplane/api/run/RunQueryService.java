@@ -35,7 +35,10 @@ public class RunQueryService {
             r.id::text as api_run_id, r.workspace as api_workspace, r.job_id::text as api_job_id, j.name as api_job_name,
             r.state as api_state, r.attempt as api_attempt, r.trigger as api_trigger,
             r.execution_date as api_execution_date, r.requested_at as api_requested_at, r.error_code as api_error_code,
-            r.worker_id as api_worker_id""";
+            r.worker_id as api_worker_id, r.rerun_of::text as api_rerun_of,
+            array(select x.id::text from api.run x where x.rerun_of = r.id order by x.id) as api_reruns,
+            r.marked_status as api_marked_status, r.marked_reason as api_marked_reason, r.marked_by as api_marked_by,
+            r.marked_at as api_marked_at""";
     /** The launch record and, when the read model has the run, its detail. */
     private static final String STATUS_SQL = "select " + API_COLUMNS + ", " + RUN_COLUMNS + """
              from api.run r join api.job j on j.id = r.job_id
@@ -223,7 +226,11 @@ public class RunQueryService {
         String status = state == RunState.UNKNOWN ? null : state.publicStatus();
         String modelStatus = r.getString("status");
         Integer modelAttempt = r.getInteger("attempt");
-        if (modelStatus != null && (status == null
+        String markedStatus = r.getString("api_marked_status");
+        if (markedStatus != null) {
+            // An operator's mark is the last word on the ended run, whatever the read model says.
+            status = markedStatus;
+        } else if (modelStatus != null && (status == null
                 || (modelAttempt == apiAttempt && StatusPrecedence.runRank(modelStatus) > StatusPrecedence.runRank(status)))) {
             status = modelStatus;
         }
@@ -238,7 +245,9 @@ public class RunQueryService {
                 RunStatusView.millisBetween(started, finished), errorCode,
                 sameAttempt ? r.getString("error_message") : null,
                 r.getString("api_worker_id") != null ? r.getString("api_worker_id") : sameAttempt ? r.getString("worker_id") : null,
-                null);
+                null, r.getString("api_rerun_of"), List.of(r.getArrayOfStrings("api_reruns")),
+                markedStatus == null ? null : new RunStatusView.Marked(markedStatus, r.getString("api_marked_reason"),
+                        r.getString("api_marked_by"), instant(r, "api_marked_at")));
     }
 
     private static RunStatusView fromReadModel(Row r) {
@@ -256,9 +265,7 @@ public class RunQueryService {
         for (Row t : taskRows) {
             tasks.add(task(t));
         }
-        return new RunStatusView(run.runId(), run.workspace(), run.jobId(), run.jobName(), run.status(), run.attempt(),
-                run.trigger(), run.executionDate(), run.queuedAt(), run.startedAt(), run.finishedAt(), run.durationMs(),
-                run.errorCode(), run.errorMessage(), run.workerId(), tasks);
+        return run.withTasks(tasks);
     }
 
     private static RunStatusView.TaskRunView task(Row t) {

@@ -45,12 +45,15 @@ public class RunResource {
     private final RunService runs;
     private final RunQueryService queries;
     private final WorkspaceGuard guard;
+    private final RunOperations operations;
 
-    public RunResource(LaunchPipeline launches, RunService runs, RunQueryService queries, WorkspaceGuard guard) {
+    public RunResource(LaunchPipeline launches, RunService runs, RunQueryService queries, WorkspaceGuard guard,
+            RunOperations operations) {
         this.launches = launches;
         this.runs = runs;
         this.queries = queries;
         this.guard = guard;
+        this.operations = operations;
     }
 
     @POST
@@ -74,6 +77,38 @@ public class RunResource {
     public Uni<Response> cancel(@PathParam("workspace") String workspace, @PathParam("run_id") UUID runId) {
         return runs.cancel(guard.require(workspace, Role.OPERATOR), runId)
                 .map(result -> Response.accepted(result).build());
+    }
+
+    @POST
+    @Path("/runs/{run_id}/rerun")
+    @Operation(summary = "Rerun an ended run (202): from its first failed task (FAILED, default), every task (ALL) or the tasks"
+            + " listed; the new run names the original in rerun_of")
+    public Uni<Response> rerun(@PathParam("workspace") String workspace, @PathParam("run_id") UUID runId,
+            @Parameter(description = "Makes retries safe: the same key for the same job gives the same run")
+            @HeaderParam("Idempotency-Key") @Pattern(regexp = "[\\x21-\\x7e]{1,255}",
+                    message = "must be 1 to 255 visible ASCII characters") String idempotencyKey,
+            @RequestBody(required = false) @Valid RerunRequest request) {
+        return operations.rerun(guard.require(workspace, Role.OPERATOR), runId, idempotencyKey, request)
+                .map(result -> Response.accepted(result)
+                        .location(URI.create("/api/v1/workspaces/" + workspace + "/runs/" + result.runId()))
+                        .header("Idempotent-Replayed", result.replayed())
+                        .build());
+    }
+
+    @POST
+    @Path("/runs/{run_id}/mark")
+    @Operation(summary = "Set an ended run's status to SUCCESS or FAILED with a reason (audited); SUCCESS counts for workflow triggers")
+    public Uni<RunStatusView.Marked> mark(@PathParam("workspace") String workspace, @PathParam("run_id") UUID runId,
+            @RequestBody(required = true) @Valid @jakarta.validation.constraints.NotNull MarkRequest request) {
+        return operations.mark(guard.require(workspace, Role.OPERATOR), runId, request);
+    }
+
+    @POST
+    @Path("/runs/{run_id}/tasks/{task_id}/skip")
+    @Operation(summary = "Skip a task of a queued run: when the run starts it does not run the task (SKIPPED)")
+    public Uni<RunStatusView.TaskRunView> skip(@PathParam("workspace") String workspace, @PathParam("run_id") UUID runId,
+            @PathParam("task_id") UUID taskId) {
+        return operations.skip(guard.require(workspace, Role.OPERATOR), runId, taskId);
     }
 
     @GET

@@ -28,7 +28,30 @@ public record RunStatusView(
         String errorCode,
         String errorMessage,
         String workerId,
-        @JsonInclude(JsonInclude.Include.NON_NULL) List<TaskRunView> tasks) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<TaskRunView> tasks,
+        @Schema(description = "The run this one reruns; absent for other runs")
+        @JsonInclude(JsonInclude.Include.NON_NULL) String rerunOf,
+        @Schema(description = "The reruns of this run, oldest first; absent when none")
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> reruns,
+        @Schema(description = "An operator's mark on the ended run: the status it set, why, who and when; absent when never marked")
+        @JsonInclude(JsonInclude.Include.NON_NULL) Marked marked) {
+
+    public RunStatusView(String runId, String workspace, String jobId, String jobName, String status, int attempt,
+            String trigger, Instant executionDate, Instant queuedAt, Instant startedAt, Instant finishedAt, Long durationMs,
+            String errorCode, String errorMessage, String workerId, List<TaskRunView> tasks) {
+        this(runId, workspace, jobId, jobName, status, attempt, trigger, executionDate, queuedAt, startedAt, finishedAt,
+                durationMs, errorCode, errorMessage, workerId, tasks, null, null, null);
+    }
+
+    /** The same run with these tasks. */
+    public RunStatusView withTasks(List<TaskRunView> taskViews) {
+        return new RunStatusView(runId, workspace, jobId, jobName, status, attempt, trigger, executionDate, queuedAt,
+                startedAt, finishedAt, durationMs, errorCode, errorMessage, workerId, taskViews, rerunOf, reruns, marked);
+    }
+
+    /** An operator's mark: the status set on the ended run, the reason, who set it and when. */
+    public record Marked(String status, String reason, String by, Instant at) {
+    }
 
     /** One task of the run. */
     public record TaskRunView(

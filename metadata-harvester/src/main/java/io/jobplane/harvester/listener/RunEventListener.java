@@ -18,6 +18,7 @@ import io.jobplane.events.consume.KafkaDeadLetters;
 import io.jobplane.events.payload.RunCancelling;
 import io.jobplane.events.payload.RunFinished;
 import io.jobplane.events.payload.RunLog;
+import io.jobplane.events.payload.RunMarked;
 import io.jobplane.events.payload.RunQueued;
 import io.jobplane.events.payload.RunStarted;
 import io.jobplane.events.payload.TaskFinished;
@@ -56,6 +57,7 @@ public class RunEventListener {
             .on(EventTypes.RUN_STARTED, RunStarted.class, e -> changes(c -> c.started(e)))
             .on(EventTypes.RUN_CANCELLING, RunCancelling.class, e -> changes(c -> c.cancelling(e)))
             .on(EventTypes.RUN_FINISHED, RunFinished.class, e -> changes(c -> c.finished(e)))
+            .on(EventTypes.RUN_MARKED, RunMarked.class, e -> changes(c -> c.marked(e)))
             .on(EventTypes.TASK_STARTED, TaskStarted.class, e -> changes(c -> c.taskStarted(e)))
             .on(EventTypes.TASK_FINISHED, TaskFinished.class, e -> changes(c -> c.taskFinished(e)))
             .on(EventTypes.TASK_PROGRESS, TaskProgress.class, e -> changes(c -> c.taskProgress(e)))

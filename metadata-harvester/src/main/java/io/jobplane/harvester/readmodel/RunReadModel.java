@@ -20,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.jobplane.events.payload.RunCancelling;
 import io.jobplane.events.payload.RunFinished;
 import io.jobplane.events.payload.RunLog;
+import io.jobplane.events.payload.RunMarked;
 import io.jobplane.events.payload.RunQueued;
 import io.jobplane.events.payload.RunStarted;
 import io.jobplane.events.payload.StatusPrecedence;
@@ -127,6 +128,15 @@ public class RunReadModel {
              where r.run_id = any($1) and t.run_id = r.run_id and runs.status_rank(r.status) = 3
                and t.attempt <= r.attempt and t.status in ('PENDING', 'RUNNING')""";
 
+    /**
+     * An operator's mark sets the status of the run's attempt, whatever its rank: the run ended, and
+     * the mark is the later word on it (docs/operating-runs.md).
+     */
+    private static final String APPLY_MARKS = """
+            update runs.run r set status = u.status, updated_at = now()
+              from unnest($1::text[], $2::int[], $3::text[]) as u (run_id, attempt, status)
+             where r.run_id = u.run_id and r.attempt <= u.attempt""";
+
     /** Log lines; a redelivered one is already there. */
     private static final String INSERT_LOGS = """
             insert into runs.run_log (run_id, attempt, seq, task_id, task_index, level, message, truncated, at)
@@ -152,7 +162,19 @@ public class RunReadModel {
             chain = chain.chain(() -> sql.preparedQuery(CLOSE_OPEN_TASKS)
                     .execute(Tuple.of(changes.toClose.toArray(String[]::new))).replaceWithVoid());
         }
+        List<RunMarked> marks = markRows(changes);
+        if (!marks.isEmpty()) {
+            chain = chain.chain(() -> sql.preparedQuery(APPLY_MARKS).execute(Tuple.tuple()
+                    .addArrayOfString(strings(marks, RunMarked::runId))
+                    .addArrayOfInteger(marks.stream().map(RunMarked::attempt).toArray(Integer[]::new))
+                    .addArrayOfString(strings(marks, m -> m.status().name()))).replaceWithVoid());
+        }
         return chain;
+    }
+
+    /** The marks the batch applies: the last of each run's, in the order of the runs' first marks. */
+    static List<RunMarked> markRows(Changes changes) {
+        return new ArrayList<>(changes.marks.values());
     }
 
     /** The run rows the batch writes: one per run, its changes folded as {@code UPSERT_RUNS} would apply them. */
@@ -247,6 +269,8 @@ public class RunReadModel {
         private final List<TaskRow> tasks = new ArrayList<>();
         private final List<RunLog> logs = new ArrayList<>();
         private final Set<String> toClose = new LinkedHashSet<>();
+        /** The last mark of each run in the batch: run id → its event (the map keeps the run's first place). */
+        private final Map<String, RunMarked> marks = new LinkedHashMap<>();
 
         public void queued(RunQueued e) {
             runs.add(new RunRow(e.runId(), e.workspace(), e.attempt(), "QUEUED").job(e.jobId(), e.jobName())
@@ -272,6 +296,13 @@ public class RunReadModel {
             runs.add(new RunRow(e.runId(), e.workspace(), e.attempt(), e.status().name()).job(e.jobId(), null)
                     .finishedAt(e.finishedAt()).error(e.errorMessage(), e.errorCode()).worker(e.workerId()));
             toClose.add(e.runId());
+        }
+
+        /** An operator set the ended run's status; applied after the batch's other run changes. */
+        public void marked(RunMarked e) {
+            Objects.requireNonNull(e.runId(), "runId");
+            Objects.requireNonNull(e.status(), "status");
+            marks.put(e.runId(), e);
         }
 
         public void log(RunLog e) {
@@ -300,7 +331,7 @@ public class RunReadModel {
         }
 
         public boolean isEmpty() {
-            return runs.isEmpty() && ensured.isEmpty() && tasks.isEmpty() && logs.isEmpty();
+            return runs.isEmpty() && ensured.isEmpty() && tasks.isEmpty() && logs.isEmpty() && marks.isEmpty();
         }
 
         /** Adds another batch's changes after these, as if its events had been added here. */
@@ -310,6 +341,7 @@ public class RunReadModel {
             tasks.addAll(other.tasks);
             logs.addAll(other.logs);
             toClose.addAll(other.toClose);
+            other.marks.values().forEach(this::marked);
         }
 
         private void ensure(String runId, String workspace, int attempt) {

@@ -57,6 +57,23 @@ class RunReadModelFoldingTest {
     }
 
     @Test
+    void theLastMarkOfARunInABatchIsTheOneApplied() {
+        Changes first = new Changes();
+        first.marked(new io.jobplane.events.payload.RunMarked(RUN, 1, "ws", "job", RunStatus.SUCCESS, "FAILED", "by hand",
+                "ops", T0));
+        first.marked(new io.jobplane.events.payload.RunMarked("run-2", 1, "ws", "job", RunStatus.SUCCESS, "FAILED", "x",
+                "ops", T0));
+        Changes later = new Changes();
+        later.marked(new io.jobplane.events.payload.RunMarked(RUN, 1, "ws", "job", RunStatus.FAILED, "SUCCESS", "stale",
+                "ops", T0.plusSeconds(1)));
+        first.addAll(later);
+        assertEquals(List.of(RUN + " FAILED", "run-2 SUCCESS"), RunReadModel.markRows(first).stream()
+                .map(m -> m.runId() + " " + m.status()).toList());
+        assertEquals(false, first.isEmpty());
+        assertEquals(true, new Changes().isEmpty());
+    }
+
+    @Test
     void withinAnAttemptTheStatusOnlyMovesForwardAndEmptyFieldsFillIn() {
         RunRow row = fold(new RunFinished(RUN, 1, "ws", "job-1", RunStatus.SUCCESS, null, T0.plusSeconds(5), null, "w1"),
                 new RunStarted(RUN, 1, "ws", "job-1", "w1", T0.plusSeconds(1)),

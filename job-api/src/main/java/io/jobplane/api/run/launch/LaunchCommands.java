@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jobplane.api.connection.ConnectionEntity;
 import io.jobplane.api.job.JobEntity;
 import io.jobplane.api.job.JobType;
+import io.jobplane.api.job.TaskEntity;
 import io.jobplane.api.job.settings.Execution;
 import io.jobplane.api.job.settings.Replication;
 import io.jobplane.api.json.StoredJson;
@@ -46,7 +47,7 @@ public final class LaunchCommands {
                 .run(run.id.toString(), run.attempt, run.workspace)
                 .job(job.id.toString(), job.name, job.type.name(), job.continueOnError)
                 .launch(run.trigger, run.requestedAt, run.executionDate, StoredJson.readMap(run.parameters, PARAMETERS))
-                .tasks(plan.tasksFor(run.taskIds).stream().map(t -> new TaskSpec(t.id.toString(), t.index, t.query)).toList())
+                .tasks(runTasks(run, plan).stream().map(t -> new TaskSpec(t.id.toString(), t.index, t.query)).toList())
                 .settings(settings(job.execution()))
                 .destination(connection(plan.destination()))
                 .source(connection(plan.source()))
@@ -58,10 +59,20 @@ public final class LaunchCommands {
 
     /** The queued event of the run's current attempt, naming the tasks it will execute. */
     public static RunQueued queued(RunEntity run, LaunchPlan plan) {
-        List<RunQueued.TaskRef> tasks = plan.tasksFor(run.taskIds).stream()
+        List<RunQueued.TaskRef> tasks = runTasks(run, plan).stream()
                 .map(t -> new RunQueued.TaskRef(t.id.toString(), t.index)).toList();
         return new RunQueued(run.id.toString(), run.attempt, run.workspace, plan.job().id.toString(), plan.job().name,
                 run.trigger, tasks, Instant.now(), run.executionDate);
+    }
+
+    /** The tasks the run executes: those it was launched with, less any skipped while it was queued. */
+    static List<TaskEntity> runTasks(RunEntity run, LaunchPlan plan) {
+        List<TaskEntity> tasks = plan.tasksFor(run.taskIds);
+        if (run.skippedTaskIds == null || run.skippedTaskIds.length == 0) {
+            return tasks;
+        }
+        List<java.util.UUID> skipped = List.of(run.skippedTaskIds);
+        return tasks.stream().filter(t -> !skipped.contains(t.id)).toList();
     }
 
     private static RunSettings settings(Execution e) {

@@ -92,7 +92,7 @@ public class LaunchPipeline {
      */
     public Uni<LaunchResult> launch(Caller caller, UUID jobId, String idempotencyKey, LaunchRequest request, RunOrigin origin) {
         LaunchRequest options = request == null ? LaunchRequest.NONE : request;
-        Uni<Void> rate = origin == RunOrigin.MANUAL ? quotas.takeLaunch(caller.workspace()) : Uni.createFrom().voidItem();
+        Uni<Void> rate = origin.askedByCaller() ? quotas.takeLaunch(caller.workspace()) : Uni.createFrom().voidItem();
         return rate.chain(() -> earlier(caller.workspace(), jobId, idempotencyKey))
                 .onItem().ifNull().switchTo(() -> plan(caller.workspace(), jobId)
                         .map(plan -> LaunchValidation.validate(plan, options))
@@ -309,6 +309,7 @@ public class LaunchPipeline {
         run.attempt = 1;
         run.trigger = origin.trigger();
         run.backfillId = origin.backfillId();
+        run.rerunOf = origin.rerunOf();
         run.idempotencyKey = idempotencyKey;
         run.requestedAt = Instant.now();
         run.requestedBy = caller.subject();
