@@ -115,6 +115,11 @@ class SecurityMatrixIT {
                         Map.of("from", "2026-01-01T00:00:00Z", "to", "2026-01-02T00:00:00Z")),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/backfills/{none}", "viewer", null),
                 new Endpoint("POST", "/api/v1/workspaces/{ws}/backfills/{none}/cancel", "operator", null),
+                // A window that ended long ago: refused (400) once authorised, so the matrix never freezes its workspace.
+                new Endpoint("PUT", "/api/v1/workspaces/{ws}/freeze", "admin",
+                        Map.of("until", "2020-01-01T00:00:00Z", "mode", "WAIT", "reason", "matrix")),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/freeze", "viewer", null),
+                new Endpoint("DELETE", "/api/v1/workspaces/{ws}/freeze", "admin", null),
                 
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/catalogs", "viewer", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/catalogs/{none}/databases", "viewer", null),
