@@ -434,12 +434,7 @@ class WalkingSkeletonIT {
     }
 
     private static ValidatableResponse awaitTerminal(String runId) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            String status = api().get("/api/v1/workspaces/{ws}/runs/{run}", WS, runId).then().statusCode(200)
-                    .extract().path("status");
-            return List.of("SUCCESS", "FAILED", "STOPPED").contains(status);
-        });
-        return api().get("/api/v1/workspaces/{ws}/runs/{run}", WS, runId).then().statusCode(200);
+        return new WorkspaceCalls(platform, WS).awaitTerminal(runId);
     }
 
     private static List<String> names(String sql) throws Exception {

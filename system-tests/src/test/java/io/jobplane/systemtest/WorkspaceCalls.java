@@ -55,8 +55,11 @@ public record WorkspaceCalls(Platform platform, String workspace) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
             Response run = api().get("/api/v1/workspaces/{ws}/runs/{run}", workspace, runId);
             run.then().statusCode(200);
+            // The status is the launch record's; the end time and the task detail come from the read
+            // model a moment later, the run's end applied together with its tasks' ends.
             List<String> taskStatuses = run.path("tasks.status");
             return List.of("SUCCESS", "FAILED", "STOPPED").contains(run.<String>path("status"))
+                    && run.path("finished_at") != null
                     && (taskStatuses == null || taskStatuses.stream().noneMatch(s -> "PENDING".equals(s) || "RUNNING".equals(s)));
         });
         return api().get("/api/v1/workspaces/{ws}/runs/{run}", workspace, runId).then().statusCode(200);
