@@ -67,4 +67,7 @@ public class RunEntity extends PanacheEntityBase {
     /** The backfill that made the run; null for other runs. */
     @Column(name = "backfill_id")
     public UUID backfillId;
+    /** The tags given at launch, as {@code key=value} (see {@link RunTags}). */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    public String[] tags = new String[0];
 }

@@ -35,20 +35,34 @@ public class RunQueryService {
             r.id::text as api_run_id, r.workspace as api_workspace, r.job_id::text as api_job_id, j.name as api_job_name,
             r.state as api_state, r.attempt as api_attempt, r.trigger as api_trigger,
             r.execution_date as api_execution_date, r.requested_at as api_requested_at, r.error_code as api_error_code,
-            r.worker_id as api_worker_id""";
+            r.worker_id as api_worker_id, r.tags as api_tags""";
     /** The launch record and, when the read model has the run, its detail. */
     private static final String STATUS_SQL = "select " + API_COLUMNS + ", " + RUN_COLUMNS + """
              from api.run r join api.job j on j.id = r.job_id
              left join runs.run rr on rr.run_id = r.id::text
             where r.id = $1 and r.workspace = $2""";
-    /** The same before metadata-harvester has created the read model. */
-    private static final String LAUNCH_SQL = "select " + API_COLUMNS + """
-            , null::text as run_id, null::text as workspace, null::text as job_id, null::text as job_name,
+    /** RUN_COLUMNS before metadata-harvester has created the read model. */
+    private static final String NO_RUN_COLUMNS = """
+            null::text as run_id, null::text as workspace, null::text as job_id, null::text as job_name,
               null::text as status, null::int as attempt, null::text as trigger, null::timestamptz as execution_date,
               null::timestamptz as queued_at, null::timestamptz as started_at, null::timestamptz as finished_at,
-              null::text as error_code, null::text as error_message, null::text as worker_id
+              null::text as error_code, null::text as error_message, null::text as worker_id""";
+    /** The same before metadata-harvester has created the read model. */
+    private static final String LAUNCH_SQL = "select " + API_COLUMNS + ", " + NO_RUN_COLUMNS + """
+
              from api.run r join api.job j on j.id = r.job_id
             where r.id = $1 and r.workspace = $2""";
+    /**
+     * A page of a workspace's runs: found in the launch records (fresh from the launch transaction,
+     * indexed for the search), then read like one run's status (STATUS_SQL) without tasks.
+     */
+    private static final String SEARCH_SQL = """
+            select %s
+              from (select * from api.run r where r.workspace = $1 %s
+                     order by r.requested_at desc, r.id desc limit $%d) r
+              join api.job j on j.id = r.job_id
+              %s
+             order by r.requested_at desc, r.id desc""";
     /** Runs of deleted jobs live on in the read model only. */
     private static final String READ_MODEL_SQL = "select " + RUN_COLUMNS + " from runs.run rr where rr.run_id = $1 and rr.workspace = $2";
     private static final String TASKS_SQL = """
@@ -117,6 +131,26 @@ public class RunQueryService {
                     })
                     .onFailure(RunActivity::readModelMissing).recoverWithItem(new RunStatusView.Page(List.of(), null));
         });
+    }
+
+    /** Every run of the workspace matching the search, newest first (queued time, then id), paged by a cursor. */
+    public Uni<RunStatusView.Page> search(Caller caller, RunSearch search) {
+        List<Object> params = new ArrayList<>(List.of(caller.workspace()));
+        StringBuilder where = new StringBuilder();
+        search.where(where, params);
+        params.add(search.limit() + 1);
+        Tuple values = Tuple.from(params);
+        String withModel = SEARCH_SQL.formatted(API_COLUMNS + ", " + RUN_COLUMNS, where, params.size(),
+                "left join runs.run rr on rr.run_id = r.id::text");
+        String withoutModel = SEARCH_SQL.formatted(API_COLUMNS + ", " + NO_RUN_COLUMNS, where, params.size(), "");
+        return pool.preparedQuery(withModel).execute(values)
+                .onFailure(RunActivity::readModelMissing).recoverWithUni(() -> pool.preparedQuery(withoutModel).execute(values))
+                .map(rows -> {
+                    List<RunStatusView> runs = new ArrayList<>();
+                    rows.forEach(r -> runs.add(supervised(r)));
+                    RunStatusView last = lastOfFullPage(runs, search.limit());
+                    return new RunStatusView.Page(runs, last == null ? null : RunSearch.cursor(last.queuedAt(), last.runId()));
+                });
     }
 
     /** The job's latest run and how many are active or waiting. */
@@ -238,7 +272,7 @@ public class RunQueryService {
                 RunStatusView.millisBetween(started, finished), errorCode,
                 sameAttempt ? r.getString("error_message") : null,
                 r.getString("api_worker_id") != null ? r.getString("api_worker_id") : sameAttempt ? r.getString("worker_id") : null,
-                null);
+                RunTags.of(r.getArrayOfStrings("api_tags")), null);
     }
 
     private static RunStatusView fromReadModel(Row r) {
@@ -258,7 +292,7 @@ public class RunQueryService {
         }
         return new RunStatusView(run.runId(), run.workspace(), run.jobId(), run.jobName(), run.status(), run.attempt(),
                 run.trigger(), run.executionDate(), run.queuedAt(), run.startedAt(), run.finishedAt(), run.durationMs(),
-                run.errorCode(), run.errorMessage(), run.workerId(), tasks);
+                run.errorCode(), run.errorMessage(), run.workerId(), run.tags(), tasks);
     }
 
     private static RunStatusView.TaskRunView task(Row t) {

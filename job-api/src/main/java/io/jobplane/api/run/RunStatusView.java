@@ -3,6 +3,7 @@ package io.jobplane.api.run;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -28,7 +29,17 @@ public record RunStatusView(
         String errorCode,
         String errorMessage,
         String workerId,
+        @Schema(description = "The tags given at launch; absent for runs only the read model still knows (of deleted jobs)")
+        @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, String> tags,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<TaskRunView> tasks) {
+
+    /** A run without tags. */
+    public RunStatusView(String runId, String workspace, String jobId, String jobName, String status, int attempt,
+            String trigger, Instant executionDate, Instant queuedAt, Instant startedAt, Instant finishedAt, Long durationMs,
+            String errorCode, String errorMessage, String workerId, List<TaskRunView> tasks) {
+        this(runId, workspace, jobId, jobName, status, attempt, trigger, executionDate, queuedAt, startedAt, finishedAt,
+                durationMs, errorCode, errorMessage, workerId, null, tasks);
+    }
 
     /** One task of the run. */
     public record TaskRunView(
