@@ -167,11 +167,16 @@ class BackfillIT {
 
     /** What a worker sends for a run it starts and ends. */
     private static void workerRuns(String run, RunStatus end) {
+        workerRuns(run, end, Instant.now(), Instant.now());
+    }
+
+    /** What a worker sends for a run it started and ended at the given times. */
+    static void workerRuns(String run, RunStatus end, Instant started, Instant finished) {
         List<Object[]> events = new ArrayList<>();
-        events.add(new Object[] { EventTypes.RUN_HEARTBEAT, new RunHeartbeat(run, 1, "ws", "job", "w1", "ACCEPTED", Instant.now()) });
-        events.add(new Object[] { EventTypes.RUN_STARTED, new RunStarted(run, 1, "ws", "job", "w1", Instant.now()) });
+        events.add(new Object[] { EventTypes.RUN_HEARTBEAT, new RunHeartbeat(run, 1, "ws", "job", "w1", "ACCEPTED", started) });
+        events.add(new Object[] { EventTypes.RUN_STARTED, new RunStarted(run, 1, "ws", "job", "w1", started) });
         events.add(new Object[] { EventTypes.RUN_FINISHED, new RunFinished(run, 1, "ws", "job", end,
-                end == RunStatus.SUCCESS ? null : "it ended " + end, Instant.now(), end == RunStatus.SUCCESS ? null : end.name(), "w1") });
+                end == RunStatus.SUCCESS ? null : "it ended " + end, finished, end == RunStatus.SUCCESS ? null : end.name(), "w1") });
         for (Object[] e : events) {
             TopicRecorder.sendEvent(TestInfrastructure.shared().kafka().bootstrapServers(), Topics.RUN_EVENTS, run,
                     EventCodec.encode(CloudEvent.of("/test/worker", (String) e[0], run, e[1])));
