@@ -104,7 +104,7 @@ class RunSearchIT {
         Response one = search(ws, "tag=ticket:OPS-1");
         one.then().body("runs[0].status", equalTo("SUCCESS")).body("runs[0].job_name", equalTo("alpha"))
                 .body("runs[0].tags", equalTo(Map.of("team", "data", "ticket", "OPS-1")))
-                .body("runs[0].trigger", equalTo("manual")).body("runs[0].started_at", notNullValue())
+                .body("runs[0].trigger", equalTo("manual")).body("runs[0].queued_at", notNullValue())
                 .body("runs[0]", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("tasks")));
         as(ws, "viewer").get("/api/v1/workspaces/{ws}/runs/{run}", ws, a1).then().statusCode(200)
                 .body("tags", equalTo(Map.of("team", "data", "ticket", "OPS-1")));

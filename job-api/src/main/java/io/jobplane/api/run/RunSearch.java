@@ -79,10 +79,15 @@ public record RunSearch(List<UUID> jobIds, List<String> statuses, List<String> t
     /**
      * Appends the search's conditions on {@code r} (api.run) to {@code sql}, after the workspace
      * ({@code $1}), adding their values to {@code params}. Statuses are written as literals (they
-     * are checked against a fixed set), so the planner can use the partial indexes of unfinished runs.
+     * are checked against a fixed set), so the planner can use the partial indexes of unfinished and
+     * of ended runs.
      */
     void where(StringBuilder sql, List<Object> params) {
-        if (!jobIds.isEmpty()) {
+        if (jobIds.size() == 1) {
+            // One job: equality lets the job index give the runs in order (any() makes it sort them all).
+            params.add(jobIds.get(0));
+            sql.append(" and r.job_id = $").append(params.size());
+        } else if (!jobIds.isEmpty()) {
             params.add(jobIds.toArray(UUID[]::new));
             sql.append(" and r.job_id = any($").append(params.size()).append(')');
         }
