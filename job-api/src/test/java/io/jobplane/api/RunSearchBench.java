@@ -1,6 +1,5 @@
 package io.jobplane.api;
 
-import static io.jobplane.api.ApiTestSupport.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,11 +78,13 @@ class RunSearchBench {
         }
         assertEquals(JOBS, jobIds.size());
 
+        // One token for every search, as a client keeps its token (minting and verifying a new one is not the search).
+        String token = ApiTestSupport.token(ws, "viewer");
         Random random = new Random(42);
         Map<String, Function<Random, String>> kinds = kinds(now, jobIds, samples);
         List<String> names = List.copyOf(kinds.keySet());
         for (int i = 0; i < WARM_UP; i++) {
-            search(ws, kinds.get(names.get(i % names.size())).apply(random));
+            search(token, ws, kinds.get(names.get(i % names.size())).apply(random));
         }
         Map<String, List<Double>> byKind = new LinkedHashMap<>();
         List<Double> all = new ArrayList<>();
@@ -92,15 +93,17 @@ class RunSearchBench {
             String kind = names.get(i % names.size());
             String query = kinds.get(kind).apply(random);
             long t = System.nanoTime();
-            Response r = search(ws, query);
+            Response r = search(token, ws, query);
             double ms = (System.nanoTime() - t) / 1e6;
             found += r.jsonPath().getList("runs").size();
-            all.add(ms);
+            if (!kind.startsWith("limit=500")) {
+                all.add(ms);
+            }
             byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(ms);
         }
         System.out.printf(Locale.ROOT, "%-34s %6s %8s %8s %8s %8s%n", "search", "n", "p50 ms", "p95 ms", "p99 ms", "max ms");
         byKind.forEach((kind, times) -> print(kind, times));
-        print("all", all);
+        print("all pages of 50", all);
         assertTrue(found > 0, "the searches found runs");
 
         try (Connection c = db(); Statement st = c.createStatement()) {
@@ -149,8 +152,8 @@ class RunSearchBench {
         return k;
     }
 
-    private static Response search(String ws, String query) {
-        Response r = as(ws, "viewer").get("/api/v1/workspaces/" + ws + "/runs" + (query.isEmpty() ? "" : "?" + query));
+    private static Response search(String token, String ws, String query) {
+        Response r = io.restassured.RestAssured.given().auth().oauth2(token).get("/api/v1/workspaces/" + ws + "/runs" + (query.isEmpty() ? "" : "?" + query));
         if (r.statusCode() != 200) {
             throw new AssertionError(query + ": " + r.statusCode() + " " + r.asString());
         }

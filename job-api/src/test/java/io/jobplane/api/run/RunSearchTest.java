@@ -57,7 +57,7 @@ class RunSearchTest {
         s.where(sql, params);
         String where = sql.toString();
         assertEquals(" and r.job_id = $2 and r.state in ('FAILED', 'QUEUED', 'DISPATCHED') and r.trigger = any($3)"
-                + " and r.job_id in (select lj.id from api.job lj where lj.workspace = $1 and lj.labels @> $4::varchar(63)[])"
+                + " and (select lj.labels from api.job lj where lj.id = r.job_id) @> $4::varchar(63)[]"
                 + " and r.tags <> '{}' and r.tags @> $5::text[] and r.requested_by = any($6) and r.requested_at >= $7"
                 + " and r.started_at < $8 and r.finished_at >= $9", where);
         assertEquals(9, params.size());
