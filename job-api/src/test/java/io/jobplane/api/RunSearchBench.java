@@ -205,7 +205,7 @@ class RunSearchBench {
         st.execute("create index on bench_job (n)");
         double step = SPAN.toMillis() / 1000.0 / RUNS;
         st.execute("create temporary table bench_run on commit drop as"
-                + " select i, t, (select id from bench_job where n = floor(" + JOBS + " * power(random(), 2))::int) as job_id,"
+                + " select i, t, bj.id as job_id,"
                 + " case when i < 150 then 'RUNNING' when i < 300 then 'QUEUED' when h < 85 then 'SUCCESS' when h < 94 then 'FAILED'"
                 + "      when h < 98 then 'STOPPED' else 'SUCCESS' end as state,"
                 + " case when g < 70 then 'schedule' when g < 90 then 'manual' when g < 97 then 'workflow' else 'backfill' end as trigger,"
@@ -213,8 +213,9 @@ class RunSearchBench {
                 + " case when g % 10 < 4 then '{}'::text[] else array_remove(array['env=' || case when i % 4 = 0 then 'staging' else 'prod' end,"
                 + "   'team=t' || (i % 10), case when g % 10 = 9 then 'ticket=OPS-' || (i % 5000) end], null) end as tags"
                 + " from (select i, timestamptz '" + now + "' - make_interval(secs => i * " + step + ") as t,"
-                + "   (hashint4(i) & 65535) % 100 as h, (hashint4(i + 7) & 65535) % 100 as g"
-                + "   from generate_series(0, " + (RUNS - 1) + ") i) s");
+                + "   (hashint4(i) & 65535) % 100 as h, (hashint4(i + 7) & 65535) % 100 as g,"
+                + "   floor(" + JOBS + " * power(random(), 2))::int as jn"
+                + "   from generate_series(0, " + (RUNS - 1) + ") i) s join bench_job bj on bj.n = s.jn");
         st.execute("insert into api.run (id, workspace, job_id, attempt, trigger, requested_at, requested_by, state,"
                 + " execution_date, parameters, dispatched_at, started_at, finished_at, error_code, tags)"
                 + " select encode(overlay(uuid_send(gen_random_uuid()) placing"
