@@ -97,6 +97,7 @@ class SecurityMatrixIT {
                 new Endpoint("DELETE", "/api/v1/workspaces/{ws}/jobs/{none}/tasks/{task}", "editor", null),
                 new Endpoint("POST", "/api/v1/workspaces/{ws}/jobs/{none}/runs", "operator", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/runs/{none}", "viewer", null),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/runs?status=FAILED&tag=team:data", "viewer", null),
                 new Endpoint("POST", "/api/v1/workspaces/{ws}/runs/{none}/cancel", "operator", null),
                 new Endpoint("POST", "/api/v1/workspaces/{ws}/runs/{none}/rerun", "operator", Map.of("from", "FAILED")),
                 new Endpoint("POST", "/api/v1/workspaces/{ws}/runs/{none}/mark", "operator",

@@ -1,6 +1,7 @@
 package io.jobplane.api.run;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -9,6 +10,7 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.annotations.UuidGenerator;
@@ -83,4 +85,10 @@ public class RunEntity extends PanacheEntityBase {
     @Column(name = "skipped_task_ids")
     @JdbcTypeCode(SqlTypes.ARRAY)
     public UUID[] skippedTaskIds;
+    /**
+     * The tags given at launch (key to value), carried by the run's queued event to the run read model,
+     * where runs are searched by them; not a column here (null once the run is read back).
+     */
+    @Transient
+    public Map<String, String> tags;
 }

@@ -6,6 +6,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +16,8 @@ import io.jobplane.api.error.ApiException;
 import io.jobplane.api.security.Caller;
 import io.jobplane.events.payload.StatusPrecedence;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -52,6 +56,8 @@ public class RunQueryService {
               null::text as error_code, null::text as error_message, null::text as worker_id
              from api.run r join api.job j on j.id = r.job_id
             where r.id = $1 and r.workspace = $2""";
+    /** What the run search shows of each run it finds. */
+    private static final String SEARCH_COLUMNS = RUN_COLUMNS + ", rr.requested_by, rr.tags, rr.job_labels";
     /** Runs of deleted jobs live on in the read model only. */
     private static final String READ_MODEL_SQL = "select " + RUN_COLUMNS + " from runs.run rr where rr.run_id = $1 and rr.workspace = $2";
     private static final String TASKS_SQL = """
@@ -120,6 +126,52 @@ public class RunQueryService {
                     })
                     .onFailure(RunActivity::readModelMissing).recoverWithItem(new RunStatusView.Page(List.of(), null));
         });
+    }
+
+    /**
+     * Every run of the workspace matching the search, newest first (queued time, then run id), paged
+     * by a cursor: read from the run read model, so a run is found once metadata-harvester has
+     * applied its queued event.
+     */
+    public Uni<FoundRun.Page> search(Caller caller, RunSearch search) {
+        RunSearch.Statement statement = search.statement(caller.workspace(), SEARCH_COLUMNS);
+        return searchPage(statement.sql(), Tuple.from(statement.params()))
+                .map(rows -> {
+                    List<FoundRun> runs = new ArrayList<>();
+                    rows.forEach(r -> runs.add(found(r)));
+                    FoundRun last = lastOfFullPage(runs, search.limit());
+                    return new FoundRun.Page(runs, last == null ? null : RunSearch.cursor(last.queuedAt(), last.runId()));
+                })
+                .onFailure(RunActivity::readModelMissing).recoverWithItem(new FoundRun.Page(List.of(), null));
+    }
+
+    /**
+     * One search, planned for its values: the best index differs with them (a narrow finished range
+     * or a wide one, a rare tag or a common one), and a prepared statement's generic plan would pick
+     * one for all.
+     */
+    private Uni<RowSet<Row>> searchPage(String sql, Tuple values) {
+        return pool.withTransaction(c -> c.query("set local plan_cache_mode = force_custom_plan").execute()
+                .chain(() -> c.preparedQuery(sql).execute(values)));
+    }
+
+    private static FoundRun found(Row r) {
+        Instant started = instant(r, "started_at");
+        Instant finished = instant(r, "finished_at");
+        Object tags = r.getValue("tags");
+        Object labels = r.getValue("job_labels");
+        Map<String, String> tagMap = new TreeMap<>();
+        if (tags instanceof JsonObject object) {
+            object.forEach(e -> tagMap.put(e.getKey(), String.valueOf(e.getValue())));
+        }
+        List<String> labelList = new ArrayList<>();
+        if (labels instanceof JsonArray array) {
+            array.forEach(l -> labelList.add(String.valueOf(l)));
+        }
+        return new FoundRun(r.getString("run_id"), r.getString("job_id"), r.getString("job_name"), r.getString("status"),
+                r.getInteger("attempt"), r.getString("trigger"), r.getString("requested_by"), tagMap, labelList,
+                instant(r, "execution_date"), instant(r, "queued_at"), started, finished,
+                RunStatusView.millisBetween(started, finished), r.getString("error_code"), r.getString("error_message"));
     }
 
     /** The job's latest run and how many are active or waiting. */

@@ -132,6 +132,30 @@ public class RunResource {
     }
 
     @GET
+    @Path("/runs")
+    @Operation(summary = "Search every run of the workspace, newest first (queued time): filter by job, status, trigger,"
+            + " job label, run tag, who launched and time ranges; page with a cursor")
+    public Uni<FoundRun.Page> search(@PathParam("workspace") String workspace,
+            @Parameter(description = "Job ids (any of them)") @QueryParam("job_id") List<String> jobIds,
+            @Parameter(description = "Run statuses (any of them)") @QueryParam("status") List<String> status,
+            @Parameter(description = "Triggers (any of them): manual, schedule, workflow, backfill, rerun, retry") @QueryParam("trigger") List<String> trigger,
+            @Parameter(description = "Job labels (all of them), as the job had them when the run was launched") @QueryParam("label") List<String> label,
+            @Parameter(description = "Run tags given at launch, key:value (all of them)") @QueryParam("tag") List<String> tag,
+            @Parameter(description = "Who launched (any of them)") @QueryParam("requested_by") List<String> requestedBy,
+            @Parameter(description = "Queued at or after, RFC 3339") @QueryParam("queued_after") String queuedAfter,
+            @Parameter(description = "Queued before, RFC 3339") @QueryParam("queued_before") String queuedBefore,
+            @Parameter(description = "Started at or after, RFC 3339") @QueryParam("started_after") String startedAfter,
+            @Parameter(description = "Started before, RFC 3339") @QueryParam("started_before") String startedBefore,
+            @Parameter(description = "Finished at or after, RFC 3339") @QueryParam("finished_after") String finishedAfter,
+            @Parameter(description = "Finished before, RFC 3339") @QueryParam("finished_before") String finishedBefore,
+            @Parameter(description = "Page size, 1 to 500 (default 50)") @QueryParam("limit") String limit,
+            @Parameter(description = "next_cursor of the previous page") @QueryParam("cursor") String cursor) {
+        Caller caller = guard.require(workspace, Role.VIEWER);
+        return queries.search(caller, RunSearch.parse(jobIds, status, trigger, label, tag, requestedBy, queuedAfter,
+                queuedBefore, startedAfter, startedBefore, finishedAfter, finishedBefore, limit, cursor));
+    }
+
+    @GET
     @Path("/jobs/{job_id}/runs/{run_id}")
     @Operation(summary = "One run of the job with per-task detail (a history entry)")
     public Uni<RunStatusView> historyEntry(@PathParam("workspace") String workspace, @PathParam("job_id") UUID jobId,

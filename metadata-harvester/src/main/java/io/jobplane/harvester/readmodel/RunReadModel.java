@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.BinaryOperator;
 import java.util.function.Function;
 
@@ -28,6 +29,8 @@ import io.jobplane.events.payload.TaskFinished;
 import io.jobplane.events.payload.TaskProgress;
 import io.jobplane.events.payload.TaskStarted;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -44,17 +47,24 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class RunReadModel {
 
     /**
-     * The run's identity (job, name, trigger, first queue time) only fills in. Its progress follows
+     * The run's identity (job, name, trigger, first queue time, tags, who launched it, the job's labels)
+     * only fills in. Its progress follows
      * the latest attempt: a newer attempt starts over, an older one changes nothing, and the same
      * attempt only moves the status forward and fills fields that are still empty.
      */
     private static final String UPSERT_RUNS = """
             insert into runs.run as r (run_id, workspace, job_id, job_name, attempt, status, trigger, queued_at,
                                        started_at, finished_at, error_message, worker_id, execution_date, error_code,
-                                       cancel_requested_by, updated_at)
-            select u.*, now() from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[],
-                                          $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::text[], $12::text[],
-                                          $13::timestamptz[], $14::text[], $15::text[]) as u
+                                       cancel_requested_by, tags, requested_by, job_labels, updated_at)
+            select u.run_id, u.workspace, u.job_id, u.job_name, u.attempt, u.status, u.trigger, u.queued_at, u.started_at,
+                   u.finished_at, u.error_message, u.worker_id, u.execution_date, u.error_code, u.cancel_requested_by,
+                   u.tags::jsonb, u.requested_by, u.job_labels::jsonb, now()
+              from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[],
+                          $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::text[], $12::text[],
+                          $13::timestamptz[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[])
+                   as u (run_id, workspace, job_id, job_name, attempt, status, trigger, queued_at, started_at, finished_at,
+                         error_message, worker_id, execution_date, error_code, cancel_requested_by, tags, requested_by,
+                         job_labels)
             on conflict (run_id) do update set
                 job_id        = coalesce(r.job_id, excluded.job_id),
                 job_name      = coalesce(r.job_name, excluded.job_name),
@@ -66,6 +76,9 @@ public class RunReadModel {
                                      when excluded.attempt < r.attempt then r.error_code
                                      else coalesce(r.error_code, excluded.error_code) end,
                 cancel_requested_by = coalesce(r.cancel_requested_by, excluded.cancel_requested_by),
+                tags          = coalesce(r.tags, excluded.tags),
+                requested_by  = coalesce(r.requested_by, excluded.requested_by),
+                job_labels    = coalesce(r.job_labels, excluded.job_labels),
                 status        = case
                                     when excluded.attempt > r.attempt then excluded.status
                                     when excluded.attempt < r.attempt then r.status
@@ -219,7 +232,10 @@ public class RunReadModel {
                 .addArrayOfString(strings(rows, r -> r.workerId))
                 .addArrayOfOffsetDateTime(times(rows, r -> r.executionDate))
                 .addArrayOfString(strings(rows, r -> r.errorCode))
-                .addArrayOfString(strings(rows, r -> r.cancelledBy));
+                .addArrayOfString(strings(rows, r -> r.cancelledBy))
+                .addArrayOfString(strings(rows, r -> r.tags))
+                .addArrayOfString(strings(rows, r -> r.requestedBy))
+                .addArrayOfString(strings(rows, r -> r.jobLabels));
     }
 
     private static Tuple taskTuple(List<TaskRow> rows) {
@@ -274,7 +290,8 @@ public class RunReadModel {
 
         public void queued(RunQueued e) {
             runs.add(new RunRow(e.runId(), e.workspace(), e.attempt(), "QUEUED").job(e.jobId(), e.jobName())
-                    .trigger(e.trigger()).queuedAt(e.queuedAt()).executionDate(e.executionDate()));
+                    .trigger(e.trigger()).queuedAt(e.queuedAt()).executionDate(e.executionDate())
+                    .searchedBy(tagsJson(e.tags()), e.requestedBy(), labelsJson(e.jobLabels())));
             if (e.tasks() != null) {
                 e.tasks().forEach(t -> tasks.add(new TaskRow(e.runId(), t.taskId(), t.index(), e.attempt(), "PENDING",
                         null, null, null, null)));
@@ -419,6 +436,10 @@ public class RunReadModel {
         String errorCode;
         String workerId;
         String cancelledBy;
+        /** JSON of the tags given at launch (an object) and of the job's labels (an array); null: not known. */
+        String tags;
+        String requestedBy;
+        String jobLabels;
 
         RunRow(String runId, String workspace, int attempt, String status) {
             this.runId = runId;
@@ -474,6 +495,13 @@ public class RunReadModel {
             return this;
         }
 
+        RunRow searchedBy(String tagsJson, String launchedBy, String labelsJson) {
+            tags = tagsJson;
+            requestedBy = launchedBy;
+            jobLabels = labelsJson;
+            return this;
+        }
+
         /** This row followed by {@code later}, as {@code UPSERT_RUNS} would leave it. */
         RunRow then(RunRow later) {
             int a = attempt;
@@ -485,6 +513,8 @@ public class RunReadModel {
                     .queuedAt(firstNonNull(queuedAt, later.queuedAt))
                     .executionDate(firstNonNull(executionDate, later.executionDate))
                     .cancelledBy(firstNonNull(cancelledBy, later.cancelledBy))
+                    .searchedBy(firstNonNull(tags, later.tags), firstNonNull(requestedBy, later.requestedBy),
+                            firstNonNull(jobLabels, later.jobLabels))
                     .startedAt(byAttempt(a, startedAt, b, later.startedAt))
                     .finishedAt(byAttempt(a, finishedAt, b, later.finishedAt))
                     .error(byAttempt(a, error, b, later.error), byAttempt(a, errorCode, b, later.errorCode))
@@ -494,7 +524,7 @@ public class RunReadModel {
 
         private List<Object> fields() {
             return Arrays.asList(runId, workspace, attempt, status, jobId, jobName, trigger, queuedAt, startedAt, finishedAt,
-                    executionDate, error, errorCode, workerId, cancelledBy);
+                    executionDate, error, errorCode, workerId, cancelledBy, tags, requestedBy, jobLabels);
         }
 
         @Override
@@ -511,6 +541,16 @@ public class RunReadModel {
         public String toString() {
             return "RunRow" + fields();
         }
+    }
+
+    /** The tags as a JSON object sorted by key; null when the event has none (an older event, or a retry's). */
+    static String tagsJson(Map<String, String> tags) {
+        return tags == null ? null : new JsonObject(new TreeMap<String, Object>(tags)).encode();
+    }
+
+    /** The labels as a JSON array; null when the event has none (an older event). */
+    static String labelsJson(List<String> labels) {
+        return labels == null ? null : new JsonArray(new ArrayList<Object>(labels)).encode();
     }
 
     private static OffsetDateTime ts(Instant instant) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -54,6 +55,28 @@ class RunReadModelFoldingTest {
                 new TaskRow(RUN, "task-b", 1, 1, "FAILED", null, "boom", T0.plusSeconds(2), T0.plusSeconds(3), null, null),
                 new TaskRow(RUN, "task-c", 2, 1, "PENDING", null, null, null, null, null, null)),
                 new HashSet<>(RunReadModel.taskRows(ordered)));
+    }
+
+    @Test
+    void tagsWhoLaunchedAndJobLabelsFillInOnceAndOlderEventsWithoutThemStillApply() {
+        RunQueued first = new RunQueued(RUN, 1, "ws", "job-1", "nightly", "manual", List.of(), T0, T0,
+                Map.of("team", "data", "env", "prod"), "alice", List.of("finance", "nightly"));
+        // A retry's event carries no tags, and the job's labels of the moment: the run keeps the first ones.
+        RunQueued retry = new RunQueued(RUN, 2, "ws", "job-1", "nightly", "retry", List.of(), T0.plusSeconds(60), T0,
+                null, "alice", List.of("changed"));
+        RunQueued older = new RunQueued(RUN, 1, "ws", "job-1", "nightly", "manual", List.of(), T0, T0);
+        for (List<RunQueued> order : List.of(List.of(first, retry), List.of(retry, first), List.of(older, first, retry))) {
+            RunRow run = fold(order.toArray());
+            assertEquals("{\"env\":\"prod\",\"team\":\"data\"}", run.tags, order.toString());
+            assertEquals("alice", run.requestedBy);
+            assertEquals(order.get(0) == retry ? "[\"changed\"]" : "[\"finance\",\"nightly\"]", run.jobLabels, order.toString());
+            assertEquals(2, run.attempt);
+        }
+        RunRow old = fold(older, new RunStarted(RUN, 1, "ws", "job-1", "w1", T0.plusSeconds(1)));
+        assertNull(old.tags);
+        assertNull(old.requestedBy);
+        assertNull(old.jobLabels);
+        assertEquals(List.of("RUNNING", T0), List.of(old.status, old.queuedAt));
     }
 
     @Test

@@ -57,12 +57,17 @@ public final class LaunchCommands {
                 .build();
     }
 
-    /** The queued event of the run's current attempt, naming the tasks it will execute. */
+    /**
+     * The queued event of the run's current attempt, naming the tasks it will execute, with what the
+     * run search filters on: the tags given at launch (null on a retry: the run keeps its first), who
+     * launched it and the job's labels now.
+     */
     public static RunQueued queued(RunEntity run, LaunchPlan plan) {
         List<RunQueued.TaskRef> tasks = runTasks(run, plan).stream()
                 .map(t -> new RunQueued.TaskRef(t.id.toString(), t.index)).toList();
         return new RunQueued(run.id.toString(), run.attempt, run.workspace, plan.job().id.toString(), plan.job().name,
-                run.trigger, tasks, Instant.now(), run.executionDate);
+                run.trigger, tasks, Instant.now(), run.executionDate, run.tags, run.requestedBy,
+                plan.job().labels == null ? List.of() : List.of(plan.job().labels));
     }
 
     /** The tasks the run executes: those it was launched with, less any skipped while it was queued. */

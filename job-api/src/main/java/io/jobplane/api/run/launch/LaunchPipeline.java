@@ -23,6 +23,7 @@ import io.jobplane.api.run.LaunchResult;
 import io.jobplane.api.run.RunEntity;
 import io.jobplane.api.run.RunOrigin;
 import io.jobplane.api.run.RunState;
+import io.jobplane.api.run.RunTags;
 import io.jobplane.api.run.launch.LaunchValidation.ValidLaunch;
 import io.jobplane.api.security.Caller;
 import io.jobplane.events.CloudEvent;
@@ -316,6 +317,7 @@ public class LaunchPipeline {
         run.executionDate = executionDate != null ? executionDate : run.requestedAt;
         run.parameters = StoredJson.write(options.parameters() == null ? Map.of() : options.parameters());
         run.taskIds = LaunchValidation.taskIds(options);
+        run.tags = RunTags.of(options.tags());
         run.sourceVersion = plan.job().type == JobType.STEPS ? plan.latestSource() : null;
         run.state = RunState.QUEUED;
         return run;
