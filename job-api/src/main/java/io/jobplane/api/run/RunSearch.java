@@ -132,13 +132,14 @@ public record RunSearch(List<UUID> jobIds, List<String> statuses, List<String> t
             params.add(triggers.toArray(String[]::new));
             sql.append(" and rr.trigger = any($").append(params.size()).append(')');
         }
+        // JSON is sent as text and cast: the client would send a String bound to jsonb as a JSON string.
         if (!labels.isEmpty()) {
             params.add(new JsonArray(new ArrayList<Object>(labels)).encode());
-            sql.append(" and rr.job_labels <> '[]' and rr.job_labels @> $").append(params.size()).append("::jsonb");
+            sql.append(" and rr.job_labels <> '[]' and rr.job_labels @> $").append(params.size()).append("::text::jsonb");
         }
         if (!tags.isEmpty()) {
             params.add(new JsonObject(new TreeMap<String, Object>(tags)).encode());
-            sql.append(" and rr.tags <> '{}' and rr.tags @> $").append(params.size()).append("::jsonb");
+            sql.append(" and rr.tags <> '{}' and rr.tags @> $").append(params.size()).append("::text::jsonb");
         }
         if (requestedBy.size() == 1) {
             params.add(requestedBy.get(0));

@@ -56,7 +56,7 @@ class RunSearchTest {
         List<Object> params = new ArrayList<>(List.of("ws"));
         s.where(sql, params);
         assertEquals(" and rr.job_id = $2 and rr.status in ('FAILED', 'QUEUED') and rr.trigger = any($3)"
-                + " and rr.job_labels <> '[]' and rr.job_labels @> $4::jsonb and rr.tags <> '{}' and rr.tags @> $5::jsonb"
+                + " and rr.job_labels <> '[]' and rr.job_labels @> $4::text::jsonb and rr.tags <> '{}' and rr.tags @> $5::text::jsonb"
                 + " and rr.requested_by = $6 and rr.queued_at >= $7 and rr.started_at < $8 and rr.finished_at >= $9",
                 sql.toString());
         assertEquals("[\"finance\"]", params.get(3));

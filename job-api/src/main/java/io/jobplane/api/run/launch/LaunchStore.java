@@ -46,7 +46,7 @@ class LaunchStore {
                    c.secrets as d_secrets, c.base_path as d_base_path, c.base_url as d_base_url, c.headers as d_headers,
                    s.id as s_id, s.name as s_name, s.type as s_type, s.jdbc_url as s_jdbc_url,
                    s.username as s_username, s.secrets as s_secrets, s.base_path as s_base_path, s.base_url as s_base_url,
-                   s.headers as s_headers, j.properties, j.step_secrets, j.parameter, j.secrets,
+                   s.headers as s_headers, j.properties, j.step_secrets, j.parameter, j.secrets, j.labels,
                    case when j.type = 'STEPS'
                         then coalesce(j.pinned_source_version,
                                       (select max(v.version) from api.job_source v where v.job_id = j.id)) end as source_version,
@@ -188,6 +188,8 @@ class LaunchStore {
         job.secrets = row.getString("secrets");
         job.properties = row.getString("properties");
         job.stepSecrets = row.getString("step_secrets");
+        // Copied onto the run by its queued event: the run search finds runs by the labels of their job at launch.
+        job.labels = row.getArrayOfStrings("labels");
         ConnectionEntity connection = connection(workspace, job.destinationConnectionId, row, "d_");
         ConnectionEntity source = connection(workspace, row.getUUID("s_id"), row, "s_");
         job.sourceConnectionId = source == null ? null : source.id;
