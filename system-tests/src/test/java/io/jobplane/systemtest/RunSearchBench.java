@@ -117,6 +117,44 @@ class RunSearchBench {
         print("all pages of 50", all);
         assertTrue(found > 0, "the searches found runs");
         assertEquals(50, search(token, "").jsonPath().getList("runs").size());
+        explain(jobIds.get(0), samples.get(0));
+    }
+
+    /**
+     * EXPLAIN (ANALYZE, BUFFERS) of the statements job-api sends for a few kinds of search (as
+     * RunSearch writes them, values inlined as the custom plan sees them): where a search's time goes
+     * in the database.
+     */
+    private static void explain(String jobId, String[] sample) throws Exception {
+        String select = "select rr.run_id, rr.workspace, rr.job_id, rr.job_name, rr.status, rr.attempt, rr.trigger,"
+                + " rr.execution_date, rr.queued_at, rr.started_at, rr.finished_at, rr.error_code, rr.error_message,"
+                + " rr.worker_id, rr.requested_by, rr.tags, rr.job_labels from runs.run rr where rr.workspace = '" + WS
+                + "' and rr.queued_at is not null";
+        String order = " order by rr.queued_at desc, rr.run_id desc limit 51";
+        Map<String, String> statements = new LinkedHashMap<>();
+        statements.put("newest", select + order);
+        statements.put("status=FAILED", select + " and rr.status = 'FAILED'" + order);
+        statements.put("status=RUNNING|QUEUED", select + " and rr.status in ('RUNNING', 'QUEUED')" + order);
+        statements.put("job_id & status=FAILED", select + " and rr.job_id = '" + jobId + "' and rr.status = 'FAILED'" + order);
+        statements.put("label=critical & status=FAILED", select + " and rr.status = 'FAILED' and rr.job_labels <> '[]'"
+                + " and rr.job_labels @> '[\"critical\"]'" + order);
+        statements.put("tag=env:staging & tag=team:t3", select + " and rr.tags <> '{}'"
+                + " and rr.tags @> '{\"env\":\"staging\",\"team\":\"t3\"}'" + order);
+        statements.put("requested_by & status=STOPPED", select + " and rr.status = 'STOPPED' and rr.requested_by = 'user-7'" + order);
+        statements.put("finished in an hour", select + " and rr.finished_at >= now() - interval '40 days'"
+                + " and rr.finished_at < now() - interval '40 days' + interval '1 hour'" + order);
+        statements.put("deep cursor", select + " and (rr.queued_at, rr.run_id) < ('" + sample[0] + "', '" + sample[1] + "')" + order);
+        try (Connection c = db(); Statement st = c.createStatement()) {
+            for (Map.Entry<String, String> e : statements.entrySet()) {
+                StringBuilder plan = new StringBuilder();
+                try (ResultSet rs = st.executeQuery("explain (analyze, buffers) " + e.getValue())) {
+                    while (rs.next()) {
+                        plan.append("    ").append(rs.getString(1)).append('\n');
+                    }
+                }
+                System.out.println("-- " + e.getKey() + "\n" + plan);
+            }
+        }
     }
 
     /** The kinds of search an operator makes, each with random values. */
