@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -78,11 +79,19 @@ public class ScheduleFirer {
     /** Arbitrary, fixed: the class of the per-job advisory locks overlap decisions take (two-key locks, apart from the one-key ones). */
     private static final int JOB_LOCK_CLASS = 0x5C4ED;
     private static final String LOCK_JOB = "select pg_advisory_xact_lock($1, hashtext($2))";
-    /** The job's unfinished runs, and the tick's own run whatever its state ({@code mine}). */
+    /**
+     * The job's other unfinished runs (the runs holding a slot, then the waiting ones: each part on its
+     * partial index), and the tick's own run whatever its state ({@code mine}).
+     */
     private static final String UNFINISHED = """
-            select id, state, idempotency_key is not distinct from $3 as mine from api.run
-             where workspace = $1 and job_id = $2 and (state = any($4) or idempotency_key = $3)""";
-    private static final String[] UNFINISHED_STATES = RunState.UNFINISHED.stream().map(Enum::name).toArray(String[]::new);
+            select id, state, false as mine from api.run
+             where workspace = $1 and job_id = $2 and state in %s and idempotency_key is distinct from $3
+            union all
+            select id, state, false from api.run
+             where workspace = $1 and job_id = $2 and state = 'QUEUED' and idempotency_key is distinct from $3
+            union all
+            select id, state, true from api.run where workspace = $1 and job_id = $2 and idempotency_key = $3"""
+            .formatted(RunState.ACTIVE.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(", ", "(", ")")));
 
     private final Pool pool;
     private final LaunchPipeline runs;
@@ -164,7 +173,7 @@ public class ScheduleFirer {
     /** Applies the schedule's overlap policy to the tick, under the claim's lock on the job. */
     private Uni<Void> decide(SqlConnection conn, Caller caller, Fired s, Instant tick) {
         String key = key(s.jobId(), s.name(), tick);
-        return conn.preparedQuery(UNFINISHED).execute(Tuple.of(s.workspace(), s.jobId(), key, UNFINISHED_STATES))
+        return conn.preparedQuery(UNFINISHED).execute(Tuple.of(s.workspace(), s.jobId(), key))
                 .chain(rows -> {
                     boolean mine = false;
                     List<RunState> others = new ArrayList<>();
