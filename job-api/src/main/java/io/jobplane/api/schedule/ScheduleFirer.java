@@ -52,10 +52,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * schedules of one job claimed by two replicas decide one after the other, each seeing the run the
  * other launched (a launch commits before the claim that made it). CANCEL_OTHER stops the other runs
  * through {@link RunService#cancelOthers} (the cancel path of the API, under the admission lock) before
- * it launches; its run then waits for admission like any other. A job that refuses a launch (no active task, not runnable) is audited and its schedule
- * moves on; an unexpected failure leaves the tick due for the next poll without holding up the
- * other schedules. A schedule of a frozen workspace is not claimed while the freeze lasts: its ticks
- * stay due, and when the freeze ends its misfire policy decides what becomes of them.
+ * it launches; its run then waits for admission like any other.
+ * <p>
+ * A job that refuses a launch (no active task, not runnable) is audited and its schedule moves on;
+ * an unexpected failure leaves the tick due for the next poll without holding up the other schedules.
+ * A schedule of a frozen workspace is not claimed while the freeze lasts: its ticks stay due, and
+ * when the freeze ends its misfire policy decides what becomes of them.
  */
 @ApplicationScoped
 public class ScheduleFirer {
