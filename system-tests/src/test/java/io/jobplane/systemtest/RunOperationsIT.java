@@ -139,6 +139,9 @@ class RunOperationsIT {
         mark(failed, Map.of("status", "FAILED", "reason", "the backup was stale")).then().statusCode(200);
         status(failed).then().body("status", equalTo("FAILED")).body("marked.reason", equalTo("the backup was stale"));
         workflow(flow).then().body("fire_count", equalTo(1));
+        // Marked SUCCESS again, the run still counts once in its life: the workflow does not fire again.
+        mark(failed, Map.of("status", "SUCCESS", "reason", "reloaded")).then().statusCode(200);
+        workflow(flow).then().body("fire_count", equalTo(1));
     }
 
     @Test

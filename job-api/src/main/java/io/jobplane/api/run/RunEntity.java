@@ -79,6 +79,9 @@ public class RunEntity extends PanacheEntityBase {
     public String markedBy;
     @Column(name = "marked_at")
     public Instant markedAt;
+    /** Whether the run's success has counted for the workflows its job triggers: once in its life. */
+    @Column(name = "workflow_counted")
+    public boolean workflowCounted;
     /** Tasks skipped while the run was queued: it does not run them. Null: none. */
     @Column(name = "skipped_task_ids")
     @JdbcTypeCode(SqlTypes.ARRAY)
