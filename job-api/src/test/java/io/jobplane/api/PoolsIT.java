@@ -28,6 +28,7 @@ import io.jobplane.events.payload.RunFinished;
 import io.jobplane.events.payload.RunStarted;
 import io.jobplane.events.payload.RunStatus;
 import io.jobplane.stack.JobplaneTestResource;
+import io.jobplane.stack.MetricsScrape;
 import io.jobplane.stack.TestInfrastructure;
 import io.jobplane.stack.TopicRecorder;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -114,6 +115,9 @@ class PoolsIT {
         run(ws, b).body("status", equalTo("QUEUED")).body("blocked_by", equalTo(List.of("POOL:single")))
                 .body("queue_position", equalTo(1));
         as(ws, "viewer").get(pool(ws, "single")).then().body("slots_in_use", equalTo(1));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertTrue(MetricsScrape.parse(io.restassured.RestAssured
+                .given().get("/q/metrics").then().statusCode(200).extract().asString())
+                .sum("jobplane_runs_waiting", Map.of("reason", "pool")) >= 1, "b is counted waiting for its pool"));
 
         ends(a, Instant.now().minusSeconds(5), Instant.now(), RunStatus.SUCCESS);
         awaitLaunched(b);
@@ -193,6 +197,8 @@ class PoolsIT {
         ends(holder, t0, Instant.now(), RunStatus.SUCCESS);
         awaitLaunched(next);
         run(ws, after).body("queue_position", equalTo(1)).body("blocked_by", equalTo(List.of("POOL:timed")));
+        ends(next, Instant.now().minusSeconds(1), Instant.now(), RunStatus.SUCCESS);
+        awaitLaunched(after);
     }
 
     // --- fixtures --------------------------------------------------------------------------------
