@@ -25,7 +25,7 @@ public class Pools {
 
     /** Every pool of the workspace, name to slots. */
     public Uni<Map<String, Integer>> slots(String workspace) {
-        return Panache.getSession().chain(s -> s.createNativeQuery("select name, slots from api.pool where workspace = ?1",
+        return Panache.getSession().chain(s -> s.createSelectionQuery("select p.name, p.slots from PoolEntity p where p.workspace = ?1",
                 Object[].class).setParameter(1, workspace).getResultList())
                 .map(rows -> {
                     Map<String, Integer> slots = new HashMap<>();
@@ -66,8 +66,8 @@ public class Pools {
     Uni<List<String>> jobsNaming(String workspace, String name, int minSlots) {
         return Panache.getSession().chain(s -> s.createNativeQuery("""
                 select name from api.job
-                 where workspace = ?1 and settings like '%"pool"%' and cast(settings as jsonb) #>> '{execution,pool}' = ?2
-                   and coalesce(cast(cast(settings as jsonb) #>> '{execution,pool_slots}' as int), 1) >= ?3
+                 where workspace = ?1 and settings like '%"pool"%' and cast(settings as jsonb) -> 'execution' ->> 'pool' = ?2
+                   and coalesce(cast(cast(settings as jsonb) -> 'execution' ->> 'pool_slots' as int), 1) >= ?3
                  order by name limit 5""", String.class)
                 .setParameter(1, workspace).setParameter(2, name).setParameter(3, minSlots).getResultList());
     }
