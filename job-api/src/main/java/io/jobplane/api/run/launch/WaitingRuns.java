@@ -68,7 +68,7 @@ public class WaitingRuns {
             select null, max_active_runs from api.workspace where id = $1""";
     /** Each job's median duration (seconds) over its last ended runs that ran, newest launches first. */
     private static final String MEDIANS_SQL = """
-            select j.id, (select percentile_cont(0.5) within group (order by extract(epoch from x.finished_at - x.started_at))
+            select j.id, (select percentile_cont(0.5) within group (order by extract(epoch from x.finished_at - x.started_at)::float8)
                             from (select r.started_at, r.finished_at from api.run r
                                    where r.workspace = $1 and r.job_id = j.id
                                      and r.started_at is not null and r.finished_at is not null
@@ -190,6 +190,9 @@ public class WaitingRuns {
                 break;
             }
             before.add(d);
+        }
+        if (own == null) {
+            return null;
         }
         List<String> blockedBy = new ArrayList<>();
         List<Instant> estimates = new ArrayList<>();
