@@ -49,7 +49,7 @@ public class WaitingRuns {
                    cast(j.settings as jsonb) #>> '{execution,pool}' as pool,
                    cast(cast(j.settings as jsonb) #>> '{execution,pool_slots}' as int) as pool_slots
               from ((select id, job_id, priority, not_before from api.run
-                      where workspace = $1 and state = 'QUEUED' and (priority > $2 or (priority = $2 and id < $3))
+                      where workspace = $1 and state = 'QUEUED' and priority >= $2 and (priority > $2 or id < $3)
                       order by priority desc, id limit $4)
                     union all
                     select id, job_id, priority, not_before from api.run where id = $3) r
@@ -57,7 +57,7 @@ public class WaitingRuns {
              order by r.priority desc, r.id""";
     private static final String POSITION_SQL = """
             select count(*) as ahead from api.run
-             where workspace = $1 and state = 'QUEUED' and (priority > $2 or (priority = $2 and id < $3))""";
+             where workspace = $1 and state = 'QUEUED' and priority >= $2 and (priority > $2 or id < $3)""";
     private static final String ACTIVE_SQL = """
             select job_id, pool, pool_slots, coalesce(started_at, dispatched_at) as since from api.run
              where workspace = $1 and state in """ + RunState.ACTIVE_SQL;
