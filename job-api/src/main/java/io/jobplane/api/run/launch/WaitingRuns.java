@@ -213,7 +213,9 @@ public class WaitingRuns {
         if (estimates.isEmpty()) {
             estimates.add(now);
         }
-        return new Waiting(List.copyOf(blockedBy), position, StartEstimate.latest(estimates));
+        // With more runs ahead than were read, those not read would move the estimate: there is none.
+        boolean allRead = read.queued().size() <= AHEAD;
+        return new Waiting(List.copyOf(blockedBy), position, allRead ? StartEstimate.latest(estimates) : null);
     }
 
     /** The workspace's limits as read, to estimate when one has room. */
