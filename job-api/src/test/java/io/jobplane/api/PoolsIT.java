@@ -72,7 +72,7 @@ class PoolsIT {
         as(ws, "admin").body(Map.of("description", "no slots")).put(pool(ws, "p")).then().statusCode(400)
                 .body("error_code", equalTo("VALIDATION_FAILED"));
         as(ws, "admin").body(Map.of("slots", 1)).put(pool(ws, "-bad")).then().statusCode(400)
-                .body("error_code", equalTo("INVALID_POOL_NAME")).body("message", org.hamcrest.Matchers.notNullValue());
+                .body("error_code", equalTo("INVALID_POOL_NAME")).body("error_msg", org.hamcrest.Matchers.notNullValue());
         as(ws, "viewer").get(pool(ws, "missing")).then().statusCode(404).body("error_code", equalTo("POOL_NOT_FOUND"));
         as(ws, "admin").delete(pool(ws, "missing")).then().statusCode(404).body("error_code", equalTo("POOL_NOT_FOUND"));
 
@@ -86,7 +86,7 @@ class PoolsIT {
                 .body("execution.pool", equalTo("warehouse")).body("execution.pool_slots", equalTo(2));
 
         as(ws, "admin").delete(pool(ws, "warehouse")).then().statusCode(409).body("error_code", equalTo("POOL_IN_USE"))
-                .body("message", org.hamcrest.Matchers.containsString("user"));
+                .body("error_msg", org.hamcrest.Matchers.containsString("user"));
         as(ws, "admin").body(Map.of("slots", 1)).put(pool(ws, "warehouse")).then().statusCode(409)
                 .body("error_code", equalTo("POOL_TOO_SMALL"));
         as(ws, "admin").body(Map.of("slots", 1)).put(pool(ws, "spare")).then().statusCode(201);
