@@ -36,7 +36,7 @@ public record Execution(
     /** The longest run timeout: 30 days. */
     public static final int MAX_RUN_TIMEOUT_SECONDS = 2_592_000;
 
-    static final Execution DEFAULT = new Execution(false, 1, Verbosity.INFO, null, null, null, null, null, Retry.DEFAULT);
+    static final Execution DEFAULT = new Execution(false, 1, Verbosity.INFO, null, null, null, null, null, Retry.DEFAULT, null, null, 0);
 
     /** Settings without a pool or priority. */
     public Execution(Boolean enableParallelProcessing, Integer workerPool, Verbosity verbosity, String preJobEvent,

@@ -326,7 +326,8 @@ public class LaunchPipeline {
         run.taskIds = LaunchValidation.taskIds(options);
         run.sourceVersion = plan.job().type == JobType.STEPS ? plan.latestSource() : null;
         run.state = RunState.QUEUED;
-        run.priority = options.priority() != null ? options.priority() : plan.job().execution().priority();
+        Integer jobPriority = plan.job().execution().priority();
+        run.priority = options.priority() != null ? options.priority() : jobPriority != null ? jobPriority : 0;
         return run;
     }
 

@@ -115,6 +115,9 @@ class AdmissionDecisionTest {
     void admissionOfRunEntitiesFollowsTheDecisionAndAPoolMakesAJobsRunsHoldable() {
         LaunchPlan pooled = Plans.of(JobType.TABLE_TO_TABLE).destination("postgresql").task("select 1")
                 .settings("{\"execution\": {\"pool\": \"p\", \"pool_slots\": 2, \"priority\": 7}}").plan();
+        LaunchPlan plain = Plans.of(JobType.TABLE_TO_TABLE).destination("postgresql").task("select 1").plan();
+        assertEquals(0, plain.job().execution().priority(), "a job without execution settings launches at priority 0");
+        assertEquals(new JobLimits(null, null, 0), plain.limits());
         assertEquals(new JobLimits(null, "p", 2), pooled.limits());
         assertEquals(7, pooled.job().execution().priority());
         assertTrue(AdmissionLimits.mayHold(pooled, Optional.empty()));
