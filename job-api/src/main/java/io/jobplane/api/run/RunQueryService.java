@@ -81,9 +81,17 @@ public class RunQueryService {
         this.waiting = waiting;
     }
 
-    /** One run with its tasks and, while it waits for admission, why, its place in the queue and its estimated start. */
+    /** One run with its tasks. */
     public Uni<RunStatusView> status(Caller caller, UUID runId) {
-        return find(caller, runId).chain(this::withTasks).chain(run -> !"QUEUED".equals(run.status())
+        return find(caller, runId).chain(this::withTasks);
+    }
+
+    /**
+     * One run with its tasks and, while it waits for admission, why, its place in the queue and its estimated
+     * start ({@link WaitingRuns}: a few more queries, for a waiting run only).
+     */
+    public Uni<RunStatusView> statusWithWait(Caller caller, UUID runId) {
+        return status(caller, runId).chain(run -> !"QUEUED".equals(run.status())
                 ? Uni.createFrom().item(run)
                 : waiting.of(caller.workspace(), runId).map(w -> w == null ? run
                         : run.waiting(w.blockedBy(), w.queuePosition(), w.estimatedStartAt())));
