@@ -15,6 +15,7 @@ import io.jobplane.api.error.ApiException;
 import io.jobplane.api.run.RunState;
 import io.jobplane.api.run.launch.LaunchPipeline;
 import io.jobplane.api.security.Caller;
+import io.jobplane.events.failure.Failures;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -55,8 +56,13 @@ public class PoolService {
      * now fit are admitted.
      */
     public Uni<Put> put(Caller caller, String name, PoolRequest request) {
-        String workspace = caller.workspace();
         Pools.requireName(name);
+        // Two first PUTs of one pool at once: the one that lost the insert changes the pool the other made.
+        return write(caller, name, request).onFailure(Failures::isDuplicate).recoverWithUni(() -> write(caller, name, request));
+    }
+
+    private Uni<Put> write(Caller caller, String name, PoolRequest request) {
+        String workspace = caller.workspace();
         Instant now = Instant.now();
         return Panache.withTransaction(() -> PoolEntity.<PoolEntity>findById(new PoolEntity.Key(workspace, name),
                         LockModeType.PESSIMISTIC_WRITE)
