@@ -18,6 +18,7 @@ import io.jobplane.api.job.lakeformation.LakeFormationRules;
 import io.jobplane.api.job.settings.JobSettings;
 import io.jobplane.api.job.settings.Schedule;
 import io.jobplane.api.json.StoredJson;
+import io.jobplane.api.pool.Pools;
 import io.jobplane.api.quota.QuotaRules;
 import io.jobplane.api.quota.Quotas;
 import io.jobplane.api.run.RunActivity;
@@ -44,9 +45,11 @@ public class JobService {
     private final Schedules schedules;
     private final WorkflowStore workflows;
     private final Quotas quotas;
+    private final Pools pools;
 
     public JobService(Audit audit, RunActivity activity, SecretKeyring keyring, Schedules schedules, WorkflowStore workflows,
-            Quotas quotas) {
+            Quotas quotas, Pools pools) {
+        this.pools = pools;
         this.audit = audit;
         this.activity = activity;
         this.keyring = keyring;
@@ -80,6 +83,7 @@ public class JobService {
                         ConnectionEntity.dialectOf(destination))))
                 .chain(() -> ensureNameFree(caller.workspace(), request.name(), null))
                 .chain(() -> ensureTailerFree(caller.workspace(), request.tailer(), null))
+                .chain(() -> pools.requireFits(caller.workspace(), request.settings() == null ? null : request.settings().execution()))
                 .chain(() -> persist(caller, request, tasks))
                 .call(view -> audit.record(caller, "job.created", "job", view.jobId(),
                         Map.of("name", view.name(), "type", view.type(), "tasks", view.tasks().size())));
@@ -130,6 +134,8 @@ public class JobService {
                     }
                 })
                 .call(job -> ensureTailerFree(caller.workspace(), change.tailer(), job.id))
+                .call(job -> change.settings() == null || change.settings().execution() == null ? Uni.createFrom().voidItem()
+                        : pools.requireFits(caller.workspace(), change.settings().execution()))
                 .call(job -> audit.record(caller, "job.updated", "job", job.id, apply(job, change)))
                 .call(schedules::sync)
                 .chain(job -> TaskEntity.ofJob(job.id).map(tasks -> JobView.of(job, tasks)));

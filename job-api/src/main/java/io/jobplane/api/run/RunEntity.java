@@ -86,4 +86,10 @@ public class RunEntity extends PanacheEntityBase {
     @Column(name = "skipped_task_ids")
     @JdbcTypeCode(SqlTypes.ARRAY)
     public UUID[] skippedTaskIds;
+    /** Admission takes higher priorities first (docs/operating-runs.md, "Pools and priority"). */
+    public int priority;
+    /** The pool the run holds slots of since admission, and how many; null for a run of a job without a pool. */
+    public String pool;
+    @Column(name = "pool_slots")
+    public Integer poolSlots;
 }

@@ -234,7 +234,8 @@ public final class CDataMapping {
         return new Execution(or(body.bool("enableparallelprocessing"), base.enableParallelProcessing()),
                 or(body.integer("workerpool"), base.workerPool()), or(verbosity(body), base.verbosity()),
                 or(body.text("prejobevent"), base.preJobEvent()), or(body.text("postjobevent"), base.postJobEvent()),
-                base.maxActiveRuns(), base.taskTimeoutSeconds(), base.runTimeoutSeconds(), base.retry());
+                base.maxActiveRuns(), base.taskTimeoutSeconds(), base.runTimeoutSeconds(), base.retry())
+                .withPool(base.pool(), base.poolSlots(), base.priority());
     }
 
     static Replication replication(CDataBody body, Replication current) {

@@ -131,6 +131,9 @@ public record JobSettings(
             throw invalid("notifications.email_to", "needs at least one address when send_email is true",
                     "Add the addresses to e-mail, or set send_email to false.");
         }
+        if (execution != null && execution.poolSlots() != null && execution.pool() == null) {
+            throw invalid("execution.pool_slots", "needs execution.pool", "Name the pool the slots are taken of, or leave out pool_slots.");
+        }
         if (replication != null) {
             if (!replicates) {
                 throw ApiException.badRequest("SETTING_NOT_APPLICABLE",
