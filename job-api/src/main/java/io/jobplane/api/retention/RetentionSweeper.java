@@ -33,7 +33,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * run an operator is marking right now is left for the next sweep. A batch is a workspace's oldest
  * {@code batch-size} ended runs ({@code run_retention_idx}, a range scan); their notifications (and
  * attempts), VDK execution records go with them. A sweep deletes at most {@code max-batches-per-sweep}
- * batches in all, beginning with another workspace each time, so a backlog is worked off over
+ * batches in all (a workspace with nothing to purge costs an index probe, not a batch), beginning
+ * with another workspace each time, so a backlog is worked off over
  * several sweeps without hogging the database. An unfinished run is never purged: only SUCCESS,
  * FAILED, STOPPED and UNKNOWN (launched before supervision) runs are, by their end (or, if they
  * never started, their request) time. A rerun keeps the id of the run it reran in {@code rerun_of}
@@ -201,12 +202,14 @@ public class RetentionSweeper {
 
     /** A workspace's runs batch by batch while the budget lasts; when they are done, its old backfills and firings. */
     private Uni<Long> purge(Workspace w, Instant cutoff, Budget budget) {
-        budget.spend();
         int batch = config.batchSize();
         return pool.preparedQuery(PURGE_RUNS).execute(Tuple.of(w.id(), cutoff.atOffset(ZoneOffset.UTC), batch))
                 .chain(rows -> {
                     Row r = rows.iterator().next();
                     long runs = r.getLong("runs");
+                    if (runs > 0) {
+                        budget.spend();
+                    }
                     counted("api.run", runs);
                     counted("api.notification", r.getLong("notifications"));
                     counted("api.vdk_execution", r.getLong("vdk"));
