@@ -62,7 +62,11 @@ public class RetentionSweeper {
               left join api.workspace_retention p on p.workspace = w.workspace
              order by w.workspace""";
 
-    /** One batch: a workspace's oldest ended runs before the cutoff, with what refers to them. */
+    /**
+     * One batch: a workspace's oldest ended runs before the cutoff, with what refers to them. The ids go
+     * on as one array, so each delete is an index lookup per id rather than a join the planner could
+     * make a scan of the whole table.
+     */
     static final String PURGE_RUNS = """
             with batch as (
                 select id from api.run
@@ -70,9 +74,9 @@ public class RetentionSweeper {
                  order by coalesce(finished_at, requested_at)
                  limit $3
                    for update skip locked),
-            notifications as (delete from api.notification n using batch b where n.run_id = b.id returning 1),
-            vdk as (delete from api.vdk_execution v using batch b where v.run_id = b.id returning 1),
-            runs as (delete from api.run r using batch b where r.id = b.id returning 1)
+            notifications as (delete from api.notification where run_id = any(array(select id from batch)) returning 1),
+            vdk as (delete from api.vdk_execution where run_id = any(array(select id from batch)) returning 1),
+            runs as (delete from api.run where id = any(array(select id from batch)) returning 1)
             select (select count(*) from runs) as runs, (select count(*) from notifications) as notifications,
                    (select count(*) from vdk) as vdk""".formatted(ENDED);
 

@@ -51,7 +51,10 @@ public class ReadModelRetention {
 
     private static final String POLICIES = "select workspace, logs_days, runs_days from runs.retention_policy order by workspace";
 
-    /** A batch of a workspace's oldest ended runs before the cutoff, with their task runs and log lines. */
+    /**
+     * A batch of a workspace's oldest ended runs before the cutoff, with their task runs and log lines.
+     * The ids go on as one array: each delete is an index lookup per run, never a join over a whole table.
+     */
     static final String PURGE_RUNS = """
             with batch as (
                 select run_id from runs.run
@@ -60,9 +63,9 @@ public class ReadModelRetention {
                  order by finished_at, run_id
                  limit $3
                    for update skip locked),
-            logs as (delete from runs.run_log l using batch b where l.run_id = b.run_id returning 1),
-            tasks as (delete from runs.task_run t using batch b where t.run_id = b.run_id returning 1),
-            gone as (delete from runs.run r using batch b where r.run_id = b.run_id returning 1)
+            logs as (delete from runs.run_log where run_id = any(array(select run_id from batch)) returning 1),
+            tasks as (delete from runs.task_run where run_id = any(array(select run_id from batch)) returning 1),
+            gone as (delete from runs.run where run_id = any(array(select run_id from batch)) returning 1)
             select (select count(*) from gone) as runs, (select count(*) from tasks) as tasks,
                    (select count(*) from logs) as logs""";
 
@@ -72,12 +75,12 @@ public class ReadModelRetention {
                 select logs_purged_at, logs_purged_run from runs.retention_policy where workspace = $1
                    for update skip locked),
             batch as (
-                select r.run_id, r.finished_at from runs.run r, policy p
+                select r.run_id, r.finished_at from runs.run r
                  where r.workspace = $1 and r.finished_at is not null and r.finished_at < $2
-                   and (r.finished_at, r.run_id) > (p.logs_purged_at, p.logs_purged_run)
+                   and (r.finished_at, r.run_id) > ((select logs_purged_at from policy), (select logs_purged_run from policy))
                  order by r.finished_at, r.run_id
                  limit $3),
-            logs as (delete from runs.run_log l using batch b where l.run_id = b.run_id returning 1),
+            logs as (delete from runs.run_log where run_id = any(array(select run_id from batch)) returning 1),
             last as (select finished_at, run_id from batch order by finished_at desc, run_id desc limit 1),
             moved as (update runs.retention_policy p set logs_purged_at = last.finished_at, logs_purged_run = last.run_id
                         from last where p.workspace = $1 returning 1)
