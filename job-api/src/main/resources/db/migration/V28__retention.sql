@@ -19,5 +19,7 @@ insert into api.retention_announcement (id, announced_at) values (1, '-infinity'
 
 -- The purge's batch: a workspace's ended runs, oldest end first (a run that never started ended when
 -- it was requested). Partial, so an active run never enters it; a run gets its entry once, when it ends.
-create index run_retention_idx on api.run (workspace, (coalesce(finished_at, requested_at)))
+-- Built inside the migration's transaction (writes to the table wait meanwhile); on a large table build it
+-- beforehand with "create index concurrently" and the same name and definition, and this one is skipped.
+create index if not exists run_retention_idx on api.run (workspace, (coalesce(finished_at, requested_at)))
     where state in ('SUCCESS', 'FAILED', 'STOPPED', 'UNKNOWN');

@@ -13,4 +13,6 @@ create table runs.retention_policy (
 );
 
 -- The purges' batches: a workspace's ended runs in end order. A run gets its entry when it ends.
-create index run_retention_idx on runs.run (workspace, finished_at, run_id) where finished_at is not null;
+-- Built inside the migration's transaction (writes to the table wait meanwhile); on a large table build it
+-- beforehand with "create index concurrently" and the same name and definition, and this one is skipped.
+create index if not exists run_retention_idx on runs.run (workspace, finished_at, run_id) where finished_at is not null;
