@@ -125,6 +125,9 @@ class SecurityMatrixIT {
                 new Endpoint("PUT", "/api/v1/workspaces/{ws}/pools/{none}", "admin", Map.of("slots", 1)),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/pools/{none}", "viewer", null),
                 new Endpoint("DELETE", "/api/v1/workspaces/{ws}/pools/{none}", "admin", null),
+                // The longest policy: nothing of the matrix's workspace is ever purged by it.
+                new Endpoint("PUT", "/api/v1/workspaces/{ws}/retention", "admin", Map.of("logs_days", 3650, "runs_days", 3650)),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/retention", "viewer", null),
                 
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/catalogs", "viewer", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/catalogs/{none}/databases", "viewer", null),
