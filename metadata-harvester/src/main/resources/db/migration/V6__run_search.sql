@@ -13,8 +13,8 @@ alter table run add column job_labels   jsonb;  -- the job's labels at launch, a
 --   run_search_status_idx      one status (e.g. FAILED), or a status with another filter
 --   run_search_unfinished_idx  QUEUED / RUNNING / CANCELLING: few, and far apart among the ended ones
 --   run_search_user_idx        one or a few users (a branch per user, merged)
---   run_search_started_idx,
---   run_search_finished_idx    narrow started / finished ranges anywhere in the past
+--   run_search_started_idx     narrow started ranges anywhere in the past (finished ranges use the
+--                              retention index on (workspace, finished_at, run_id), V7)
 --   run_search_tags_idx,
 --   run_search_labels_idx      rare tags and labels (containment, @>)
 -- This is the read side: metadata-harvester writes it in batches, off the launch path.
@@ -26,7 +26,6 @@ create index run_search_unfinished_idx on run (workspace, queued_at desc, run_id
 create index run_search_user_idx on run (workspace, requested_by, queued_at desc, run_id desc)
     where queued_at is not null and requested_by is not null;
 create index run_search_started_idx on run (workspace, started_at) where queued_at is not null and started_at is not null;
-create index run_search_finished_idx on run (workspace, finished_at) where queued_at is not null and finished_at is not null;
 create index run_search_tags_idx on run using gin (tags jsonb_path_ops) where queued_at is not null and tags <> '{}';
 create index run_search_labels_idx on run using gin (job_labels jsonb_path_ops)
     where queued_at is not null and job_labels <> '[]';

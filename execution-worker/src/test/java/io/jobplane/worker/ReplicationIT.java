@@ -184,7 +184,7 @@ class ReplicationIT {
     void aCancelStopsTheCopyAndLeavesNothingHalfDone() throws Exception {
         String target = "endless_" + shortId();
         LaunchCommand launch = command("STANDARD", SOURCE,
-                List.of("REPLICATE [" + target + "] SELECT g AS id, repeat('x', 200) AS pad FROM generate_series(1, 200000000) g"),
+                List.of("REPLICATE [" + target + "] SELECT generate_series(1, 200000000) AS id, repeat('x', 200) AS pad"),
                 ReplicationSpec.DEFAULT, RunSettings.DEFAULT);
         WorkerRuns.send(EventTypes.LAUNCH, launch.runId(), launch);
         await().atMost(Duration.ofSeconds(60)).until(() -> !progressOf(launch.runId()).isEmpty());

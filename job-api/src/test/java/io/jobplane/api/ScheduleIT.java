@@ -19,7 +19,13 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.jobplane.events.EventCodec;
+import io.jobplane.events.EventTypes;
+import io.jobplane.events.Topics;
+import io.jobplane.events.payload.CancelCommand;
 import io.jobplane.stack.JobplaneTestResource;
+import io.jobplane.stack.TestInfrastructure;
+import io.jobplane.stack.TopicRecorder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -30,6 +36,7 @@ class ScheduleIT {
 
     private static final String EVERY_SECOND = "* * * * * *";
     private static final String NEW_YEAR = "0 0 1 1 *";
+    private static final List<Map<String, Object>> SELECT_1 = List.of(Map.of("query", "select 1"));
 
     @Test
     void aScheduledJobFiresEachTickOnceAndFollowsChangesWithoutARestart() throws Exception {
@@ -113,6 +120,147 @@ class ScheduleIT {
         assertEquals(1, count("select count(*) from api.job_schedule where job_id = '" + job + "' and cron = '" + NEW_YEAR + "'"));
     }
 
+    @Test
+    void twoCronsOfOneJobEachFireTheirOwnRunsAndTheSingleScheduleIsTheDefaultOne() throws Exception {
+        String ws = uniqueWorkspace();
+        String job = jobWith(ws, "two-crons", Map.of("schedules", List.of(Map.of("name", "default", "cron", EVERY_SECOND),
+                Map.of("name", "evens", "cron", "*/2 * * * * *", "overlap_policy", "ALLOW"))), SELECT_1);
+        as(ws, "viewer").get(path(ws, job)).then().statusCode(200)
+                .body("schedule.cron", equalTo(EVERY_SECOND)).body("schedule.enabled", equalTo(true))
+                .body("schedule.overlap_policy", equalTo("ALLOW"))
+                .body("schedules.name", equalTo(List.of("default", "evens"))).body("schedules[1].enabled", equalTo(true))
+                .body("schedules[1].timezone", equalTo("UTC")).body("schedules[1].misfire_policy", equalTo("SKIP"))
+                .body("next_fire_times", hasSize(5));
+        assertEquals(2, count("select count(*) from api.job_schedule where job_id = '" + job + "'"));
+
+        // An even second is a tick of both: two runs, one per schedule, told apart by their keys.
+        await().atMost(Duration.ofSeconds(20)).until(() -> count("select count(*) from (select execution_date from api.run"
+                + " where job_id = '" + job + "' group by execution_date having count(*) = 2) both_fired") >= 2);
+        assertEquals(0, count("select count(*) from (select execution_date from api.run where job_id = '" + job
+                + "' group by execution_date having count(*) > 2) more"), "one run per tick of each schedule");
+        assertEquals(0, count("select count(*) from api.run where job_id = '" + job + "' and (requested_by <> 'scheduler'"
+                + " or idempotency_key not in ('schedule:' || job_id || ':' || extract(epoch from execution_date)::bigint,"
+                + " 'schedule:' || job_id || ':evens:' || extract(epoch from execution_date)::bigint))"));
+        assertEquals(0, count("select count(*) from api.run where job_id = '" + job + "' and idempotency_key like '%:evens:%'"
+                + " and extract(epoch from execution_date)::bigint % 2 = 1"), "evens fires on even seconds only");
+
+        // The single schedule written alone changes the default entry; the named one goes on.
+        as(ws, "editor").body(Map.of("schedule", Map.of("enabled", false, "cron", EVERY_SECOND))).put(path(ws, job)).then()
+                .statusCode(200).body("schedules.name", equalTo(List.of("default", "evens")))
+                .body("schedules[0].enabled", equalTo(false));
+        assertEquals(1, count("select count(*) from api.job_schedule where job_id = '" + job + "' and name = 'evens'"));
+        assertEquals(0, count("select count(*) from api.job_schedule where job_id = '" + job + "' and name = 'default'"));
+        as(ws, "editor").body(Map.of("status", "DISABLED")).put(path(ws, job)).then().statusCode(200);
+        assertEquals(0, count("select count(*) from api.job_schedule where job_id = '" + job + "'"));
+    }
+
+    /**
+     * No worker plays the runs here, so a launched run stays unfinished (dispatched) for as long as the
+     * test needs: each overlap policy meets a run in progress on its second tick.
+     */
+    @Test
+    void skipLaunchesNothingWhileTheJobHasARunInProgressAndSaysWhy() throws Exception {
+        String ws = uniqueWorkspace();
+        String job = jobWith(ws, "skipping", Map.of("schedules",
+                List.of(Map.of("name", "often", "cron", EVERY_SECOND, "overlap_policy", "SKIP"))), SELECT_1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> audited(job, "schedule.tick_skipped") >= 2);
+        as(ws, "editor").body(Map.of("status", "DISABLED")).put(path(ws, job)).then().statusCode(200);
+        assertEquals(1, scheduledRuns(job), "only the first tick launched");
+        String run = runIds(job).get(0);
+        as(ws, "viewer").get("/api/v1/workspaces/{ws}/audit", ws).then().statusCode(200)
+                .body("find { it.action == 'schedule.tick_skipped' }.actor", equalTo("scheduler"))
+                .body("find { it.action == 'schedule.tick_skipped' }.details.schedule", equalTo("often"))
+                .body("find { it.action == 'schedule.tick_skipped' }.details.overlap_policy", equalTo("SKIP"))
+                .body("find { it.action == 'schedule.tick_skipped' }.details.unfinished_runs", equalTo(List.of(run)));
+    }
+
+    @Test
+    void bufferOneKeepsAtMostOneRunWaiting() throws Exception {
+        String ws = uniqueWorkspace();
+        String job = jobWith(ws, "buffering", Map.of("execution", Map.of("max_active_runs", 1),
+                "schedule", Map.of("enabled", true, "cron", EVERY_SECOND, "overlap_policy", "BUFFER_ONE")), SELECT_1);
+        as(ws, "viewer").get(path(ws, job)).then().body("schedules[0].overlap_policy", equalTo("BUFFER_ONE"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> audited(job, "schedule.tick_skipped") >= 2);
+        as(ws, "editor").body(Map.of("status", "DISABLED")).put(path(ws, job)).then().statusCode(200);
+        assertEquals(2, scheduledRuns(job), "the running one and one buffered");
+        assertEquals(1, count("select count(*) from api.run where job_id = '" + job + "' and state = 'DISPATCHED'"));
+        assertEquals(1, count("select count(*) from api.run where job_id = '" + job + "' and state = 'QUEUED'"));
+    }
+
+    @Test
+    void cancelOtherCancelsTheRunInProgressThroughTheCancelPathAndLaunches() throws Exception {
+        String ws = uniqueWorkspace();
+        try (TopicRecorder commands = TopicRecorder.record(TestInfrastructure.shared().kafka().bootstrapServers(), Topics.COMMANDS)) {
+            String job = jobWith(ws, "replacing", Map.of("schedules",
+                    List.of(Map.of("name", "fresh", "cron", EVERY_SECOND, "overlap_policy", "CANCEL_OTHER"))), SELECT_1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> scheduledRuns(job) >= 3);
+            // Disabling waits for a claim in progress (it holds the schedule's row): no tick is half-fired after it.
+            as(ws, "editor").body(Map.of("status", "DISABLED")).put(path(ws, job)).then().statusCode(200);
+            long runs = scheduledRuns(job);
+            assertEquals(runs - 1, count("select count(*) from api.run where job_id = '" + job + "' and state = 'CANCELLING'"
+                    + " and cancel_requested_by = 'scheduler:fresh'"), "each tick cancelled the run before it");
+            assertEquals(1, count("select count(*) from api.run where job_id = '" + job + "' and state = 'DISPATCHED'"
+                    + " and execution_date = (select max(execution_date) from api.run where job_id = '" + job + "')"),
+                    "the latest tick's run is the one left");
+            String first = runIds(job).get(0);
+            as(ws, "viewer").get("/api/v1/workspaces/{ws}/runs/{id}", ws, first).then().body("status", equalTo("CANCELLING"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> commands.values(first).stream().map(EventCodec::decode)
+                    .anyMatch(e -> e.type().equals(EventTypes.CANCEL)
+                            && "scheduler:fresh".equals(e.dataAs(CancelCommand.class).requestedBy())));
+            as(ws, "viewer").get("/api/v1/workspaces/{ws}/audit", ws).then().statusCode(200)
+                    .body("find { it.action == 'schedule.runs_cancelled' }.details.schedule", equalTo("fresh"))
+                    .body("find { it.action == 'schedule.runs_cancelled' }.details.runs", hasSize(1));
+        }
+    }
+
+    @Test
+    void badScheduleListsAreRefusedAndChangeNothing() throws Exception {
+        String ws = uniqueWorkspace();
+        String job = job(ws, "listed", Map.of("enabled", true, "cron", NEW_YEAR), SELECT_1);
+        Map<String, Object> hourly = Map.of("name", "hourly", "cron", "0 * * * *");
+        refusedList(ws, job, Map.of("schedules", List.of(hourly, hourly)), "DUPLICATE_SCHEDULE_NAME");
+        refusedList(ws, job, Map.of("schedule", Map.of("cron", NEW_YEAR), "schedules", List.of(hourly)), "SCHEDULES_TWICE");
+        refusedList(ws, job, Map.of("schedules", List.of(Map.of("name", "nocron"))), "INVALID_SETTING");
+        refusedList(ws, job, Map.of("schedules", List.of(Map.of("name", "bad", "cron", "61 * * * *"))), "INVALID_CRON");
+        refusedList(ws, job, Map.of("schedules", List.of(Map.of("name", "z", "cron", "0 * * * *", "timezone", "Mars/Olympus"))),
+                "INVALID_TIMEZONE");
+        refusedList(ws, job, Map.of("schedules", List.of(Map.of("name", "o", "cron", "0 * * * *", "overlap_policy", "SOMETIMES"))),
+                "INVALID_ENUM_VALUE");
+        refusedList(ws, job, Map.of("schedules", List.of(Map.of("name", "two words", "cron", "0 * * * *"))), "VALIDATION_FAILED");
+        List<Map<String, Object>> many = new java.util.ArrayList<>();
+        for (int i = 0; i <= 20; i++) {
+            many.add(Map.of("name", "s" + i, "cron", i + " * * * *"));
+        }
+        refusedList(ws, job, Map.of("schedules", many), "VALIDATION_FAILED");
+        as(ws, "viewer").get(path(ws, job)).then().body("version", equalTo(0)).body("schedules.name", equalTo(List.of("default")));
+        assertEquals(1, count("select count(*) from api.job_schedule where job_id = '" + job + "'"));
+        // A new job's list is checked the same way: nothing is created.
+        as(ws, "editor").body(Map.of("name", "never", "type", "TABLE_TO_TABLE", "schedules", List.of(hourly, hourly)))
+                .post("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(400).body("error_code", equalTo("DUPLICATE_SCHEDULE_NAME"));
+        as(ws, "viewer").get("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(200).body("jobs.name", equalTo(List.of("listed")));
+    }
+
+    private static void refusedList(String ws, String job, Map<String, Object> body, String code) {
+        as(ws, "editor").body(body).put(path(ws, job)).then().statusCode(400).body("error_code", equalTo(code))
+                .body("error_msg", org.hamcrest.Matchers.notNullValue()).body("solution_msg", org.hamcrest.Matchers.notNullValue());
+    }
+
+    private static List<String> runIds(String job) throws Exception {
+        List<String> ids = new java.util.ArrayList<>();
+        var pg = TestInfrastructure.shared().postgres();
+        try (var c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+                var rs = c.createStatement().executeQuery("select id from api.run where job_id = '" + job + "' order by id")) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
+    }
+
+    private static long audited(String job, String action) throws Exception {
+        return count("select count(*) from api.audit_event where object_id = '" + job + "' and action = '" + action + "'");
+    }
+
     private static void assertNoMoreRuns(String job) throws Exception {
         long runs = scheduledRuns(job);
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> scheduledRuns(job) == runs);
@@ -127,13 +275,16 @@ class ScheduleIT {
     }
 
     static String job(String ws, String name, Map<String, Object> schedule, List<Map<String, Object>> tasks) {
+        return jobWith(ws, name, schedule == null ? Map.of() : Map.of("schedule", schedule), tasks);
+    }
+
+    /** A job on a PostgreSQL connection of its own, with {@code fields} (schedule, schedules, execution…) added. */
+    private static String jobWith(String ws, String name, Map<String, ?> fields, List<Map<String, Object>> tasks) {
         String connection = as(ws, "editor").body(postgresConnection(name + "-db", "pw"))
                 .post("/api/v1/workspaces/{ws}/connections", ws).then().statusCode(201).extract().path("connection_id");
         Map<String, Object> body = new HashMap<>(Map.of("name", name, "type", "TABLE_TO_TABLE",
                 "destination_connection_id", connection, "tasks", tasks));
-        if (schedule != null) {
-            body.put("schedule", schedule);
-        }
+        body.putAll(fields);
         return as(ws, "editor").body(body).post("/api/v1/workspaces/{ws}/jobs", ws).then().statusCode(201).extract().path("job_id");
     }
 

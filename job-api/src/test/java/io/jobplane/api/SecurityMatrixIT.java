@@ -121,6 +121,14 @@ class SecurityMatrixIT {
                         Map.of("until", "2020-01-01T00:00:00Z", "mode", "WAIT", "reason", "matrix")),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/freeze", "viewer", null),
                 new Endpoint("DELETE", "/api/v1/workspaces/{ws}/freeze", "admin", null),
+                // A pool named by a random id: created once authorised (a pool no job names), then read and deleted.
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/pools", "viewer", null),
+                new Endpoint("PUT", "/api/v1/workspaces/{ws}/pools/{none}", "admin", Map.of("slots", 1)),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/pools/{none}", "viewer", null),
+                new Endpoint("DELETE", "/api/v1/workspaces/{ws}/pools/{none}", "admin", null),
+                // The longest policy: nothing of the matrix's workspace is ever purged by it.
+                new Endpoint("PUT", "/api/v1/workspaces/{ws}/retention", "admin", Map.of("logs_days", 3650, "runs_days", 3650)),
+                new Endpoint("GET", "/api/v1/workspaces/{ws}/retention", "viewer", null),
                 
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/catalogs", "viewer", null),
                 new Endpoint("GET", "/api/v1/workspaces/{ws}/catalogs/{none}/databases", "viewer", null),

@@ -15,6 +15,11 @@ public final class EventTypes {
     public static final String TASK_STARTED = "jobplane.task.started";
     public static final String TASK_FINISHED = "jobplane.task.finished";
     public static final String TASK_PROGRESS = "jobplane.task.progress";
+    /**
+     * A workspace's retention policy ({@link io.jobplane.events.payload.WorkspaceRetention}) on
+     * jobplane.run-events, key = workspace: the read model purges by it.
+     */
+    public static final String WORKSPACE_RETENTION = "jobplane.workspace.retention";
     /** Catalog changes ({@link io.jobplane.events.payload.catalog.CatalogChange}) on jobplane.catalog-changes. */
     public static final String CATALOG_DATABASE = "jobplane.catalog.database.upserted";
     public static final String CATALOG_TABLE = "jobplane.catalog.table.upserted";

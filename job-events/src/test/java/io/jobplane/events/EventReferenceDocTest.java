@@ -41,6 +41,7 @@ class EventReferenceDocTest {
             Map.entry(EventTypes.TASK_STARTED, TaskStarted.class),
             Map.entry(EventTypes.TASK_FINISHED, TaskFinished.class),
             Map.entry(EventTypes.TASK_PROGRESS, io.jobplane.events.payload.TaskProgress.class),
+            Map.entry(EventTypes.WORKSPACE_RETENTION, io.jobplane.events.payload.WorkspaceRetention.class),
             Map.entry(EventTypes.CATALOG_DATABASE, CatalogChange.Database.class),
             Map.entry(EventTypes.CATALOG_TABLE, CatalogChange.Table.class),
             Map.entry(EventTypes.CATALOG_PARTITIONS, CatalogChange.Partitions.class),

@@ -23,9 +23,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.jobplane.stack.Platform;
 import io.jobplane.stack.PostgresServer;
@@ -43,6 +43,7 @@ import io.restassured.specification.RequestSpecification;
  * LakeFormation's statuses; a migration reads a real Hive 4.0.0 metastore schema on PostgreSQL with its
  * password sealed in the job; an ingest imports a Treasure Data account's metadata, then only its new jobs.
  */
+@ExtendWith(SharedPlatform.class)
 class CatalogIT {
 
     private static final String WS = "catalog-e2e";
@@ -51,15 +52,9 @@ class CatalogIT {
 
     @BeforeAll
     static void startPlatform() throws Exception {
-        platform = SystemPlatform.startOnFreePorts("catalog");
+        platform = SharedPlatform.platform();
     }
 
-    @AfterAll
-    static void stopPlatform() {
-        if (platform != null) {
-            platform.close();
-        }
-    }
 
     @Test
     void aDiscoveryRunBuildsTheCatalogAndAnIncrementalRunReadsOnlyWhatChanged() throws Exception {

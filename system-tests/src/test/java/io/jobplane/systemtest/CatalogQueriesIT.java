@@ -23,9 +23,9 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.jobplane.events.CloudEvent;
 import io.jobplane.events.EventCodec;
@@ -46,6 +46,7 @@ import io.restassured.specification.RequestSpecification;
  * through job-api's catalog queries over HTTP with real JWTs — the four services as processes on a real
  * Kafka broker and PostgreSQL.
  */
+@ExtendWith(SharedPlatform.class)
 class CatalogQueriesIT {
 
     private static final String WS = "catalog-" + UUID.randomUUID().toString().substring(0, 8);
@@ -57,7 +58,7 @@ class CatalogQueriesIT {
 
     @BeforeAll
     static void startPlatformAndSendARunsChanges() throws Exception {
-        platform = SystemPlatform.startOnFreePorts("e2e");
+        platform = SharedPlatform.platform();
 
         run = UUID.randomUUID().toString();
         Changes c = new Changes(WS, run);
@@ -78,12 +79,6 @@ class CatalogQueriesIT {
         c.send();
     }
 
-    @AfterAll
-    static void stopPlatform() {
-        if (platform != null) {
-            platform.close();
-        }
-    }
 
     @Test
     void theRunsChangesAreQueriedOverHttp() {

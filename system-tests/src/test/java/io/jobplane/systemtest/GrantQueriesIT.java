@@ -17,9 +17,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.jobplane.events.CloudEvent;
 import io.jobplane.events.EventCodec;
@@ -42,6 +42,7 @@ import io.restassured.specification.RequestSpecification;
  * own Kafka login, under the broker's ACLs), materialised by policy-migrator, and read through job-api's
  * grant queries over HTTP with real JWTs — the services as processes on a real Kafka broker and PostgreSQL.
  */
+@ExtendWith(SharedPlatform.class)
 class GrantQueriesIT {
 
     private static final String WS = "grants-" + UUID.randomUUID().toString().substring(0, 8);
@@ -52,15 +53,9 @@ class GrantQueriesIT {
 
     @BeforeAll
     static void startPlatform() throws Exception {
-        platform = SystemPlatform.startOnFreePorts("grants");
+        platform = SharedPlatform.platform();
     }
 
-    @AfterAll
-    static void stopPlatform() {
-        if (platform != null) {
-            platform.close();
-        }
-    }
 
     private static Grant grant(String type, String name, String catalog, String database, String table, String column,
             String location, boolean pattern, String privilege, String policy) {

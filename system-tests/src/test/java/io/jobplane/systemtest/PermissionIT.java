@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.jobplane.stack.Platform;
 import io.restassured.http.ContentType;
@@ -33,6 +33,7 @@ import io.restassured.specification.RequestSpecification;
  * {@code jobplane.policy-changes} to policy-migrator, and job-api's grant queries answer them; a second run
  * of the same file changes nothing; the same job started through LakeFormation's lf-jobs API ends SUCCESS.
  */
+@ExtendWith(SharedPlatform.class)
 class PermissionIT {
 
     private static final String WS = "permissions-e2e";
@@ -43,15 +44,9 @@ class PermissionIT {
 
     @BeforeAll
     static void startPlatform() throws Exception {
-        platform = SystemPlatform.startOnFreePorts("permissions");
+        platform = SharedPlatform.platform();
     }
 
-    @AfterAll
-    static void stopPlatform() {
-        if (platform != null) {
-            platform.close();
-        }
-    }
 
     @Test
     void aRangerFileBecomesGrantsAndRunningItAgainChangesNothing() throws Exception {

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.jobplane.stack.Platform;
 import io.restassured.response.Response;
@@ -28,6 +28,7 @@ import io.restassured.response.Response;
  * rerun an ended run from its failure, all of it or the tasks named; mark an ended run's status
  * (audited, a SUCCESS fires the workflow its job triggers, once); skip a task of a queued run.
  */
+@ExtendWith(SharedPlatform.class)
 class RunOperationsIT {
 
     private static final String WS = "ops";
@@ -40,7 +41,7 @@ class RunOperationsIT {
 
     @BeforeAll
     static void startPlatform() throws Exception {
-        platform = SystemPlatform.startOnFreePorts("ops");
+        platform = SharedPlatform.platform();
         calls = new WorkspaceCalls(platform, WS);
         database = "ops_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         platform.tenant().createDatabase(database, OWNER, PASSWORD);
@@ -48,12 +49,6 @@ class RunOperationsIT {
         connectionId = calls.createPostgresConnection("warehouse", database, OWNER, PASSWORD);
     }
 
-    @AfterAll
-    static void stopPlatform() {
-        if (platform != null) {
-            platform.close();
-        }
-    }
 
     @Test
     void aFailedRunIsRerunFromItsFailureWholeOrByTaskAndBothRunsShowTheLink() throws Exception {
@@ -143,6 +138,9 @@ class RunOperationsIT {
 
         mark(failed, Map.of("status", "FAILED", "reason", "the backup was stale")).then().statusCode(200);
         status(failed).then().body("status", equalTo("FAILED")).body("marked.reason", equalTo("the backup was stale"));
+        workflow(flow).then().body("fire_count", equalTo(1));
+        // Marked SUCCESS again, the run still counts once in its life: the workflow does not fire again.
+        mark(failed, Map.of("status", "SUCCESS", "reason", "reloaded")).then().statusCode(200);
         workflow(flow).then().body("fire_count", equalTo(1));
     }
 

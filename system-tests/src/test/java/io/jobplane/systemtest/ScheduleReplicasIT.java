@@ -100,8 +100,27 @@ class ScheduleReplicasIT {
         }
     }
 
+    /**
+     * Two schedules of one job, both every second, on two replicas: their ticks are claimed by either
+     * replica at the same second. No worker runs here, so the first run never ends: with SKIP every
+     * later tick of either schedule must see it, whichever replica claimed it, and launch nothing.
+     */
     @Test
     @Order(2)
+    void twoSchedulesOfOneJobOnTwoReplicasDecideTheirOverlapOneAfterTheOther() throws Exception {
+        String job = api(0).body(Map.of("name", "overlapping", "type", "TABLE_TO_TABLE", "destination_connection_id", connectionId,
+                        "tasks", List.of(Map.of("query", "select 1")),
+                        "schedules", List.of(Map.of("name", "a", "cron", "* * * * * *", "overlap_policy", "SKIP"),
+                                Map.of("name", "b", "cron", "* * * * * *", "overlap_policy", "SKIP"))))
+                .post("/api/v1/workspaces/{ws}/jobs", WS).then().statusCode(201).extract().path("job_id");
+        String skipped = "select count(*) from api.audit_event where object_id = '" + job + "' and action = 'schedule.tick_skipped'";
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> count(skipped) >= 10);
+        api(1).body(Map.of("status", "DISABLED")).put("/api/v1/workspaces/{ws}/jobs/{id}", WS, job).then().statusCode(200);
+        assertEquals(1, count("select count(*) from api.run where job_id = '" + job + "'"), "one run, every other tick skipped");
+    }
+
+    @Test
+    @Order(3)
     void afterADowntimeSkipRunsNothingAndRunOnceRunsTheLatestMissedTickOnce() throws Exception {
         String skip = job("yearly-skip", "0 0 1 1 *", "SKIP");
         String once = job("yearly-once", "0 0 1 1 *", "RUN_ONCE");

@@ -22,11 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +41,7 @@ import io.jobplane.stack.cli.user.UserContext;
  * The user commands of {@code ./jobplane} (login, jobs, runs) against the whole platform: the CLI runs
  * in this JVM with its own environment, home and standard input, the platform as real processes.
  */
+@ExtendWith(SharedPlatform.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UserCliIT {
 
@@ -57,7 +58,7 @@ class UserCliIT {
 
     @BeforeAll
     static void startPlatform() throws Exception {
-        platform = SystemPlatform.startOnFreePorts("cli-user");
+        platform = SharedPlatform.platform();
         calls = new WorkspaceCalls(platform, WS);
         String db = "cli_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         String password = UUID.randomUUID().toString().replace("-", "");
@@ -72,12 +73,6 @@ class UserCliIT {
         env.put("JOBPLANE_CONFIG", home.resolve("config/jobplane.json").toString());
     }
 
-    @AfterAll
-    static void stopPlatform() {
-        if (platform != null) {
-            platform.close();
-        }
-    }
 
     @Test
     @Order(1)

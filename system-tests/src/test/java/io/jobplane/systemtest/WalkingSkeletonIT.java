@@ -22,9 +22,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.jobplane.stack.DevTokens;
 import io.jobplane.stack.Platform;
@@ -37,6 +37,7 @@ import io.restassured.specification.RequestSpecification;
  * The walking skeleton end to end: the four services as real processes on a real Kafka broker
  * and PostgreSQL, driven only through the public REST API.
  */
+@ExtendWith(SharedPlatform.class)
 class WalkingSkeletonIT {
 
     private static final String WS = "acme";
@@ -50,7 +51,7 @@ class WalkingSkeletonIT {
 
     @BeforeAll
     static void startPlatform() throws Exception {
-        platform = SystemPlatform.startOnFreePorts("e2e");
+        platform = SharedPlatform.platform();
         targetDb = "target_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         platform.tenant().createDatabase(targetDb, TENANT, CANARY);
         var pg = platform.tenant();
@@ -59,12 +60,6 @@ class WalkingSkeletonIT {
         }
     }
 
-    @AfterAll
-    static void stopPlatform() {
-        if (platform != null) {
-            platform.close();
-        }
-    }
 
     @Test
     void aGoodSqlJobRunsToSuccessAndItsEffectIsInTheDatabase() throws Exception {

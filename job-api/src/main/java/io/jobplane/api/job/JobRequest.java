@@ -17,6 +17,7 @@ import io.jobplane.api.job.settings.JobSettings;
 import io.jobplane.api.job.settings.Notifications;
 import io.jobplane.api.job.settings.Replication;
 import io.jobplane.api.job.settings.Schedule;
+import io.jobplane.api.job.settings.ScheduleEntry;
 
 /**
  * A job as a client creates it. Which connections it takes depends on {@code type} (see
@@ -40,7 +41,10 @@ public record JobRequest(
         @Valid JobParameter parameter,
         @Schema(description = "The job's name in Tailer's DAG API (optional)") @Valid TailerIdentity tailer,
         @Size(max = 1000) List<@Valid @NotNull TaskRequest> tasks,
-        @Schema(description = "Tasks as plain statements, all active (CData's Queries); use either this or tasks") @Size(max = 1000) List<@NotBlank @Size(max = 1_000_000) @TemplatedSql String> queries) {
+        @Schema(description = "Tasks as plain statements, all active (CData's Queries); use either this or tasks") @Size(max = 1000) List<@NotBlank @Size(max = 1_000_000) @TemplatedSql String> queries,
+        @Schema(description = "The job's named schedules (at most " + ScheduleEntry.MAX + "), each firing on its own cron; "
+                + "the entry named 'default' is the single schedule. Use either this or schedule")
+        @Size(max = ScheduleEntry.MAX) List<@Valid @NotNull ScheduleEntry> schedules) {
 
     static final String NAME = "[A-Za-z0-9_.-]+";
     static final String NAME_RULE = "may contain letters, digits, '_', '.', '-'";
@@ -52,7 +56,7 @@ public record JobRequest(
     }
 
     JobSettings settings() {
-        return new JobSettings(schedule, notifications, execution, replication);
+        return JobSettings.NONE.with(JobSettings.change(schedule, notifications, execution, replication, schedules));
     }
 
     /** The tasks, from whichever of {@code tasks} and {@code queries} was sent. */

@@ -18,6 +18,7 @@ import io.jobplane.api.job.lakeformation.LakeFormationRules;
 import io.jobplane.api.job.settings.JobSettings;
 import io.jobplane.api.job.settings.Schedule;
 import io.jobplane.api.json.StoredJson;
+import io.jobplane.api.pool.Pools;
 import io.jobplane.api.quota.QuotaRules;
 import io.jobplane.api.quota.Quotas;
 import io.jobplane.api.run.RunActivity;
@@ -44,9 +45,11 @@ public class JobService {
     private final Schedules schedules;
     private final WorkflowStore workflows;
     private final Quotas quotas;
+    private final Pools pools;
 
     public JobService(Audit audit, RunActivity activity, SecretKeyring keyring, Schedules schedules, WorkflowStore workflows,
-            Quotas quotas) {
+            Quotas quotas, Pools pools) {
+        this.pools = pools;
         this.audit = audit;
         this.activity = activity;
         this.keyring = keyring;
@@ -69,8 +72,8 @@ public class JobService {
         // Tasks are read in the syntax of the job's type, once its connections are known to fit the type.
         return quotas.of(caller.workspace()).invoke(q -> {
                     QuotaRules.requireTasks(tasks.size(), q);
-                    QuotaRules.requireScheduleInterval(request.settings() == null ? null : request.settings().schedule(), q,
-                            Instant.now());
+                    Instant now = Instant.now();
+                    schedulesOf(request.settings()).forEach(s -> QuotaRules.requireScheduleInterval(s, q, now));
                 })
                 .chain(() -> requireConnection(caller.workspace(), "source_connection_id", request.sourceConnectionId(),
                         request.type().source()))
@@ -80,6 +83,7 @@ public class JobService {
                         ConnectionEntity.dialectOf(destination))))
                 .chain(() -> ensureNameFree(caller.workspace(), request.name(), null))
                 .chain(() -> ensureTailerFree(caller.workspace(), request.tailer(), null))
+                .chain(() -> pools.requireFits(caller.workspace(), request.settings() == null ? null : request.settings().execution()))
                 .chain(() -> persist(caller, request, tasks))
                 .call(view -> audit.record(caller, "job.created", "job", view.jobId(),
                         Map.of("name", view.name(), "type", view.type(), "tasks", view.tasks().size())));
@@ -110,9 +114,11 @@ public class JobService {
                 .invoke(job -> check(job.type, change.name() != null ? change.name() : job.name,
                         job.settings().with(change.settings()),
                         change.parameter() != null ? change.parameter() : job.parameter()))
-                .call(job -> scheduleChange(job, change) == null ? Uni.createFrom().voidItem()
-                        : quotas.of(caller.workspace())
-                                .invoke(q -> QuotaRules.requireScheduleInterval(scheduleChange(job, change), q, Instant.now())))
+                .call(job -> scheduleChanges(job, change).isEmpty() ? Uni.createFrom().voidItem()
+                        : quotas.of(caller.workspace()).invoke(q -> {
+                            Instant now = Instant.now();
+                            scheduleChanges(job, change).forEach(s -> QuotaRules.requireScheduleInterval(s, q, now));
+                        }))
                 .call(job -> change.onlyScheduling() ? Uni.createFrom().voidItem() : requireIdle(job))
                 .call(job -> change.sourceConnectionId() == null ? Uni.createFrom().voidItem()
                         : requireConnection(caller.workspace(), "source_connection_id", change.sourceConnectionId(),
@@ -128,6 +134,8 @@ public class JobService {
                     }
                 })
                 .call(job -> ensureTailerFree(caller.workspace(), change.tailer(), job.id))
+                .call(job -> change.settings() == null || change.settings().execution() == null ? Uni.createFrom().voidItem()
+                        : pools.requireFits(caller.workspace(), change.settings().execution()))
                 .call(job -> audit.record(caller, "job.updated", "job", job.id, apply(job, change)))
                 .call(schedules::sync)
                 .chain(job -> TaskEntity.ofJob(job.id).map(tasks -> JobView.of(job, tasks)));
@@ -188,11 +196,22 @@ public class JobService {
         }
     }
 
-    /** The job's schedule after the change, when the change gives it another one; else null. */
-    private static Schedule scheduleChange(JobEntity job, JobUpdate change) {
-        Schedule before = job.settings().schedule();
-        Schedule after = job.settings().with(change.settings()).schedule();
-        return after == null || java.util.Objects.equals(before, after) ? null : after;
+    /** The job's schedules the change adds or changes (the single one and the named ones); empty if none. */
+    private static List<Schedule> scheduleChanges(JobEntity job, JobUpdate change) {
+        List<Schedule> before = schedulesOf(job.settings());
+        return schedulesOf(job.settings().with(change.settings())).stream().filter(s -> !before.contains(s)).toList();
+    }
+
+    /** Every schedule the settings hold: the single one and the named ones. */
+    private static List<Schedule> schedulesOf(JobSettings settings) {
+        List<Schedule> all = new ArrayList<>();
+        if (settings.schedule() != null) {
+            all.add(settings.schedule());
+        }
+        if (settings.schedules() != null) {
+            settings.schedules().forEach(e -> all.add(e.asSchedule()));
+        }
+        return all;
     }
 
     /** The rules a job definition must meet whatever the request: name, settings, parameter. */
@@ -226,6 +245,7 @@ public class JobService {
             job.settings = StoredJson.write(after);
             JobSettings shown = after.effective(job.type.replicates());
             putIfChanged(changed, "schedule", before.schedule(), after.schedule(), shown.schedule());
+            putIfChanged(changed, "schedules", before.schedules(), after.schedules(), shown.schedules());
             putIfChanged(changed, "notifications", before.notifications(), after.notifications(), shown.notifications());
             putIfChanged(changed, "execution", before.execution(), after.execution(), shown.execution());
             putIfChanged(changed, "replication", before.replication(), after.replication(), shown.replication());

@@ -14,6 +14,7 @@ import io.jobplane.api.job.settings.JobSettings;
 import io.jobplane.api.job.settings.Notifications;
 import io.jobplane.api.job.settings.Replication;
 import io.jobplane.api.job.settings.Schedule;
+import io.jobplane.api.job.settings.ScheduleEntry;
 
 /**
  * A change to a job: fields left out keep their value; a settings group or {@code parameter}
@@ -35,15 +36,18 @@ public record JobUpdate(
         @Valid Replication replication,
         @Valid JobParameter parameter,
         @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "Sets (replaces) the job's Tailer identity")
-        @Valid TailerIdentity tailer) {
+        @Valid TailerIdentity tailer,
+        @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "Replaces the job's whole list of named "
+                + "schedules (its entry named 'default' is schedule); use either this or schedule")
+        @Size(max = ScheduleEntry.MAX) List<@Valid @NotNull ScheduleEntry> schedules) {
 
     JobSettings settings() {
-        return new JobSettings(schedule, notifications, execution, replication);
+        return JobSettings.change(schedule, notifications, execution, replication, schedules);
     }
 
     /** True when the update changes nothing but the status. */
     boolean onlyStatus() {
-        return schedule == null && tailer == null && onlyScheduling();
+        return schedule == null && schedules == null && tailer == null && onlyScheduling();
     }
 
     /**

@@ -12,6 +12,7 @@ import io.jobplane.api.job.settings.JobSettings;
 import io.jobplane.api.job.settings.Notifications;
 import io.jobplane.api.job.settings.Replication;
 import io.jobplane.api.job.settings.Schedule;
+import io.jobplane.api.job.settings.ScheduleEntry;
 import io.jobplane.api.schedule.Schedules;
 
 /**
@@ -31,6 +32,9 @@ public record JobView(
         String pipelineId,
         boolean continueOnError,
         Schedule schedule,
+        @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "Every schedule of the job with its effective "
+                + "values: the single schedule as the entry named 'default' (first, when it has a cron), then the named ones")
+        List<ScheduleEntry> schedules,
         @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "The next times the schedule fires (up to "
                 + Schedules.SHOWN + "); empty unless the job is ACTIVE with an enabled schedule") List<Instant> nextFireTimes,
         Notifications notifications,
@@ -55,7 +59,7 @@ public record JobView(
         JobSettings s = j.settings().effective(j.type.replicates());
         return new JobView(j.id, j.workspace, j.name, j.type, j.description,
                 j.labels == null ? List.of() : List.of(j.labels), j.status, j.sourceConnectionId,
-                j.destinationConnectionId, j.pipelineId, j.continueOnError, s.schedule(), Schedules.upcoming(j), s.notifications(),
+                j.destinationConnectionId, j.pipelineId, j.continueOnError, s.schedule(), s.schedules(), Schedules.upcoming(j), s.notifications(),
                 s.execution(), s.replication(), j.parameter(), j.tailer(), j.sealed().names(),
                 tasks.stream().map(TaskView::of).toList(), j.createdAt, j.updatedAt, j.version);
     }

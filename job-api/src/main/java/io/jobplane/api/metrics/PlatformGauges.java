@@ -34,10 +34,11 @@ public class PlatformGauges {
      * Why a run waits, as admission decides ({@code AdmissionLimits}): in a retry's backoff
      * ({@code not_before} ahead), over its workspace's limit (the workspace's {@code max_active_runs},
      * at most {@code jobplane.runs.max-active-per-workspace}), over its job's
-     * {@code execution.max_active_runs}, its job gone, or due and under every limit (admitted at the
-     * next admission); {@code dispatched}: admitted and sent, not yet started by a worker.
+     * {@code execution.max_active_runs}, its job's pool ({@code execution.pool}) without room for its
+     * {@code execution.pool_slots}, its job gone, or due and under every limit (admitted at the next
+     * admission); {@code dispatched}: admitted and sent, not yet started by a worker.
      */
-    public static final List<String> REASONS = List.of("retry_backoff", "workspace_limit", "job_limit", "job_gone",
+    public static final List<String> REASONS = List.of("retry_backoff", "workspace_limit", "job_limit", "pool", "job_gone",
             "admission", "dispatched");
 
     private static final String WAITING = """
@@ -48,17 +49,28 @@ public class PlatformGauges {
               select workspace, job_id, count(*) as n from api.run
                where state in ('DISPATCHED', 'RUNNING', 'CANCELLING') and workspace in (select workspace from waiting)
                group by 1, 2),
-            by_workspace as (select workspace, sum(n) as n from active group by 1)
+            by_workspace as (select workspace, sum(n) as n from active group by 1),
+            pool_use as (
+              select workspace, pool, sum(pool_slots) as n from api.run
+               where state in ('DISPATCHED', 'RUNNING', 'CANCELLING') and pool is not null
+                 and workspace in (select workspace from waiting)
+               group by 1, 2)
             select case when w.later then 'retry_backoff'
                         when j.id is null then 'job_gone'
                         when coalesce(bw.n, 0) >= least(ws.max_active_runs, $1::int) then 'workspace_limit'
                         when coalesce(a.n, 0) >= cast(cast(j.settings as jsonb) #>> '{execution,max_active_runs}' as int)
                              then 'job_limit'
+                        when p.name is not null and coalesce(pu.n, 0)
+                             + coalesce(cast(cast(j.settings as jsonb) #>> '{execution,pool_slots}' as int), 1) > p.slots
+                             then 'pool'
                         else 'admission' end as reason, sum(w.n)::bigint as runs
               from waiting w left join api.job j on j.id = w.job_id
                              left join api.workspace ws on ws.id = w.workspace
                              left join active a on a.workspace = w.workspace and a.job_id = w.job_id
                              left join by_workspace bw on bw.workspace = w.workspace
+                             left join api.pool p on p.workspace = w.workspace
+                                                 and p.name = cast(j.settings as jsonb) #>> '{execution,pool}'
+                             left join pool_use pu on pu.workspace = p.workspace and pu.pool = p.name
              group by 1
             union all
             select 'dispatched', count(*) from api.run where state = 'DISPATCHED'""";

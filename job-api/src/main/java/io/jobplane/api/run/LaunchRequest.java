@@ -5,11 +5,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import io.jobplane.api.job.settings.Execution;
 
 /** Options of a launch; every field is optional, and so is the body. */
 public record LaunchRequest(
@@ -19,6 +23,8 @@ public record LaunchRequest(
         @Size(max = 100) Map<@Pattern(regexp = "[A-Za-z_][A-Za-z0-9_]{0,63}", message = "must be an identifier of at most 64 characters") String, @NotNull @Size(max = 4096) String> parameters,
         @Schema(description = "The logical date the run processes (RFC 3339); default: the launch time")
         Instant executionDate,
+        @Schema(description = "Admission takes higher priorities first (-100 to 100); default: the job's execution.priority, else 0")
+        @Min(Execution.MIN_PRIORITY) @Max(Execution.MAX_PRIORITY) Integer priority,
         @Schema(description = "Tags of the run, key to value, to find it again (GET .../runs?tag=key:value): at most 20,"
                 + " keys of 1 to 63 letters, digits, '_', '.', '-', values of at most 256 characters")
         @Size(max = RunTags.MAX_TAGS, message = "must hold at most " + RunTags.MAX_TAGS + " tags")
@@ -28,8 +34,8 @@ public record LaunchRequest(
 
     public static final LaunchRequest NONE = new LaunchRequest(null, null, null);
 
-    /** Options without tags. */
+    /** Options without a priority or tags. */
     public LaunchRequest(List<UUID> tasks, Map<String, String> parameters, Instant executionDate) {
-        this(tasks, parameters, executionDate, null);
+        this(tasks, parameters, executionDate, null, null);
     }
 }

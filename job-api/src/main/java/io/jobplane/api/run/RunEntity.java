@@ -81,10 +81,19 @@ public class RunEntity extends PanacheEntityBase {
     public String markedBy;
     @Column(name = "marked_at")
     public Instant markedAt;
+    /** Whether the run's success has counted for the workflows its job triggers: once in its life. */
+    @Column(name = "workflow_counted")
+    public boolean workflowCounted;
     /** Tasks skipped while the run was queued: it does not run them. Null: none. */
     @Column(name = "skipped_task_ids")
     @JdbcTypeCode(SqlTypes.ARRAY)
     public UUID[] skippedTaskIds;
+    /** Admission takes higher priorities first (docs/operating-runs.md, "Pools and priority"). */
+    public int priority;
+    /** The pool the run holds slots of since admission, and how many; null for a run of a job without a pool. */
+    public String pool;
+    @Column(name = "pool_slots")
+    public Integer poolSlots;
     /**
      * The tags given at launch (key to value), carried by the run's queued event to the run read model,
      * where runs are searched by them; not a column here (null once the run is read back).

@@ -248,7 +248,8 @@ public class RunOperations {
 
     /**
      * Sets an ended run's status with a reason, audited, and publishes {@code jobplane.run.marked}. A
-     * run marked SUCCESS that had not succeeded counts for the workflows its job triggers, once.
+     * run marked SUCCESS that had never succeeded counts for the workflows its job triggers, once in
+     * its life (FAILED, marked SUCCESS, FAILED, SUCCESS again counts one success).
      */
     public Uni<RunStatusView.Marked> mark(Caller caller, UUID runId, MarkRequest request) {
         RunState status = RunState.valueOf(request.status());
@@ -263,7 +264,11 @@ public class RunOperations {
                         return Uni.createFrom().failure(notEnded(runId, run.state, "Only an ended run can be marked; cancel it first."));
                     }
                     RunState previous = run.state;
-                    newSuccess[0] = status == RunState.SUCCESS && previous != RunState.SUCCESS;
+                    // A run's success counts for workflows once: a real one counted when it ended, a mark
+                    // to SUCCESS counts only if no earlier state of the run did.
+                    boolean counted = run.workflowCounted || (run.markedStatus == null && previous == RunState.SUCCESS);
+                    newSuccess[0] = status == RunState.SUCCESS && !counted;
+                    run.workflowCounted = counted || newSuccess[0];
                     jobId[0] = run.jobId;
                     run.state = status;
                     run.markedStatus = status.name();

@@ -13,6 +13,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.jobplane.api.error.ApiException;
+import io.jobplane.api.run.launch.WaitingRuns;
 import io.jobplane.api.security.Caller;
 import io.jobplane.events.payload.StatusPrecedence;
 import io.smallrye.mutiny.Uni;
@@ -79,14 +80,27 @@ public class RunQueryService {
              where run_id = $1 and (attempt, seq) > ($2, $3) %s order by attempt, seq limit $4""";
 
     private final Pool pool;
+    private final WaitingRuns waiting;
 
-    public RunQueryService(Pool pool) {
+    public RunQueryService(Pool pool, WaitingRuns waiting) {
         this.pool = pool;
+        this.waiting = waiting;
     }
 
     /** One run with its tasks. */
     public Uni<RunStatusView> status(Caller caller, UUID runId) {
         return find(caller, runId).chain(this::withTasks);
+    }
+
+    /**
+     * One run with its tasks and, while it waits for admission, why, its place in the queue and its estimated
+     * start ({@link WaitingRuns}: a few more queries, for a waiting run only).
+     */
+    public Uni<RunStatusView> statusWithWait(Caller caller, UUID runId) {
+        return status(caller, runId).chain(run -> !"QUEUED".equals(run.status())
+                ? Uni.createFrom().item(run)
+                : waiting.of(caller.workspace(), runId).map(w -> w == null ? run
+                        : run.waiting(w.blockedBy(), w.queuePosition(), w.estimatedStartAt())));
     }
 
     /** One run without its tasks, or 404 when the caller's workspace has no such run. */

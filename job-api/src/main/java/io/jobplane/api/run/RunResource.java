@@ -115,7 +115,7 @@ public class RunResource {
     @Path("/runs/{run_id}")
     @Operation(summary = "Status of a run with per-task detail")
     public Uni<RunStatusView> status(@PathParam("workspace") String workspace, @PathParam("run_id") UUID runId) {
-        return queries.status(guard.require(workspace, Role.VIEWER), runId);
+        return queries.statusWithWait(guard.require(workspace, Role.VIEWER), runId);
     }
 
     @GET

@@ -63,22 +63,45 @@ public class RunService {
      * one, under the workspace's admission lock so none of them is dispatched half-way.
      */
     public Uni<java.util.List<LaunchResult>> cancelJob(Caller caller, UUID jobId) {
-        return Panache.withTransaction(() -> admission.lock(caller.workspace())
-                .chain(() -> RunEntity.<RunEntity>find("workspace = ?1 and jobId = ?2 and state in ?3 order by id",
-                        caller.workspace(), jobId, RunState.UNFINISHED).withLock(LockModeType.PESSIMISTIC_WRITE).list())
-                .call(runs -> {
-                    if (runs.isEmpty()) {
-                        return Uni.createFrom().failure(ApiException.conflict("JOB_NOT_RUNNING",
-                                "Job " + jobId + " has no run in progress", "Nothing to cancel."));
-                    }
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (RunEntity run : runs) {
-                        chain = chain.call(() -> stop(caller, run));
-                    }
-                    return chain;
-                }))
+        return Panache.withTransaction(() -> unfinished(caller, jobId, null)
+                .call(runs -> runs.isEmpty() ? Uni.createFrom().failure(ApiException.conflict("JOB_NOT_RUNNING",
+                        "Job " + jobId + " has no run in progress", "Nothing to cancel.")) : stopAll(caller, runs)))
                 .invoke(outbox::committed)
                 .map(runs -> runs.stream().map(run -> LaunchResult.of(run, false)).toList());
+    }
+
+    /**
+     * Stops every unfinished run of the job but the one launched with {@code keepKey} (a schedule's
+     * {@code CANCEL_OTHER} before it launches its tick's run), each as {@link #cancel} stops one, under the
+     * workspace's admission lock; returns the ids of the runs it stopped (a run already CANCELLING is left
+     * as it is and not counted). Its own transaction.
+     */
+    public Uni<java.util.List<UUID>> cancelOthers(Caller caller, UUID jobId, String keepKey) {
+        return Panache.withTransaction(() -> unfinished(caller, jobId, keepKey)
+                .map(runs -> runs.stream().filter(run -> run.state != RunState.CANCELLING).toList())
+                .call(runs -> stopAll(caller, runs)))
+                .invoke(runs -> {
+                    if (!runs.isEmpty()) {
+                        outbox.committed();
+                    }
+                })
+                .map(runs -> runs.stream().map(run -> run.id).toList());
+    }
+
+    /** The job's unfinished runs but the one of {@code keepKey}, row-locked under the workspace's admission lock. */
+    private Uni<java.util.List<RunEntity>> unfinished(Caller caller, UUID jobId, String keepKey) {
+        return admission.lock(caller.workspace())
+                .chain(() -> RunEntity.<RunEntity>find("workspace = ?1 and jobId = ?2 and state in ?3 order by id",
+                        caller.workspace(), jobId, RunState.UNFINISHED).withLock(LockModeType.PESSIMISTIC_WRITE).list())
+                .map(runs -> keepKey == null ? runs : runs.stream().filter(run -> !keepKey.equals(run.idempotencyKey)).toList());
+    }
+
+    private Uni<Void> stopAll(Caller caller, java.util.List<RunEntity> runs) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (RunEntity run : runs) {
+            chain = chain.call(() -> stop(caller, run));
+        }
+        return chain;
     }
 
     /**
@@ -89,13 +112,7 @@ public class RunService {
         return admission.lock(caller.workspace())
                 .chain(() -> RunEntity.<RunEntity>find("workspace = ?1 and backfillId = ?2 and state in ?3 order by id",
                         caller.workspace(), backfillId, RunState.UNFINISHED).withLock(LockModeType.PESSIMISTIC_WRITE).list())
-                .chain(runs -> {
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (RunEntity run : runs) {
-                        chain = chain.call(() -> stop(caller, run));
-                    }
-                    return chain.replaceWith(runs.size());
-                });
+                .chain(runs -> stopAll(caller, runs).replaceWith(runs.size()));
     }
 
     /** Stops a run that has not ended: a queued one at once; one a worker may hold goes CANCELLING. */

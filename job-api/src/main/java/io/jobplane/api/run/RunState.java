@@ -12,7 +12,7 @@ public enum RunState {
     /** States of a run that has not ended: waiting, or holding a slot. */
     public static final Set<RunState> UNFINISHED = EnumSet.of(QUEUED, DISPATCHED, RUNNING, CANCELLING);
     /** The same two sets as SQL lists, for native queries: {@code state in ...}. */
-    static final String ACTIVE_SQL = sql(ACTIVE);
+    public static final String ACTIVE_SQL = sql(ACTIVE);
     static final String UNFINISHED_SQL = sql(UNFINISHED);
 
     private static String sql(Set<RunState> states) {

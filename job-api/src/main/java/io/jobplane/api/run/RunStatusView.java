@@ -34,19 +34,41 @@ public record RunStatusView(
         @Schema(description = "The reruns of this run, oldest first; absent when none")
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> reruns,
         @Schema(description = "An operator's mark on the ended run: the status it set, why, who and when; absent when never marked")
-        @JsonInclude(JsonInclude.Include.NON_NULL) Marked marked) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Marked marked,
+        @Schema(description = "A QUEUED run not yet admitted: why it waits (JOB_CAP, WORKSPACE_CAP, POOL:<name>, FROZEN, RETRY_BACKOFF, JOB_GONE); empty when nothing holds it and the next admission takes it. Absent for other runs")
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<String> blockedBy,
+        @Schema(description = "A QUEUED run not yet admitted: its 1-based place among the workspace's queued runs in admission order (priority, then launch order)")
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long queuePosition,
+        @Schema(description = "A QUEUED run not yet admitted: when it may start, estimated from recent run durations (docs/operating-runs.md); absent when unknown")
+        @JsonInclude(JsonInclude.Include.NON_NULL) Instant estimatedStartAt) {
 
     public RunStatusView(String runId, String workspace, String jobId, String jobName, String status, int attempt,
             String trigger, Instant executionDate, Instant queuedAt, Instant startedAt, Instant finishedAt, Long durationMs,
             String errorCode, String errorMessage, String workerId, List<TaskRunView> tasks) {
         this(runId, workspace, jobId, jobName, status, attempt, trigger, executionDate, queuedAt, startedAt, finishedAt,
-                durationMs, errorCode, errorMessage, workerId, tasks, null, null, null);
+                durationMs, errorCode, errorMessage, workerId, tasks, null, null, null, null, null, null);
+    }
+
+    public RunStatusView(String runId, String workspace, String jobId, String jobName, String status, int attempt,
+            String trigger, Instant executionDate, Instant queuedAt, Instant startedAt, Instant finishedAt, Long durationMs,
+            String errorCode, String errorMessage, String workerId, List<TaskRunView> tasks, String rerunOf,
+            List<String> reruns, Marked marked) {
+        this(runId, workspace, jobId, jobName, status, attempt, trigger, executionDate, queuedAt, startedAt, finishedAt,
+                durationMs, errorCode, errorMessage, workerId, tasks, rerunOf, reruns, marked, null, null, null);
     }
 
     /** The same run with these tasks. */
     public RunStatusView withTasks(List<TaskRunView> taskViews) {
         return new RunStatusView(runId, workspace, jobId, jobName, status, attempt, trigger, executionDate, queuedAt,
-                startedAt, finishedAt, durationMs, errorCode, errorMessage, workerId, taskViews, rerunOf, reruns, marked);
+                startedAt, finishedAt, durationMs, errorCode, errorMessage, workerId, taskViews, rerunOf, reruns, marked,
+                blockedBy, queuePosition, estimatedStartAt);
+    }
+
+    /** The same run with why it waits, its place in the queue and its estimated start. */
+    public RunStatusView waiting(List<String> why, long position, Instant estimate) {
+        return new RunStatusView(runId, workspace, jobId, jobName, status, attempt, trigger, executionDate, queuedAt,
+                startedAt, finishedAt, durationMs, errorCode, errorMessage, workerId, tasks, rerunOf, reruns, marked,
+                why, position, estimate);
     }
 
     /** An operator's mark: the status set on the ended run, the reason, who set it and when. */

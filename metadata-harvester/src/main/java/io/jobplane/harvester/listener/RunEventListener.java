@@ -24,7 +24,9 @@ import io.jobplane.events.payload.RunStarted;
 import io.jobplane.events.payload.TaskFinished;
 import io.jobplane.events.payload.TaskProgress;
 import io.jobplane.events.payload.TaskStarted;
+import io.jobplane.events.payload.WorkspaceRetention;
 import io.jobplane.events.trace.Traces;
+import io.jobplane.harvester.readmodel.RetentionPolicies;
 import io.jobplane.harvester.readmodel.RunReadModel;
 import io.jobplane.harvester.readmodel.RunReadModel.Changes;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,7 +63,8 @@ public class RunEventListener {
             .on(EventTypes.TASK_STARTED, TaskStarted.class, e -> changes(c -> c.taskStarted(e)))
             .on(EventTypes.TASK_FINISHED, TaskFinished.class, e -> changes(c -> c.taskFinished(e)))
             .on(EventTypes.TASK_PROGRESS, TaskProgress.class, e -> changes(c -> c.taskProgress(e)))
-            .on(EventTypes.RUN_LOG, RunLog.class, e -> changes(c -> c.log(e)));
+            .on(EventTypes.RUN_LOG, RunLog.class, e -> changes(c -> c.log(e)))
+            .on(EventTypes.WORKSPACE_RETENTION, WorkspaceRetention.class, e -> changes(c -> c.retention(e)));
 
     private final Pool pool;
     private final RunReadModel readModel;
@@ -87,7 +90,8 @@ public class RunEventListener {
     private Uni<Void> apply(List<Changes> changes) {
         Changes batch = new Changes();
         changes.forEach(batch::addAll);
-        return pool.withTransaction(connection -> readModel.apply(connection, batch));
+        return pool.withTransaction(connection -> readModel.apply(connection, batch)
+                .chain(() -> RetentionPolicies.save(connection, batch.policies())));
     }
 
     private static Changes changes(Consumer<Changes> event) {

@@ -28,6 +28,7 @@ import io.jobplane.events.payload.StatusPrecedence;
 import io.jobplane.events.payload.TaskFinished;
 import io.jobplane.events.payload.TaskProgress;
 import io.jobplane.events.payload.TaskStarted;
+import io.jobplane.events.payload.WorkspaceRetention;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -287,6 +288,8 @@ public class RunReadModel {
         private final Set<String> toClose = new LinkedHashSet<>();
         /** The last mark of each run in the batch: run id → its event (the map keeps the run's first place). */
         private final Map<String, RunMarked> marks = new LinkedHashMap<>();
+        /** The latest retention policy of each workspace in the batch ({@link RetentionPolicies}). */
+        private final Map<String, WorkspaceRetention> policies = new LinkedHashMap<>();
 
         public void queued(RunQueued e) {
             runs.add(new RunRow(e.runId(), e.workspace(), e.attempt(), "QUEUED").job(e.jobId(), e.jobName())
@@ -347,8 +350,22 @@ public class RunReadModel {
             toClose.add(e.runId());
         }
 
+        /** A workspace's retention policy; the one announced last wins. */
+        public void retention(WorkspaceRetention e) {
+            Objects.requireNonNull(e.workspace(), "workspace");
+            Objects.requireNonNull(e.announcedAt(), "announcedAt");
+            RetentionPolicies.check(e.logsDays(), e.runsDays());
+            policies.merge(e.workspace(), e, (a, b) -> b.announcedAt().isBefore(a.announcedAt()) ? a : b);
+        }
+
+        /** The batch's retention policies, one per workspace. */
+        public List<WorkspaceRetention> policies() {
+            return new ArrayList<>(policies.values());
+        }
+
         public boolean isEmpty() {
-            return runs.isEmpty() && ensured.isEmpty() && tasks.isEmpty() && logs.isEmpty() && marks.isEmpty();
+            return runs.isEmpty() && ensured.isEmpty() && tasks.isEmpty() && logs.isEmpty() && marks.isEmpty()
+                    && policies.isEmpty();
         }
 
         /** Adds another batch's changes after these, as if its events had been added here. */
@@ -359,6 +376,7 @@ public class RunReadModel {
             logs.addAll(other.logs);
             toClose.addAll(other.toClose);
             other.marks.values().forEach(this::marked);
+            other.policies.values().forEach(this::retention);
         }
 
         private void ensure(String runId, String workspace, int attempt) {

@@ -19,14 +19,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.jobplane.stack.Platform;
-import io.jobplane.systemtest.SystemPlatform;
+import io.jobplane.systemtest.SharedPlatform;
 import io.jobplane.stack.Service;
 import io.jobplane.stack.Zips;
 import io.jobplane.vdkclient.api.DataJobsApi;
@@ -59,6 +59,7 @@ import io.restassured.specification.RequestSpecification;
  * executions that succeed, fail in the user's code and are cancelled, jobs_query, team change, and the
  * refusals (other team, role, bad input) that change nothing.
  */
+@ExtendWith(SharedPlatform.class)
 class VdkApiIT {
 
     private static final String TEAM = "vdk-team";
@@ -70,16 +71,10 @@ class VdkApiIT {
 
     @BeforeAll
     static void startPlatform() throws Exception {
-        platform = SystemPlatform.startOnFreePorts("vdk");
+        platform = SharedPlatform.platform();
         python = Service.pythonVersions().get("jobplane.dialects.vdk.python-versions");
     }
 
-    @AfterAll
-    static void stopPlatform() {
-        if (platform != null) {
-            platform.close();
-        }
-    }
 
     @Test
     void theLifeOfADataJobThroughVdksGeneratedClient() throws Exception {

@@ -177,7 +177,7 @@ public final class CDataMapping {
         }
         return new JobRequest(name, type(type), null, body.list("labels"), null, source, destination, body.text("pipelineid"),
                 body.bool("continueonerror"), schedule(body, null), notifications(body, null), execution(body, null),
-                replication(body, null), null, null, null, body.list("queries"));
+                replication(body, null), null, null, null, body.list("queries"), null);
     }
 
     /**
@@ -187,7 +187,7 @@ public final class CDataMapping {
     static JobUpdate jobUpdate(CDataBody body, JobView current, UUID source, UUID destination) {
         return new JobUpdate(body.text("name"), null, body.list("labels"), null, source, destination, body.text("pipelineid"),
                 body.bool("continueonerror"), schedule(body, current.schedule()), notifications(body, current.notifications()),
-                execution(body, current.execution()), replication(body, current.replication()), null, null);
+                execution(body, current.execution()), replication(body, current.replication()), null, null, null);
     }
 
     /** The job's Schedule: {@code Schedule} (an object with Enabled and Cron, or a boolean) and {@code Cron}. */
@@ -214,7 +214,7 @@ public final class CDataMapping {
         }
         Schedule base = current == null ? new Schedule(null, null, null, null) : current;
         return new Schedule(enabled != null ? enabled : base.enabled(), cron != null ? cron : base.cron(), base.timezone(),
-                base.misfirePolicy());
+                base.misfirePolicy(), base.overlapPolicy());
     }
 
     static Notifications notifications(CDataBody body, Notifications current) {
@@ -234,7 +234,8 @@ public final class CDataMapping {
         return new Execution(or(body.bool("enableparallelprocessing"), base.enableParallelProcessing()),
                 or(body.integer("workerpool"), base.workerPool()), or(verbosity(body), base.verbosity()),
                 or(body.text("prejobevent"), base.preJobEvent()), or(body.text("postjobevent"), base.postJobEvent()),
-                base.maxActiveRuns(), base.taskTimeoutSeconds(), base.runTimeoutSeconds(), base.retry());
+                base.maxActiveRuns(), base.taskTimeoutSeconds(), base.runTimeoutSeconds(), base.retry())
+                .withPool(base.pool(), base.poolSlots(), base.priority());
     }
 
     static Replication replication(CDataBody body, Replication current) {

@@ -294,7 +294,7 @@ public final class LakeFormationMapping {
     /** A create body as a native job request, checked against the job model's rules (nothing stored yet). */
     public static JobRequest request(Body body, Validator validator) {
         JobRequest request = new JobRequest(body.name(), body.type(), body.description(), null, null, null, null, null, null,
-                null, null, null, null, body.parameter(), null, null, null);
+                null, null, null, null, body.parameter(), null, null, null, null);
         validate(validator, request);
         LakeFormationRules.checkName(request.name());
         LakeFormationRules.check(request.type(), request.parameter());
@@ -304,7 +304,7 @@ public final class LakeFormationMapping {
     /** An update body as a native job change, checked against the job model's rules. */
     public static JobUpdate update(Body body, Validator validator) {
         JobUpdate change = new JobUpdate(body.name(), body.description(), null, null, null, null, null, null, null, null, null,
-                null, body.parameter(), null);
+                null, body.parameter(), null, null);
         validate(validator, change);
         if (body.name() != null) {
             LakeFormationRules.checkName(body.name());

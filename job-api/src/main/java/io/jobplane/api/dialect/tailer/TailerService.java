@@ -129,7 +129,7 @@ public class TailerService {
     /** set_configuration_status: the job's native status (ACTIVE, DISABLED, ARCHIVED). */
     public Uni<TailerReply> setConfigurationStatus(TailerRequest request, WorkspaceGuard guard) {
         JobStatus status = jobStatus(request.activated(), request.archived());
-        JobUpdate change = new JobUpdate(null, null, null, status, null, null, null, null, null, null, null, null, null, null);
+        JobUpdate change = new JobUpdate(null, null, null, status, null, null, null, null, null, null, null, null, null, null, null);
         return resolve(request, guard)
                 .chain(target -> jobs.update(guard.require(target.workspace(), Role.EDITOR), target.jobId(), change, null))
                 .map(view -> TailerReply.ok());

@@ -124,7 +124,7 @@ public class VdkService {
         String description = description(body.description());
         Schedule schedule = new Schedule(false, cron(config), "UTC", null);
         JobRequest request = new JobRequest(name, JobType.STEPS, description, null, null, null, null, null, null, schedule,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
         return jobs.create(caller, request).chain(view -> store.saveConfig(view.jobId(), write(config)));
     }
 
@@ -530,7 +530,7 @@ public class VdkService {
     }
 
     private static JobUpdate change(String description, Schedule schedule) {
-        return new JobUpdate(null, description, null, null, null, null, null, null, schedule, null, null, null, null, null);
+        return new JobUpdate(null, description, null, null, null, null, null, null, schedule, null, null, null, null, null, null);
     }
 
     private static Map<String, String> strings(Map<String, Object> given, ObjectMapper json) {

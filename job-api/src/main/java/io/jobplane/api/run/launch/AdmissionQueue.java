@@ -12,6 +12,7 @@ import jakarta.persistence.LockModeType;
 
 import io.jobplane.api.config.RunsConfig;
 import io.jobplane.api.freeze.Freezes;
+import io.jobplane.api.pool.Pools;
 import io.jobplane.api.run.RunEntity;
 import io.jobplane.api.run.RunState;
 import io.jobplane.api.workspace.WorkspaceEntity;
@@ -21,8 +22,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * A workspace's runs waiting for a slot, read for admission under the workspace's admission lock (a
  * transaction-scoped advisory lock, so replicas never overfill a slot): the queued runs that are
- * due, in launch order and row-locked (so a concurrent cancel and this admission cannot both win), the runs of each job holding a slot, and the workspace's limit. Must be
- * used inside a transaction.
+ * due, by priority then launch order and row-locked (so a concurrent cancel and this admission cannot both win), the runs of each job holding a slot, the
+ * pool slots the active runs hold, the workspace's pools and its limit. Must be used inside a transaction.
  */
 @ApplicationScoped
 public class AdmissionQueue {
@@ -31,14 +32,16 @@ public class AdmissionQueue {
 
     private final Optional<Integer> defaultWorkspaceLimit;
     private final Freezes freezes;
+    private final Pools pools;
 
-    public AdmissionQueue(RunsConfig config, Freezes freezes) {
+    public AdmissionQueue(RunsConfig config, Freezes freezes, Pools pools) {
         this.defaultWorkspaceLimit = config.maxActivePerWorkspace();
         this.freezes = freezes;
+        this.pools = pools;
     }
 
     /** What admission of one workspace decides on. */
-    public record Queue(List<RunEntity> waiting, Map<UUID, Long> active, Optional<Integer> limit) {
+    public record Queue(List<RunEntity> waiting, AdmissionLimits.InUse active, Map<String, Integer> pools, Optional<Integer> limit) {
 
         public List<UUID> jobIds() {
             return waiting.stream().map(r -> r.jobId).distinct().toList();
@@ -59,9 +62,10 @@ public class AdmissionQueue {
                 .chain(freeze -> freeze != null && freeze.holds(Instant.now()) ? Uni.createFrom().item(List.<RunEntity>of())
                         : waiting(workspace))
                 .chain(waiting -> waiting.isEmpty()
-                ? Uni.createFrom().item(new Queue(waiting, Map.of(), Optional.empty()))
-                : activeByJob(workspace).chain(active -> WorkspaceEntity.<WorkspaceEntity>findById(workspace)
-                        .map(w -> new Queue(waiting, active, workspaceLimit(w == null ? null : w.maxActiveRuns)))));
+                ? Uni.createFrom().item(new Queue(waiting, AdmissionLimits.InUse.NONE, Map.of(), Optional.empty()))
+                : activeByJob(workspace).chain(byJob -> slotsByPool(workspace).map(byPool -> new AdmissionLimits.InUse(byJob, byPool)))
+                        .chain(active -> pools.slots(workspace).chain(slots -> WorkspaceEntity.<WorkspaceEntity>findById(workspace)
+                                .map(w -> new Queue(waiting, active, slots, workspaceLimit(w == null ? null : w.maxActiveRuns))))));
     }
 
     /** Takes the workspace's admission lock until the transaction ends; admissions of the workspace wait for it. */
@@ -81,7 +85,7 @@ public class AdmissionQueue {
      * cancel as dispatched and goes {@code CANCELLING} with a cancel command.
      */
     private static Uni<List<RunEntity>> waiting(String workspace) {
-        return RunEntity.<RunEntity>find("workspace = ?1 and state = ?2 and (notBefore is null or notBefore <= ?3) order by id",
+        return RunEntity.<RunEntity>find("workspace = ?1 and state = ?2 and (notBefore is null or notBefore <= ?3) order by priority desc, id",
                 workspace, RunState.QUEUED, Instant.now()).withLock(LockModeType.PESSIMISTIC_WRITE).page(0, BATCH).list();
     }
 
@@ -93,6 +97,19 @@ public class AdmissionQueue {
                     Map<UUID, Long> counts = new HashMap<>();
                     rows.forEach(r -> counts.put((UUID) r[0], (Long) r[1]));
                     return counts;
+                });
+    }
+
+    /** The slots the workspace's active runs hold, per pool. */
+    private static Uni<Map<String, Integer>> slotsByPool(String workspace) {
+        return Panache.getSession().chain(s -> s.createSelectionQuery(
+                "select r.pool, sum(r.poolSlots) from RunEntity r where r.workspace = ?1 and r.state in ?2 and r.pool is not null"
+                        + " group by r.pool", Object[].class)
+                .setParameter(1, workspace).setParameter(2, RunState.ACTIVE).getResultList())
+                .map(rows -> {
+                    Map<String, Integer> slots = new HashMap<>();
+                    rows.forEach(r -> slots.put((String) r[0], ((Number) r[1]).intValue()));
+                    return slots;
                 });
     }
 }

@@ -164,7 +164,7 @@ public class LaunchPipeline {
         return queue.lockedQueue(workspace)
                 .chain(waiting -> plans(workspace, waiting.jobIds())
                         .chain(plans -> dispatchAdmitted(AdmissionLimits.admissible(waiting.waiting(), plans,
-                                waiting.active(), waiting.limit()), plans)))
+                                waiting.active(), waiting.pools(), waiting.limit()), plans)))
                 .invoke(n -> {
                     if (n > 0) {
                         outbox.committed();
@@ -251,6 +251,7 @@ public class LaunchPipeline {
                     return failTooLarge(run, plan, CommandBounds.tooLarge(command, size, maxCommandBytes));
                 }
                 markDispatched(run);
+                holdSlots(run, plan);
                 return outbox.appendEncoded(Topics.COMMANDS, id, encoded);
             }));
         }
@@ -287,6 +288,13 @@ public class LaunchPipeline {
         }).eventually(() -> run.id = given).replaceWithVoid();
     }
 
+    /** The run holds its job's pool slots from admission until it ends, whatever becomes of its job meanwhile. */
+    private static void holdSlots(RunEntity run, LaunchPlan plan) {
+        AdmissionLimits.JobLimits limits = plan.limits();
+        run.pool = limits.pool();
+        run.poolSlots = limits.pool() == null ? null : limits.poolSlots();
+    }
+
     private static void markDispatched(RunEntity run) {
         run.state = RunState.DISPATCHED;
         run.dispatchedAt = Instant.now();
@@ -320,6 +328,8 @@ public class LaunchPipeline {
         run.tags = RunTags.of(options.tags());
         run.sourceVersion = plan.job().type == JobType.STEPS ? plan.latestSource() : null;
         run.state = RunState.QUEUED;
+        Integer jobPriority = plan.job().execution().priority();
+        run.priority = options.priority() != null ? options.priority() : jobPriority != null ? jobPriority : 0;
         return run;
     }
 

@@ -45,6 +45,11 @@ public record LaunchPlan(JobEntity job, List<TaskEntity> tasks, ConnectionEntity
         return job.execution().maxActiveRuns();
     }
 
+    /** What admission holds the job's runs to: its cap, its pool and the slots each run takes. */
+    public AdmissionLimits.JobLimits limits() {
+        return AdmissionLimits.JobLimits.of(job.execution());
+    }
+
     /** The destination's SQL dialect, in which the job's SQL tasks are read. */
     public SqlTemplate.Dialect dialect() {
         return ConnectionEntity.dialectOf(destination);

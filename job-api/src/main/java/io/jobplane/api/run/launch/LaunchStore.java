@@ -98,8 +98,8 @@ class LaunchStore {
             with r as (
               insert into api.run (id, workspace, job_id, attempt, trigger, idempotency_key, requested_at,
                                    requested_by, state, execution_date, parameters, task_ids, dispatched_at, source_version,
-                                   backfill_id, rerun_of)
-              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $18, $19, $22)
+                                   backfill_id, rerun_of, priority)
+              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $18, $19, $22, $23)
               on conflict (workspace, job_id, idempotency_key) where idempotency_key is not null do nothing
               returning id),
             o as (
@@ -274,6 +274,7 @@ class LaunchStore {
         TraceContext trace = Traces.current();
         values.addString(trace == null ? null : trace.traceparent()).addString(trace == null ? null : trace.tracestate());
         values.addUUID(run.rerunOf);
+        values.addInteger(run.priority);
         return pool.preparedQuery(INSERT_SQL).execute(values)
                 .map(rows -> rows.iterator().next().getLong("inserted") == 1);
     }

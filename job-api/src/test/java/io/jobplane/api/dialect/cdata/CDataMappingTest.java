@@ -272,7 +272,7 @@ class CDataMappingTest {
 
     private static JobView view() {
         return new JobView(UUID.randomUUID(), "ws", "nightly", JobType.REVERSE_ETL, null, List.of(), JobStatus.ACTIVE, SRC, DST,
-                "p-1", false, new Schedule(true, "0 2 * * *", "Europe/Berlin", Schedule.MisfirePolicy.RUN_ONCE), List.of(),
+                "p-1", false, new Schedule(true, "0 2 * * *", "Europe/Berlin", Schedule.MisfirePolicy.RUN_ONCE), List.of(), List.of(),
                 new Notifications(false, List.of("a@example.com"), null, false),
                 new Execution(false, 7, Verbosity.INFO, null, null, null, null, null, new Retry(3, 20)), null, null, null, List.of(),
                 List.of(new JobView.TaskView(UUID.randomUUID(), 0, "REPLICATE [Accounts]", true)), Instant.EPOCH, Instant.EPOCH, 3);

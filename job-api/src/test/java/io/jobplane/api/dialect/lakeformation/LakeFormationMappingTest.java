@@ -121,7 +121,7 @@ class LakeFormationMappingTest {
         UUID id = UUID.randomUUID();
         Instant created = Instant.parse("2026-12-02T10:00:00.123456789Z");
         JobView view = new JobView(id, "p.i", "testjob", JobType.METADATA_MIGRATION, "testjob", List.of(), JobStatus.ACTIVE, null,
-                null, null, false, null, List.of(), null, null, null, new JobParameter(m, null, null), null,
+                null, null, false, null, List.of(), List.of(), null, null, null, new JobParameter(m, null, null), null,
                 List.of("datasource_parameter.password"), List.of(), created, created, 1);
         LakeFormationJob job = LakeFormationMapping.job(view, null, null);
         JsonNode json = JSON.readTree(JSON.writeValueAsString(job));

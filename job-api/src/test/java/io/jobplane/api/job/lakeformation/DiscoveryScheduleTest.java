@@ -32,14 +32,21 @@ class DiscoveryScheduleTest {
         job.type = JobType.METADATA_DISCOVERY;
         job.status = JobStatus.ACTIVE;
         job.parameter = StoredJson.write(new JobParameter(null, null, discovery("DAILY", "*", "4", "15")));
-        assertEquals("15 4 * * *", Schedules.firing(job).cron());
-        assertEquals("UTC", Schedules.firing(job).timezone());
+        assertEquals("15 4 * * *", Schedules.firing(job).get(0).cron());
+        assertEquals("UTC", Schedules.firing(job).get(0).timezone());
+        assertEquals("default", Schedules.firing(job).get(0).name());
 
         job.settings = "{\"schedule\": {\"enabled\": true, \"cron\": \"0 6 * * *\", \"timezone\": \"Europe/Berlin\"}}";
-        assertEquals("0 6 * * *", Schedules.firing(job).cron());
+        assertEquals(1, Schedules.firing(job).size());
+        assertEquals("0 6 * * *", Schedules.firing(job).get(0).cron());
+
+        // A named schedule fires beside the discovery's own cron, which stays the default one.
+        job.settings = "{\"schedules\": [{\"name\": \"hourly\", \"cron\": \"0 * * * *\"}]}";
+        assertEquals(java.util.List.of("default", "hourly"), Schedules.firing(job).stream().map(e -> e.name()).toList());
+        assertEquals("15 4 * * *", Schedules.firing(job).get(0).cron());
 
         job.status = JobStatus.DISABLED;
-        assertNull(Schedules.firing(job));
+        assertEquals(java.util.List.of(), Schedules.firing(job));
     }
 
     private static MetadataDiscoveryParameter discovery(String frequency, String day, String hour, String minute) {
