@@ -55,7 +55,9 @@ import picocli.CommandLine.Option;
  * accepted per second, runs completed per second, launch→SUCCESS latency seen through the API,
  * cancel latency, and status/history query latency over a read model seeded with a million runs.
  * In the same run it measures the machine's ceilings (raw Kafka produce→consume and raw
- * PostgreSQL commits) and prints each figure beside them.
+ * PostgreSQL commits) and prints each figure beside them; with {@code --peer} also beside db-scheduler
+ * running the same workload on the same PostgreSQL ({@link PeerBench}). It prints the CPU each process
+ * spent per run ({@link StackCpu}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark the running local stack (start it with ./jobplane up) and print the figures.")
@@ -99,6 +101,9 @@ class BenchCommand implements Callable<Integer> {
     @Option(names = "--peer-threads", defaultValue = "0", description = "db-scheduler's executing threads"
             + " (default: the workers' run slots, " + WORKER_SLOTS + " per execution-worker)")
     int peerThreads;
+
+    @Option(names = "--peer-clients", defaultValue = "0", description = "db-scheduler's concurrent scheduling clients (default: as many as --clients)")
+    int peerClients;
 
     /** An execution-worker's run slots on the local stack ({@code jobplane.worker.max-concurrent-runs}). */
     static final int WORKER_SLOTS = 16;
@@ -192,10 +197,11 @@ class BenchCommand implements Callable<Integer> {
     private Peer peer(StackCpu cpu) throws Exception {
         int tasks = peerRuns > 0 ? peerRuns : runs;
         int threads = peerThreads > 0 ? peerThreads : WORKER_SLOTS * Math.max(1, stack.stack().recordedWorkers());
-        PeerBench bench = new PeerBench(pg, threads, clients);
+        int schedulers = peerClients > 0 ? peerClients : clients;
+        PeerBench bench = new PeerBench(pg, threads, schedulers);
         bench.prepare();
         System.out.printf("peer: db-scheduler, %,d warm-up and %,d measured one-time no-op tasks, %d clients, %d threads%n",
-                Math.min(warmup, tasks), tasks, clients, threads);
+                Math.min(warmup, tasks), tasks, schedulers, threads);
         StackCpu.Sample[] samples = new StackCpu.Sample[2];
         PeerBench.Result result = bench.run(Math.min(warmup, tasks), tasks, () -> samples[0] = cpu.sample(),
                 () -> samples[1] = cpu.sample());
