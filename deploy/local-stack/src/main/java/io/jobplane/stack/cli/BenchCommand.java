@@ -55,7 +55,9 @@ import picocli.CommandLine.Option;
  * accepted per second, runs completed per second, launch→SUCCESS latency seen through the API,
  * cancel latency, and status/history query latency over a read model seeded with a million runs.
  * In the same run it measures the machine's ceilings (raw Kafka produce→consume and raw
- * PostgreSQL commits) and prints each figure beside them.
+ * PostgreSQL commits) and prints each figure beside them; with {@code --peer} also beside db-scheduler
+ * running the same workload on the same PostgreSQL ({@link PeerBench}). It prints the CPU each process
+ * spent per run ({@link StackCpu}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark the running local stack (start it with ./jobplane up) and print the figures.")
@@ -89,6 +91,23 @@ class BenchCommand implements Callable<Integer> {
     @Option(names = "--queries", defaultValue = "2000", description = "status and history queries each (default ${DEFAULT-VALUE})")
     int queries;
 
+    @Option(names = "--peer", description = "also run db-scheduler's equivalent workload on the same PostgreSQL and print"
+            + " jobplane's figures as a fraction of its own")
+    boolean peer;
+
+    @Option(names = "--peer-runs", defaultValue = "0", description = "one-time no-op tasks db-scheduler runs (default: as many as --runs)")
+    int peerRuns;
+
+    @Option(names = "--peer-threads", defaultValue = "0", description = "db-scheduler's executing threads"
+            + " (default: the workers' run slots, " + WORKER_SLOTS + " per execution-worker)")
+    int peerThreads;
+
+    @Option(names = "--peer-clients", defaultValue = "0", description = "db-scheduler's concurrent scheduling clients (default: as many as --clients)")
+    int peerClients;
+
+    /** An execution-worker's run slots on the local stack ({@code jobplane.worker.max-concurrent-runs}). */
+    static final int WORKER_SLOTS = 16;
+
     private StackApi stack;
     private String api;
     private PostgresServer pg;
@@ -109,6 +128,10 @@ class BenchCommand implements Callable<Integer> {
                 jobs > 1 ? "s" : "", clients, Runtime.getRuntime().availableProcessors(), api);
 
         Ceilings ceilings = new Ceilings(kafkaCeiling(bootstrap), postgresCeiling());
+        StackCpu cpu = new StackCpu(stack);
+        // The peer runs before jobplane's warm-up: on a platform at rest, not beside the read model still
+        // catching up with jobplane's last runs.
+        Peer peerFigures = peer ? peer(cpu) : null;
         connectionId = connection();
         List<String> noop = new ArrayList<>();
         for (int j = 0; j < jobs; j++) {
@@ -125,7 +148,9 @@ class BenchCommand implements Callable<Integer> {
             runs = measured;
             sample = sampled;
         }
+        StackCpu.Sample cpuBefore = cpu.sample();
         Throughput t = launchAndComplete(noop);
+        Map<String, Long> cpuSpent = StackCpu.spent(cpuBefore, cpu.sample());
         List<Long> cancelMs = cancelLatency(job("sleep-" + stamp(), List.of("select pg_sleep(600)")));
         Queries q = queryLatency(noop.get(0));
 
@@ -134,6 +159,13 @@ class BenchCommand implements Callable<Integer> {
         row("launches accepted", t.launchesPerSecond(), "runs/s", ceilings.pgCommits(), "PostgreSQL commits/s");
         row("runs completed end to end", t.completedPerSecond(), "runs/s", ceilings.kafkaRecords(), "Kafka records/s");
         row("", t.completedPerSecond(), "runs/s", ceilings.pgCommits(), "PostgreSQL commits/s");
+        if (peerFigures != null) {
+            row("", t.completedPerSecond(), "runs/s", peerFigures.result().perSecond(), "db-scheduler tasks/s");
+            System.out.println(BenchTable.latencyRow("launch→SUCCESS p50 (API, polled)", pct(t.latencies(), 50),
+                    pct(peerFigures.result().latenciesMs(), 50), "db-scheduler"));
+            System.out.println(BenchTable.latencyRow("launch→SUCCESS p99 (API, polled)", pct(t.latencies(), 99),
+                    pct(peerFigures.result().latenciesMs(), 99), "db-scheduler"));
+        }
         System.out.printf("launch→SUCCESS through the API            p50 %d ms  p95 %d ms  p99 %d ms  (%d sampled runs)%n",
                 pct(t.latencies(), 50), pct(t.latencies(), 95), pct(t.latencies(), 99), t.latencies().size());
         System.out.printf("cancel→STOPPED through the API            p50 %d ms  p99 %d ms  (%d runs)   target p99 ≤ 200 ms%n",
@@ -144,7 +176,38 @@ class BenchCommand implements Callable<Integer> {
                 q.seeded(), q.history().get(q.history().size() / 2) / 1000.0, q.history().get(q.history().size() * 99 / 100) / 1000.0);
         System.out.printf("%nceilings: Kafka %,.0f records/s produced and consumed (acks=all, linger 5 ms); "
                 + "PostgreSQL %,.0f single-row commits/s (8 clients)%n", ceilings.kafkaRecords(), ceilings.pgCommits());
+        if (peerFigures != null) {
+            PeerBench.Result p = peerFigures.result();
+            System.out.printf("peer: db-scheduler %,.0f tasks/s scheduled→completed, schedule→execution p50 %d ms p99 %d ms"
+                    + " (%,d tasks, %d threads; no REST, no JWT, no Kafka, no read model)%n", p.perSecond(),
+                    pct(p.latenciesMs(), 50), pct(p.latenciesMs(), 99), p.tasks(), peerFigures.threads());
+        }
+        System.out.printf("%nCPU ms per run over jobplane's measured phase (%,d runs)%n", runs);
+        BenchTable.cpuPerRun(cpuSpent, runs).forEach(System.out::println);
+        if (peerFigures != null) {
+            System.out.printf("%nCPU ms per task over db-scheduler's measured phase (%,d tasks; it runs inside the bench client)%n",
+                    peerFigures.result().tasks());
+            BenchTable.cpuPerRun(peerFigures.cpuSpent(), peerFigures.result().tasks()).forEach(System.out::println);
+        }
         return 0;
+    }
+
+    // --- the peer --------------------------------------------------------------------------------
+
+    private Peer peer(StackCpu cpu) throws Exception {
+        int tasks = peerRuns > 0 ? peerRuns : runs;
+        int threads = peerThreads > 0 ? peerThreads : WORKER_SLOTS * Math.max(1, stack.stack().recordedWorkers());
+        int schedulers = peerClients > 0 ? peerClients : clients;
+        PeerBench bench = new PeerBench(pg, threads, schedulers);
+        bench.prepare();
+        System.out.printf("peer: db-scheduler, %,d warm-up and %,d measured one-time no-op tasks, %d clients, %d threads%n",
+                Math.min(warmup, tasks), tasks, schedulers, threads);
+        StackCpu.Sample[] samples = new StackCpu.Sample[2];
+        PeerBench.Result result = bench.run(Math.min(warmup, tasks), tasks, () -> samples[0] = cpu.sample(),
+                () -> samples[1] = cpu.sample());
+        System.out.printf("peer: %,d tasks scheduled and completed in %.1f s = %,.0f tasks/s%n", result.tasks(),
+                result.seconds(), result.perSecond());
+        return new Peer(result, threads, StackCpu.spent(samples[0], samples[1]));
     }
 
     // --- ceilings --------------------------------------------------------------------------------
@@ -568,8 +631,10 @@ class BenchCommand implements Callable<Integer> {
     }
 
     private static void row(String name, double value, String unit, double ceiling, String ceilingName) {
-        System.out.printf("%-40s %,8.0f %-6s %,10.0f %-22s %6.1f%%%n", name, value, unit, ceiling, ceilingName,
-                100 * value / ceiling);
+        System.out.println(BenchTable.row(name, value, unit, ceiling, ceilingName));
+    }
+
+    private record Peer(PeerBench.Result result, int threads, Map<String, Long> cpuSpent) {
     }
 
     private record Ceilings(double kafkaRecords, double pgCommits) {
