@@ -63,8 +63,7 @@ public class AdmissionQueue {
                         : waiting(workspace))
                 .chain(waiting -> waiting.isEmpty()
                 ? Uni.createFrom().item(new Queue(waiting, AdmissionLimits.InUse.NONE, Map.of(), Optional.empty()))
-                : activeByJob(workspace).chain(byJob -> slotsByPool(workspace).map(byPool -> new AdmissionLimits.InUse(byJob, byPool)))
-                        .chain(active -> pools.slots(workspace).chain(slots -> WorkspaceEntity.<WorkspaceEntity>findById(workspace)
+                : inUse(workspace).chain(active -> pools.slots(workspace).chain(slots -> WorkspaceEntity.<WorkspaceEntity>findById(workspace)
                                 .map(w -> new Queue(waiting, active, slots, workspaceLimit(w == null ? null : w.maxActiveRuns))))));
     }
 
@@ -89,27 +88,25 @@ public class AdmissionQueue {
                 workspace, RunState.QUEUED, Instant.now()).withLock(LockModeType.PESSIMISTIC_WRITE).page(0, BATCH).list();
     }
 
-    private static Uni<Map<UUID, Long>> activeByJob(String workspace) {
+    /**
+     * What the workspace's active runs hold: runs per job and slots per pool, from one grouped read
+     * (a job's active runs may hold different pools when its pool changed between their admissions).
+     */
+    private static Uni<AdmissionLimits.InUse> inUse(String workspace) {
         return Panache.getSession().chain(s -> s.createSelectionQuery(
-                "select r.jobId, count(r) from RunEntity r where r.workspace = ?1 and r.state in ?2 group by r.jobId",
-                Object[].class).setParameter(1, workspace).setParameter(2, RunState.ACTIVE).getResultList())
-                .map(rows -> {
-                    Map<UUID, Long> counts = new HashMap<>();
-                    rows.forEach(r -> counts.put((UUID) r[0], (Long) r[1]));
-                    return counts;
-                });
-    }
-
-    /** The slots the workspace's active runs hold, per pool. */
-    private static Uni<Map<String, Integer>> slotsByPool(String workspace) {
-        return Panache.getSession().chain(s -> s.createSelectionQuery(
-                "select r.pool, sum(r.poolSlots) from RunEntity r where r.workspace = ?1 and r.state in ?2 and r.pool is not null"
-                        + " group by r.pool", Object[].class)
+                "select r.jobId, r.pool, count(r), sum(r.poolSlots) from RunEntity r where r.workspace = ?1 and r.state in ?2"
+                        + " group by r.jobId, r.pool", Object[].class)
                 .setParameter(1, workspace).setParameter(2, RunState.ACTIVE).getResultList())
                 .map(rows -> {
-                    Map<String, Integer> slots = new HashMap<>();
-                    rows.forEach(r -> slots.put((String) r[0], ((Number) r[1]).intValue()));
-                    return slots;
+                    Map<UUID, Long> byJob = new HashMap<>();
+                    Map<String, Integer> byPool = new HashMap<>();
+                    for (Object[] r : rows) {
+                        byJob.merge((UUID) r[0], (Long) r[2], Long::sum);
+                        if (r[1] != null) {
+                            byPool.merge((String) r[1], ((Number) r[3]).intValue(), Integer::sum);
+                        }
+                    }
+                    return new AdmissionLimits.InUse(byJob, byPool);
                 });
     }
 }
