@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -93,7 +92,7 @@ public class ScheduleFirer {
              where workspace = $1 and job_id = $2 and state = 'QUEUED' and idempotency_key is distinct from $3
             union all
             select id, state, true from api.run where workspace = $1 and job_id = $2 and idempotency_key = $3"""
-            .formatted(RunState.ACTIVE.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(", ", "(", ")")));
+            .formatted(RunState.ACTIVE_SQL);
 
     private final Pool pool;
     private final LaunchPipeline runs;
