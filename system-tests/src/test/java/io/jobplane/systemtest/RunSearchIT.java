@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.jobplane.stack.Platform;
 import io.restassured.http.ContentType;
@@ -31,6 +31,7 @@ import io.restassured.response.Response;
  * found by each filter alone and combined, newest first, paged by a cursor without a duplicate or a
  * gap while runs are launched, and never across workspaces.
  */
+@ExtendWith(SharedPlatform.class)
 class RunSearchIT {
 
     private static final String WS = "search";
@@ -43,18 +44,11 @@ class RunSearchIT {
 
     @BeforeAll
     static void startPlatform() throws Exception {
-        platform = SystemPlatform.startOnFreePorts("search");
+        platform = SharedPlatform.platform();
         calls = new WorkspaceCalls(platform, WS);
         String database = "search_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         platform.tenant().createDatabase(database, OWNER, PASSWORD);
         connectionId = calls.createPostgresConnection("warehouse", database, OWNER, PASSWORD);
-    }
-
-    @AfterAll
-    static void stopPlatform() {
-        if (platform != null) {
-            platform.close();
-        }
     }
 
     @Test
