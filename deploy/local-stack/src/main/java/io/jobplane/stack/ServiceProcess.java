@@ -34,6 +34,9 @@ public final class ServiceProcess extends ManagedProcess {
         attach(process);
     }
 
+    /** Up to this many processors the services run with the quick (C1) compiler alone. */
+    static final int QUICK_COMPILER_MAX_CPUS = 4;
+
     /** Starts the service, owned by this JVM. */
     public static ServiceProcess start(String name, Path quarkusRunJar, int httpPort, Map<String, String> systemProperties,
             Path logFile) {
@@ -54,6 +57,18 @@ public final class ServiceProcess extends ManagedProcess {
         // gone from later JDKs, whose code cache has no sweeper; they ignore it).
         List<String> command = new ArrayList<>(List.of(Processes.javaBinary(), "-Xms384m", "-Xmx384m", "-Xmn192m",
                 "-XX:+UseSerialGC", "-XX:+IgnoreUnrecognizedVMOptions", "-XX:-UseCodeCacheFlushing"));
+        // On a machine of few cores the services share them with each other, Kafka and PostgreSQL, and
+        // the optimising compiler took over a third of each service's CPU for many minutes (it kept
+        // compiling as the load moved on): there the quick compiler alone runs the stack faster, and at
+        // full speed from its first minute (docs/benchmarks.md).
+        if (Runtime.getRuntime().availableProcessors() <= QUICK_COMPILER_MAX_CPUS) {
+            command.add("-XX:TieredStopAtLevel=1");
+        }
+        // Operators' own JVM options (a larger heap, other compiler settings) come last, so they win.
+        String extra = System.getenv("JOBPLANE_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
         Map<String, String> props = new TreeMap<>(systemProperties);
         props.put("quarkus.http.port", String.valueOf(httpPort));
         props.putIfAbsent("quarkus.http.host", "127.0.0.1");
