@@ -11,7 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.jobplane.api.config.LaunchConfig;
 import io.jobplane.api.error.ApiException;
-import io.jobplane.api.freeze.Freezes;
+import io.jobplane.api.freeze.FreezeWindow;
 import io.jobplane.api.job.JobType;
 import io.jobplane.api.job.source.StepPackages;
 import io.jobplane.api.json.StoredJson;
@@ -71,11 +71,9 @@ public class LaunchPipeline {
     private final long maxCommandBytes;
     private final Quotas quotas;
     private final RunMetrics metrics;
-    private final Freezes freezes;
 
     public LaunchPipeline(LaunchStore store, AdmissionQueue queue, StepPackages packages, Outbox outbox, LaunchConfig config,
-            Quotas quotas, RunMetrics metrics, Freezes freezes) {
-        this.freezes = freezes;
+            Quotas quotas, RunMetrics metrics) {
         this.store = store;
         this.queue = queue;
         this.packages = packages;
@@ -97,14 +95,14 @@ public class LaunchPipeline {
         return rate.chain(() -> earlier(caller.workspace(), jobId, idempotencyKey))
                 .onItem().ifNull().switchTo(() -> plan(caller.workspace(), jobId)
                         .map(plan -> LaunchValidation.validate(plan, options))
-                        .chain(launch -> frozen(caller.workspace()).chain(held -> (held || mayHold(launch.plan())
+                        .chain(launch -> (frozen(launch.plan()) || mayHold(launch.plan())
                                 ? queue(newRun(caller, launch, idempotencyKey, options.executionDate(), origin), launch)
                                 : dispatchNow(newRun(caller, launch, idempotencyKey, options.executionDate(), origin), launch))
                                 .invoke(result -> {
                                     if (!result.replayed()) {
                                         metrics.launched(launch.plan().job().type, origin.trigger());
                                     }
-                                }))))
+                                })))
                 .invoke(result -> {
                     if (!result.replayed()) {
                         outbox.committed();
@@ -120,7 +118,7 @@ public class LaunchPipeline {
     public Uni<List<RunEntity>> launchEach(Caller caller, UUID jobId, List<Instant> executionDates, RunOrigin origin) {
         return plan(caller.workspace(), jobId)
                 .map(plan -> LaunchValidation.validate(plan, LaunchRequest.NONE))
-                .call(launch -> frozen(caller.workspace()))
+                .invoke(launch -> frozen(launch.plan()))
                 .chain(launch -> {
                     List<RunEntity> runs = executionDates.stream()
                             .map(date -> newRun(caller, launch, null, date, origin)).toList();
@@ -194,17 +192,17 @@ public class LaunchPipeline {
     // --- admit ----------------------------------------------------------------------------------
 
     /**
-     * Whether the workspace is frozen now, so a launch must wait QUEUED (admission admits nothing
-     * until the freeze ends); fails {@code 409 WORKSPACE_FROZEN} when the freeze refuses launches.
+     * Whether the workspace is frozen now (its freeze as the plan read it), so a launch must wait QUEUED
+     * (admission admits nothing until the freeze ends); fails {@code 409 WORKSPACE_FROZEN} when the freeze
+     * refuses launches.
      */
-    private Uni<Boolean> frozen(String workspace) {
-        return freezes.of(workspace).map(freeze -> {
-            Instant now = Instant.now();
-            if (freeze != null && freeze.refuses(now)) {
-                throw freeze.refusal(workspace);
-            }
-            return freeze != null && freeze.holds(now);
-        });
+    private static boolean frozen(LaunchPlan plan) {
+        FreezeWindow freeze = plan.freeze();
+        Instant now = Instant.now();
+        if (freeze != null && freeze.refuses(now)) {
+            throw freeze.refusal(plan.job().workspace);
+        }
+        return freeze != null && freeze.holds(now);
     }
 
     private boolean mayHold(LaunchPlan plan) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.jobplane.api.connection.ConnectionEntity;
+import io.jobplane.api.freeze.FreezeWindow;
 import io.jobplane.api.job.JobEntity;
 import io.jobplane.api.job.TaskEntity;
 import io.jobplane.events.sql.SqlTemplate;
@@ -17,10 +18,13 @@ import io.jobplane.events.sql.SqlTemplate;
  * for a discovery, when its last successful run started (where an incremental discovery continues from; null:
  * none), and for an ingest what the catalog already holds of its source ({@code metadataState}, e.g.
  * {@code max_job_id}). A discovery's source is the filesystem connection its {@code data_location} names.
+ * The workspace's freeze window comes with it ({@code freeze}, null: none), so a launch needs no second read
+ * to decide whether it may be dispatched at once.
  * Every launcher, and the admission of a run that waited, builds its command from this.
  */
 public record LaunchPlan(JobEntity job, List<TaskEntity> tasks, ConnectionEntity destination, ConnectionEntity source,
-        Integer workspaceCap, Integer latestSource, Instant lastSuccessStartedAt, Map<String, String> metadataState) {
+        Integer workspaceCap, Integer latestSource, Instant lastSuccessStartedAt, Map<String, String> metadataState,
+        FreezeWindow freeze) {
 
     public LaunchPlan {
         metadataState = metadataState == null ? Map.of() : Map.copyOf(metadataState);
@@ -28,7 +32,7 @@ public record LaunchPlan(JobEntity job, List<TaskEntity> tasks, ConnectionEntity
 
     /** The same plan with what an ingest continues from. */
     public LaunchPlan withMetadataState(Map<String, String> state) {
-        return new LaunchPlan(job, tasks, destination, source, workspaceCap, latestSource, lastSuccessStartedAt, state);
+        return new LaunchPlan(job, tasks, destination, source, workspaceCap, latestSource, lastSuccessStartedAt, state, freeze);
     }
 
     /** The tasks named (null: the job's active ones), in the job's order. */

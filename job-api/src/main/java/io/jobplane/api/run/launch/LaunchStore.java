@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.hibernate.id.uuid.UuidVersion7Strategy;
 
 import io.jobplane.api.connection.ConnectionEntity;
+import io.jobplane.api.freeze.FreezeWindow;
 import io.jobplane.api.job.JobEntity;
 import io.jobplane.api.job.JobStatus;
 import io.jobplane.api.job.JobType;
@@ -32,7 +33,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The launch path on the database, in as few round trips as a launch can take: one query reads a
- * job with its tasks, connections, workspace cap and step package version (pinned, else the newest: the plan), one
+ * job with its tasks, connections, workspace cap and freeze, and step package version (pinned, else the newest: the plan), one
  * statement writes a run dispatched at once with its two outbox records. That statement is a
  * transaction of its own, so the run and its command commit together or not at all. Runs that a
  * concurrency limit may hold are written in a transaction that admits them ({@link LaunchPipeline}).
@@ -40,6 +41,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 class LaunchStore {
 
+    /**
+     * The plan of every launch. It names only the tables a launch of any job reads (not {@code api.run}: each
+     * analyze of that busy table would make every connection plan this statement again, and planning it
+     * cost more than running it); what only a discovery or a permission migration needs is read by
+     * {@link #FILES_SQL}.
+     */
     private static final String PLAN_SQL = """
             select j.id, j.name, j.type, j.status, j.continue_on_error, j.settings, j.destination_connection_id,
                    c.name as d_name, c.type as d_type, c.jdbc_url as d_jdbc_url, c.username as d_username,
@@ -54,22 +61,32 @@ class LaunchStore {
                                              order by t.task_index)
                                from api.task t where t.job_id = j.id), '[]') as tasks,
                    (select w.max_active_runs from api.workspace w where w.id = j.workspace) as workspace_cap,
+                   f.starts_at as f_starts_at, f.ends_at as f_ends_at, f.mode as f_mode, f.reason as f_reason
+              from api.job j left join api.connection c on c.id = j.destination_connection_id
+                             left join api.connection s on s.id = j.source_connection_id
+                             left join api.workspace_freeze f on f.workspace = j.workspace
+             where j.workspace = $1 and j.id = $2""";
+    /**
+     * What a discovery or a permission migration reads besides: the filesystem connection its
+     * {@code data_location} ({@code location}) names when it names no source connection, and for a
+     * discovery when its last successful run started (where an incremental discovery continues from).
+     */
+    private static final String FILES_SQL = """
+            select s.id as s_id, s.name as s_name, s.type as s_type, s.jdbc_url as s_jdbc_url,
+                   s.username as s_username, s.secrets as s_secrets, s.base_path as s_base_path, s.base_url as s_base_url,
+                   s.headers as s_headers,
                    case when j.type = 'METADATA_DISCOVERY'
                         then (select max(r.started_at) from api.run r where r.job_id = j.id and r.state = 'SUCCESS')
                         end as last_success_started_at
-              from api.job j left join api.connection c on c.id = j.destination_connection_id
-                             -- A discovery (a permission migration) reads the filesystem connection its data_location
-                             -- (location) names.
-                             left join lateral (
-                                   select x.* from api.connection x where x.id = j.source_connection_id
-                                   union all
-                                   select x.* from api.connection x
-                                    where j.source_connection_id is null and j.type in ('METADATA_DISCOVERY', 'PERMISSION_MIGRATION')
-                                      and x.workspace = j.workspace and x.name = substring(
-                                          coalesce(cast(j.parameter as jsonb) #>> '{metadata_discovery_parameter,data_location}',
-                                                   cast(j.parameter as jsonb) #>> '{permission_migration_parameter,location}')
-                                          from '^[A-Za-z][A-Za-z0-9+.-]*://([^/]+)')
-                                   limit 1) s on true
+              from api.job j
+                   left join lateral (
+                         select x.* from api.connection x
+                          where j.source_connection_id is null
+                            and x.workspace = j.workspace and x.name = substring(
+                                coalesce(cast(j.parameter as jsonb) #>> '{metadata_discovery_parameter,data_location}',
+                                         cast(j.parameter as jsonb) #>> '{permission_migration_parameter,location}')
+                                from '^[A-Za-z][A-Za-z0-9+.-]*://([^/]+)')
+                          limit 1) s on true
              where j.workspace = $1 and j.id = $2""";
     /**
      * The highest job id imported, and the jobs imported in the last 3 days while still queued or running
@@ -119,10 +136,31 @@ class LaunchStore {
     Uni<LaunchPlan> plan(String workspace, UUID jobId) {
         return pool.preparedQuery(PLAN_SQL).execute(Tuple.of(workspace, jobId))
                 .map(rows -> rows.size() == 0 ? null : plan(workspace, rows.iterator().next()))
+                .chain(plan -> plan == null || (plan.job().type != JobType.METADATA_DISCOVERY
+                        && plan.job().type != JobType.PERMISSION_MIGRATION) ? Uni.createFrom().item(plan) : files(plan))
                 .chain(plan -> plan == null || plan.job().type != JobType.METADATA_INGEST || plan.source() == null
                         ? Uni.createFrom().item(plan) : ingestState(plan))
                 .chain(plan -> plan == null || plan.job().type != JobType.PERMISSION_MIGRATION
                         ? Uni.createFrom().item(plan) : knownTables(plan));
+    }
+
+    /** A discovery's or a permission migration's source named by its location, and a discovery's last success. */
+    private Uni<LaunchPlan> files(LaunchPlan plan) {
+        return pool.preparedQuery(FILES_SQL).execute(Tuple.of(plan.job().workspace, plan.job().id)).map(rows -> {
+            if (rows.size() == 0) {
+                return plan;
+            }
+            Row row = rows.iterator().next();
+            JobEntity job = plan.job();
+            ConnectionEntity source = plan.source();
+            if (source == null) {
+                source = connection(job.workspace, row.getUUID("s_id"), row, "s_");
+                job.sourceConnectionId = source == null ? null : source.id;
+            }
+            OffsetDateTime lastSuccess = row.getOffsetDateTime("last_success_started_at");
+            return new LaunchPlan(job, plan.tasks(), plan.destination(), source, plan.workspaceCap(), plan.latestSource(),
+                    lastSuccess == null ? null : lastSuccess.toInstant(), plan.metadataState(), plan.freeze());
+        });
     }
 
     /** Tables of the catalog a permission migration may name at most; above, its wildcards stay patterns. */
@@ -204,9 +242,12 @@ class LaunchStore {
             task.active = t.getBoolean(3);
             tasks.add(task);
         }
-        OffsetDateTime lastSuccess = row.getOffsetDateTime("last_success_started_at");
+        OffsetDateTime freezeFrom = row.getOffsetDateTime("f_starts_at");
+        FreezeWindow freeze = freezeFrom == null ? null : new FreezeWindow(freezeFrom.toInstant(),
+                row.getOffsetDateTime("f_ends_at").toInstant(), FreezeWindow.Mode.valueOf(row.getString("f_mode")),
+                row.getString("f_reason"));
         return new LaunchPlan(job, tasks, connection, source, row.getInteger("workspace_cap"), row.getInteger("source_version"),
-                lastSuccess == null ? null : lastSuccess.toInstant(), null);
+                null, null, freeze);
     }
 
     /** The connection whose columns the plan query names with this prefix; null when the job names none. */

@@ -80,7 +80,7 @@ final class Plans {
     }
 
     LaunchPlan plan() {
-        return new LaunchPlan(job, List.copyOf(tasks), destination, source, workspaceCap, latestSource, null, null);
+        return new LaunchPlan(job, List.copyOf(tasks), destination, source, workspaceCap, latestSource, null, null, null);
     }
 
     static ConnectionEntity connection(String type) {

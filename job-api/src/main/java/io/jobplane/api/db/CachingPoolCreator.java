@@ -1,0 +1,34 @@
+package io.jobplane.api.db;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.inject.Singleton;
+
+import io.quarkus.reactive.pg.client.PgPoolCreator;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnectOptions;
+
+/**
+ * The service's PostgreSQL pool, as Quarkus configures it, with one change: every statement is kept
+ * prepared on its connection, however long its text. The client keeps only statements of up to 2,048
+ * characters by default, and PostgreSQL parses and plans a statement it is not kept for at every
+ * execution: the launch plan's query cost more to plan (about 2.5 ms) than to run.
+ */
+@Singleton
+public class CachingPoolCreator implements PgPoolCreator {
+
+    /** Longer than any statement of the service; statements built at run time stay short. */
+    static final int STATEMENT_CACHE_SQL_LIMIT = 16_384;
+
+    @Override
+    public Pool create(Input input) {
+        List<SqlConnectOptions> servers = new ArrayList<>();
+        for (PgConnectOptions options : input.pgConnectOptionsList()) {
+            servers.add(options.setPreparedStatementCacheSqlLimit(STATEMENT_CACHE_SQL_LIMIT));
+        }
+        return PgBuilder.pool().with(input.poolOptions()).connectingTo(servers).using(input.vertx()).build();
+    }
+}
