@@ -2,6 +2,8 @@ package io.jobplane.api.metrics;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,6 +27,13 @@ public class RunMetrics {
             Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3), Duration.ofHours(6) };
 
     private final MeterRegistry registry;
+    /**
+     * The meters by their labels, registered once: looking a meter up in the registry builds its id and
+     * sorts its tags, work the launch and supervision paths need not do for every run. Labels are bounded.
+     */
+    private final Map<String, Counter> launched = new ConcurrentHashMap<>();
+    private final Map<String, Counter> ended = new ConcurrentHashMap<>();
+    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
 
     public RunMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -32,8 +41,11 @@ public class RunMetrics {
 
     /** A run written for the first time; {@code trigger}: manual, schedule, workflow or backfill. */
     public void launched(Object jobType, String trigger) {
-        Counter.builder("jobplane.runs.launched").description("Runs launched, once per run (retries are not launches)")
-                .tag("job_type", label(jobType)).tag("trigger", label(trigger)).register(registry).increment();
+        String type = label(jobType);
+        String why = label(trigger);
+        launched.computeIfAbsent(type + '\n' + why, k -> Counter.builder("jobplane.runs.launched")
+                .description("Runs launched, once per run (retries are not launches)")
+                .tag("job_type", type).tag("trigger", why).register(registry)).increment();
     }
 
     /**
@@ -43,12 +55,15 @@ public class RunMetrics {
     public void ended(Object jobType, Object status, Instant startedAt, Instant finishedAt) {
         String type = label(jobType);
         String state = label(status);
-        Counter.builder("jobplane.runs.ended").description("Runs ended, once per run, by final status")
-                .tag("job_type", type).tag("status", state).register(registry).increment();
+        String key = type + '\n' + state;
+        ended.computeIfAbsent(key, k -> Counter.builder("jobplane.runs.ended")
+                .description("Runs ended, once per run, by final status")
+                .tag("job_type", type).tag("status", state).register(registry)).increment();
         if (startedAt != null && finishedAt != null && !finishedAt.isBefore(startedAt)) {
-            Timer.builder("jobplane.run.duration").description("Run duration from start to end")
+            durations.computeIfAbsent(key, k -> Timer.builder("jobplane.run.duration")
+                    .description("Run duration from start to end")
                     .tag("job_type", type).tag("status", state).serviceLevelObjectives(RUN_BUCKETS)
-                    .register(registry).record(Duration.between(startedAt, finishedAt));
+                    .register(registry)).record(Duration.between(startedAt, finishedAt));
         }
     }
 
