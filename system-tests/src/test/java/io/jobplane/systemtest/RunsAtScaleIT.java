@@ -182,6 +182,32 @@ class RunsAtScaleIT {
     }
 
     @Test
+    @Order(4)
+    void aRangeOfExecutionDatesComesByExecutionDateAndPagesByItsCursor() {
+        String job = job("dates", List.of("select 1"), Map.of());
+        // Launched in an order other than their execution dates' (as a backfill or a rerun may be).
+        List<String> runs = new ArrayList<>();
+        for (String date : List.of("2026-10-02", "2026-10-05", "2026-10-03")) {
+            runs.add(api().body(Map.of("execution_date", date + "T00:00:00Z"))
+                    .post("/api/v1/workspaces/{ws}/jobs/{job}/runs", WS, job).then().statusCode(202).extract().path("run_id"));
+        }
+        runs.forEach(r -> awaitTerminal(r, Duration.ofSeconds(60)).body("status", equalTo("SUCCESS")));
+        String history = "/api/v1/workspaces/{ws}/jobs/{job}/runs";
+        // No range: launch order, newest first.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> api().get(history, WS, job).then()
+                .body("runs.run_id", equalTo(List.of(runs.get(2), runs.get(1), runs.get(0)))));
+        // A range: by execution date, newest first, two pages of two.
+        String cursor = api().queryParam("from", "2026-10-01T00:00:00Z").queryParam("to", "2026-10-06T00:00:00Z")
+                .queryParam("limit", 2).get(history, WS, job).then().statusCode(200)
+                .body("runs.run_id", equalTo(List.of(runs.get(1), runs.get(2)))).extract().path("next_cursor");
+        api().queryParam("from", "2026-10-01T00:00:00Z").queryParam("limit", 2).queryParam("cursor", cursor)
+                .get(history, WS, job).then().statusCode(200)
+                .body("runs.run_id", equalTo(List.of(runs.get(0)))).body("next_cursor", equalTo(null));
+        api().queryParam("to", "2026-10-04T00:00:00Z").get(history, WS, job).then().statusCode(200)
+                .body("runs.execution_date", equalTo(List.of("2026-10-03T00:00:00Z", "2026-10-02T00:00:00Z")));
+    }
+
+    @Test
     @Order(5)
     void aWorkerKilledMidRunLosesNoRun() {
         String job = job("survivor", List.of("select pg_sleep(4)"), Map.of("retry", Map.of("attempts", 2, "backoff_seconds", 0)));

@@ -11,7 +11,8 @@ import io.jobplane.api.error.ApiException;
 
 /**
  * Filters of a job's run history: statuses, an execution-date range ({@code from} inclusive,
- * {@code to} exclusive), a page size and a cursor (the last run id of the previous page).
+ * {@code to} exclusive), a page size and a cursor (the last run id of the previous page). Runs come
+ * newest first: by run id (launch order), or by execution date when a range is given.
  */
 public record RunFilter(List<String> statuses, Instant from, Instant to, int limit, String cursor) {
 
@@ -64,7 +65,27 @@ public record RunFilter(List<String> statuses, Instant from, Instant to, int lim
         }
         if (cursor != null) {
             params.add(cursor(cursor));
-            sql.append(" and rr.run_id < $").append(params.size());
+            if (byExecutionDate()) {
+                sql.append(" and (rr.execution_date, rr.run_id) < (select c.execution_date, c.run_id from runs.run c"
+                        + " where c.run_id = $").append(params.size()).append(')');
+            } else {
+                sql.append(" and rr.run_id < $").append(params.size());
+            }
         }
+    }
+
+    /**
+     * Whether the runs are ordered by execution date (newest first, then by run id): when a range of
+     * execution dates is asked for. The order follows the job's execution-date index, so a page reads
+     * no more than its runs wherever the range lies; ordered by run id instead, a range with few runs
+     * (or none) among many newer ones read the whole job's history, or sorted every run of a wide range.
+     */
+    public boolean byExecutionDate() {
+        return from != null || to != null;
+    }
+
+    /** The order of the runs: see {@link #byExecutionDate()}. */
+    String orderBy() {
+        return byExecutionDate() ? " order by rr.execution_date desc, rr.run_id desc" : " order by rr.run_id desc";
     }
 }

@@ -122,7 +122,10 @@ public class RunQueryService {
         });
     }
 
-    /** The job's runs, newest first: filtered by status and execution date, paged by a cursor. */
+    /**
+     * The job's runs, newest first (by execution date when a range of them is asked for): filtered by status
+     * and execution date, paged by a cursor.
+     */
     public Uni<RunStatusView.Page> history(Caller caller, UUID jobId, RunFilter filter) {
         return requireJob(caller, jobId).chain(() -> {
             List<Object> params = new ArrayList<>(List.of(caller.workspace(), jobId.toString()));
@@ -130,7 +133,7 @@ public class RunQueryService {
                     + " from runs.run rr where rr.workspace = $1 and rr.job_id = $2");
             filter.where(sql, params);
             params.add(filter.limit() + 1);
-            sql.append(" order by rr.run_id desc limit $").append(params.size());
+            sql.append(filter.orderBy()).append(" limit $").append(params.size());
             return pool.preparedQuery(sql.toString()).execute(Tuple.from(params))
                     .map(rows -> {
                         List<RunStatusView> runs = new ArrayList<>();

@@ -120,7 +120,7 @@ public class RunResource {
 
     @GET
     @Path("/jobs/{job_id}/runs")
-    @Operation(summary = "The job's run history, newest first: filter by status and execution date, page with a cursor")
+    @Operation(summary = "The job's run history, newest first (by execution date when from or to is given): filter by status and execution date, page with a cursor")
     public Uni<RunStatusView.Page> history(@PathParam("workspace") String workspace, @PathParam("job_id") UUID jobId,
             @Parameter(description = "One or more run statuses") @QueryParam("status") List<String> status,
             @Parameter(description = "Execution date from (inclusive), RFC 3339") @QueryParam("from") Instant from,
