@@ -187,6 +187,11 @@ public final class PostgresServer implements AutoCloseable {
         return secrets != null;
     }
 
+    /** The server's log; null for a server this stack did not start. */
+    public Path logFile() {
+        return logFile;
+    }
+
     public int port() {
         return port;
     }
@@ -501,8 +506,26 @@ public final class PostgresServer implements AutoCloseable {
                 + " -c unix_socket_directories='' -c max_connections=300 -c shared_buffers=64MB");
         if (!durable) {
             o.append(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+        } else if (hasLibraries(DIAGNOSTIC_LIBRARIES)) {
+            // The local stack's server keeps statement statistics and can log slow statements' plans
+            // (off until a threshold is set): `./jobplane bench` reports both (docs/benchmarks.md).
+            o.append(" -c shared_preload_libraries=").append(String.join(",", DIAGNOSTIC_LIBRARIES))
+                    .append(" -c pg_stat_statements.track_planning=on");
         }
         return o.toString();
+    }
+
+    /** Shipped with PostgreSQL (contrib), loaded by the local stack's server when installed. */
+    private static final List<String> DIAGNOSTIC_LIBRARIES = List.of("pg_stat_statements", "auto_explain");
+
+    /** Whether the installation has these libraries (beside its binaries, as Debian installs them). */
+    private static boolean hasLibraries(List<String> names) {
+        try {
+            Path lib = binDir().getParent().resolve("lib");
+            return names.stream().allMatch(n -> Files.isRegularFile(lib.resolve(n + ".so")));
+        } catch (StackException e) {
+            return false;
+        }
     }
 
     private boolean accepts() {

@@ -88,6 +88,12 @@ class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed-runs", defaultValue = "1000000", description = "runs seeded into the read model for query latency (default ${DEFAULT-VALUE})")
     int seedRuns;
 
+    @Option(names = "--rate", defaultValue = "0", description = "launch at most this many runs a second (measured phase and warm-up; 0: as fast as the API answers, the default), e.g. half the maximum to time launch→SUCCESS below saturation")
+    double rate;
+
+    @Option(names = "--slow-plan-ms", defaultValue = "5", description = "log the plans of platform database statements slower than this while the queries are timed (auto_explain; 0: off; default ${DEFAULT-VALUE})")
+    int slowPlanMs;
+
     @Option(names = "--queries", defaultValue = "2000", description = "status and history queries each (default ${DEFAULT-VALUE})")
     int queries;
 
@@ -148,11 +154,32 @@ class BenchCommand implements Callable<Integer> {
             runs = measured;
             sample = sampled;
         }
+        boolean statements;
+        try (Connection c = db()) {
+            statements = DatabaseProfile.resetStatements(c);
+        }
         StackCpu.Sample cpuBefore = cpu.sample();
         Throughput t = launchAndComplete(noop);
         Map<String, Long> cpuSpent = StackCpu.spent(cpuBefore, cpu.sample());
+        List<String> statementLines;
+        try (Connection c = db()) {
+            statementLines = statements ? DatabaseProfile.statementsPerRun(c, runs, 12) : List.of();
+        }
         List<Long> cancelMs = cancelLatency(job("sleep-" + stamp(), List.of("select pg_sleep(600)")));
-        Queries q = queryLatency(noop.get(0));
+        long logFrom = DatabaseProfile.logSize(pg.logFile());
+        boolean[] slowPlans = new boolean[1];
+        Queries q = queryLatency(noop.get(0), () -> {
+            try (Connection c = db()) {
+                slowPlans[0] = slowPlanMs > 0 && DatabaseProfile.logSlowPlans(c, slowPlanMs);
+            }
+        }, () -> {
+            if (slowPlans[0]) {
+                try (Connection c = db()) {
+                    DatabaseProfile.stopSlowPlans(c);
+                }
+            }
+        });
+        List<String> slowLines = slowPlans[0] ? DatabaseProfile.slowPlansSince(pg.logFile(), logFrom) : List.of();
 
         System.out.println();
         System.out.println("figure                                   value        ceiling                     fraction");
@@ -184,6 +211,17 @@ class BenchCommand implements Callable<Integer> {
         }
         System.out.printf("%nCPU ms per run over jobplane's measured phase (%,d runs)%n", runs);
         BenchTable.cpuPerRun(cpuSpent, runs).forEach(System.out::println);
+        if (statements) {
+            System.out.printf("%nPostgreSQL statements of the measured phase, most time first (pg_stat_statements, planning included)%n");
+            statementLines.forEach(System.out::println);
+        } else {
+            System.out.printf("%n(no statement statistics: the server does not load pg_stat_statements)%n");
+        }
+        if (slowPlans[0]) {
+            System.out.printf("%nStatements slower than %d ms while the queries were timed (auto_explain; their plans are in %s): %s%n",
+                    slowPlanMs, pg.logFile(), slowLines.isEmpty() ? "none" : "");
+            slowLines.forEach(System.out::println);
+        }
         if (peerFigures != null) {
             System.out.printf("%nCPU ms per task over db-scheduler's measured phase (%,d tasks; it runs inside the bench client)%n",
                     peerFigures.result().tasks());
@@ -318,10 +356,21 @@ class BenchCommand implements Callable<Integer> {
             new Runnable() {
                 @Override
                 public void run() {
-                    if (next.getAndIncrement() >= runs) {
+                    int n = next.getAndIncrement();
+                    if (n >= runs) {
                         done.countDown();
                         return;
                     }
+                    // With --rate, launch n is due n / rate seconds after the first.
+                    long wait = rate <= 0 ? 0 : started + (long) (n * 1e9 / rate) - System.nanoTime();
+                    if (wait >= 1_000_000) {
+                        vertx.setTimer(wait / 1_000_000, timer -> send());
+                    } else {
+                        send();
+                    }
+                }
+
+                private void send() {
                     long t = System.nanoTime();
                     http.request(HttpMethod.POST, path)
                             .compose(request -> request.putHeader("Authorization", bearer).send())
@@ -374,9 +423,10 @@ class BenchCommand implements Callable<Integer> {
                     if (mine.isEmpty() && done.getCount() == 0 && seen == ids.size()) {
                         return null;
                     }
-                    // Light polling (every sampled run about ten times a second), so measuring does not
-                    // take the CPU the platform needs; the figures carry up to ~100 ms of polling delay.
-                    Thread.sleep(100);
+                    // Light polling at full load (every sampled run about ten times a second), so measuring
+                    // does not take the CPU the platform needs, and the figures carry up to ~100 ms of
+                    // polling delay; at a set --rate the platform has room, and runs are polled every 10 ms.
+                    Thread.sleep(rate > 0 ? 10 : 100);
                 }
                 return null;
             }));
@@ -439,17 +489,27 @@ class BenchCommand implements Callable<Integer> {
             ids.add(JSON.readTree(request("POST", "/api/v1/workspaces/" + WS + "/jobs/" + job + "/runs", null).body())
                     .get("run_id").asText());
         }
-        // Wait until every run is held by a worker (running, or waiting in a worker's queue).
+        // Wait until the workers hold every run just launched, or as many as their run slots take (the
+        // count has not grown for 2 s): the runs of earlier benches do not count, and the rest wait
+        // queued, so their cancels are measured too.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         try (Connection c = db(); PreparedStatement st = c.prepareStatement(
-                "select count(*) from api.run where job_id = ?::uuid and last_seen_at is not null")) {
-            st.setString(1, job);
+                "select count(*) from api.run where id = any(?::uuid[]) and last_seen_at is not null")) {
+            st.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            long held = -1;
+            long steadySince = System.nanoTime();
             while (System.nanoTime() < deadline) {
+                long now;
                 try (ResultSet rs = st.executeQuery()) {
                     rs.next();
-                    if (rs.getLong(1) >= cancels) {
-                        break;
-                    }
+                    now = rs.getLong(1);
+                }
+                if (now >= cancels || (now > 0 && now == held && System.nanoTime() - steadySince > TimeUnit.SECONDS.toNanos(2))) {
+                    break;
+                }
+                if (now != held) {
+                    held = now;
+                    steadySince = System.nanoTime();
                 }
                 Thread.sleep(50);
             }
@@ -475,7 +535,13 @@ class BenchCommand implements Callable<Integer> {
 
     // --- query latency over a large read model ---------------------------------------------------
 
-    private Queries queryLatency(String job) throws Exception {
+    /** A step of the query phase: before the measured queries, and after them. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private Queries queryLatency(String job, Step measuring, Step measured) throws Exception {
         awaitReadModel();
         String prefix = String.format("%08x", ThreadLocalRandom.current().nextInt());
         seed(job, prefix);
@@ -486,6 +552,9 @@ class BenchCommand implements Callable<Integer> {
         // compiler still has a backlog of launch-path methods); they are not measured.
         for (int i = -Math.min(queries, 1000); i < queries; i++) {
             String id = seededId(prefix, ThreadLocalRandom.current().nextInt(seedRuns));
+            if (i == 0) {
+                measuring.run();
+            }
             long s = timed("GET", base + "/runs/" + id);
             String filter = switch (Math.floorMod(i, 4)) {
                 case 0 -> "";
@@ -499,6 +568,7 @@ class BenchCommand implements Callable<Integer> {
                 history.add(h);
             }
         }
+        measured.run();
         Collections.sort(status);
         Collections.sort(history);
         unseed(job, prefix);
