@@ -16,6 +16,10 @@ import io.vertx.sqlclient.SqlConnectOptions;
  * prepared on its connection, however long its text. The client keeps only statements of up to 2,048
  * characters by default, and PostgreSQL parses and plans a statement it is not kept for at every
  * execution: the run read model's upsert (3,490 characters) was planned again at every poll.
+ *
+ * <p>Quarkus hands a creator the connect options it built from the configuration; a datasource
+ * credentials provider ({@code quarkus.datasource.credentials-provider}, which the services do not use)
+ * would not be asked again for new connections through this pool.
  */
 @Singleton
 public class CachingPoolCreator implements PgPoolCreator {
