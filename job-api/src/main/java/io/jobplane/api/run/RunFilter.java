@@ -51,7 +51,13 @@ public record RunFilter(List<String> statuses, Instant from, Instant to, int lim
 
     /** Appends the filter's conditions on {@code rr} to {@code sql}, adding their values to {@code params}. */
     void where(StringBuilder sql, List<Object> params) {
-        if (!statuses.isEmpty()) {
+        if (statuses.size() == 1) {
+            // One status as a plain equality: the job's status index then gives the runs in order. With
+            // "= any(array)" the generic plan cannot know there is one value, and walked the whole
+            // history by run id, filtering (10-17 ms for a status 1 % of a million runs have).
+            params.add(statuses.get(0));
+            sql.append(" and rr.status = $").append(params.size());
+        } else if (!statuses.isEmpty()) {
             params.add(statuses.toArray(String[]::new));
             sql.append(" and rr.status = any($").append(params.size()).append(')');
         }

@@ -24,9 +24,19 @@ class RunFilterTest {
         filter.where(sql, params);
 
         assertFalse(filter.byExecutionDate());
-        assertEquals(" and rr.status = any($3) and rr.run_id < $4", sql.toString());
+        assertEquals(" and rr.status = $3 and rr.run_id < $4", sql.toString());
+        assertEquals("FAILED", params.get(2));
         assertEquals(CURSOR, params.get(3));
         assertEquals(" order by rr.run_id desc", filter.orderBy());
+    }
+
+    @Test
+    void severalStatusesAreOneArrayParameter() {
+        List<Object> params = new ArrayList<>(List.of("ws", "job"));
+        StringBuilder sql = new StringBuilder();
+        new RunFilter(List.of("FAILED", "STOPPED"), null, null, 50, null).where(sql, params);
+        assertEquals(" and rr.status = any($3)", sql.toString());
+        assertEquals(List.of("FAILED", "STOPPED"), List.of((String[]) params.get(2)));
     }
 
     @Test
